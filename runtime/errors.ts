@@ -1,0 +1,216 @@
+/**
+ * Errors thrown by the es-gen runtime. Every error carries a stable `code`; check it with the
+ * `isX` guards rather than `instanceof`, which breaks when two copies of the package are loaded.
+ */
+
+/** Stable codes of every runtime error. */
+export const ErrorCode = {
+  OptimisticLock: 'ES_OPTIMISTIC_LOCK',
+  SchemaValidation: 'ES_SCHEMA_VALIDATION',
+  UnknownEventType: 'ES_UNKNOWN_EVENT_TYPE',
+  DuplicateEventType: 'ES_DUPLICATE_EVENT_TYPE',
+  Upcast: 'ES_UPCAST',
+  Handler: 'ES_HANDLER',
+  IdempotencyConflict: 'ES_IDEMPOTENCY_CONFLICT',
+  InvalidArgument: 'ES_INVALID_ARGUMENT',
+  Closed: 'ES_CLOSED',
+  AggregateNotFound: 'ES_AGGREGATE_NOT_FOUND',
+  Store: 'ES_STORE',
+  Bus: 'ES_BUS',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Base class of every es-gen runtime error. */
+export class EventSourcingError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** Thrown when an append's expected version does not match the stream's actual version. */
+export class OptimisticLockError extends EventSourcingError {
+  readonly aggregateType: string;
+  readonly aggregateId: string;
+  readonly expected: string | number;
+  readonly actual: number;
+
+  constructor(aggregateType: string, aggregateId: string, expected: string | number, actual: number) {
+    const shownActual = actual === 0 ? 'no stream' : `version ${actual}`;
+    super(
+      ErrorCode.OptimisticLock,
+      `expected ${describeExpected(expected)} for ${aggregateType} "${aggregateId}", found ${shownActual}`,
+    );
+    this.aggregateType = aggregateType;
+    this.aggregateId = aggregateId;
+    this.expected = expected;
+    this.actual = actual;
+  }
+}
+
+function describeExpected(expected: string | number): string {
+  if (typeof expected === 'number') return `version ${expected}`;
+  if (expected === 'no_stream') return 'no stream';
+  if (expected === 'stream_exists') return 'an existing stream';
+  return expected;
+}
+
+/** One problem found by a validator: where (a JSON pointer) and why. */
+export interface ValidationIssue {
+  readonly path: string;
+  readonly reason: string;
+}
+
+/** Thrown when an event payload (or state) does not match its schema. Nothing is written. */
+export class SchemaValidationError extends EventSourcingError {
+  readonly eventType: string;
+  readonly schemaVersion: number;
+  readonly issues: readonly ValidationIssue[];
+
+  constructor(eventType: string, schemaVersion: number, issues: readonly ValidationIssue[]) {
+    const detail = issues.map((i) => `${i.path || '/'} ${i.reason}`).join('; ');
+    super(ErrorCode.SchemaValidation, `invalid ${eventType} v${schemaVersion} payload: ${detail}`);
+    this.eventType = eventType;
+    this.schemaVersion = schemaVersion;
+    this.issues = issues;
+  }
+
+  /** The first issue's path, for quick checks. */
+  get path(): string {
+    return this.issues[0]?.path ?? '';
+  }
+
+  /** The first issue's reason. */
+  get reason(): string {
+    return this.issues[0]?.reason ?? '';
+  }
+}
+
+/** Thrown when an event type (or one of its versions) is not registered. */
+export class UnknownEventTypeError extends EventSourcingError {
+  readonly eventType: string;
+  readonly schemaVersion: number | undefined;
+
+  constructor(eventType: string, schemaVersion?: number, hint?: string) {
+    const what = schemaVersion === undefined ? `"${eventType}"` : `"${eventType}" version ${schemaVersion}`;
+    super(
+      ErrorCode.UnknownEventType,
+      `unknown event type ${what}${hint ? `: ${hint}` : ''}; register it in the EventRegistry (es-gen build generates the registry), or read with { onUnknownEvent: 'skip' }`,
+    );
+    this.eventType = eventType;
+    this.schemaVersion = schemaVersion;
+  }
+}
+
+/** Thrown when an event type and version is registered twice. */
+export class DuplicateEventTypeError extends EventSourcingError {
+  constructor(eventType: string, schemaVersion: number) {
+    super(
+      ErrorCode.DuplicateEventType,
+      `event type "${eventType}" version ${schemaVersion} is already registered; each type and version may be registered once`,
+    );
+  }
+}
+
+/** Thrown when an upcaster fails or produces an invalid payload. */
+export class UpcastError extends EventSourcingError {
+  readonly eventType: string;
+  readonly fromVersion: number;
+  readonly toVersion: number;
+
+  constructor(eventType: string, fromVersion: number, toVersion: number, reason: string, cause?: unknown) {
+    super(
+      ErrorCode.Upcast,
+      `cannot upcast ${eventType} from v${fromVersion} to v${toVersion}: ${reason}`,
+      cause === undefined ? undefined : { cause },
+    );
+    this.eventType = eventType;
+    this.fromVersion = fromVersion;
+    this.toVersion = toVersion;
+  }
+}
+
+/** Wraps an error thrown by a command, event or projection handler. */
+export class HandlerError extends EventSourcingError {
+  readonly handler: string;
+
+  constructor(handler: string, message: string, cause?: unknown) {
+    super(ErrorCode.Handler, `${handler}: ${message}`, cause === undefined ? undefined : { cause });
+    this.handler = handler;
+  }
+}
+
+/** Thrown when an event id is re-appended with different content or to another stream. */
+export class IdempotencyConflictError extends EventSourcingError {
+  readonly eventId: string;
+
+  constructor(eventId: string, reason: string) {
+    super(
+      ErrorCode.IdempotencyConflict,
+      `event id ${eventId} was already appended ${reason}; give a new event a new eventId`,
+    );
+    this.eventId = eventId;
+  }
+}
+
+/** Thrown when an argument is malformed (e.g. an event for another stream). */
+export class InvalidArgumentError extends EventSourcingError {
+  constructor(message: string) {
+    super(ErrorCode.InvalidArgument, message);
+  }
+}
+
+/** Thrown when a component is used after `close()`. */
+export class ClosedError extends EventSourcingError {
+  constructor(component: string) {
+    super(ErrorCode.Closed, `${component} is closed; create a new instance instead of reusing a closed one`);
+  }
+}
+
+/** Thrown by `getXOrThrow`-style loads when an aggregate stream does not exist. */
+export class AggregateNotFoundError extends EventSourcingError {
+  constructor(aggregateType: string, aggregateId: string) {
+    super(ErrorCode.AggregateNotFound, `${aggregateType} "${aggregateId}" does not exist`);
+  }
+}
+
+/** Wraps a driver error from a store adapter; the driver error is the `cause`. */
+export class StoreError extends EventSourcingError {
+  constructor(message: string, cause?: unknown) {
+    super(ErrorCode.Store, message, cause === undefined ? undefined : { cause });
+  }
+}
+
+/** Wraps a broker error from an event bus adapter; the broker error is the `cause`. */
+export class BusError extends EventSourcingError {
+  constructor(message: string, cause?: unknown) {
+    super(ErrorCode.Bus, message, cause === undefined ? undefined : { cause });
+  }
+}
+
+function hasCode(error: unknown, code: ErrorCode): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
+}
+
+/** True when `error` is any es-gen runtime error. */
+export function isEventSourcingError(error: unknown): error is EventSourcingError {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (Object.values(ErrorCode) as string[]).includes(code);
+}
+export const isOptimisticLockError = (e: unknown): e is OptimisticLockError =>
+  hasCode(e, ErrorCode.OptimisticLock);
+export const isSchemaValidationError = (e: unknown): e is SchemaValidationError =>
+  hasCode(e, ErrorCode.SchemaValidation);
+export const isUnknownEventTypeError = (e: unknown): e is UnknownEventTypeError =>
+  hasCode(e, ErrorCode.UnknownEventType);
+export const isUpcastError = (e: unknown): e is UpcastError => hasCode(e, ErrorCode.Upcast);
+export const isHandlerError = (e: unknown): e is HandlerError => hasCode(e, ErrorCode.Handler);
+export const isIdempotencyConflictError = (e: unknown): e is IdempotencyConflictError =>
+  hasCode(e, ErrorCode.IdempotencyConflict);
+export const isClosedError = (e: unknown): e is ClosedError => hasCode(e, ErrorCode.Closed);
+export const isInvalidArgumentError = (e: unknown): e is InvalidArgumentError =>
+  hasCode(e, ErrorCode.InvalidArgument);

@@ -1,0 +1,143 @@
+import type { DomainEvent, StoredEvent } from '../events/domain-event.ts';
+import type { EventRegistry, UnknownEventPolicy } from '../events/event-registry.ts';
+
+/**
+ * What an append expects of the stream: any state, no stream yet, an existing stream, or an
+ * exact version (the version of the stream's last event; 0 = no stream).
+ */
+export const ExpectedVersion = {
+  Any: 'any',
+  NoStream: 'no_stream',
+  StreamExists: 'stream_exists',
+} as const;
+export type ExpectedVersion = (typeof ExpectedVersion)[keyof typeof ExpectedVersion] | number;
+
+/** An event to append. The store assigns `aggregateVersion`; any value given is ignored. */
+export type EventToAppend<TData = unknown> = Omit<DomainEvent<TData>, 'aggregateVersion'> & {
+  readonly aggregateVersion?: number;
+};
+
+/** The outcome of an append (and of an idempotent re-append of the same events). */
+export interface AppendResult {
+  /** The stream's version after the append: pass it as the next `expectedVersion`. */
+  readonly nextExpectedVersion: number;
+  /** The events as stored, with versions and positions. */
+  readonly events: readonly StoredEvent[];
+  /** Global position of the last event appended (0 for an empty append). */
+  readonly lastPosition: number;
+}
+
+/** A moment: a `Date` or an ISO-8601 string. */
+export type Instant = Date | string;
+
+export interface GetEventsOptions {
+  /** First stream version to return (inclusive, default 1). */
+  readonly fromVersion?: number;
+  /** Last stream version to return (inclusive). */
+  readonly toVersion?: number;
+  /** Time travel: only events that occurred at or before this moment. */
+  readonly until?: Instant;
+  /** Only return the stream if it belongs to this tenant. */
+  readonly tenantId?: string | null;
+}
+
+export interface GetEventsByTypeOptions {
+  readonly tenantId?: string | null;
+  /** Only events that occurred at or after this moment. */
+  readonly from?: Instant;
+  /** Only events that occurred at or before this moment. */
+  readonly to?: Instant;
+  /** Only these event types. */
+  readonly eventTypes?: readonly string[];
+  /** At most this many events (default: all). */
+  readonly limit?: number;
+}
+
+export interface ReadAllOptions {
+  /** First global position to return (inclusive, default 1). */
+  readonly fromPosition?: number;
+  /** Page size (default 1000). */
+  readonly limit?: number;
+  /** Only these event types. */
+  readonly eventTypes?: readonly string[];
+  /** Only this tenant's events. */
+  readonly tenantId?: string | null;
+}
+
+/** Options every event store adapter accepts. */
+export interface EventStoreOptions {
+  /** Validates appended events and upcasts read events to their current version. */
+  readonly registry?: EventRegistry;
+  /** What reads do with an event type or version the registry does not know (default `'fail'`). */
+  readonly onUnknownEvent?: UnknownEventPolicy;
+  /** Wraps every operation in an OpenTelemetry span (default false). */
+  readonly enableTracing?: boolean;
+}
+
+/**
+ * The event store port: append-only streams of events, one stream per aggregate, plus a
+ * global, gap-free order over all streams.
+ *
+ * Contract (proved for every adapter by `describeEventStoreConformance`):
+ * - `appendEvents` is atomic: all events of a batch are stored, or none.
+ * - Versions are contiguous from 1 per stream; concurrent appends with the same expected
+ *   version: exactly one wins, the others throw `OptimisticLockError`.
+ * - Idempotent by `eventId`: re-appending events that are already stored (same ids, same
+ *   content, same stream) returns the original result and writes nothing, whatever the
+ *   expected version; a stored id with different content throws `IdempotencyConflictError`.
+ * - All events of one stream share one `tenantId`; a read with `tenantId` never returns
+ *   another tenant's events.
+ * - With a registry, appends validate payloads (`SchemaValidationError`, nothing written) and
+ *   reads return every event upcast to its current version.
+ * - After `close()` every call throws `ClosedError`.
+ */
+export interface EventStore {
+  appendEvents(
+    aggregateId: string,
+    aggregateType: string,
+    events: readonly EventToAppend[],
+    expectedVersion?: ExpectedVersion,
+  ): Promise<AppendResult>;
+
+  /** One stream's events in version order; empty if the stream does not exist. */
+  getEvents(aggregateId: string, aggregateType: string, options?: GetEventsOptions): Promise<StoredEvent[]>;
+
+  /** The events of every stream of one aggregate type, in global order. */
+  getEventsByType(aggregateType: string, options?: GetEventsByTypeOptions): Promise<StoredEvent[]>;
+
+  /**
+   * One page of the global order, starting at `fromPosition`. Positions increase but may have
+   * holes (e.g. from rolled back transactions); a reader resumes from the last position + 1.
+   * Never returns a position while a lower one may still appear.
+   */
+  readAll(options?: ReadAllOptions): Promise<StoredEvent[]>;
+
+  /** The stream's current version, 0 if it does not exist. */
+  getStreamVersion(aggregateId: string, aggregateType: string): Promise<number>;
+
+  /** The highest global position stored so far (0 when empty). */
+  getHeadPosition(): Promise<number>;
+
+  /** Releases resources; later calls throw `ClosedError`. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Streams the whole global order page by page, from `fromPosition` on, with flat memory.
+ *
+ * @example
+ * for await (const event of streamAll(store, { fromPosition: checkpoint + 1 })) handle(event);
+ */
+export async function* streamAll(
+  store: EventStore,
+  options: ReadAllOptions = {},
+): AsyncGenerator<StoredEvent> {
+  let from = options.fromPosition ?? 1;
+  const limit = options.limit ?? 1000;
+  for (;;) {
+    const page = await store.readAll({ ...options, fromPosition: from, limit });
+    for (const event of page) yield event;
+    if (page.length < limit) return;
+    from = page[page.length - 1]!.position + 1;
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * es-gen runtime: the public API that generated code and applications import as `es-gen/runtime`.
+ */
+
+export type { AggregateClass } from './aggregate/aggregate-root.ts';
+export { AggregateRoot } from './aggregate/aggregate-root.ts';
+export type { CheckpointStore, CheckpointStoreOptions } from './checkpoint-store/checkpoint-store.ts';
+export type {
+  DeadLetter,
+  DeadLetterStore,
+  DeadLetterStoreOptions,
+  ListDeadLettersOptions,
+} from './dead-letter-store/dead-letter-store.ts';
+export * from './errors.ts';
+export type {
+  EventBus,
+  EventBusCapabilities,
+  EventBusOptions,
+  EventHandler,
+  HandlerFailure,
+  SubscribeOptions,
+  Subscription,
+} from './event-bus/event-bus.ts';
+export type {
+  AppendResult,
+  EventStore,
+  EventStoreOptions,
+  EventToAppend,
+  GetEventsByTypeOptions,
+  GetEventsOptions,
+  Instant,
+  ReadAllOptions,
+} from './event-store/event-store.ts';
+export { ExpectedVersion, streamAll } from './event-store/event-store.ts';
+export type { CreateEventInput, DomainEvent, StoredEvent } from './events/domain-event.ts';
+export { createEvent, withEnvelope } from './events/domain-event.ts';
+export type { EventContext } from './events/event-context.ts';
+export { getEventContext, withEventContext } from './events/event-context.ts';
+export type {
+  AjvValidateFunction,
+  EventTypeDefinition,
+  EventVersionDefinition,
+  UnknownEventPolicy,
+  Validator,
+} from './events/event-registry.ts';
+export { EventRegistry, fromAjv, upcastForRead } from './events/event-registry.ts';
+export type { Upcaster, UpcastOperation } from './events/upcasters.ts';
+export { declarativeUpcaster } from './events/upcasters.ts';
+export { isUuid, uuidv7 } from './events/uuid.ts';
+export * from './observability/index.ts';
+export type { Snapshot, SnapshotStore, SnapshotStoreOptions } from './snapshot-store/snapshot-store.ts';
