@@ -21,6 +21,8 @@ export type {
   SubscribeOptions,
   Subscription,
 } from './event-bus/event-bus.ts';
+export type { InMemoryEventBusOptions, MemoryDeadLetter } from './event-bus/memory-event-bus.ts';
+export { InMemoryEventBus } from './event-bus/memory-event-bus.ts';
 export type {
   AppendResult,
   EventStore,

@@ -1,17 +1,19 @@
 import type { DomainEvent } from '../events/domain-event.ts';
 
-/** Handles one delivered event; a rejection means "not handled" and leads to redelivery. */
+/** Handles one delivered event; a rejection means "not handled" and leads to a retry. */
 export type EventHandler = (event: DomainEvent) => Promise<void> | void;
 
+/** How a subscription receives events. */
 export interface SubscribeOptions {
   /** Only these event types (default: all). */
   readonly eventTypes?: readonly string[];
   /**
    * Consumer group: each event reaches one member of each group. Subscriptions without a group
-   * each get every event.
+   * each get every event. On durable buses the group's position survives the subscription, so a
+   * group that subscribes again receives what was published meanwhile.
    */
   readonly group?: string;
-  /** A name for logs, traces and dead letters (default: the handler's name). */
+  /** A name for logs, traces and dead letters (default: the handler's name, else `handler`). */
   readonly name?: string;
 }
 
@@ -23,48 +25,89 @@ export interface Subscription {
 
 /** An error a handler threw, reported so no failure is lost. */
 export interface HandlerFailure {
+  /** The subscription's name (see `SubscribeOptions.name`). */
   readonly subscription: string;
   readonly event: DomainEvent;
   readonly error: unknown;
+  /** 1-based delivery attempt that failed. */
   readonly attempt: number;
   /** True once the bus gave up on the event (dead-lettered or dropped). */
   readonly final: boolean;
 }
 
-/** What an adapter can promise; each flag documents a real difference between brokers. */
+/**
+ * What an adapter can promise. Each flag names a real difference between brokers; the
+ * conformance suite runs the behaviour a flag promises and skips it, by name and with the
+ * reason, where the flag is false.
+ */
 export interface EventBusCapabilities {
-  /** Events published while no consumer runs are delivered later (default false in memory). */
+  /**
+   * Events published while a group has no running member are kept and delivered when a member
+   * subscribes again (the group must have subscribed once). False for the in-memory bus, whose
+   * events live only as long as the process and reach only current subscribers.
+   */
   readonly durable: boolean;
-  /** Unacknowledged events of a dead consumer go to another member of its group. */
+  /**
+   * Events a member received but had not acknowledged when it died (process killed, connection
+   * lost) are delivered to another member of its group. False for the in-memory bus, where a
+   * dead process takes its subscribers with it.
+   */
   readonly redeliversToOtherMembers: boolean;
-  /** Events of one aggregate reach a group in publish order. */
+  /**
+   * Events of one aggregate reach a subscriber (or a group with one member) in publish order,
+   * also while a failing handler is being retried: retries happen in place, never by
+   * republishing an event behind later ones.
+   */
   readonly orderedPerAggregate: boolean;
+  /**
+   * Events of one aggregate reach a group in publish order even when the group has several
+   * members (e.g. Kafka routes one key to one partition and so to one member). Brokers that
+   * hand each message to whichever member is free (Redis Streams, RabbitMQ queues) cannot.
+   */
+  readonly orderedAcrossMembers: boolean;
 }
 
+/** Options every adapter accepts. */
 export interface EventBusOptions {
   /** Wraps publish and delivery in OpenTelemetry spans (default false). */
   readonly enableTracing?: boolean;
   /** Called for every handler failure (default: `console.error` on final failures). */
   readonly onError?: (failure: HandlerFailure) => void;
-  /** Deliveries of one event before it is dead-lettered (default 3). */
+  /** Deliveries of one event to one subscription before it is dead-lettered (default 3). */
   readonly maxDeliveries?: number;
+  /**
+   * Delay before the first retry of a failed delivery, in ms, doubled on each further retry up
+   * to 30 s (default 100).
+   */
+  readonly retryDelayMs?: number;
 }
 
 /**
  * The event bus port: at-least-once delivery of published events to subscribers and consumer
  * groups.
  *
- * Contract (proved by `describeEventBusConformance`):
+ * Contract (proved by `describeEventBusConformance` from `es-gen/testing`):
  * - Every event published after a subscription starts reaches it (or one member of its group)
- *   at least once; a handler that rejects is retried, then its event is dead-lettered and the
- *   failure reported through `onError`.
- * - A failing handler neither stops other subscriptions nor later events.
- * - Events of one aggregate reach a group in publish order where `orderedPerAggregate`.
+ *   at least once; a handler that rejects is retried up to `maxDeliveries` deliveries, then its
+ *   event is dead-lettered and every failure reported through `onError`.
+ * - A failing handler neither stops other subscriptions nor the handler's later events.
+ * - Events of one aggregate reach a subscriber in publish order where `orderedPerAggregate`.
+ * - With `enableTracing`, publishing runs in an `event_bus.publish` span whose W3C trace
+ *   context travels with the events; delivery runs in `event_bus.process_message` and
+ *   `event_handler.{name}` spans in the publisher's trace.
  * - After `close()` `publish` and `subscribe` throw `ClosedError`.
+ *
+ * @example
+ * const sub = await bus.subscribe(async (e) => console.log(e.eventType), { group: 'mailer', eventTypes: ['OrderPlaced'] });
+ * await bus.publish(events);
+ * await sub.unsubscribe();
  */
 export interface EventBus {
   readonly capabilities: EventBusCapabilities;
+  /** Hands `events` to the broker (or to subscribers); resolves once they are accepted. */
   publish(events: readonly DomainEvent[]): Promise<void>;
+  /** Starts delivering events to `handler`; resolves once the subscription receives events. */
   subscribe(handler: EventHandler, options?: SubscribeOptions): Promise<Subscription>;
+  /** Stops every subscription (letting in-flight deliveries finish) and releases connections. */
   close(): Promise<void>;
 }

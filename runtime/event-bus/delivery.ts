@@ -1,0 +1,152 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BusError, InvalidArgumentError } from '../errors.ts';
+import type { DomainEvent } from '../events/domain-event.ts';
+import { SpanNames, traced, withExtractedTraceContext } from '../observability/tracing.ts';
+import type { EventBusOptions, EventHandler, HandlerFailure, SubscribeOptions } from './event-bus.ts';
+
+/** The resolved retry, error and tracing settings every adapter applies to deliveries. */
+export interface DeliveryPolicy {
+  readonly maxDeliveries: number;
+  readonly retryDelayMs: number;
+  readonly enableTracing: boolean;
+  readonly onError: (failure: HandlerFailure) => void;
+  /** `messaging.system` span attribute, e.g. `redis`. */
+  readonly system: string;
+}
+
+const MAX_RETRY_DELAY_MS = 30_000;
+
+/** Reports final failures on stderr, so no failure is silently lost. */
+function defaultOnError(failure: HandlerFailure): void {
+  if (!failure.final) return;
+  const { event, subscription, attempt, error } = failure;
+  console.error(
+    `es-gen: ${subscription} gave up on ${event.eventType} ${event.eventId} (${event.aggregateType} "${event.aggregateId}") after ${attempt} deliveries:`,
+    error,
+  );
+}
+
+/**
+ * Resolves bus options to a policy, checking them.
+ *
+ * @throws InvalidArgumentError when `maxDeliveries` is not a positive integer or
+ * `retryDelayMs` is negative.
+ */
+export function resolveDeliveryPolicy(options: EventBusOptions, system: string): DeliveryPolicy {
+  const maxDeliveries = options.maxDeliveries ?? 3;
+  if (!Number.isInteger(maxDeliveries) || maxDeliveries < 1) {
+    throw new InvalidArgumentError(`maxDeliveries must be a positive integer, got ${maxDeliveries}`);
+  }
+  const retryDelayMs = options.retryDelayMs ?? 100;
+  if (!(retryDelayMs >= 0)) {
+    throw new InvalidArgumentError(`retryDelayMs must be 0 or more, got ${retryDelayMs}`);
+  }
+  return {
+    maxDeliveries,
+    retryDelayMs,
+    enableTracing: options.enableTracing ?? false,
+    onError: options.onError ?? defaultOnError,
+    system,
+  };
+}
+
+/** The name a subscription reports under: `options.name`, else the handler's name. */
+export function subscriptionName(handler: EventHandler, options: SubscribeOptions): string {
+  return options.name ?? (handler.name || 'handler');
+}
+
+/** What became of one delivery. */
+export type DeliveryOutcome =
+  | { readonly handled: true; readonly attempts: number }
+  | {
+      readonly handled: false;
+      readonly attempts: number;
+      readonly error: unknown;
+      /** True when `maxDeliveries` was reached (dead-letter it); false when stopped early. */
+      readonly gaveUp: boolean;
+    };
+
+/** One event to hand to one subscription. */
+export interface Delivery {
+  readonly event: DomainEvent;
+  readonly handler: EventHandler;
+  readonly subscription: string;
+  /** Where the event came from, for span attributes (stream, queue or topic). */
+  readonly destination: string;
+  /** Trace context carried with the message (W3C `traceparent`/`tracestate`). */
+  readonly carrier?: Record<string, string | undefined>;
+  /** Deliveries already made before this one (e.g. by a consumer that died); default 0. */
+  readonly previousAttempts?: number;
+  /** Stops retrying early (e.g. the subscription is closing); the outcome is then unhandled. */
+  readonly shouldStop?: () => boolean;
+}
+
+function pause(policy: DeliveryPolicy, attempt: number): Promise<void> {
+  const delay = Math.min(policy.retryDelayMs * 2 ** Math.max(0, attempt - 1), MAX_RETRY_DELAY_MS);
+  return delay > 0 ? sleep(delay) : Promise.resolve();
+}
+
+/**
+ * Runs a handler for one event, retrying in place (so later events of the aggregate wait)
+ * until it succeeds or `maxDeliveries` deliveries failed. Every failure goes to `onError`; the
+ * last one with `final: true`. Never throws: the caller acknowledges or dead-letters by the
+ * outcome. With tracing, the work runs in `event_bus.process_message` (child of the carried
+ * context) and each attempt in `event_handler.{subscription}`.
+ */
+export function deliver(delivery: Delivery, policy: DeliveryPolicy): Promise<DeliveryOutcome> {
+  const { event } = delivery;
+  const attributes = {
+    'messaging.system': policy.system,
+    'messaging.destination.name': delivery.destination,
+    'messaging.operation': 'process',
+    'es.subscription': delivery.subscription,
+    'es.event_id': event.eventId,
+    'es.event_type': event.eventType,
+    'es.aggregate_type': event.aggregateType,
+    'es.aggregate_id': event.aggregateId,
+  };
+  const run = () =>
+    traced(policy.enableTracing, SpanNames.busProcessMessage, attributes, () => attemptAll(delivery, policy));
+  if (!policy.enableTracing || !delivery.carrier) return run();
+  return withExtractedTraceContext(delivery.carrier, run);
+}
+
+async function attemptAll(delivery: Delivery, policy: DeliveryPolicy): Promise<DeliveryOutcome> {
+  const { event, handler, subscription } = delivery;
+  let attempt = delivery.previousAttempts ?? 0;
+  let lastError: unknown;
+  if (attempt >= policy.maxDeliveries) {
+    // Delivered often enough already (e.g. to consumers that died while handling it).
+    const error = new BusError(
+      `${event.eventType} ${event.eventId} was delivered ${attempt} times without being acknowledged (maxDeliveries ${policy.maxDeliveries})`,
+    );
+    report(policy, { subscription, event, error, attempt, final: true });
+    return { handled: false, attempts: attempt, error, gaveUp: true };
+  }
+  while (attempt < policy.maxDeliveries) {
+    attempt += 1;
+    try {
+      await traced(policy.enableTracing, SpanNames.handler(subscription), {}, () => handler(event));
+      return { handled: true, attempts: attempt };
+    } catch (error) {
+      lastError = error;
+      const stopping = delivery.shouldStop?.() ?? false;
+      const final = attempt >= policy.maxDeliveries;
+      report(policy, { subscription, event, error, attempt, final });
+      if (final) break;
+      if (stopping) return { handled: false, attempts: attempt, error, gaveUp: false };
+      await pause(policy, attempt);
+      if (delivery.shouldStop?.()) return { handled: false, attempts: attempt, error, gaveUp: false };
+    }
+  }
+  return { handled: false, attempts: attempt, error: lastError, gaveUp: true };
+}
+
+function report(policy: DeliveryPolicy, failure: HandlerFailure): void {
+  try {
+    policy.onError(failure);
+  } catch (error) {
+    // A throwing error callback must not break delivery; say so once on stderr.
+    console.error('es-gen: onError callback threw', error);
+  }
+}
