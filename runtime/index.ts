@@ -34,6 +34,8 @@ export type {
   ReadAllOptions,
 } from './event-store/event-store.ts';
 export { ExpectedVersion, streamAll } from './event-store/event-store.ts';
+export type { InMemoryEventStoreOptions } from './event-store/memory-event-store.ts';
+export { InMemoryEventStorage, InMemoryEventStore } from './event-store/memory-event-store.ts';
 export type { CreateEventInput, DomainEvent, StoredEvent } from './events/domain-event.ts';
 export { createEvent, withEnvelope } from './events/domain-event.ts';
 export type { EventContext } from './events/event-context.ts';

@@ -47,7 +47,7 @@ export interface GetEventsByTypeOptions {
   readonly from?: Instant;
   /** Only events that occurred at or before this moment. */
   readonly to?: Instant;
-  /** Only these event types. */
+  /** Only these event types (an empty list means every type). */
   readonly eventTypes?: readonly string[];
   /** At most this many events (default: all). */
   readonly limit?: number;
@@ -58,9 +58,9 @@ export interface ReadAllOptions {
   readonly fromPosition?: number;
   /** Page size (default 1000). */
   readonly limit?: number;
-  /** Only these event types. */
+  /** Only these event types (an empty list means every type). */
   readonly eventTypes?: readonly string[];
-  /** Only this tenant's events. */
+  /** Only this tenant's events (`null`: only events without a tenant; omitted: every tenant). */
   readonly tenantId?: string | null;
 }
 
