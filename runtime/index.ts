@@ -2,8 +2,18 @@
  * es-gen runtime: the public API that generated code and applications import as `es-gen/runtime`.
  */
 
+export { AggregateRepository } from './aggregate/aggregate-repository.ts';
 export type { AggregateClass } from './aggregate/aggregate-root.ts';
 export { AggregateRoot } from './aggregate/aggregate-root.ts';
+export type {
+  AggregateRepositoryOptions,
+  EventPublisher,
+  LoadOptions,
+  SaveResult,
+  UpdateOptions,
+  UpdateResult,
+} from './aggregate/repository-types.ts';
+export { withCausation } from './aggregate/with-causation.ts';
 export type { CheckpointStore, CheckpointStoreOptions } from './checkpoint-store/checkpoint-store.ts';
 export type {
   DeadLetter,

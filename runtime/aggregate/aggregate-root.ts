@@ -27,6 +27,7 @@ export abstract class AggregateRoot<TState = unknown> {
   #version = 0;
   #persistedVersion = 0;
   #pending: DomainEvent[] = [];
+  #tenantId: string | null | undefined;
 
   constructor(id: string, initialState: TState) {
     if (!id) throw new InvalidArgumentError(`${new.target.name}: an aggregate needs a non-empty id`);
@@ -59,6 +60,14 @@ export abstract class AggregateRoot<TState = unknown> {
     return this.#persistedVersion;
   }
 
+  /**
+   * The tenant the stream belongs to: taken from the first event loaded, restored or raised;
+   * `undefined` while the aggregate has no events. Every later event must carry the same tenant.
+   */
+  get tenantId(): string | null | undefined {
+    return this.#tenantId;
+  }
+
   /** A read-only view of the current state. */
   getState(): Readonly<TState> {
     return this.state;
@@ -77,7 +86,9 @@ export abstract class AggregateRoot<TState = unknown> {
   /**
    * Raises a new event: builds the envelope (ids and context from `withEventContext`), applies
    * it, and queues it. Pass a ready `DomainEvent` (e.g. from a generated `Event.create()`) or a
-   * type and payload.
+   * type and payload. An event without a tenant takes the aggregate's tenant.
+   *
+   * @throws InvalidArgumentError when the event names another aggregate or another tenant.
    */
   protected raise(event: DomainEvent): DomainEvent;
   protected raise(eventType: string, data: unknown, schemaVersion?: number): DomainEvent;
@@ -97,27 +108,51 @@ export abstract class AggregateRoot<TState = unknown> {
         `${this.aggregateType} "${this.id}" cannot raise ${base.eventType} for ${base.aggregateType} "${base.aggregateId}"`,
       );
     }
-    const event = Object.freeze({ ...base, aggregateVersion: this.#version + 1 });
+    const tenantId = this.#tenantFor(base);
+    const event = Object.freeze({ ...base, tenantId, aggregateVersion: this.#version + 1 });
     this.when(event);
     this.#version = event.aggregateVersion;
+    this.#tenantId = tenantId;
     this.#pending.push(event);
     return event;
   }
 
-  /** Replays stored events (used by the repository on load). */
+  #tenantFor(event: DomainEvent): string | null {
+    if (this.#tenantId === undefined) return event.tenantId;
+    if (event.tenantId === null || event.tenantId === this.#tenantId) return this.#tenantId;
+    throw new InvalidArgumentError(
+      `${this.aggregateType} "${this.id}" belongs to tenant ${JSON.stringify(this.#tenantId)}; ` +
+        `it cannot raise ${event.eventType} for tenant "${event.tenantId}" (check the tenantId of withEventContext)`,
+    );
+  }
+
+  /**
+   * Replays stored events (used by the repository on load). Each event must be the next version
+   * of the stream.
+   *
+   * @throws InvalidArgumentError when an event's `aggregateVersion` skips or repeats a version.
+   */
   loadFromHistory(events: Iterable<DomainEvent>): void {
     for (const event of events) {
+      if (event.aggregateVersion !== this.#version + 1) {
+        throw new InvalidArgumentError(
+          `${this.aggregateType} "${this.id}" is at version ${this.#version}; cannot apply ${event.eventType} ` +
+            `at version ${event.aggregateVersion} (expected ${this.#version + 1}): replay a stream in version order`,
+        );
+      }
       this.when(event);
       this.#version = event.aggregateVersion;
       this.#persistedVersion = event.aggregateVersion;
+      if (this.#tenantId === undefined) this.#tenantId = event.tenantId;
     }
   }
 
   /** Restores a snapshot's state at `version` (used by the repository on load). */
-  restoreSnapshot(state: TState, version: number): void {
+  restoreSnapshot(state: TState, version: number, tenantId?: string | null): void {
     this.state = state;
     this.#version = version;
     this.#persistedVersion = version;
+    if (tenantId !== undefined) this.#tenantId = tenantId;
   }
 
   /** A copy of the state for a snapshot; override to shape it. */

@@ -1,0 +1,228 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AggregateNotFoundError, BusError, InvalidArgumentError, isOptimisticLockError } from '../errors.ts';
+import { type EventStore, ExpectedVersion } from '../event-store/event-store.ts';
+import type { StoredEvent } from '../events/domain-event.ts';
+import { getEventContext, withEventContext } from '../events/event-context.ts';
+import { SpanNames, traced } from '../observability/tracing.ts';
+import type { AggregateRoot } from './aggregate-root.ts';
+import type {
+  AggregateRepositoryOptions,
+  EventPublisher,
+  LoadOptions,
+  SaveResult,
+  UpdateOptions,
+  UpdateResult,
+} from './repository-types.ts';
+import { SnapshotPolicy } from './snapshot-policy.ts';
+
+const MAX_BACKOFF_MS = 100;
+
+/**
+ * Loads and saves one type of event-sourced aggregate: load = latest snapshot + the events after
+ * it; save = append the pending events with optimistic concurrency, snapshot when the stream
+ * crosses `snapshotEvery`, then publish the stored events.
+ *
+ * Naming: `load` (the documented name) and its alias `getOrThrow` throw
+ * `AggregateNotFoundError` when the stream does not exist; `get` returns `undefined` instead.
+ *
+ * @example
+ * const accounts = new AggregateRepository({ eventStore, aggregateType: 'BankAccount', aggregateFactory: (id) => new BankAccount(id) });
+ * await accounts.create(id, (a) => a.open('Ada'));
+ * await accounts.update(id, (a) => a.deposit(100), { retries: 5 });
+ * const account = await accounts.load(id);
+ */
+export class AggregateRepository<A extends AggregateRoot> {
+  readonly aggregateType: string;
+  readonly #store: EventStore;
+  readonly #factory: (id: string) => A;
+  readonly #publisher: EventPublisher | undefined;
+  readonly #snapshots: SnapshotPolicy<A> | undefined;
+  readonly #tracing: boolean;
+  readonly #onPublishError: AggregateRepositoryOptions<A>['onPublishError'];
+
+  /** @throws InvalidArgumentError on a missing `aggregateType` or a bad `snapshotEvery`. */
+  constructor(options: AggregateRepositoryOptions<A>) {
+    if (!options.aggregateType)
+      throw new InvalidArgumentError('AggregateRepository: aggregateType is required');
+    this.aggregateType = options.aggregateType;
+    this.#store = options.eventStore;
+    this.#factory = options.aggregateFactory;
+    this.#publisher = options.eventPublisher;
+    this.#tracing = options.enableTracing ?? false;
+    this.#onPublishError = options.onPublishError;
+    this.#snapshots = SnapshotPolicy.fromOptions(options);
+  }
+
+  /**
+   * Loads the aggregate: its latest usable snapshot plus the events after it.
+   *
+   * @throws AggregateNotFoundError when the stream does not exist (for that tenant).
+   */
+  async load(id: string, options: LoadOptions = {}): Promise<A> {
+    const aggregate = await this.get(id, options);
+    if (!aggregate) throw new AggregateNotFoundError(this.aggregateType, id);
+    return aggregate;
+  }
+
+  /** Same as `load`: throws `AggregateNotFoundError` when the stream does not exist. */
+  getOrThrow(id: string, options: LoadOptions = {}): Promise<A> {
+    return this.load(id, options);
+  }
+
+  /** Like `load`, but resolves `undefined` when the stream does not exist (for that tenant). */
+  get(id: string, options: LoadOptions = {}): Promise<A | undefined> {
+    const tenantId = resolveTenant(options);
+    const attributes = { 'es.aggregate_type': this.aggregateType, 'es.aggregate_id': id };
+    return traced(this.#tracing, SpanNames.repositoryLoad, attributes, async (span) => {
+      const aggregate = this.#create(id);
+      const snapshot = await this.#snapshots?.read(aggregate, tenantId);
+      const fromVersion = (snapshot?.aggregateVersion ?? 0) + 1;
+      const filter = tenantId === undefined ? { fromVersion } : { fromVersion, tenantId };
+      const events = await this.#store.getEvents(id, this.aggregateType, filter);
+      if (!snapshot && events.length === 0) return undefined;
+      if (snapshot) aggregate.restoreSnapshot(snapshot.state, snapshot.aggregateVersion, snapshot.tenantId);
+      aggregate.loadFromHistory(events);
+      this.#snapshots?.noteLoaded(aggregate, snapshot?.aggregateVersion ?? 0);
+      span?.setAttributes({
+        'es.events_read': events.length,
+        'es.snapshot_version': snapshot?.aggregateVersion ?? 0,
+        'es.aggregate_version': aggregate.version,
+      });
+      return aggregate;
+    });
+  }
+
+  /** True when the aggregate's stream exists (for that tenant). */
+  async exists(id: string, options: LoadOptions = {}): Promise<boolean> {
+    const tenantId = resolveTenant(options);
+    if (tenantId === undefined) return (await this.#store.getStreamVersion(id, this.aggregateType)) > 0;
+    const first = await this.#store.getEvents(id, this.aggregateType, { tenantId, toVersion: 1 });
+    return first.length > 0;
+  }
+
+  /**
+   * Appends the aggregate's pending events, expecting the stream at `persistedVersion` (no
+   * stream for a new aggregate), marks them committed, writes a snapshot when the stream crosses
+   * `snapshotEvery`, and publishes the stored events. With nothing pending it does nothing.
+   *
+   * @throws OptimisticLockError when the stream moved since the aggregate was loaded; nothing is
+   *   appended and the pending events stay on the aggregate.
+   * @throws BusError when publishing fails and no `onPublishError` is set (the events are stored).
+   */
+  async save(aggregate: A): Promise<SaveResult> {
+    this.#checkType(aggregate);
+    const pending = aggregate.getUncommittedEvents();
+    if (pending.length === 0)
+      return { events: [], version: aggregate.persistedVersion, snapshotTaken: false };
+    const attributes = {
+      'es.aggregate_type': this.aggregateType,
+      'es.aggregate_id': aggregate.id,
+      'es.events_appended': pending.length,
+    };
+    return traced(this.#tracing, SpanNames.repositorySave, attributes, async (span) => {
+      const before = aggregate.persistedVersion;
+      const expected = before === 0 ? ExpectedVersion.NoStream : before;
+      const result = await this.#store.appendEvents(aggregate.id, this.aggregateType, pending, expected);
+      aggregate.markCommitted(result.nextExpectedVersion);
+      const snapshotTaken = (await this.#snapshots?.afterSave(aggregate, before)) ?? false;
+      await this.#publish(aggregate, result.events);
+      span?.setAttributes({ 'es.aggregate_version': result.nextExpectedVersion });
+      return { events: result.events, version: result.nextExpectedVersion, snapshotTaken };
+    });
+  }
+
+  /**
+   * Runs a command on a new aggregate (`creates: true` commands) and saves it, expecting no
+   * stream. A command that throws appends nothing. With `tenantId`, the command runs in that
+   * tenant's event context.
+   *
+   * @throws OptimisticLockError when the stream already exists.
+   */
+  async create<R>(
+    id: string,
+    command: (aggregate: A) => R | Promise<R>,
+    options: LoadOptions = {},
+  ): Promise<UpdateResult<A, Awaited<R>>> {
+    const aggregate = this.#create(id);
+    const value = await runInTenant(options, () => command(aggregate));
+    const saved = await this.save(aggregate);
+    return { ...saved, aggregate, value, attempts: 1 };
+  }
+
+  /**
+   * Loads the aggregate, runs a command on it and saves it; on `OptimisticLockError` it reloads
+   * and runs the command again, up to `retries` times (default 3) with a short random back-off.
+   * A command that throws appends nothing.
+   *
+   * @throws AggregateNotFoundError when the stream does not exist.
+   * @throws OptimisticLockError when the last attempt still conflicts.
+   * @example
+   * await accounts.update(id, (a) => a.withdraw(30), { retries: 10 });
+   */
+  async update<R>(
+    id: string,
+    command: (aggregate: A) => R | Promise<R>,
+    options: UpdateOptions = {},
+  ): Promise<UpdateResult<A, Awaited<R>>> {
+    const retries = options.retries ?? 3;
+    if (!Number.isInteger(retries) || retries < 0) {
+      throw new InvalidArgumentError(`update(${id}): retries must be a non-negative integer, got ${retries}`);
+    }
+    const backoffMs = options.backoffMs ?? 2;
+    for (let attempt = 1; ; attempt++) {
+      const aggregate = await this.load(id, options);
+      const value = await runInTenant(options, () => command(aggregate));
+      try {
+        const saved = await this.save(aggregate);
+        return { ...saved, aggregate, value, attempts: attempt };
+      } catch (error) {
+        if (!isOptimisticLockError(error) || attempt > retries) throw error;
+        const ceiling = Math.min(backoffMs * 2 ** (attempt - 1), MAX_BACKOFF_MS);
+        await sleep(Math.random() * ceiling);
+      }
+    }
+  }
+
+  #create(id: string): A {
+    const aggregate = this.#factory(id);
+    this.#checkType(aggregate);
+    if (aggregate.id !== id) {
+      throw new InvalidArgumentError(
+        `aggregateFactory("${id}") returned an aggregate with id "${aggregate.id}"; it must use the id it is given`,
+      );
+    }
+    return aggregate;
+  }
+
+  #checkType(aggregate: A): void {
+    if (aggregate.aggregateType !== this.aggregateType) {
+      throw new InvalidArgumentError(
+        `this repository stores ${this.aggregateType} aggregates, got ${aggregate.aggregateType} "${aggregate.id}"; use the repository of that type`,
+      );
+    }
+  }
+
+  async #publish(aggregate: A, events: readonly StoredEvent[]): Promise<void> {
+    if (!this.#publisher || events.length === 0) return;
+    try {
+      await this.#publisher.publish(events);
+    } catch (error) {
+      if (this.#onPublishError) return this.#onPublishError(error, events);
+      const first = events[0]!.aggregateVersion;
+      const last = events[events.length - 1]!.aggregateVersion;
+      throw new BusError(
+        `${this.aggregateType} "${aggregate.id}": events ${first}..${last} were saved but publishing them failed; ` +
+          'do not save again (they are stored); projections reading the store still see them, republish them if subscribers need them',
+        error,
+      );
+    }
+  }
+}
+
+function resolveTenant(options: LoadOptions): string | null | undefined {
+  return options.tenantId !== undefined ? options.tenantId : getEventContext()?.tenantId;
+}
+
+function runInTenant<R>(options: LoadOptions, fn: () => R): R {
+  return options.tenantId === undefined ? fn() : withEventContext({ tenantId: options.tenantId }, fn);
+}

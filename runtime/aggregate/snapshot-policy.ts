@@ -1,0 +1,93 @@
+import { InvalidArgumentError } from '../errors.ts';
+import type { Snapshot, SnapshotStore } from '../snapshot-store/snapshot-store.ts';
+import type { AggregateRoot } from './aggregate-root.ts';
+import type { AggregateRepositoryOptions } from './repository-types.ts';
+
+const DEFAULT_SNAPSHOT_EVERY = 100;
+
+/**
+ * When an `AggregateRepository` reads and writes snapshots. Internal to the repository.
+ *
+ * A save writes a snapshot when the stream version moves across a multiple of `every`
+ * (`floor(before / every) < floor(after / every)`, so a save of several events that jumps over
+ * the threshold counts), or when the load found the snapshot missing, too old, or of another
+ * `stateVersion` (a stale snapshot is ignored on load and replaced by the next save).
+ */
+export class SnapshotPolicy<A extends AggregateRoot> {
+  readonly #store: SnapshotStore;
+  readonly #every: number;
+  readonly #onError: (error: unknown, aggregate: A) => void;
+  /** Aggregates whose next save must write a snapshot whatever the threshold says. */
+  readonly #due = new WeakSet<A>();
+
+  constructor(store: SnapshotStore, every: number, onError: (error: unknown, aggregate: A) => void) {
+    this.#store = store;
+    this.#every = every;
+    this.#onError = onError;
+  }
+
+  /** The policy the options ask for, or undefined without a snapshot store. */
+  static fromOptions<A extends AggregateRoot>(
+    options: AggregateRepositoryOptions<A>,
+  ): SnapshotPolicy<A> | undefined {
+    const every = options.snapshotEvery;
+    if (every !== undefined && (!Number.isInteger(every) || every < 1)) {
+      throw new InvalidArgumentError(
+        `AggregateRepository(${options.aggregateType}): snapshotEvery must be a positive integer, got ${every}`,
+      );
+    }
+    if (!options.snapshotStore) {
+      if (every === undefined) return undefined;
+      throw new InvalidArgumentError(
+        `AggregateRepository(${options.aggregateType}): snapshotEvery is set but snapshotStore is missing; pass a SnapshotStore too`,
+      );
+    }
+    const onError =
+      options.onSnapshotError ??
+      ((error: unknown, aggregate: A) =>
+        console.warn(`es-gen: snapshot of ${aggregate.aggregateType} "${aggregate.id}" failed`, error));
+    return new SnapshotPolicy(options.snapshotStore, every ?? DEFAULT_SNAPSHOT_EVERY, onError);
+  }
+
+  /**
+   * The snapshot to start a load from, or undefined. One of another `stateVersion` is ignored
+   * and the aggregate is marked so its next save replaces it.
+   */
+  async read(aggregate: A, tenantId: string | null | undefined): Promise<Snapshot | undefined> {
+    const options = tenantId === undefined ? {} : { tenantId };
+    const snapshot = await this.#store.get(aggregate.id, aggregate.aggregateType, options);
+    if (!snapshot) return undefined;
+    if (snapshot.stateVersion === aggregate.stateVersion) return snapshot;
+    this.#due.add(aggregate);
+    return undefined;
+  }
+
+  /** After a load: a stream `every` or more events past its snapshot gets one on the next save. */
+  noteLoaded(aggregate: A, snapshotVersion: number): void {
+    if (aggregate.version - snapshotVersion >= this.#every) this.#due.add(aggregate);
+  }
+
+  /** After a successful append from `before`: writes a snapshot when due. Never throws. */
+  async afterSave(aggregate: A, before: number): Promise<boolean> {
+    const after = aggregate.persistedVersion;
+    const crossed = Math.floor(before / this.#every) < Math.floor(after / this.#every);
+    if (!crossed && !this.#due.has(aggregate)) return false;
+    try {
+      await this.#store.save({
+        aggregateId: aggregate.id,
+        aggregateType: aggregate.aggregateType,
+        aggregateVersion: after,
+        stateVersion: aggregate.stateVersion,
+        state: aggregate.snapshotState(),
+        tenantId: aggregate.tenantId ?? null,
+        createdAt: new Date().toISOString(),
+      });
+      this.#due.delete(aggregate);
+      return true;
+    } catch (error) {
+      this.#due.add(aggregate);
+      this.#onError(error, aggregate);
+      return false;
+    }
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * es-gen test kits, imported as `es-gen/testing`: conformance suites for adapters and
+ * given/when/then helpers for aggregates.
+ */
+
+export type {
+  AggregateSource,
+  AggregateTestKit,
+  AggregateTestKitOptions,
+  ErrorMatcher,
+  ExpectedEvent,
+  GivenEvent,
+  GivenStep,
+  Outcome,
+  WhenStep,
+} from './aggregate-test-kit.ts';
+export { aggregateTestKit } from './aggregate-test-kit.ts';
