@@ -15,3 +15,9 @@ export type {
   WhenStep,
 } from './aggregate-test-kit.ts';
 export { aggregateTestKit } from './aggregate-test-kit.ts';
+export type {
+  ConformanceOptions,
+  EventStoreHarness,
+  EventStoreHarnessFactory,
+} from './event-store-conformance.ts';
+export { describeEventStoreConformance, expectErrorCode } from './event-store-conformance.ts';
