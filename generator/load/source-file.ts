@@ -1,0 +1,117 @@
+import type { Document, Node, YAMLError } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import type { Diagnostic } from './diagnostic.ts';
+
+/** A path into a YAML document: map keys and sequence indexes. */
+export type NodePath = readonly (string | number)[];
+
+/** Whether a diagnostic points at a map entry's key or at its value. */
+export type Anchor = 'key' | 'value';
+
+/** A position in a source file: 1-based line and column, and the width of the text there. */
+export interface Position {
+  readonly line: number;
+  readonly column: number;
+  readonly length: number;
+}
+
+/**
+ * One parsed YAML file with its source positions. Parse errors (including duplicate keys) are in
+ * `diagnostics`; `value` is the plain JavaScript value of the document.
+ *
+ * @example
+ * const source = SourceFile.parse('schemas/order.yaml', text);
+ * source.position(['events', 'OrderPlaced'], 'key'); // { line: 30, column: 3, length: 11 }
+ */
+export class SourceFile {
+  readonly file: string;
+  readonly text: string;
+  readonly value: unknown;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly #doc: Document.Parsed;
+  readonly #lines: LineCounter;
+
+  private constructor(file: string, text: string, doc: Document.Parsed, lines: LineCounter) {
+    this.file = file;
+    this.text = text;
+    this.#doc = doc;
+    this.#lines = lines;
+    this.diagnostics = [...doc.errors, ...doc.warnings].map((e) => this.#fromYamlError(e));
+    this.value = doc.errors.length === 0 ? doc.toJS({ maxAliasCount: 100 }) : undefined;
+  }
+
+  /**
+   * Parses `text` as one YAML document. Never throws: syntax errors and duplicate keys become
+   * diagnostics with their positions.
+   */
+  static parse(file: string, text: string): SourceFile {
+    const lines = new LineCounter();
+    const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+    return new SourceFile(file, text, doc, lines);
+  }
+
+  /** The position of the node at `path` (its key or its value); the nearest existing ancestor when absent. */
+  position(path: NodePath, anchor: Anchor = 'value'): Position {
+    const found = this.#find(path);
+    const node = anchor === 'key' ? (found.key ?? found.value) : (found.value ?? found.key);
+    if (!node?.range) return { line: 1, column: 1, length: 1 };
+    return this.#positionOf(node.range[0], node.range[1]);
+  }
+
+  /** True when `path` names an existing map key or sequence item. */
+  has(path: NodePath): boolean {
+    return this.#find(path).depth === path.length;
+  }
+
+  /** A diagnostic located at `path` in this file. */
+  diagnostic(path: NodePath, anchor: Anchor, code: string, message: string, hint?: string): Diagnostic {
+    const pos = this.position(path, anchor);
+    return { file: this.file, ...pos, code, message, ...(hint === undefined ? {} : { hint }) };
+  }
+
+  #find(path: NodePath): { key?: Node; value?: Node; depth: number } {
+    let value: Node | undefined = (this.#doc.contents as Node | null) ?? undefined;
+    let key: Node | undefined;
+    let depth = 0;
+    for (const segment of path) {
+      if (isMap(value)) {
+        const pair = value.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
+        if (!pair) break;
+        key = pair.key as Node;
+        value = (pair.value as Node | null) ?? undefined;
+      } else if (isSeq(value)) {
+        const item = value.items[Number(segment)] as Node | undefined;
+        if (!item) break;
+        key = undefined;
+        value = item;
+      } else {
+        break;
+      }
+      depth++;
+    }
+    return { ...(key ? { key } : {}), ...(value ? { value } : {}), depth };
+  }
+
+  #positionOf(start: number, end: number): Position {
+    const { line, col } = this.#lines.linePos(start);
+    const endPos = this.#lines.linePos(Math.max(start, end));
+    const length = endPos.line === line ? Math.max(1, endPos.col - col) : 1;
+    return { line, column: col, length };
+  }
+
+  #fromYamlError(error: YAMLError): Diagnostic {
+    const pos = this.#positionOf(error.pos[0], error.pos[1]);
+    if (error.code === 'DUPLICATE_KEY') {
+      const key = this.text.slice(error.pos[0], error.pos[1]).trim() || 'key';
+      return {
+        file: this.file,
+        ...pos,
+        code: 'duplicate-key',
+        message: `duplicate key \`${key}\``,
+        hint: 'each key may appear once in a map; remove or rename one of them',
+      };
+    }
+    const message = error.message.split('\n')[0]?.replace(/ at line \d+, column \d+.*$/, '') ?? error.message;
+    return { file: this.file, ...pos, code: 'yaml-syntax', message: `invalid YAML: ${message}` };
+  }
+}
