@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isClosedError, isInvalidArgumentError } from '../errors.ts';
 import { createEvent, type DomainEvent } from '../events/domain-event.ts';
+import { describeEventBusConformance } from '../testing/event-bus-conformance.ts';
 import type { HandlerFailure } from './event-bus.ts';
 import { InMemoryEventBus } from './memory-event-bus.ts';
 
@@ -62,3 +63,17 @@ describe('InMemoryEventBus specifics', () => {
     await expect(bus.publish([])).rejects.toSatisfy(isClosedError);
   });
 });
+
+describeEventBusConformance(
+  'InMemoryEventBus',
+  async (options) => {
+    const bus = new InMemoryEventBus(options);
+    return {
+      bus,
+      deadLetters: async ({ name }) =>
+        bus.deadLetters.filter((d) => d.subscription === name).map((d) => d.event),
+      cleanup: () => bus.close(),
+    };
+  },
+  { capabilities: new InMemoryEventBus().capabilities, alsoWithTracing: true, quietMs: 100 },
+);

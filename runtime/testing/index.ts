@@ -16,6 +16,12 @@ export type {
 } from './aggregate-test-kit.ts';
 export { aggregateTestKit } from './aggregate-test-kit.ts';
 export type {
+  EventBusConformanceOptions,
+  EventBusHarness,
+  EventBusHarnessFactory,
+} from './event-bus-conformance.ts';
+export { describeEventBusConformance, eventBusConformanceTests } from './event-bus-conformance.ts';
+export type {
   ConformanceOptions,
   EventStoreHarness,
   EventStoreHarnessFactory,
