@@ -176,7 +176,6 @@ function checkEvents<A extends AggregateRoot>(
       message: `the command raised ${describeTypes(events)}; expected ${describeTypes(expected)}`,
       actual: actualView,
       expected,
-      operator: 'deepStrictEqual',
     });
   }
   return events;
@@ -204,7 +203,6 @@ function checkState<A extends AggregateRoot>(run: Run<A>, expected: unknown): A 
       message: 'the state after the command differs from the expected state',
       actual: state,
       expected,
-      operator: 'deepStrictEqual',
     });
   }
   return run.aggregate;

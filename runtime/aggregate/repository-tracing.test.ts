@@ -1,0 +1,84 @@
+import { context, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { InMemoryEventStore } from '../event-store/memory-event-store.ts';
+import { uuidv7 } from '../events/uuid.ts';
+import { AggregateRepository } from './aggregate-repository.ts';
+import { BankAccount } from './test/bank-account.ts';
+
+const exporter = new InMemorySpanExporter();
+const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+const contextManager = new AsyncLocalStorageContextManager();
+
+beforeAll(() => {
+  trace.setGlobalTracerProvider(provider);
+  context.setGlobalContextManager(contextManager.enable());
+});
+afterAll(async () => {
+  await provider.shutdown();
+  contextManager.disable();
+  trace.disable();
+  context.disable();
+});
+beforeEach(() => exporter.reset());
+
+const repository = (enableTracing: boolean) =>
+  new AggregateRepository({
+    eventStore: new InMemoryEventStore({ enableTracing }),
+    aggregateType: 'BankAccount',
+    aggregateFactory: (id) => new BankAccount(id),
+    enableTracing,
+  });
+
+describe('AggregateRepository tracing', () => {
+  it('wraps load and save in spans, with the store spans as children', async () => {
+    const accounts = repository(true);
+    const id = uuidv7();
+    await accounts.create(id, (a) => {
+      a.open('Ada');
+      a.deposit(3);
+    });
+    await accounts.load(id);
+
+    const spans = exporter.getFinishedSpans();
+    const save = spans.find((s) => s.name === 'aggregate_repository.save');
+    const load = spans.find((s) => s.name === 'aggregate_repository.load');
+    expect(save?.attributes).toMatchObject({
+      'es.aggregate_type': 'BankAccount',
+      'es.aggregate_id': id,
+      'es.events_appended': 2,
+      'es.aggregate_version': 2,
+    });
+    expect(load?.attributes).toMatchObject({
+      'es.events_read': 2,
+      'es.snapshot_version': 0,
+      'es.aggregate_version': 2,
+    });
+    const parentOf = (name: string) => spans.find((s) => s.name === name)?.parentSpanContext?.spanId;
+    expect(parentOf('event_store.append_events')).toBe(save?.spanContext().spanId);
+    expect(parentOf('event_store.get_events')).toBe(load?.spanContext().spanId);
+  });
+
+  it('marks a failed save span as an error', async () => {
+    const accounts = repository(true);
+    const id = uuidv7();
+    await accounts.create(id, (a) => a.open('Ada'));
+    await accounts.create(id, (a) => a.open('Bob')).catch(() => {});
+    const failed = exporter.getFinishedSpans().filter((s) => s.name === 'aggregate_repository.save')[1];
+    expect(failed?.status.code).toBe(2);
+    expect(failed?.status.message).toMatch(/expected no stream/);
+  });
+
+  it('creates no spans when tracing is off', async () => {
+    const accounts = repository(false);
+    const id = uuidv7();
+    await accounts.create(id, (a) => a.open('Ada'));
+    await accounts.load(id);
+    expect(exporter.getFinishedSpans()).toEqual([]);
+  });
+});
