@@ -15,12 +15,23 @@ export type {
 } from './aggregate/repository-types.ts';
 export { withCausation } from './aggregate/with-causation.ts';
 export type { CheckpointStore, CheckpointStoreOptions } from './checkpoint-store/checkpoint-store.ts';
+export { assertCheckpoint } from './checkpoint-store/checkpoint-store.ts';
+export type { InMemoryCheckpointStoreOptions } from './checkpoint-store/memory-checkpoint-store.ts';
+export { InMemoryCheckpointStore } from './checkpoint-store/memory-checkpoint-store.ts';
+export type { SQLiteCheckpointStoreOptions } from './checkpoint-store/sqlite-checkpoint-store.ts';
+export { SQLiteCheckpointStore } from './checkpoint-store/sqlite-checkpoint-store.ts';
 export type {
   DeadLetter,
+  DeadLetterError,
   DeadLetterStore,
   DeadLetterStoreOptions,
   ListDeadLettersOptions,
 } from './dead-letter-store/dead-letter-store.ts';
+export { assertDeadLetter, toDeadLetterError } from './dead-letter-store/dead-letter-store.ts';
+export type { InMemoryDeadLetterStoreOptions } from './dead-letter-store/memory-dead-letter-store.ts';
+export { InMemoryDeadLetterStore } from './dead-letter-store/memory-dead-letter-store.ts';
+export type { SQLiteDeadLetterStoreOptions } from './dead-letter-store/sqlite-dead-letter-store.ts';
+export { SQLiteDeadLetterStore } from './dead-letter-store/sqlite-dead-letter-store.ts';
 export * from './errors.ts';
 export type {
   EventBus,

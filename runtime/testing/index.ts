@@ -16,6 +16,16 @@ export type {
 } from './aggregate-test-kit.ts';
 export { aggregateTestKit } from './aggregate-test-kit.ts';
 export type {
+  CheckpointStoreHarness,
+  CheckpointStoreHarnessFactory,
+} from './checkpoint-store-conformance.ts';
+export { describeCheckpointStoreConformance } from './checkpoint-store-conformance.ts';
+export type {
+  DeadLetterStoreHarness,
+  DeadLetterStoreHarnessFactory,
+} from './dead-letter-store-conformance.ts';
+export { describeDeadLetterStoreConformance } from './dead-letter-store-conformance.ts';
+export type {
   EventBusConformanceOptions,
   EventBusHarness,
   EventBusHarnessFactory,

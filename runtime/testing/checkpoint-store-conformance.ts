@@ -1,0 +1,168 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CheckpointStore, CheckpointStoreOptions } from '../checkpoint-store/checkpoint-store.ts';
+import { ErrorCode } from '../errors.ts';
+import { type ConformanceOptions, expectErrorCode } from './event-store-conformance.ts';
+import { uniqueName } from './fixtures-events.ts';
+
+/**
+ * Storage for one test. `open()` opens a checkpoint store on it; later calls open the same
+ * storage again, as a restarted process would (for a file database: the file reopened).
+ */
+export interface CheckpointStoreHarness {
+  open(options?: CheckpointStoreOptions): Promise<CheckpointStore>;
+  /** Closes every store `open()` returned and removes the storage. */
+  cleanup(): Promise<void>;
+}
+
+/** Makes a fresh harness; called once per test. */
+export type CheckpointStoreHarnessFactory = () => CheckpointStoreHarness | Promise<CheckpointStoreHarness>;
+
+type Body = (h: CheckpointStoreHarness) => Promise<void>;
+type Define = (title: string, body: Body) => void;
+
+/**
+ * Defines the behavioural tests every `CheckpointStore` adapter must pass. Projection names are
+ * unique per test, so adapters on a shared server can run it in parallel with other suites.
+ *
+ * @example
+ * describeCheckpointStoreConformance('SQLiteCheckpointStore', () => {
+ *   const file = tempFile();
+ *   const stores: SQLiteCheckpointStore[] = [];
+ *   return {
+ *     open: async (o) => { const s = new SQLiteCheckpointStore(file, o); stores.push(s); return s; },
+ *     cleanup: async () => { for (const s of stores) await s.close(); rmSync(file, { force: true }); },
+ *   };
+ * });
+ */
+export function describeCheckpointStoreConformance(
+  name: string,
+  makeHarness: CheckpointStoreHarnessFactory,
+  options: ConformanceOptions = {},
+): void {
+  const skip = options.skip ?? {};
+  const names = new Set<string>();
+  describe(`${name} (checkpoint store conformance)`, () => {
+    let harness: CheckpointStoreHarness;
+    beforeEach(async () => {
+      harness = await makeHarness();
+    });
+    afterEach(async () => {
+      await harness.cleanup();
+    });
+    const test: Define = (title, body) => {
+      names.add(title);
+      const reason = skip[title];
+      if (reason !== undefined) it.skip(`${title} — skipped: ${reason}`, () => {});
+      else it(title, () => body(harness));
+    };
+    saveAndLoadTests(test);
+    validationTests(test);
+    durabilityTests(test);
+  });
+  const unknown = Object.keys(skip).filter((t) => !names.has(t));
+  if (unknown.length > 0) {
+    throw new Error(`describeCheckpointStoreConformance(${name}): skip names no test: ${unknown.join(', ')}`);
+  }
+}
+
+function saveAndLoadTests(test: Define): void {
+  test('load returns 0 for a projection that never saved', async (h) => {
+    const store = await h.open();
+    expect(await store.load(uniqueName('Never'))).toBe(0);
+  });
+
+  test('save then load returns the position, per projection', async (h) => {
+    const store = await h.open();
+    const a = uniqueName('A');
+    const b = uniqueName('B');
+    await store.save(a, 7);
+    await store.save(b, 3);
+    await store.save(a, 12);
+    expect(await store.load(a)).toBe(12);
+    expect(await store.load(b)).toBe(3);
+  });
+
+  test('save never moves a checkpoint backwards', async (h) => {
+    const store = await h.open();
+    const p = uniqueName('P');
+    await store.save(p, 10);
+    await store.save(p, 4);
+    await store.save(p, 10);
+    expect(await store.load(p)).toBe(10);
+  });
+
+  test('concurrent saves keep the highest position', async (h) => {
+    const store = await h.open();
+    const p = uniqueName('P');
+    const positions = Array.from({ length: 40 }, (_, i) => ((i * 17) % 40) + 1);
+    await Promise.all(positions.map((n) => store.save(p, n)));
+    expect(await store.load(p)).toBe(40);
+  });
+
+  test('reset moves the checkpoint back to 0 or to a given position', async (h) => {
+    const store = await h.open();
+    const p = uniqueName('P');
+    await store.save(p, 50);
+    await store.reset(p);
+    expect(await store.load(p)).toBe(0);
+    await store.save(p, 5);
+    expect(await store.load(p)).toBe(5);
+    await store.reset(p, 2);
+    expect(await store.load(p)).toBe(2);
+    await store.reset(uniqueName('Fresh'), 9);
+  });
+
+  test('names with quotes, spaces and non-ASCII characters round trip', async (h) => {
+    const store = await h.open();
+    const p = `${uniqueName('Odd')} it's "a" näme; DROP TABLE x; --`;
+    await store.save(p, 99);
+    expect(await store.load(p)).toBe(99);
+  });
+
+  test('large positions round trip exactly', async (h) => {
+    const store = await h.open();
+    const p = uniqueName('Big');
+    await store.save(p, Number.MAX_SAFE_INTEGER - 1);
+    expect(await store.load(p)).toBe(Number.MAX_SAFE_INTEGER - 1);
+  });
+}
+
+function validationTests(test: Define): void {
+  test('invalid positions and names throw InvalidArgumentError and write nothing', async (h) => {
+    const store = await h.open();
+    const p = uniqueName('P');
+    await store.save(p, 3);
+    for (const bad of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      await expectErrorCode(store.save(p, bad), ErrorCode.InvalidArgument);
+      await expectErrorCode(store.reset(p, bad), ErrorCode.InvalidArgument);
+    }
+    await expectErrorCode(store.save('', 1), ErrorCode.InvalidArgument);
+    await expectErrorCode(store.load(''), ErrorCode.InvalidArgument);
+    expect(await store.load(p)).toBe(3);
+  });
+}
+
+function durabilityTests(test: Define): void {
+  test('checkpoints survive a restart (storage reopened)', async (h) => {
+    const first = await h.open();
+    const p = uniqueName('Resume');
+    await first.save(p, 41);
+    await first.save(p, 42);
+    await first.close();
+    const second = await h.open();
+    expect(await second.load(p)).toBe(42);
+    await second.save(p, 43);
+    expect(await second.load(p)).toBe(43);
+  });
+
+  test('every call after close() throws ClosedError; close() is idempotent', async (h) => {
+    const store = await h.open();
+    const p = uniqueName('P');
+    await store.save(p, 1);
+    await store.close();
+    await store.close();
+    await expectErrorCode(store.load(p), ErrorCode.Closed);
+    await expectErrorCode(store.save(p, 2), ErrorCode.Closed);
+    await expectErrorCode(store.reset(p), ErrorCode.Closed);
+  });
+}
