@@ -57,6 +57,10 @@ export type {
 export { ExpectedVersion, streamAll } from './event-store/event-store.ts';
 export type { InMemoryEventStoreOptions } from './event-store/memory-event-store.ts';
 export { InMemoryEventStorage, InMemoryEventStore } from './event-store/memory-event-store.ts';
+export type { SQLiteEventStoreOptions } from './event-store/sqlite-event-store.ts';
+export { SQLiteEventStore } from './event-store/sqlite-event-store.ts';
+export type { SQLiteSynchronous } from './event-store/sqlite-migrations.ts';
+export { migrateSqlite } from './event-store/sqlite-migrations.ts';
 export type { CreateEventInput, DomainEvent, StoredEvent } from './events/domain-event.ts';
 export { createEvent, withEnvelope } from './events/domain-event.ts';
 export type { EventContext } from './events/event-context.ts';

@@ -1,0 +1,107 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import BetterSqlite3 from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { uuidv7 } from '../events/uuid.ts';
+import { describeEventStoreConformance } from '../testing/event-store-conformance.ts';
+import { fixtureEvents, fixtureStream } from '../testing/fixtures-events.ts';
+import { SQLiteEventStore } from './sqlite-event-store.ts';
+import { sqliteEventStoreHarness, tempDir } from './test/sqlite-harness.ts';
+
+describeEventStoreConformance('SQLiteEventStore', () => sqliteEventStoreHarness());
+
+describe('SQLiteEventStore on SQLite', () => {
+  it("works on ':memory:' and on a Database it does not own", async () => {
+    const memory = new SQLiteEventStore(':memory:');
+    const s = fixtureStream();
+    await memory.appendEvents(s.aggregateId, s.aggregateType, fixtureEvents(s, 2));
+    expect(await memory.getStreamVersion(s.aggregateId, s.aggregateType)).toBe(2);
+    await memory.close();
+
+    const db = new BetterSqlite3(':memory:');
+    const shared = new SQLiteEventStore(db);
+    await shared.appendEvents(s.aggregateId, s.aggregateType, fixtureEvents(s, 1));
+    await shared.close();
+    expect(db.open).toBe(true);
+    expect(db.prepare('SELECT count(*) FROM es_events').pluck().get()).toBe(1);
+    db.close();
+  });
+
+  it('creates its schema once, records its version and uses WAL', async () => {
+    const dir = tempDir('schema');
+    try {
+      const file = join(dir.path, 'e.db');
+      const first = new SQLiteEventStore(file);
+      const second = new SQLiteEventStore(file);
+      const db = new BetterSqlite3(file);
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      const version = db.prepare("SELECT version FROM es_schema_versions WHERE component = 'event_store'");
+      expect(version.pluck().get()).toBe(1);
+      db.close();
+      await first.close();
+      await second.close();
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('a writer killed in the middle of a batch leaves none of that batch', async () => {
+    const dir = tempDir('crash');
+    try {
+      const file = join(dir.path, 'crash.db');
+      const aggregateId = uuidv7();
+      const output = await runCrashWriter([file, aggregateId, '100', '2000', '1200']);
+      expect(output).toContain('committed');
+      expect(output).toContain('inside');
+      expect(output).not.toContain('finished');
+
+      const db = new BetterSqlite3(file);
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      const store = new SQLiteEventStore(db);
+      const events = await store.getEvents(aggregateId, 'Counter');
+      expect(events.map((e) => e.aggregateVersion)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+      expect(await store.getHeadPosition()).toBe(100);
+      const next = await store.appendEvents(
+        aggregateId,
+        'Counter',
+        fixtureEvents({ aggregateId, aggregateType: 'Counter' }, 1),
+        100,
+      );
+      expect(next.nextExpectedVersion).toBe(101);
+      await store.close();
+      db.close();
+    } finally {
+      dir.remove();
+    }
+  }, 30_000);
+});
+
+const crashWriter = fileURLToPath(new URL('./test/crash-writer.ts', import.meta.url));
+
+/** Runs the crash writer, kills it with SIGKILL once it reports being inside the transaction. */
+function runCrashWriter(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', crashWriter, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    let errors = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`crash writer never got inside its transaction: ${output} ${errors}`));
+    }, 20_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('inside')) child.kill('SIGKILL');
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      errors += chunk.toString();
+    });
+    child.on('exit', (_code, signal) => {
+      clearTimeout(timer);
+      if (signal === 'SIGKILL') resolve(output);
+      else reject(new Error(`crash writer exited without being killed: ${output} ${errors}`));
+    });
+  });
+}

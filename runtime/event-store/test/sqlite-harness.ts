@@ -1,0 +1,29 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EventStoreHarness } from '../../testing/event-store-conformance.ts';
+import { SQLiteEventStore, type SQLiteEventStoreOptions } from '../sqlite-event-store.ts';
+
+/** A temporary folder removed by `cleanup`. */
+export function tempDir(prefix: string): { path: string; remove: () => void } {
+  const path = mkdtempSync(join(tmpdir(), `es-gen-${prefix}-`));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** A conformance harness on a fresh SQLite file; `open()` opens another connection to it. */
+export function sqliteEventStoreHarness(defaults: SQLiteEventStoreOptions = {}): EventStoreHarness {
+  const dir = tempDir('events');
+  const file = join(dir.path, 'events.db');
+  const stores: SQLiteEventStore[] = [];
+  return {
+    open: async (options) => {
+      const store = new SQLiteEventStore(file, { ...defaults, ...options });
+      stores.push(store);
+      return store;
+    },
+    cleanup: async () => {
+      for (const store of stores) await store.close();
+      dir.remove();
+    },
+  };
+}
