@@ -63,12 +63,14 @@ interface Member {
  * await bus.whenIdle();
  */
 export class InMemoryEventBus implements EventBus {
-  readonly capabilities: EventBusCapabilities = Object.freeze({
+  /** What every instance promises (see `EventBusCapabilities`). */
+  static readonly capabilities: EventBusCapabilities = Object.freeze({
     durable: false,
     redeliversToOtherMembers: false,
     orderedPerAggregate: true,
     orderedAcrossMembers: true,
   });
+  readonly capabilities: EventBusCapabilities = InMemoryEventBus.capabilities;
 
   readonly #policy: DeliveryPolicy;
   readonly #waitForHandlers: boolean;
