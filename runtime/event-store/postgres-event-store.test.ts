@@ -1,0 +1,266 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import type { Pool, PoolClient } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ErrorCode, isOptimisticLockError } from '../errors.ts';
+import { createEvent, type DomainEvent, type StoredEvent } from '../events/domain-event.ts';
+import { migratePostgres } from '../postgres/migrations.ts';
+import { dropSchema, testPool, uniqueSchema, waitFor } from '../postgres/test/pg-test-env.ts';
+import { appendOnClient } from '../postgres/test/raw-append.ts';
+import { serviceAvailable, serviceUrls } from '../testing/services.ts';
+import { PostgreSQLEventStore } from './postgres-event-store.ts';
+
+const pgAvailable = await serviceAvailable('postgres');
+const run = promisify(execFile);
+
+function event(aggregateId: string, data: unknown, extra: Partial<DomainEvent> = {}): DomainEvent {
+  return createEvent({ eventType: 'Incremented', aggregateType: 'Counter', aggregateId, data, ...extra });
+}
+
+/** Reads the whole gap-free order from `from`, the way a projection does. */
+async function drain(store: PostgreSQLEventStore, from: number, seen: StoredEvent[]): Promise<number> {
+  let next = from;
+  for (;;) {
+    const page = await store.readAll({ fromPosition: next, limit: 50 });
+    seen.push(...page);
+    if (page.length === 0) return next;
+    next = page[page.length - 1]!.position + 1;
+  }
+}
+
+describe.skipIf(!pgAvailable)('PostgreSQLEventStore on a real server', () => {
+  let pool: Pool;
+  let store: PostgreSQLEventStore;
+  const schema = uniqueSchema('es_pg_store');
+
+  beforeAll(async () => {
+    pool = testPool(12);
+    store = new PostgreSQLEventStore({ connection: pool, schema });
+    await store.initialize();
+  });
+
+  afterAll(async () => {
+    await store?.close();
+    await dropSchema(pool, schema);
+    await pool.end();
+  });
+
+  it('migrates twice as a no-op, also in a schema whose name is SQL', async () => {
+    const odd = `${uniqueSchema('es_odd')}"; DROP TABLE x; --`;
+    try {
+      const first = await migratePostgres(serviceUrls.postgres, { schema: odd });
+      expect(first.applied).toEqual([1, 2, 3, 4]);
+      const second = await migratePostgres(serviceUrls.postgres, { schema: odd });
+      expect(second.applied).toEqual([]);
+      const tables = await pool.query(
+        `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = $1`,
+        [odd],
+      );
+      expect(tables.rows[0].n).toBe(6);
+    } finally {
+      await dropSchema(pool, odd);
+    }
+  });
+
+  it('keeps tenant ids, type names and ids containing SQL inert', async () => {
+    const nasty = `'); DROP TABLE events; --`;
+    const id = `id ${nasty} ${uniqueSchema()}`;
+    const e = createEvent({
+      eventType: `T${nasty}`,
+      aggregateType: `A${nasty}`,
+      aggregateId: id,
+      data: { s: nasty },
+      tenantId: nasty,
+    });
+    await store.appendEvents(id, `A${nasty}`, [e], 'no_stream');
+    const read = await store.getEvents(id, `A${nasty}`, { tenantId: nasty });
+    expect(read.map((x) => [x.eventType, x.tenantId, x.data])).toEqual([[`T${nasty}`, nasty, { s: nasty }]]);
+    expect(await store.getEvents(id, `A${nasty}`, { tenantId: 'other' })).toEqual([]);
+    const byType = await store.readAll({ eventTypes: [`T${nasty}`], tenantId: nasty });
+    expect(byType).toHaveLength(1);
+  });
+
+  it('never skips an event committed late by a transaction held open (out-of-order commits)', async () => {
+    const reader: StoredEvent[] = [];
+    let next = await drain(store, 1, reader);
+    reader.length = 0;
+    const a = await pool.connect();
+    const b = await pool.connect();
+    try {
+      await a.query('BEGIN');
+      const fromA = await appendOnClient(a, schema, [event('ooo-a', { n: 1 }), event('ooo-a', { n: 2 })]);
+      await b.query('BEGIN');
+      const fromB = await appendOnClient(b, schema, [event('ooo-b', { n: 3 })]);
+      expect(fromB.firstPosition).toBeGreaterThan(fromA.firstPosition);
+      await b.query('COMMIT');
+      await store.appendEvents('ooo-c', 'Counter', [event('ooo-c', { n: 4 })]);
+      next = await drain(store, next, reader);
+      expect(reader).toEqual([]);
+      const lag = await store.getInFlightLag();
+      expect(lag.pendingEvents).toBeGreaterThanOrEqual(2);
+      await a.query('COMMIT');
+      next = await drain(store, next, reader);
+      expect(reader.map((e) => e.data)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }]);
+    } finally {
+      a.release();
+      b.release();
+    }
+  });
+
+  it('holds readers back while any writing transaction of the cluster is open', async () => {
+    const reader: StoredEvent[] = [];
+    const next = await drain(store, 1, reader);
+    const blocker = await pool.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('SELECT pg_current_xact_id()');
+      const appended = await store.appendEvents('held', 'Counter', [event('held', { n: 1 })]);
+      expect(await store.readAll({ fromPosition: next })).toEqual([]);
+      const lag = await store.getInFlightLag();
+      expect(lag.headPosition).toBe(appended.lastPosition);
+      expect(lag.readablePosition).toBeLessThan(appended.lastPosition);
+      expect(lag.oldestTransactionMs).not.toBeNull();
+      await blocker.query('COMMIT');
+      expect((await store.readAll({ fromPosition: next })).map((e) => e.position)).toEqual([
+        appended.lastPosition,
+      ]);
+    } finally {
+      blocker.release();
+    }
+  });
+
+  it('a reader following concurrent writers with random commit order sees every event exactly once', async () => {
+    const seen: StoredEvent[] = [];
+    let next = await drain(store, 1, []);
+    const start = next;
+    let writing = true;
+    const readerLoop = (async () => {
+      while (writing) {
+        next = await drain(store, next, seen);
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    })();
+    const writer = async (w: number) => {
+      const client: PoolClient = await pool.connect();
+      try {
+        for (let i = 0; i < 15; i++) {
+          await client.query('BEGIN');
+          await appendOnClient(client, schema, [
+            event(`rnd-${w}`, { w, i }),
+            event(`rnd-${w}`, { w, i, b: 1 }),
+          ]);
+          await new Promise((r) => setTimeout(r, Math.random() * 15));
+          await client.query(Math.random() < 0.2 ? 'ROLLBACK' : 'COMMIT');
+        }
+      } finally {
+        client.release();
+      }
+    };
+    await Promise.all([0, 1, 2, 3, 4, 5].map(writer));
+    writing = false;
+    await readerLoop;
+    await drain(store, next, seen);
+    const stored = await pool.query(
+      `SELECT position::int AS p FROM "${schema}".events WHERE position >= $1 ORDER BY position`,
+      [start],
+    );
+    const positions = seen.map((e) => e.position);
+    expect(positions).toEqual(stored.rows.map((r) => r.p));
+    expect(new Set(positions).size).toBe(positions.length);
+  });
+
+  it('a backend killed mid-append leaves no partial batch and a clear error', async () => {
+    const holder = await pool.connect();
+    const victimId = `killed-${uniqueSchema()}`;
+    try {
+      const blocking = event('blocker', { n: 0 });
+      await holder.query('BEGIN');
+      await appendOnClient(holder, schema, [blocking]);
+      // The 50th event reuses the held event's id: the insert waits on that uncommitted key
+      // after the first 49 rows of the batch are written.
+      const batch = Array.from({ length: 100 }, (_, i) =>
+        i === 49 ? event(victimId, { i }, { eventId: blocking.eventId }) : event(victimId, { i }),
+      );
+      const append = store.appendEvents(victimId, 'Counter', batch).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      let pid = 0;
+      await waitFor(async () => {
+        const r = await pool.query(
+          `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%append_events%' AND pid <> $1`,
+          [(holder as unknown as { processID: number }).processID],
+        );
+        pid = r.rows[0]?.pid ?? 0;
+        return pid !== 0;
+      });
+      await pool.query('SELECT pg_terminate_backend($1)', [pid]);
+      const error = (await append) as Error & { code?: string };
+      expect(error.code).toBe(ErrorCode.Store);
+      expect(error.message).toMatch(/appending 100 event\(s\) to Counter ".*" failed, nothing was written/);
+      await holder.query('ROLLBACK');
+      expect(await store.getEvents(victimId, 'Counter')).toEqual([]);
+      expect(await store.getStreamVersion(victimId, 'Counter')).toBe(0);
+      const ok = await store.appendEvents(victimId, 'Counter', batch.slice(0, 3), 'no_stream');
+      expect(ok.nextExpectedVersion).toBe(3);
+    } finally {
+      holder.release();
+    }
+  });
+
+  it('eight OS processes appending with expected versions lose no update and duplicate no version', async () => {
+    const streamId = `mp-${uniqueSchema()}`;
+    const script = resolve(import.meta.dirname, '../postgres/test/append-worker.ts');
+    const tsx = resolve(import.meta.dirname, '../../node_modules/.bin/tsx');
+    const perWorker = 20;
+    const outputs = await Promise.all(
+      Array.from({ length: 8 }, (_, w) =>
+        run(tsx, [script, serviceUrls.postgres, schema, streamId, String(w), String(perWorker)], {
+          timeout: 60_000,
+        }),
+      ),
+    );
+    const reports = outputs.map((o) => JSON.parse(o.stdout.trim().split('\n').pop()!));
+    expect(reports.map((r) => r.appended)).toEqual(Array(8).fill(perWorker));
+    const events = await store.getEvents(streamId, 'Counter');
+    expect(events.map((e) => e.aggregateVersion)).toEqual(
+      Array.from({ length: 8 * perWorker }, (_, i) => i + 1),
+    );
+    const keys = events.map((e) =>
+      JSON.stringify([(e.data as { worker: number }).worker, (e.data as { i: number }).i]),
+    );
+    expect(new Set(keys).size).toBe(8 * perWorker);
+    // every event was appended on top of the version its writer read
+    expect(events.map((e) => (e.data as { seen: number }).seen)).toEqual(
+      events.map((e) => e.aggregateVersion - 1),
+    );
+  }, 90_000);
+
+  it('maps a lost race on the same stream to OptimisticLockError with the actual version', async () => {
+    const id = `race-${uniqueSchema()}`;
+    await store.appendEvents(id, 'Counter', [event(id, { n: 0 })]);
+    const results = await Promise.allSettled(
+      Array.from({ length: 6 }, (_, i) => store.appendEvents(id, 'Counter', [event(id, { i })], 1)),
+    );
+    const failures = results
+      .filter((r) => r.status === 'rejected')
+      .map((r) => (r as PromiseRejectedResult).reason);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(failures.every((e) => isOptimisticLockError(e) && e.actual === 2 && e.expected === 1)).toBe(true);
+  });
+
+  it('notifies the schema channel with the last position in the append transaction', async () => {
+    const listener = await pool.connect();
+    const got: string[] = [];
+    try {
+      listener.on('notification', (n) => got.push(n.payload ?? ''));
+      await listener.query(`LISTEN "${store.channel}"`);
+      const r = await store.appendEvents('notify', 'Counter', [event('notify', { n: 1 })]);
+      await waitFor(() => got.includes(String(r.lastPosition)));
+    } finally {
+      await listener.query('UNLISTEN *');
+      listener.release();
+    }
+  });
+});

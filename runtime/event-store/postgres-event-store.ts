@@ -1,0 +1,324 @@
+import type { Pool } from 'pg';
+import { ClosedError, isEventSourcingError, StoreError } from '../errors.ts';
+import type { StoredEvent } from '../events/domain-event.ts';
+import type { EventRegistry, UnknownEventPolicy } from '../events/event-registry.ts';
+import { SpanNames, traced } from '../observability/tracing.ts';
+import { type AppendRow, appendedResult, appendQuery } from '../postgres/append-call.ts';
+import { PgCode, pgError } from '../postgres/errors.ts';
+import {
+  eventsByIdQuery,
+  lagQuery,
+  readAllQuery,
+  streamQuery,
+  typeQuery,
+} from '../postgres/event-queries.ts';
+import { type PgEventRow, toEventRow } from '../postgres/event-rows.ts';
+import { assertIdentifier, quoteIdent } from '../postgres/identifiers.ts';
+import { ensureSchema } from '../postgres/migrations.ts';
+import { eventsChannel } from '../postgres/notifications.ts';
+import { DEFAULT_SCHEMA, type PostgresConnection, resolvePool } from '../postgres/pool.ts';
+import { scopedQuery } from '../postgres/scoped-query.ts';
+import {
+  assertStreamTenant,
+  lockError,
+  type PreparedBatch,
+  prepareBatch,
+  resolveReplay,
+} from './append-batch.ts';
+import type { EventRow } from './event-row.ts';
+import { readRows } from './event-row.ts';
+import {
+  type AppendResult,
+  type EventStore,
+  type EventStoreOptions,
+  type EventToAppend,
+  ExpectedVersion,
+  type GetEventsByTypeOptions,
+  type GetEventsOptions,
+  type ReadAllOptions,
+} from './event-store.ts';
+import { toPageQuery, toStreamRange, toTypeQuery } from './read-options.ts';
+
+/** Options of `PostgreSQLEventStore`. */
+export interface PostgreSQLEventStoreOptions extends EventStoreOptions {
+  /** A pg `Pool` (ended by its owner) or a connection string (the store's own pool, ended on close). */
+  readonly connection: PostgresConnection;
+  /** Schema holding the tables (default `es_gen`); any name, it is always quoted. */
+  readonly schema?: string;
+  /** `pg_notify` the schema's events channel in every append transaction (default true). */
+  readonly notify?: boolean;
+  /**
+   * Create tenant row-level security policies and set `es_gen.tenant_id` on tenant-scoped
+   * queries (default false). See `rowLevelSecuritySql`.
+   */
+  readonly rowLevelSecurity?: boolean;
+  /** Size of the pool built from a connection string (default 10). */
+  readonly poolSize?: number;
+}
+
+/** How far the gap-free order trails the committed events (see `getInFlightLag`). */
+export interface InFlightLag {
+  /** Highest committed position. */
+  readonly headPosition: number;
+  /** Highest position `readAll` returns now. */
+  readonly readablePosition: number;
+  /** Committed events `readAll` holds back until older transactions finish. */
+  readonly pendingEvents: number;
+  /** The oldest transaction id still in flight (`pg_snapshot_xmin`), as text. */
+  readonly horizon: string;
+  /** Age in ms of the oldest open writing transaction of the cluster, if any. */
+  readonly oldestTransactionMs: number | null;
+}
+
+/**
+ * An `EventStore` on PostgreSQL (pg). Appends are one statement calling the schema's
+ * `append_events` function: one transaction, one multi-row insert, optimistic check on a
+ * locked stream row, idempotent by event id, a `NOTIFY` on the schema's channel.
+ *
+ * Gap-free global order: positions of a batch are reserved together with its transaction id,
+ * so position order equals (transaction id, position) order, and `readAll` returns only events
+ * of transactions below `pg_snapshot_xmin(pg_current_snapshot())`. A reader that resumes from
+ * its last position + 1 never skips an event committed late and never sees one twice.
+ * Trade-off: any transaction of the cluster that holds a transaction id (a writer) and stays
+ * open holds back every reader until it ends, even if it never touches events; watch
+ * `getInFlightLag()` and keep write transactions short (`idle_in_transaction_session_timeout`).
+ *
+ * The schema is created on first use (or by `initialize()` / `migratePostgres`).
+ *
+ * @example
+ * const store = new PostgreSQLEventStore({ connection: 'postgres://app@db/prod', registry });
+ * await store.initialize();
+ * await store.appendEvents(id, 'Order', [placed], ExpectedVersion.NoStream);
+ */
+export class PostgreSQLEventStore implements EventStore {
+  readonly #pool: Pool;
+  readonly #ownsPool: boolean;
+  readonly #schema: string;
+  readonly #registry: EventRegistry | undefined;
+  readonly #policy: UnknownEventPolicy;
+  readonly #tracing: boolean;
+  readonly #channel: string | null;
+  readonly #rls: boolean;
+  #closed = false;
+
+  constructor(options: PostgreSQLEventStoreOptions) {
+    const { pool, owned } = resolvePool(options.connection, options.poolSize);
+    this.#pool = pool;
+    this.#ownsPool = owned;
+    this.#schema = assertIdentifier(options.schema ?? DEFAULT_SCHEMA);
+    this.#registry = options.registry;
+    this.#policy = options.onUnknownEvent ?? 'fail';
+    this.#tracing = options.enableTracing ?? false;
+    this.#channel = (options.notify ?? true) ? eventsChannel(this.#schema) : null;
+    this.#rls = options.rowLevelSecurity ?? false;
+  }
+
+  /** The schema holding the tables. */
+  get schema(): string {
+    return this.#schema;
+  }
+
+  /** The channel appends notify (undefined when `notify` is off). */
+  get channel(): string | undefined {
+    return this.#channel ?? undefined;
+  }
+
+  /** Creates or upgrades the schema (idempotent; also done on first use). Throws `StoreError`. */
+  async initialize(): Promise<void> {
+    this.#assertOpen();
+    await ensureSchema(this.#pool, this.#schema, this.#rls);
+  }
+
+  async appendEvents(
+    aggregateId: string,
+    aggregateType: string,
+    events: readonly EventToAppend[],
+    expectedVersion: ExpectedVersion = ExpectedVersion.Any,
+  ): Promise<AppendResult> {
+    this.#assertOpen();
+    const attributes = {
+      'es.aggregate_type': aggregateType,
+      'es.aggregate_id': aggregateId,
+      'es.event_count': events.length,
+    };
+    return traced(this.#tracing, SpanNames.appendEvents, attributes, async () => {
+      const batch = prepareBatch(aggregateId, aggregateType, events, expectedVersion, this.#registry);
+      const query = appendQuery(this.#schema, batch, expectedVersion, this.#channel);
+      await this.initialize();
+      let row: AppendRow;
+      try {
+        row = (await this.#pool.query<AppendRow>(query)).rows[0]!;
+      } catch (error) {
+        return this.#recover(error, batch, expectedVersion);
+      }
+      return this.#interpret(row, batch, expectedVersion);
+    });
+  }
+
+  async #interpret(row: AppendRow, batch: PreparedBatch, expected: ExpectedVersion): Promise<AppendResult> {
+    switch (row.o_status) {
+      case 'ok':
+        return appendedResult(batch, Number(row.o_first_position), row.o_actual_version ?? 0);
+      case 'duplicate':
+        return this.#replayOrThrow(batch, () => {
+          throw new StoreError(
+            `events of ${batch.aggregateType} "${batch.aggregateId}" vanished during an append`,
+          );
+        });
+      case 'conflict':
+        throw lockError(batch, expected, row.o_actual_version ?? 0);
+      default:
+        assertStreamTenant(batch, row.o_stream_tenant);
+        throw new StoreError(`unexpected append status ${JSON.stringify(row.o_status)}`);
+    }
+  }
+
+  /** Maps a failed append: a lost race to the same ids replays, a changed stream is a lock error. */
+  async #recover(error: unknown, batch: PreparedBatch, expected: ExpectedVersion): Promise<AppendResult> {
+    if (isEventSourcingError(error)) throw error;
+    const pg = pgError(error);
+    if (pg.code === PgCode.StreamChanged) {
+      return this.#replayOrThrow(batch, () => {
+        throw lockError(batch, expected, Number(pg.detail));
+      });
+    }
+    if (pg.code === PgCode.StreamTenant) assertStreamTenant(batch, pg.detail || null);
+    if (pg.code === PgCode.UniqueViolation && pg.constraint === 'events_event_id_key') {
+      return this.#replayOrThrow(batch, () => {
+        throw error;
+      });
+    }
+    const what = `appending ${batch.events.length} event(s) to ${batch.aggregateType} "${batch.aggregateId}"`;
+    throw new StoreError(
+      `${what} failed, nothing was written: ${(error as Error).message}; retry the append (it is idempotent by event id)`,
+      error,
+    );
+  }
+
+  async #replayOrThrow(batch: PreparedBatch, otherwise: () => never): Promise<AppendResult> {
+    const rows = await this.#rowsByIds(batch.events.map((e) => e.eventId));
+    const byId = new Map(rows.map((r) => [r.eventId, r]));
+    return resolveReplay(batch, (id) => byId.get(id)) ?? otherwise();
+  }
+
+  async #rowsByIds(ids: readonly string[]): Promise<EventRow[]> {
+    const result = await this.#pool.query<PgEventRow>(eventsByIdQuery(this.#schema, ids));
+    return result.rows.map(toEventRow);
+  }
+
+  async getEvents(
+    aggregateId: string,
+    aggregateType: string,
+    options?: GetEventsOptions,
+  ): Promise<StoredEvent[]> {
+    this.#assertOpen();
+    const attributes = { 'es.aggregate_type': aggregateType, 'es.aggregate_id': aggregateId };
+    return traced(this.#tracing, SpanNames.getEvents, attributes, async () => {
+      const range = toStreamRange(options);
+      return this.#read(streamQuery(this.#schema, aggregateId, aggregateType, range), range.tenantId);
+    });
+  }
+
+  async getEventsByType(aggregateType: string, options?: GetEventsByTypeOptions): Promise<StoredEvent[]> {
+    this.#assertOpen();
+    return traced(this.#tracing, SpanNames.getEvents, { 'es.aggregate_type': aggregateType }, async () => {
+      const q = toTypeQuery(options);
+      return this.#read(typeQuery(this.#schema, aggregateType, q), q.tenantId);
+    });
+  }
+
+  /**
+   * One page of the gap-free global order from `fromPosition` (inclusive), positions strictly
+   * increasing. Events of a transaction still in flight, and of every transaction that started
+   * writing after it, are held back until it ends; resume from the last position + 1.
+   */
+  async readAll(options?: ReadAllOptions): Promise<StoredEvent[]> {
+    this.#assertOpen();
+    return traced(this.#tracing, SpanNames.readAll, {}, async () => {
+      const q = toPageQuery(options);
+      return this.#read(readAllQuery(this.#schema, q), q.tenantId);
+    });
+  }
+
+  async #read(
+    query: Parameters<typeof scopedQuery>[1],
+    tenantId: string | null | undefined,
+  ): Promise<StoredEvent[]> {
+    await this.initialize();
+    const rows = await this.#wrap('reading events', () =>
+      scopedQuery<PgEventRow>(this.#pool, query, { rowLevelSecurity: this.#rls, tenantId }),
+    );
+    return readRows(rows.map(toEventRow), this.#registry, this.#policy);
+  }
+
+  async getStreamVersion(aggregateId: string, aggregateType: string): Promise<number> {
+    this.#assertOpen();
+    await this.initialize();
+    const text = `SELECT version FROM ${quoteIdent(this.#schema)}.streams WHERE aggregate_type = $1 AND aggregate_id = $2`;
+    const result = await this.#wrap('reading a stream version', () =>
+      this.#pool.query<{ version: number }>(text, [aggregateType, aggregateId]),
+    );
+    return result.rows[0]?.version ?? 0;
+  }
+
+  async getHeadPosition(): Promise<number> {
+    this.#assertOpen();
+    await this.initialize();
+    const text = `SELECT coalesce(max(position), 0)::text AS head FROM ${quoteIdent(this.#schema)}.events`;
+    const result = await this.#wrap('reading the head position', () =>
+      this.#pool.query<{ head: string }>(text),
+    );
+    return Number(result.rows[0]!.head);
+  }
+
+  /**
+   * How far `readAll` trails the committed events because of transactions still in flight.
+   *
+   * @example
+   * const { pendingEvents, oldestTransactionMs } = await store.getInFlightLag();
+   */
+  async getInFlightLag(): Promise<InFlightLag> {
+    this.#assertOpen();
+    await this.initialize();
+    const result = await this.#wrap('reading the in-flight lag', () =>
+      this.#pool.query<{
+        readable: string;
+        head: string;
+        pending: number;
+        horizon: string;
+        oldest_ms: number | null;
+      }>(lagQuery(this.#schema)),
+    );
+    const r = result.rows[0]!;
+    return {
+      headPosition: Number(r.head),
+      readablePosition: Number(r.readable),
+      pendingEvents: r.pending,
+      horizon: r.horizon,
+      oldestTransactionMs: r.oldest_ms,
+    };
+  }
+
+  /** Closes the store; ends its pool when it built it from a connection string. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#ownsPool) await this.#pool.end();
+  }
+
+  async #wrap<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      if (isEventSourcingError(error)) throw error;
+      throw new StoreError(
+        `${what} in PostgreSQL schema ${JSON.stringify(this.#schema)} failed: ${(error as Error).message}`,
+        error,
+      );
+    }
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new ClosedError('PostgreSQLEventStore');
+  }
+}
