@@ -79,4 +79,8 @@ export type { Upcaster, UpcastOperation } from './events/upcasters.ts';
 export { declarativeUpcaster } from './events/upcasters.ts';
 export { isUuid, uuidv7 } from './events/uuid.ts';
 export * from './observability/index.ts';
+export type { InMemorySnapshotStoreOptions } from './snapshot-store/memory-snapshot-store.ts';
+export { InMemorySnapshotStorage, InMemorySnapshotStore } from './snapshot-store/memory-snapshot-store.ts';
 export type { Snapshot, SnapshotStore, SnapshotStoreOptions } from './snapshot-store/snapshot-store.ts';
+export type { SQLiteSnapshotStoreOptions } from './snapshot-store/sqlite-snapshot-store.ts';
+export { SQLiteSnapshotStore } from './snapshot-store/sqlite-snapshot-store.ts';

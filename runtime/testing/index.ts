@@ -37,3 +37,8 @@ export type {
   EventStoreHarnessFactory,
 } from './event-store-conformance.ts';
 export { describeEventStoreConformance, expectErrorCode } from './event-store-conformance.ts';
+export type {
+  SnapshotStoreHarness,
+  SnapshotStoreHarnessFactory,
+} from './snapshot-store-conformance.ts';
+export { describeSnapshotStoreConformance } from './snapshot-store-conformance.ts';
