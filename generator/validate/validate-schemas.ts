@@ -1,0 +1,44 @@
+import type { Diagnostic } from '../load/diagnostic.ts';
+import { sortDiagnostics } from '../load/diagnostic.ts';
+import type { LoadedSchemas } from '../load/load-schemas.ts';
+import type { SourceFile } from '../load/source-file.ts';
+import type { RawDoc } from '../model/raw-schema.ts';
+import { createCheckContext } from './check-context.ts';
+import { checkAggregate, checkProjection, checkTypes } from './check-documents.ts';
+import { checkDuplicateGlobals } from './check-names.ts';
+import { validateAgainstMetaSchema } from './meta-schema.ts';
+import { SymbolTable } from './symbol-table.ts';
+
+/**
+ * Validates loaded schema files in two layers and returns every error found, sorted by file and
+ * position: YAML syntax and duplicate keys (from loading), the meta-schema, then the semantic
+ * checks (names, types, references, versions, upcasts, defaults, duplicates across files).
+ * Semantic checks run on every file that passed the meta-schema; names from the other files
+ * still count, so one broken file does not make the rest report unknown names.
+ *
+ * @example
+ * const diagnostics = validateSchemas(loadSchemas(root, 'schemas'));
+ * if (diagnostics.length > 0) // report them and stop
+ */
+export function validateSchemas(loaded: LoadedSchemas): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [...loaded.diagnostics];
+  const parsed = loaded.sources.filter((s) => s.diagnostics.length === 0);
+  const valid: SourceFile[] = [];
+  for (const source of parsed) {
+    const found = validateAgainstMetaSchema(source);
+    diagnostics.push(...found);
+    if (found.length === 0) valid.push(source);
+  }
+  const symbols = new SymbolTable(parsed);
+  checkDuplicateGlobals(symbols, (symbol, message, hint) => {
+    diagnostics.push(symbol.source.diagnostic(symbol.path, symbol.anchor, 'duplicate-name', message, hint));
+  });
+  for (const source of valid) {
+    const ctx = createCheckContext(source, symbols, diagnostics);
+    const doc = source.value as RawDoc;
+    if (doc.kind === 'aggregate') checkAggregate(ctx, doc);
+    else if (doc.kind === 'projection') checkProjection(ctx, doc);
+    else checkTypes(ctx, doc.types);
+  }
+  return sortDiagnostics(diagnostics);
+}
