@@ -95,7 +95,7 @@ export class EventRegistry {
   has(eventType: string, schemaVersion?: number): boolean {
     const def = this.#types.get(eventType);
     if (!def) return false;
-    return schemaVersion === undefined || (schemaVersion >= 1 && schemaVersion <= def.versions.length);
+    return schemaVersion === undefined || isKnownVersion(def, schemaVersion);
   }
 
   /** The definition of `eventType`, or undefined. */
@@ -107,7 +107,7 @@ export class EventRegistry {
   getOrThrow(eventType: string, schemaVersion?: number): EventTypeDefinition {
     const def = this.#types.get(eventType);
     if (!def) throw new UnknownEventTypeError(eventType, schemaVersion);
-    if (schemaVersion !== undefined && (schemaVersion < 1 || schemaVersion > def.versions.length)) {
+    if (schemaVersion !== undefined && !isKnownVersion(def, schemaVersion)) {
       throw new UnknownEventTypeError(
         eventType,
         schemaVersion,
@@ -171,6 +171,10 @@ export class EventRegistry {
     }
     return Object.freeze({ ...event, schemaVersion: current, data }) as E;
   }
+}
+
+function isKnownVersion(def: EventTypeDefinition, schemaVersion: number): boolean {
+  return Number.isInteger(schemaVersion) && schemaVersion >= 1 && schemaVersion <= def.versions.length;
 }
 
 /** What a store does with an event whose type or version the registry does not know. */

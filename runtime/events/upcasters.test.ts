@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { createEvent } from './domain-event.ts';
+import { declarativeUpcaster } from './upcasters.ts';
+
+const event = createEvent({ eventType: 'E', aggregateType: 'A', aggregateId: 'a-1', data: {} });
+
+describe('declarativeUpcaster', () => {
+  it('adds fields without overwriting existing ones, copying default values', () => {
+    const defaults = { tags: ['x'] };
+    const up = declarativeUpcaster([{ add: { currency: 'USD', tags: defaults.tags } }]);
+    const a = up({ currency: 'EUR' }, event);
+    const b = up({}, event);
+    expect(a).toEqual({ currency: 'EUR', tags: ['x'] });
+    (b.tags as string[]).push('y');
+    expect(defaults.tags).toEqual(['x']);
+  });
+
+  it('renames, removes and maps values, leaving unmapped values alone', () => {
+    const up = declarativeUpcaster([
+      { rename: { qty: 'quantity', missing: 'other' } },
+      { remove: ['legacy', 'absent'] },
+      { map: { status: { new: 'open', old: 'closed' }, size: { 1: 'small' } } },
+    ]);
+    expect(up({ qty: 2, legacy: true, status: 'new', size: 1 }, event)).toEqual({
+      quantity: 2,
+      status: 'open',
+      size: 'small',
+    });
+    expect(up({ status: 'archived' }, event)).toEqual({ status: 'archived' });
+  });
+
+  it('applies operations in order, custom ones with the event', () => {
+    const up = declarativeUpcaster([
+      { add: { n: 1 } },
+      { custom: (d, e) => ({ ...d, n: (d.n as number) + 1, from: e.aggregateId }) },
+      { rename: { n: 'count' } },
+    ]);
+    expect(up({}, event)).toEqual({ count: 2, from: 'a-1' });
+  });
+
+  it('never mutates the payload it is given', () => {
+    const input = { nested: { a: 1 }, qty: 1 };
+    const up = declarativeUpcaster([
+      { rename: { qty: 'quantity' } },
+      {
+        custom: (d) => {
+          (d.nested as { a: number }).a = 2;
+          return d;
+        },
+      },
+    ]);
+    expect(up(input, event)).toEqual({ nested: { a: 2 }, quantity: 1 });
+    expect(input).toEqual({ nested: { a: 1 }, qty: 1 });
+  });
+});
