@@ -6,27 +6,26 @@ import { withEventContext } from '../events/event-context.ts';
 import { uuidv7 } from '../events/uuid.ts';
 import { AggregateRepository } from './aggregate-repository.ts';
 import { BankAccount, Counter, DomainRuleError } from './test/bank-account.ts';
-
-interface StoreCase {
-  readonly name: string;
-  readonly open: () => Promise<EventStore> | EventStore;
-}
-
-const storeCases: StoreCase[] = [{ name: 'memory', open: () => new InMemoryEventStore() }];
+import { type Stores, storeCases } from './test/store-cases.ts';
 
 describe.each(storeCases)('AggregateRepository on $name', ({ open }) => {
+  let stores: Stores | undefined;
   let store: EventStore;
   let accounts: AggregateRepository<BankAccount>;
 
   const setup = async () => {
-    store = await open();
+    stores = open();
+    store = stores.eventStore;
     accounts = new AggregateRepository({
       eventStore: store,
       aggregateType: 'BankAccount',
       aggregateFactory: (id) => new BankAccount(id),
     });
   };
-  afterEach(async () => store?.close());
+  afterEach(async () => {
+    await stores?.dispose();
+    stores = undefined;
+  });
 
   it('saves a new aggregate and loads it back with the same state and version', async () => {
     await setup();
