@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Pool, QueryConfig } from 'pg';
 import { ClosedError, isEventSourcingError, StoreError } from '../errors.ts';
 import type { StoredEvent } from '../events/domain-event.ts';
 import type { EventRegistry, UnknownEventPolicy } from '../events/event-registry.ts';
@@ -236,19 +236,31 @@ export class PostgreSQLEventStore implements EventStore {
     this.#assertOpen();
     return traced(this.#tracing, SpanNames.readAll, {}, async () => {
       const q = toPageQuery(options);
-      return this.#read(readAllQuery(this.#schema, q), q.tenantId);
+      const out: StoredEvent[] = [];
+      let from = q.fromPosition;
+      // Under the 'skip' policy a page may lose unknown events; read on so pages stay full.
+      for (;;) {
+        const rows = await this.#readRows(
+          readAllQuery(this.#schema, { ...q, fromPosition: from }),
+          q.tenantId,
+        );
+        out.push(...readRows(rows, this.#registry, this.#policy).slice(0, q.limit - out.length));
+        if (out.length >= q.limit || rows.length < q.limit) return out;
+        from = rows[rows.length - 1]!.position + 1;
+      }
     });
   }
 
-  async #read(
-    query: Parameters<typeof scopedQuery>[1],
-    tenantId: string | null | undefined,
-  ): Promise<StoredEvent[]> {
+  async #read(query: QueryConfig, tenantId: string | null | undefined): Promise<StoredEvent[]> {
+    return readRows(await this.#readRows(query, tenantId), this.#registry, this.#policy);
+  }
+
+  async #readRows(query: QueryConfig, tenantId: string | null | undefined): Promise<EventRow[]> {
     await this.initialize();
     const rows = await this.#wrap('reading events', () =>
       scopedQuery<PgEventRow>(this.#pool, query, { rowLevelSecurity: this.#rls, tenantId }),
     );
-    return readRows(rows.map(toEventRow), this.#registry, this.#policy);
+    return rows.map(toEventRow);
   }
 
   async getStreamVersion(aggregateId: string, aggregateType: string): Promise<number> {
