@@ -5,7 +5,7 @@ import { buildLockFile } from '../lock-file.ts';
 import { ALL_RULES, type Finding, hasBreaking } from '../rules.ts';
 import { SchemaValidators } from '../schema-validator.ts';
 import { readCorpus } from './corpus.ts';
-import { modelFromYaml } from './yaml-model.ts';
+import { modelFromYaml } from './model-from-yaml.ts';
 
 const corpus = readCorpus();
 const validators = new SchemaValidators();
