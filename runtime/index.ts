@@ -79,6 +79,28 @@ export type { Upcaster, UpcastOperation } from './events/upcasters.ts';
 export { declarativeUpcaster } from './events/upcasters.ts';
 export { isUuid, uuidv7 } from './events/uuid.ts';
 export * from './observability/index.ts';
+export type { ReplayDeadLettersOptions, ReplayResult } from './projection/dead-letter-replay.ts';
+export type {
+  DeclarativeProjectionOptions,
+  ProjectionHandler,
+} from './projection/declarative-projection.ts';
+export { DeclarativeProjection, handles } from './projection/declarative-projection.ts';
+export type { EventOutcome, ProjectionFailure } from './projection/event-processor.ts';
+export { PARKED_ERROR_NAME } from './projection/event-processor.ts';
+export type { EventClassOrType, Projection } from './projection/projection.ts';
+export { eventTypeOf } from './projection/projection.ts';
+export type { CatchUpResult, ProjectionRunnerOptions } from './projection/projection-runner.ts';
+export { ProjectionRunner } from './projection/projection-runner.ts';
+export type { RetryOptions } from './projection/retry-policy.ts';
+export type {
+  SQLiteProjectionOptions,
+  SQLiteTransactionalProjection,
+  TransactionalCheckpointStore,
+} from './projection/sqlite-transactional-projection.ts';
+export {
+  isSQLiteTransactionalProjection,
+  SQLiteProjection,
+} from './projection/sqlite-transactional-projection.ts';
 export type { InMemorySnapshotStoreOptions } from './snapshot-store/memory-snapshot-store.ts';
 export { InMemorySnapshotStorage, InMemorySnapshotStore } from './snapshot-store/memory-snapshot-store.ts';
 export type { Snapshot, SnapshotStore, SnapshotStoreOptions } from './snapshot-store/snapshot-store.ts';

@@ -37,6 +37,8 @@ export type {
   EventStoreHarnessFactory,
 } from './event-store-conformance.ts';
 export { describeEventStoreConformance, expectErrorCode } from './event-store-conformance.ts';
+export type { ProjectionProgress, WaitUntilCaughtUpOptions } from './projection-test-kit.ts';
+export { CatchUpTimeoutError, checkpointProgress, waitUntilCaughtUp } from './projection-test-kit.ts';
 export type {
   SnapshotStoreHarness,
   SnapshotStoreHarnessFactory,
