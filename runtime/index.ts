@@ -44,6 +44,8 @@ export type {
 } from './event-bus/event-bus.ts';
 export type { InMemoryEventBusOptions, MemoryDeadLetter } from './event-bus/memory-event-bus.ts';
 export { InMemoryEventBus } from './event-bus/memory-event-bus.ts';
+export type { RabbitMQEventBusOptions } from './event-bus/rabbitmq-event-bus.ts';
+export { RabbitMQEventBus } from './event-bus/rabbitmq-event-bus.ts';
 export type { RedisEventBusOptions } from './event-bus/redis-event-bus.ts';
 export { RedisEventBus } from './event-bus/redis-event-bus.ts';
 export type {
