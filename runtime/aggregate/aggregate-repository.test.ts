@@ -60,6 +60,20 @@ describe.each(storeCases)('AggregateRepository on $name', ({ open }) => {
     expect(await store.getStreamVersion(id, 'BankAccount')).toBe(1);
   });
 
+  it('keeps a command raised while a save is in flight for the next save', async () => {
+    await setup();
+    const id = uuidv7();
+    const account = new BankAccount(id);
+    account.open('Ada');
+    const saving = accounts.save(account);
+    account.deposit(7);
+    expect((await saving).version).toBe(1);
+    expect(account.getUncommittedEvents().map((e) => e.eventType)).toEqual(['MoneyDeposited']);
+    expect(account.persistedVersion).toBe(1);
+    await accounts.save(account);
+    expect((await accounts.load(id)).balance).toBe(7);
+  });
+
   it('load throws AggregateNotFoundError, get resolves undefined, exists says false', async () => {
     await setup();
     const id = uuidv7();

@@ -83,6 +83,16 @@ describe('AggregateRoot', () => {
     expect(account.getUncommittedEvents()[0]?.aggregateVersion).toBe(2);
   });
 
+  it('markCommitted keeps events raised after the saved ones', () => {
+    const account = new BankAccount(ID);
+    account.open('Ada');
+    account.deposit(1);
+    account.markCommitted(1);
+    expect(account.getUncommittedEvents().map((e) => e.aggregateVersion)).toEqual([2]);
+    expect(account.version).toBe(2);
+    expect(account.persistedVersion).toBe(1);
+  });
+
   it('takes tenant, actor and correlation from the event context', () => {
     const account = new BankAccount(ID);
     withEventContext({ tenantId: 'acme', actorId: 'u1', correlationId: 'req-1', causationId: 'cmd-1' }, () =>

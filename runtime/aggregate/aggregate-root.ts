@@ -73,9 +73,9 @@ export abstract class AggregateRoot<TState = unknown> {
     return this.state;
   }
 
-  /** Events raised since the last save, in order. */
+  /** Events raised since the last save, in order (a copy: later commands do not change it). */
   getUncommittedEvents(): readonly DomainEvent[] {
-    return this.#pending;
+    return [...this.#pending];
   }
 
   /** True when commands raised events that are not yet saved. */
@@ -160,10 +160,13 @@ export abstract class AggregateRoot<TState = unknown> {
     return structuredClone(this.state);
   }
 
-  /** Marks queued events as stored at `persistedVersion` (used by the repository after a save). */
+  /**
+   * Marks queued events up to `persistedVersion` as stored (used by the repository after a
+   * save). Events raised while the save was in flight stay queued for the next save.
+   */
   markCommitted(persistedVersion: number = this.#version): void {
-    this.#pending = [];
-    this.#version = persistedVersion;
+    this.#pending = this.#pending.filter((event) => event.aggregateVersion > persistedVersion);
+    this.#version = Math.max(this.#version, persistedVersion);
     this.#persistedVersion = persistedVersion;
   }
 }

@@ -194,6 +194,19 @@ function describeSnapshotBehaviour(): void {
     expect(own.tenantId).toBe('acme');
   });
 
+  it('does not snapshot state that includes events raised while the save was in flight', async () => {
+    const accounts = repository({ every: 2 });
+    const account = new BankAccount(uuidv7());
+    account.open('Ada');
+    account.deposit(1);
+    const saving = accounts.save(account);
+    account.deposit(10); // version 3, not stored by this save
+    expect((await saving).snapshotTaken).toBe(false);
+    expect(await snapshotOf(account.id)).toBeUndefined();
+    expect((await accounts.save(account)).snapshotTaken).toBe(true);
+    expect(await snapshotOf(account.id)).toMatchObject({ aggregateVersion: 3, state: { balance: 11 } });
+  });
+
   it('a snapshot is a copy: later commands do not change the stored state', async () => {
     const accounts = repository({ every: 1 });
     const { aggregate } = await accounts.create(uuidv7(), (a) => a.open('Ada'));

@@ -72,6 +72,11 @@ export class SnapshotPolicy<A extends AggregateRoot> {
     const after = aggregate.persistedVersion;
     const crossed = Math.floor(before / this.#every) < Math.floor(after / this.#every);
     if (!crossed && !this.#due.has(aggregate)) return false;
+    if (aggregate.version !== after) {
+      // Events raised while the save was in flight are in the state but not stored yet.
+      this.#due.add(aggregate);
+      return false;
+    }
     try {
       await this.#store.save({
         aggregateId: aggregate.id,

@@ -30,6 +30,7 @@ export type ErrorMatcher =
 /** Sync commands give sync outcomes; async commands give promises to await. */
 export type Outcome<R, T> = R extends PromiseLike<unknown> ? Promise<T> : T;
 
+/** Options of `aggregateTestKit`. */
 export interface AggregateTestKitOptions {
   /** Id of the aggregate under test (default a fixed UUID). */
   readonly id?: string;
