@@ -8,6 +8,7 @@ import {
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { InMemoryEventStore } from '../event-store/memory-event-store.ts';
 import { uuidv7 } from '../events/uuid.ts';
+import { InMemorySnapshotStore } from '../snapshot-store/memory-snapshot-store.ts';
 import { AggregateRepository } from './aggregate-repository.ts';
 import { BankAccount } from './test/bank-account.ts';
 
@@ -62,6 +63,32 @@ describe('AggregateRepository tracing', () => {
     const parentOf = (name: string) => spans.find((s) => s.name === name)?.parentSpanContext?.spanId;
     expect(parentOf('event_store.append_events')).toBe(save?.spanContext().spanId);
     expect(parentOf('event_store.get_events')).toBe(load?.spanContext().spanId);
+  });
+
+  it('nests the snapshot store spans under the repository spans', async () => {
+    const accounts = new AggregateRepository({
+      eventStore: new InMemoryEventStore({ enableTracing: true }),
+      snapshotStore: new InMemorySnapshotStore({ enableTracing: true }),
+      snapshotEvery: 2,
+      aggregateType: 'BankAccount',
+      aggregateFactory: (id) => new BankAccount(id),
+      enableTracing: true,
+    });
+    const id = uuidv7();
+    await accounts.create(id, (a) => {
+      a.open('Ada');
+      a.deposit(1);
+    });
+    await accounts.load(id);
+    const spans = exporter.getFinishedSpans();
+    const idOf = (name: string) => spans.find((s) => s.name === name)?.spanContext().spanId;
+    const parentOf = (name: string) => spans.find((s) => s.name === name)?.parentSpanContext?.spanId;
+    expect(parentOf('snapshot_store.save')).toBe(idOf('aggregate_repository.save'));
+    expect(parentOf('snapshot_store.get')).toBe(idOf('aggregate_repository.load'));
+    expect(spans.find((s) => s.name === 'aggregate_repository.load')?.attributes).toMatchObject({
+      'es.snapshot_version': 2,
+      'es.events_read': 0,
+    });
   });
 
   it('marks a failed save span as an error', async () => {
