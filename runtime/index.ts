@@ -80,6 +80,7 @@ export { EventRegistry, fromAjv, upcastForRead } from './events/event-registry.t
 export type { Upcaster, UpcastOperation } from './events/upcasters.ts';
 export { declarativeUpcaster } from './events/upcasters.ts';
 export { isUuid, uuidv7 } from './events/uuid.ts';
+export { ajvFormats, ucs2length } from './events/validator-support.ts';
 export * from './observability/index.ts';
 export type { ReplayDeadLettersOptions, ReplayResult } from './projection/dead-letter-replay.ts';
 export type {
