@@ -1,0 +1,195 @@
+import { type MethodDeclarationStructure, type OptionalKind, Scope, StructureKind } from 'ts-morph';
+import type { AggregateModel, CommandModel, EventModel, SchemaModel } from '../model/ir.ts';
+import { article } from './article.ts';
+import {
+  aggregateTypeNames,
+  applierName,
+  commandHandlerName,
+  commandTypeName,
+  eventTypeNames,
+  raiseMethodName,
+  tsString,
+} from './names.ts';
+import type { Statement } from './ts-project.ts';
+import { initialObject, propertySignatures } from './ts-types.ts';
+
+function commandStatements(aggregate: AggregateModel): Statement[] {
+  return aggregate.commands.map((command) => ({
+    kind: StructureKind.Interface,
+    name: commandTypeName(command.name),
+    isExported: true,
+    docs: [command.description ?? `The ${command.name} command of ${aggregate.name}.`],
+    properties: propertySignatures(command.fields, 'input', true),
+  }));
+}
+
+function handlerDocs(aggregate: AggregateModel, command: CommandModel): string {
+  const lines = [command.description ?? `Handles ${command.name}.`, ''];
+  if (command.creates) lines.push(`Creates the ${aggregate.name}: the stream must not exist yet.`);
+  lines.push(`May emit: ${command.emits.length > 0 ? command.emits.join(', ') : 'nothing'}.`);
+  return lines.join('\n');
+}
+
+function handler(aggregate: AggregateModel, command: CommandModel): OptionalKind<MethodDeclarationStructure> {
+  return {
+    name: commandHandlerName(command.name),
+    isAbstract: true,
+    docs: [handlerDocs(aggregate, command)],
+    parameters: [{ name: 'command', type: commandTypeName(command.name) }],
+    returnType: 'void',
+  };
+}
+
+function raiser(event: EventModel): OptionalKind<MethodDeclarationStructure> {
+  const names = eventTypeNames(event.name);
+  return {
+    name: raiseMethodName(event.name),
+    scope: Scope.Protected,
+    docs: [
+      `Validates \`data\`, raises ${article(event.name)} ${event.name} on this aggregate and applies it.\n\n@throws SchemaValidationError when \`data\` is invalid.`,
+    ],
+    parameters: [{ name: 'data', type: names.input }],
+    returnType: names.event,
+    statements: [
+      `return this.raise(${event.name}.create(data, { aggregateId: this.id })) as ${names.event};`,
+    ],
+  };
+}
+
+function applier(event: EventModel): OptionalKind<MethodDeclarationStructure> {
+  return {
+    name: applierName(event.name),
+    scope: Scope.Protected,
+    isAbstract: true,
+    docs: [
+      `Applies ${event.name} to \`this.state\`. Runs for new and replayed events; must not fail or have side effects.`,
+    ],
+    parameters: [{ name: 'event', type: eventTypeNames(event.name).event }],
+    returnType: 'void',
+  };
+}
+
+function whenMethod(aggregate: AggregateModel): OptionalKind<MethodDeclarationStructure> {
+  const cases = aggregate.events.flatMap((event) => [
+    `case ${event.name}.eventType:`,
+    `  this.#expectCurrent(event, ${event.name}.schemaVersion);`,
+    `  this.${applierName(event.name)}(event as ${eventTypeNames(event.name).event});`,
+    '  return;',
+  ]);
+  return {
+    name: 'when',
+    scope: Scope.Protected,
+    hasOverrideKeyword: true,
+    docs: ['Dispatches an event to its typed applier.'],
+    parameters: [{ name: 'event', type: 'DomainEvent' }],
+    returnType: 'void',
+    statements: [
+      'switch (event.eventType) {',
+      ...cases.map((line) => `  ${line}`),
+      '  default:',
+      `    throw new UnknownEventTypeError(event.eventType, event.schemaVersion, ${tsString(`not an event of ${aggregate.name}`)});`,
+      '}',
+    ],
+  };
+}
+
+function expectCurrentMethod(aggregate: AggregateModel): OptionalKind<MethodDeclarationStructure> {
+  return {
+    name: '#expectCurrent',
+    parameters: [
+      { name: 'event', type: 'DomainEvent' },
+      { name: 'schemaVersion', type: 'number' },
+    ],
+    returnType: 'void',
+    statements: [
+      'if (event.schemaVersion === schemaVersion) return;',
+      'throw new InvalidArgumentError(',
+      `  \`${aggregate.name} "\${this.id}" cannot apply \${event.eventType} v\${event.schemaVersion}, expected v\${schemaVersion}: read events through a store built with createEventRegistry() so they are upcast\`,`,
+      ');',
+    ],
+  };
+}
+
+function baseDocs(aggregate: AggregateModel, userFile: string): string {
+  return [
+    aggregate.description ?? `The ${aggregate.name} aggregate.`,
+    '',
+    `Generated base: implement the command handlers and event appliers in \`${userFile}\`.`,
+  ].join('\n');
+}
+
+function baseClass(aggregate: AggregateModel, model: SchemaModel, userFile: string): Statement {
+  const names = aggregateTypeNames(aggregate.name);
+  const live = aggregate.events.filter((e) => !e.retired);
+  return {
+    kind: StructureKind.Class,
+    name: names.base,
+    isExported: true,
+    isAbstract: true,
+    extends: `AggregateRoot<${names.state}>`,
+    docs: [baseDocs(aggregate, userFile)],
+    properties: [
+      { name: 'aggregateType', isStatic: true, isReadonly: true, initializer: tsString(aggregate.name) },
+      { name: 'stateVersion', isStatic: true, isReadonly: true, initializer: String(aggregate.stateVersion) },
+      {
+        name: 'eventTypes',
+        isStatic: true,
+        isReadonly: true,
+        docs: ['Every event type of this aggregate, retired ones included.'],
+        initializer: `[${aggregate.events.map((e) => tsString(e.name)).join(', ')}] as const`,
+      },
+    ],
+    ctors: [
+      {
+        parameters: [{ name: 'id', type: 'string' }],
+        statements: [`super(id, ${names.base}.initialState());`],
+      },
+    ],
+    methods: [
+      {
+        name: 'initialState',
+        isStatic: true,
+        docs: ['The state of a new aggregate, before any event.'],
+        returnType: names.state,
+        statements: [`return ${initialObject(aggregate.state, model)};`],
+      },
+      ...aggregate.commands.map((c) => handler(aggregate, c)),
+      ...live.map(raiser),
+      ...aggregate.events.map(applier),
+      whenMethod(aggregate),
+      expectCurrentMethod(aggregate),
+    ],
+  };
+}
+
+/** Command types, the state type, the event union and the abstract base class of `aggregate`. */
+export function aggregateBaseStatements(
+  aggregate: AggregateModel,
+  model: SchemaModel,
+  userFile: string,
+): Statement[] {
+  const names = aggregateTypeNames(aggregate.name);
+  return [
+    ...commandStatements(aggregate),
+    {
+      kind: StructureKind.Interface,
+      name: names.state,
+      isExported: true,
+      docs: [
+        `State of ${aggregate.name} (schema version ${aggregate.stateVersion}); also the snapshot shape.`,
+      ],
+      properties: propertySignatures(aggregate.state, 'data', false),
+    },
+    {
+      kind: StructureKind.TypeAlias,
+      name: names.event,
+      isExported: true,
+      docs: [`Any event of ${aggregate.name}.`],
+      type:
+        aggregate.events.length > 0
+          ? aggregate.events.map((e) => eventTypeNames(e.name).event).join(' | ')
+          : 'never',
+    },
+    baseClass(aggregate, model, userFile),
+  ];
+}

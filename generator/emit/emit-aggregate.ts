@@ -1,0 +1,55 @@
+import type { AggregateModel, FieldModel, SchemaModel, TypeRef } from '../model/ir.ts';
+import { currentVersion } from '../model/ir.ts';
+import { aggregateBaseStatements } from './aggregate-base.ts';
+import { aggregateEventStatements } from './aggregate-events.ts';
+import type { EmitContext } from './context.ts';
+import { generatedHeader } from './header.ts';
+import { relativeImport, validatorName } from './names.ts';
+import { importDeclaration, printTypeScript } from './ts-project.ts';
+
+function addNamed(type: TypeRef, into: Set<string>): void {
+  if (type.kind === 'array') addNamed(type.items, into);
+  else if (type.kind === 'named') into.add(type.name);
+}
+
+/** Named types an aggregate's own fields mention (state, commands, every event version). */
+export function namedTypesUsedBy(aggregate: AggregateModel): string[] {
+  const fields: FieldModel[] = [
+    ...aggregate.state,
+    ...aggregate.commands.flatMap((c) => c.fields),
+    ...aggregate.events.flatMap((e) => e.versions.flatMap((v) => v.fields)),
+  ];
+  const names = new Set<string>();
+  for (const field of fields) addNamed(field.type, names);
+  return [...names];
+}
+
+/**
+ * Emits one aggregate's file: payload types of every event version, the typed events and event
+ * classes, command types, the state type and the abstract base class with typed handlers and appliers.
+ */
+export function emitAggregate(aggregate: AggregateModel, model: SchemaModel, ctx: EmitContext): string {
+  const path = ctx.layout.aggregate(aggregate.name);
+  const userFile = ctx.layout.userAggregate(aggregate.name);
+  const hasEvents = aggregate.events.length > 0;
+  const runtimeValues = ['AggregateRoot', 'InvalidArgumentError', 'UnknownEventTypeError'];
+  if (hasEvents) runtimeValues.push('createEvent', 'fromAjv', 'SchemaValidationError');
+  const imports = [
+    importDeclaration(ctx.runtimeImport, ['DomainEvent', 'StoredEvent'], true),
+    importDeclaration(ctx.runtimeImport, runtimeValues, false),
+    importDeclaration(
+      relativeImport(path, ctx.layout.types),
+      [...namedTypesUsedBy(aggregate), 'EventEnvelope'],
+      true,
+    ),
+  ];
+  if (hasEvents) {
+    const validators = aggregate.events.map((e) => validatorName(e.name, currentVersion(e).version));
+    imports.push(importDeclaration(relativeImport(path, ctx.layout.validators), validators, false));
+  }
+  return printTypeScript(generatedHeader(ctx.version, aggregate.file), [
+    ...imports,
+    ...aggregateEventStatements(aggregate),
+    ...aggregateBaseStatements(aggregate, model, userFile),
+  ]);
+}

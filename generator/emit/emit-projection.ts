@@ -1,0 +1,153 @@
+import { type MethodDeclarationStructure, type OptionalKind, Scope, StructureKind } from 'ts-morph';
+import type { HandledEventRef, ProjectionModel, SchemaModel } from '../model/ir.ts';
+import type { EmitContext } from './context.ts';
+import { generatedHeader } from './header.ts';
+import {
+  eventTypeNames,
+  projectionHandlerName,
+  projectionTypeNames,
+  relativeImport,
+  tsString,
+} from './names.ts';
+import { importDeclaration, printTypeScript, type Statement } from './ts-project.ts';
+
+function storedType(ref: HandledEventRef): string {
+  return eventTypeNames(ref.event).stored;
+}
+
+function handlerMethod(ref: HandledEventRef): OptionalKind<MethodDeclarationStructure> {
+  return {
+    name: projectionHandlerName(ref.event),
+    scope: Scope.Protected,
+    isAbstract: true,
+    docs: [
+      `Applies ${ref.aggregate}.${ref.event} (current version) to the read model. May run more than once for one event: write idempotently.`,
+    ],
+    parameters: [{ name: 'event', type: storedType(ref) }],
+    returnType: 'Promise<void> | void',
+  };
+}
+
+function handleMethod(projection: ProjectionModel): OptionalKind<MethodDeclarationStructure> {
+  const cases = projection.handles.flatMap((ref) => [
+    `case ${ref.event}.eventType:`,
+    `  this.#expectCurrent(event, ${ref.event}.schemaVersion);`,
+    `  return this.${projectionHandlerName(ref.event)}(event as ${storedType(ref)});`,
+  ]);
+  return {
+    name: 'handle',
+    docs: ['Dispatches an event to its typed handler; events of other types are ignored.'],
+    parameters: [{ name: 'event', type: 'StoredEvent' }],
+    returnType: 'Promise<void> | void',
+    statements: [
+      'switch (event.eventType) {',
+      ...cases.map((l) => `  ${l}`),
+      '  default:',
+      '    return;',
+      '}',
+    ],
+  };
+}
+
+function expectCurrent(projection: ProjectionModel): OptionalKind<MethodDeclarationStructure> {
+  return {
+    name: '#expectCurrent',
+    parameters: [
+      { name: 'event', type: 'StoredEvent' },
+      { name: 'schemaVersion', type: 'number' },
+    ],
+    returnType: 'void',
+    statements: [
+      'if (event.schemaVersion === schemaVersion) return;',
+      'throw new InvalidArgumentError(',
+      `  \`projection ${projection.name} cannot handle \${event.eventType} v\${event.schemaVersion}, expected v\${schemaVersion}: read events through a store built with createEventRegistry() so they are upcast\`,`,
+      ');',
+    ],
+  };
+}
+
+function baseClass(projection: ProjectionModel, userFile: string): Statement {
+  const names = projectionTypeNames(projection.name);
+  return {
+    kind: StructureKind.Class,
+    name: names.base,
+    isExported: true,
+    isAbstract: true,
+    implements: ['Projection'],
+    docs: [
+      `${projection.description ?? `The ${projection.name} projection.`}\n\nGenerated base: implement the handlers in \`${userFile}\`.`,
+    ],
+    properties: [
+      { name: 'projectionName', isStatic: true, isReadonly: true, initializer: tsString(projection.name) },
+      {
+        name: 'checkpoint',
+        isStatic: true,
+        isReadonly: true,
+        docs: ['Whether the schema asks for checkpoint tracking with retries and dead letters.'],
+        initializer: String(projection.checkpoint),
+      },
+      {
+        name: 'retries',
+        isStatic: true,
+        isReadonly: true,
+        docs: ['Attempts after the first failure before an event is dead-lettered.'],
+        initializer: String(projection.retries),
+      },
+      { name: 'name', isReadonly: true, type: 'string', initializer: tsString(projection.name) },
+      {
+        name: 'eventTypes',
+        isReadonly: true,
+        type: 'readonly string[]',
+        initializer: `[${projection.handles.map((r) => tsString(r.event)).join(', ')}]`,
+      },
+    ],
+    methods: [
+      handleMethod(projection),
+      ...projection.handles.map(handlerMethod),
+      {
+        name: 'reset',
+        docs: [
+          'Clears the read model before a rebuild from position 0; override it (the default does nothing).',
+        ],
+        returnType: 'Promise<void> | void',
+        statements: ['// Nothing to clear by default.'],
+      },
+      expectCurrent(projection),
+    ],
+  };
+}
+
+/** Emits one projection's base class with a typed abstract handler per handled event. */
+export function emitProjection(projection: ProjectionModel, _model: SchemaModel, ctx: EmitContext): string {
+  const path = ctx.layout.projection(projection.name);
+  const byAggregate = new Map<string, HandledEventRef[]>();
+  for (const ref of projection.handles)
+    byAggregate.set(ref.aggregate, [...(byAggregate.get(ref.aggregate) ?? []), ref]);
+  const imports: Statement[] = [
+    importDeclaration(ctx.runtimeImport, ['Projection', 'StoredEvent'], true),
+    importDeclaration(ctx.runtimeImport, ['InvalidArgumentError'], false),
+  ];
+  for (const aggregate of [...byAggregate.keys()].sort()) {
+    const refs = byAggregate.get(aggregate)!;
+    const from = relativeImport(path, ctx.layout.aggregate(aggregate));
+    imports.push(
+      importDeclaration(
+        from,
+        refs.map((r) => eventTypeNames(r.event).stored),
+        true,
+      ),
+    );
+    imports.push(
+      importDeclaration(
+        from,
+        refs.map((r) => r.event),
+        false,
+      ),
+    );
+  }
+  const userFile = ctx.layout.userProjection(projection.name);
+  return printTypeScript(generatedHeader(ctx.version, projection.file), [
+    ...imports,
+    baseClass(projection, userFile),
+  ]);
+}

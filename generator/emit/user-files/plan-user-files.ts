@@ -1,0 +1,35 @@
+import type { EmitOptions, OutputFile, UserFilePlan, UserFileUpdate } from '../../model/emit-contract.ts';
+import type { SchemaModel } from '../../model/ir.ts';
+import { createLayout } from '../layout.ts';
+import { planStubInsertions } from './insert-stubs.ts';
+import { userFileSpecs } from './user-file-specs.ts';
+
+/**
+ * Plans the user-owned files: each missing one is created from its template with every stub;
+ * an existing one only gets the stubs it lacks (new commands, events, handled events, custom
+ * upcasters), inserted without changing any existing character. Files are in path order.
+ *
+ * @example
+ * const plan = planUserFiles(model, options, (path) => readIfExists(join(root, path)));
+ * for (const u of plan.updates) console.log(u.insertions.join('\n'));
+ */
+export function planUserFiles(
+  model: SchemaModel,
+  options: EmitOptions,
+  readFile: (path: string) => string | undefined,
+): UserFilePlan {
+  const layout = createLayout(options.outputDir, options.domainDir);
+  const creates: OutputFile[] = [];
+  const updates: UserFileUpdate[] = [];
+  const specs = userFileSpecs(model, layout).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const spec of specs) {
+    const existing = readFile(spec.path);
+    if (existing === undefined) {
+      creates.push({ path: spec.path, content: spec.render(spec.members) });
+      continue;
+    }
+    const plan = planStubInsertions(spec, existing);
+    if (plan) updates.push({ path: spec.path, content: plan.content, insertions: plan.insertions });
+  }
+  return { creates, updates };
+}
