@@ -1,0 +1,112 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { EventStore } from '../../../runtime/event-store/event-store.ts';
+import { PostgreSQLEventStore } from '../../../runtime/event-store/postgres-event-store.ts';
+import { SQLiteEventStore } from '../../../runtime/event-store/sqlite-event-store.ts';
+import { createEvent } from '../../../runtime/events/domain-event.ts';
+import { dropSchema, testPool, uniqueSchema } from '../../../runtime/postgres/test/pg-test-env.ts';
+import { serviceAvailable, serviceUrls } from '../../../runtime/testing/services.ts';
+import { buildModelRegistry } from '../model-registry.ts';
+import { SchemaValidators } from '../schema-validator.ts';
+import { scanStore } from '../store-scan.ts';
+import { openStoreSource } from '../store-source.ts';
+import { modelFromYaml } from './model-from-yaml.ts';
+
+const model = modelFromYaml({
+  'schemas/order.yaml': `kind: aggregate
+name: Order
+events:
+  OrderPlaced:
+    versions:
+      - version: 1
+        fields: { total: number }
+      - version: 2
+        fields: { total: number, currency: string }
+        upcast:
+          add: { currency: USD }
+`,
+});
+const registry = buildModelRegistry(model, new Map(), new SchemaValidators());
+
+/** Seeds 4 good and 3 bad events (the store has no registry, so it does not validate). */
+async function seed(store: EventStore): Promise<void> {
+  const e = (eventType: string, schemaVersion: number, data: unknown) =>
+    createEvent({ eventType, schemaVersion, data, aggregateId: 'o-1', aggregateType: 'Order' });
+  await store.appendEvents('o-1', 'Order', [
+    e('OrderPlaced', 1, { total: 5 }),
+    e('OrderPlaced', 2, { total: 3, currency: 'EUR' }),
+    e('OrderPlaced', 1, { total: 'five' }),
+    e('OrderPlaced', 2, { total: 1 }),
+    e('OrderLost', 1, { why: 'gone' }),
+    e('OrderPlaced', 1, { total: 0 }),
+    e('OrderPlaced', 2, { total: 9, currency: 'USD' }),
+  ]);
+}
+
+async function scan(target: string, sample?: number) {
+  const source = await openStoreSource(target);
+  try {
+    return await scanStore(source, registry, model, sample === undefined ? {} : { sample });
+  } finally {
+    await source.close();
+  }
+}
+
+function expectReport(report: Awaited<ReturnType<typeof scan>>): void {
+  expect(report.total).toBe(7);
+  expect(report.scanned).toBe(7);
+  expect(report.counts).toEqual([
+    { eventType: 'OrderLost', schemaVersion: 1, read: 1, failed: 1 },
+    { eventType: 'OrderPlaced', schemaVersion: 1, read: 3, failed: 1 },
+    { eventType: 'OrderPlaced', schemaVersion: 2, read: 3, failed: 1 },
+  ]);
+  expect(report.findings.map((f) => f.rule.id)).toEqual(['ES115', 'ES115', 'ES115']);
+  const messages = report.findings.map((f) => f.message).join('\n');
+  expect(messages).toContain('position 3');
+  expect(messages).toContain('"OrderLost" is not in the schemas');
+  expect(messages).toMatch(/position 4 .*currency/);
+  expect(report.findings[0]!.counterexample).toEqual({ total: 'five' });
+}
+
+describe('--store on SQLite', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'es-gen-store-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads every stored event read-only, counts per type and version, reports each failure', async () => {
+    const file = join(dir, 'events.db');
+    const store = new SQLiteEventStore(file);
+    await seed(store);
+    await store.close();
+    expectReport(await scan(file));
+    const sampled = await scan(file, 3);
+    expect(sampled.scanned).toBe(3);
+    expect(sampled.counts.reduce((n, c) => n + c.read, 0)).toBe(3);
+  });
+
+  it('fails clearly on a file that is not an event store, without creating it', async () => {
+    await expect(scan(join(dir, 'missing.db'))).rejects.toThrow(/cannot open the SQLite event store/);
+  });
+});
+
+const pgAvailable = await serviceAvailable('postgres');
+
+describe.skipIf(!pgAvailable)('--store on PostgreSQL', () => {
+  const pool = testPool(2);
+  const schema = uniqueSchema('es_check');
+  afterAll(async () => {
+    await dropSchema(pool, schema);
+    await pool.end();
+  });
+
+  it('reads in a READ ONLY transaction and reports the same counts and failures', async () => {
+    const store = new PostgreSQLEventStore({ connection: pool, schema });
+    await seed(store);
+    await store.close();
+    const url = new URL(serviceUrls.postgres);
+    url.searchParams.set('schema', schema);
+    expectReport(await scan(url.href));
+    expect((await scan(url.href, 2)).scanned).toBe(2);
+  });
+});
