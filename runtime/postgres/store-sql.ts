@@ -11,7 +11,7 @@ CREATE TABLE ${s}.snapshots (
   state_version integer NOT NULL,
   state jsonb NOT NULL,
   tenant_id text,
-  created_at timestamptz NOT NULL,
+  created_at text NOT NULL,
   PRIMARY KEY (aggregate_type, aggregate_id)
 );`;
 }
@@ -41,7 +41,7 @@ CREATE TABLE ${s}.dead_letters (
   event jsonb NOT NULL,
   error jsonb NOT NULL,
   attempts integer NOT NULL,
-  failed_at timestamptz NOT NULL,
+  failed_at text NOT NULL,
   CONSTRAINT dead_letters_projection_event_key UNIQUE (projection, event_id)
 );
 CREATE INDEX dead_letters_projection_position_idx ON ${s}.dead_letters (projection, position);

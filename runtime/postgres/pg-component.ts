@@ -1,0 +1,67 @@
+import type { Pool, QueryConfig, QueryResultRow } from 'pg';
+import { ClosedError, isEventSourcingError, StoreError } from '../errors.ts';
+import { assertIdentifier, quoteIdent } from './identifiers.ts';
+import { ensureSchema } from './migrations.ts';
+import { DEFAULT_SCHEMA, type PostgresConnection, resolvePool } from './pool.ts';
+
+/** Connection options shared by the PostgreSQL stores. */
+export interface PostgresStoreConnectionOptions {
+  /** A pg `Pool` (ended by its owner) or a connection string (the store's own pool, ended on close). */
+  readonly connection: PostgresConnection;
+  /** Schema holding the tables (default `es_gen`); any name, it is always quoted. */
+  readonly schema?: string;
+  /** Size of the pool built from a connection string (default 10). */
+  readonly poolSize?: number;
+}
+
+/**
+ * What every PostgreSQL store shares: the pool (owned or not), the schema created on first
+ * use, driver errors wrapped in `StoreError`, and `ClosedError` after close.
+ */
+export class PgComponent {
+  readonly pool: Pool;
+  readonly schema: string;
+  /** The quoted schema, ready for SQL text. */
+  readonly s: string;
+  readonly #owned: boolean;
+  readonly #name: string;
+  #closed = false;
+
+  constructor(name: string, options: PostgresStoreConnectionOptions) {
+    const { pool, owned } = resolvePool(options.connection, options.poolSize);
+    this.pool = pool;
+    this.#owned = owned;
+    this.#name = name;
+    this.schema = assertIdentifier(options.schema ?? DEFAULT_SCHEMA);
+    this.s = quoteIdent(this.schema);
+  }
+
+  /** Throws `ClosedError` after `close()`. */
+  assertOpen(): void {
+    if (this.#closed) throw new ClosedError(this.#name);
+  }
+
+  /** Creates or upgrades the schema once per pool. */
+  async ready(): Promise<void> {
+    this.assertOpen();
+    await ensureSchema(this.pool, this.schema);
+  }
+
+  /** Runs one query after `ready()`; driver errors become `StoreError` saying `what` failed. */
+  async query<R extends QueryResultRow>(what: string, query: QueryConfig): Promise<R[]> {
+    await this.ready();
+    try {
+      return (await this.pool.query<R>(query)).rows;
+    } catch (error) {
+      if (isEventSourcingError(error)) throw error;
+      throw new StoreError(`${this.#name}: cannot ${what}: ${(error as Error).message}`, error);
+    }
+  }
+
+  /** Marks the component closed and ends an owned pool. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#owned) await this.pool.end();
+  }
+}
