@@ -79,7 +79,8 @@ function checkUpcast(
   }
   const from = `version ${previous.version}`;
   const to = `version ${next.version}`;
-  const working = new Set(fieldEntries(previous.fields).map(([n]) => n));
+  const original = fieldEntries(previous.fields).map(([n]) => n);
+  const working = new Set(original);
   const target = new Map(fieldEntries(next.fields).map(([n, f]) => [n, f]));
   const notIn = (field: string, version: string, names: Iterable<string>) => ({
     message: `\`${field}\`, which is not a field of ${version}`,
@@ -114,7 +115,7 @@ function checkUpcast(
     } else if (op === 'rename') {
       for (const [oldName, newName] of Object.entries(upcast.rename ?? {})) {
         if (!working.has(oldName)) {
-          const e = notIn(oldName, from, working);
+          const e = notIn(oldName, from, new Set([...working, ...original]));
           ctx.report([...opPath, oldName], 'key', 'upcast-field', `\`rename\` names ${e.message}`, e.hint);
         }
         if (!target.has(newName)) {
@@ -133,7 +134,7 @@ function checkUpcast(
     } else if (op === 'remove') {
       (upcast.remove ?? []).forEach((field, i) => {
         if (!working.has(field)) {
-          const e = notIn(field, from, working);
+          const e = notIn(field, from, new Set([...working, ...original]));
           ctx.report([...opPath, i], 'value', 'upcast-field', `\`remove\` names ${e.message}`, e.hint);
         }
         working.delete(field);
@@ -141,7 +142,7 @@ function checkUpcast(
     } else if (op === 'map') {
       for (const [field, mapping] of Object.entries(upcast.map ?? {})) {
         if (!working.has(field)) {
-          const e = notIn(field, from, working);
+          const e = notIn(field, from, new Set([...working, ...original]));
           ctx.report([...opPath, field], 'key', 'upcast-field', `\`map\` names ${e.message}`, e.hint);
         } else if (!target.has(field)) {
           const e = notIn(field, to, target.keys());

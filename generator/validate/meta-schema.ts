@@ -44,6 +44,44 @@ export function validateAgainstMetaSchema(source: SourceFile): Diagnostic[] {
   return diagnostics;
 }
 
+/**
+ * The part of a document that passes the meta-schema: a copy with every offending node set to
+ * null or removed, so the semantic checks can still look at the rest of a file with errors.
+ * Undefined when no such part can be made without shifting list items (whose positions would
+ * then be wrong) or dropping the whole document.
+ */
+export function usablePart(value: unknown): unknown {
+  const validate = validator();
+  const current: unknown = structuredClone(value);
+  for (let round = 0; round < 8; round++) {
+    if (validate(current)) return current;
+    for (const error of validate.errors ?? []) {
+      if (error.keyword === 'if') continue;
+      const path = parsePointer(error.instancePath);
+      if (error.keyword === 'additionalProperties') {
+        path.push(String((error.params as { additionalProperty: string }).additionalProperty));
+      }
+      if (!prune(current, path, error.keyword === 'type' && error.data !== null)) return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** Sets the node at `path` to null (`toNull`) or deletes it; false when the node is a list item or the root. */
+function prune(root: unknown, path: (string | number)[], toNull: boolean): boolean {
+  const last = path.at(-1);
+  if (last === undefined || typeof last === 'number') return false;
+  let parent: unknown = root;
+  for (const segment of path.slice(0, -1)) {
+    parent = (parent as Record<string | number, unknown> | undefined)?.[segment];
+  }
+  if (typeof parent !== 'object' || parent === null || Array.isArray(parent)) return false;
+  const record = parent as Record<string, unknown>;
+  if (toNull) record[last] = null;
+  else delete record[last];
+  return true;
+}
+
 const KIND_HINT = 'a schema file starts with `kind: aggregate`, `kind: projection` or `kind: types`';
 
 function toDiagnostic(source: SourceFile, error: ErrorObject): Diagnostic | undefined {
@@ -125,7 +163,7 @@ function toDiagnostic(source: SourceFile, error: ErrorObject): Diagnostic | unde
 }
 
 /** Splits a JSON pointer (`/events/OrderPlaced/versions/0`) into path segments. */
-export function parsePointer(pointer: string): NodePath {
+export function parsePointer(pointer: string): (string | number)[] {
   if (pointer === '') return [];
   return pointer
     .slice(1)

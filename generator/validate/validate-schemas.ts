@@ -6,15 +6,16 @@ import type { RawDoc } from '../model/raw-schema.ts';
 import { createCheckContext } from './check-context.ts';
 import { checkAggregate, checkProjection, checkTypes } from './check-documents.ts';
 import { checkDuplicateGlobals } from './check-names.ts';
-import { validateAgainstMetaSchema } from './meta-schema.ts';
+import { usablePart, validateAgainstMetaSchema } from './meta-schema.ts';
 import { SymbolTable } from './symbol-table.ts';
 
 /**
  * Validates loaded schema files in two layers and returns every error found, sorted by file and
  * position: YAML syntax and duplicate keys (from loading), the meta-schema, then the semantic
  * checks (names, types, references, versions, upcasts, defaults, duplicates across files).
- * Semantic checks run on every file that passed the meta-schema; names from the other files
- * still count, so one broken file does not make the rest report unknown names.
+ * Semantic checks also run on the rest of a file that failed the meta-schema (its offending
+ * nodes left out), and names from every file count, so one broken key does not hide other
+ * errors or make other files report unknown names.
  *
  * @example
  * const diagnostics = validateSchemas(loadSchemas(root, 'schemas'));
@@ -23,19 +24,19 @@ import { SymbolTable } from './symbol-table.ts';
 export function validateSchemas(loaded: LoadedSchemas): Diagnostic[] {
   const diagnostics: Diagnostic[] = [...loaded.diagnostics];
   const parsed = loaded.sources.filter((s) => s.diagnostics.length === 0);
-  const valid: SourceFile[] = [];
+  const checkable: { source: SourceFile; doc: RawDoc }[] = [];
   for (const source of parsed) {
     const found = validateAgainstMetaSchema(source);
     diagnostics.push(...found);
-    if (found.length === 0) valid.push(source);
+    const doc = found.length === 0 ? source.value : usablePart(source.value);
+    if (doc !== undefined) checkable.push({ source, doc: doc as RawDoc });
   }
   const symbols = new SymbolTable(parsed);
   checkDuplicateGlobals(symbols, (symbol, message, hint) => {
     diagnostics.push(symbol.source.diagnostic(symbol.path, symbol.anchor, 'duplicate-name', message, hint));
   });
-  for (const source of valid) {
+  for (const { source, doc } of checkable) {
     const ctx = createCheckContext(source, symbols, diagnostics);
-    const doc = source.value as RawDoc;
     if (doc.kind === 'aggregate') checkAggregate(ctx, doc);
     else if (doc.kind === 'projection') checkProjection(ctx, doc);
     else checkTypes(ctx, doc.types);

@@ -1,0 +1,98 @@
+import type { Command } from 'commander';
+import type { ResolvedConfig } from '../../config/config.ts';
+import { runBuild } from '../../pipeline.ts';
+import type { CliContext, CommandModule } from '../context.ts';
+import { ExitCode, loadConfigOrReport, withConfigOption } from '../context.ts';
+import { loadEmitter } from '../load-emitter.ts';
+import { reportBuild } from '../report.ts';
+import { watchSchemas } from '../watch.ts';
+
+interface BuildFlags {
+  readonly check?: boolean;
+  readonly watch?: boolean;
+  readonly stubs: boolean;
+  readonly config?: string;
+}
+
+/**
+ * `es-gen build [--check] [--watch] [--no-stubs] [--config <path>]`: compiles the schemas into
+ * the output folder. `--no-stubs` leaves the user-code folder untouched: no user file is
+ * created and no stub inserted. `--check` compares only the generated output folder.
+ */
+export const buildCommand: CommandModule = {
+  name: 'build',
+  register(program: Command, context: CliContext) {
+    withConfigOption(
+      program
+        .command('build')
+        .description(
+          'compile the YAML schemas into typed code (generated folder) and user-owned stubs (domain folder)',
+        )
+        .option('--check', 'write nothing; exit 1 listing every stale, missing or extra generated file')
+        .option('--watch', 'rebuild whenever a schema or the config changes (Ctrl+C to stop)')
+        .option('--no-stubs', 'do not create user-owned files or insert stubs into them'),
+    )
+      .version(context.version)
+      .action(async (flags: BuildFlags) => {
+        if (flags.check && flags.watch) {
+          context.stderr('es-gen: --check and --watch cannot be combined\n');
+          context.fail(ExitCode.Invalid);
+          return;
+        }
+        const config = loadConfigOrReport(context, flags.config);
+        if (!config) return;
+        if (flags.watch) await watchAndBuild(context, config, flags);
+        else await buildOnce(context, config, flags);
+      });
+  },
+};
+
+let cachedEmitter: ReturnType<typeof loadEmitter> | undefined;
+
+async function buildOnce(context: CliContext, config: ResolvedConfig, flags: BuildFlags): Promise<void> {
+  const started = performance.now();
+  cachedEmitter ??= loadEmitter();
+  const outcome = await runBuild({
+    config,
+    emitter: () => cachedEmitter as ReturnType<typeof loadEmitter>,
+    version: context.version,
+    check: flags.check === true,
+    stubs: flags.stubs,
+  });
+  reportBuild(context, outcome, performance.now() - started);
+}
+
+async function watchAndBuild(context: CliContext, config: ResolvedConfig, flags: BuildFlags): Promise<void> {
+  await rebuildSafely(context, config, flags);
+  context.exitCode = ExitCode.Ok;
+  const handle = watchSchemas({
+    config,
+    rebuild: async (changed) => {
+      context.stdout(`es-gen: ${changed.join(', ')} changed; rebuilding\n`);
+      await rebuildSafely(context, config, flags);
+      context.exitCode = ExitCode.Ok;
+    },
+  });
+  await handle.ready;
+  context.stdout(`es-gen: watching ${config.schemasDir}/ for changes (Ctrl+C to stop)\n`);
+  await new Promise<void>((done) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      void handle.close().then(done);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+/** One build in watch mode: errors are printed, never thrown, so watching goes on. */
+async function rebuildSafely(context: CliContext, config: ResolvedConfig, flags: BuildFlags): Promise<void> {
+  try {
+    await buildOnce(context, config, flags);
+  } catch (error) {
+    context.stderr(
+      `es-gen: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+  }
+}
