@@ -1,0 +1,123 @@
+import type { CheckpointStore } from '../checkpoint-store/checkpoint-store.ts';
+import type { EventBus } from '../event-bus/event-bus.ts';
+import type { EventStore } from '../event-store/event-store.ts';
+import { SpanNames, traced } from '../observability/tracing.ts';
+
+/** Anything a forwarder can wait on for new events (e.g. `PostgresEventWaker`). */
+export interface ForwarderWaker {
+  wait(timeoutMs: number): Promise<void>;
+}
+
+/** Options of `EventForwarder`. */
+export interface EventForwarderOptions {
+  readonly eventStore: EventStore;
+  readonly bus: EventBus;
+  /** Where the forwarder keeps the position of the last event it published. */
+  readonly checkpoints: CheckpointStore;
+  /** Checkpoint name (default `'event-forwarder'`); one per bus the store feeds. */
+  readonly name?: string;
+  /** Events per read and per publish (default 500). */
+  readonly batchSize?: number;
+  /** Only these event types (default: all). */
+  readonly eventTypes?: readonly string[];
+  /** Wakes the loop on new events; without it the loop polls. */
+  readonly waker?: ForwarderWaker;
+  /** Longest wait between reads when nothing wakes the loop (default 1000 ms). */
+  readonly pollIntervalMs?: number;
+  /** Called with any error of a round; the loop retries after `pollIntervalMs` (default: console.error). */
+  readonly onError?: (error: unknown) => void;
+  readonly enableTracing?: boolean;
+}
+
+/**
+ * Publishes the event store's committed events to an `EventBus` without dual writes: it
+ * follows `readAll` from its own checkpoint, publishes a page, then saves the checkpoint. An
+ * event committed to the store therefore reaches the bus at least once, even if the writing
+ * process dies right after its commit or the forwarder dies between publish and checkpoint
+ * (then the page is published again: consumers deduplicate by `eventId`).
+ *
+ * @example
+ * const forwarder = new EventForwarder({ eventStore, bus, checkpoints, waker: new PostgresEventWaker({ pool }) });
+ * forwarder.start();
+ * // ...
+ * await forwarder.stop();
+ */
+export class EventForwarder {
+  readonly #o: EventForwarderOptions;
+  readonly #name: string;
+  readonly #batch: number;
+  #loop: Promise<void> | undefined;
+  #running = false;
+  #interrupt: (() => void) | undefined;
+
+  constructor(options: EventForwarderOptions) {
+    this.#o = options;
+    this.#name = options.name ?? 'event-forwarder';
+    this.#batch = options.batchSize ?? 500;
+  }
+
+  /**
+   * Publishes every readable event after the checkpoint, page by page; returns how many were
+   * published. Errors of the store, bus or checkpoint store are thrown; nothing is skipped.
+   */
+  async forwardAvailable(): Promise<number> {
+    const { eventStore, bus, checkpoints } = this.#o;
+    let forwarded = 0;
+    for (;;) {
+      const from = (await checkpoints.load(this.#name)) + 1;
+      const page = await eventStore.readAll({
+        fromPosition: from,
+        limit: this.#batch,
+        ...(this.#o.eventTypes ? { eventTypes: this.#o.eventTypes } : {}),
+      });
+      if (page.length === 0) return forwarded;
+      await traced(this.#o.enableTracing ?? false, SpanNames.busPublish, { 'es.forwarder': this.#name }, () =>
+        bus.publish(page),
+      );
+      await checkpoints.save(this.#name, page[page.length - 1]!.position);
+      forwarded += page.length;
+      if (page.length < this.#batch) return forwarded;
+    }
+  }
+
+  /** Starts forwarding in the background until `stop()`. */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#loop = this.#run();
+  }
+
+  async #run(): Promise<void> {
+    const interval = this.#o.pollIntervalMs ?? 1000;
+    while (this.#running) {
+      try {
+        await this.forwardAvailable();
+      } catch (error) {
+        (this.#o.onError ?? ((e) => console.error(`event forwarder "${this.#name}":`, e)))(error);
+      }
+      if (!this.#running) break;
+      await this.#pause(interval);
+    }
+  }
+
+  /** Waits for the waker, the poll interval or `stop()`, whichever comes first. */
+  async #pause(interval: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const stopped = new Promise<void>((resolve) => {
+      this.#interrupt = resolve;
+      timer = setTimeout(resolve, interval);
+    });
+    // A closed or failing waker degrades to polling.
+    const woken = this.#o.waker ? this.#o.waker.wait(interval).catch(() => stopped) : stopped;
+    await Promise.race([woken, stopped]);
+    clearTimeout(timer);
+    this.#interrupt = undefined;
+  }
+
+  /** Stops the loop after the current round (a sleeping loop wakes within one poll interval). */
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#interrupt?.();
+    await this.#loop;
+  }
+}
