@@ -62,7 +62,7 @@ describe.skipIf(!pgAvailable)('PostgreSQLTransactionalProjector', () => {
       checkpoints,
       projection: totals(3),
     });
-    const error = await failing.catchUp().catch((e: unknown) => e as { code: string });
+    const error = (await failing.catchUp().catch((e: unknown) => e)) as { code: string };
     expect(error.code).toBe(ErrorCode.Handler);
     expect(await checkpoints.load('Totals')).toBe(0);
     expect((await pool.query(`SELECT count(*)::int AS n FROM ${s}.totals`)).rows[0].n).toBe(0);
