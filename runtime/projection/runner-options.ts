@@ -1,0 +1,116 @@
+import type { CheckpointStore } from '../checkpoint-store/checkpoint-store.ts';
+import type { DeadLetterStore } from '../dead-letter-store/dead-letter-store.ts';
+import { InvalidArgumentError } from '../errors.ts';
+import type { EventBus } from '../event-bus/event-bus.ts';
+import type { EventStore, ReadAllOptions } from '../event-store/event-store.ts';
+import type { ProjectionFailure } from './event-processor.ts';
+import { assertProjection, type Projection } from './projection.ts';
+import { type RetryOptions, type RetryPolicy, resolveRetryPolicy } from './retry-policy.ts';
+
+/** Options of `ProjectionRunner`. */
+export interface ProjectionRunnerOptions {
+  /** The store whose global order the projection reads (`readAll`). */
+  readonly eventStore: EventStore;
+  /** Where the projection's checkpoint lives. */
+  readonly checkpointStore: CheckpointStore;
+  /** Where events go when their retries are spent. */
+  readonly deadLetterStore: DeadLetterStore;
+  /** Retries of a failing event before it is dead-lettered (default 3 retries, 100 ms doubling, at most 5 s). */
+  readonly retry?: RetryOptions;
+  /**
+   * Keep each aggregate's events in order (default false): once an aggregate has a dead letter,
+   * its later events are dead-lettered behind it without being handled (attempts 0) until the
+   * first one is replayed.
+   */
+  readonly orderPerAggregate?: boolean;
+  /** Events read per `readAll` page (default 500). */
+  readonly batchSize?: number;
+  /** While following, look for new events this often in ms (default 1000; 0 = only when woken). */
+  readonly pollIntervalMs?: number;
+  /** Wakes the runner when events are published; the events themselves are read from the store. */
+  readonly eventBus?: EventBus;
+  /** Only this tenant's events (default: every tenant). */
+  readonly tenantId?: string | null;
+  /** `event.dispatch.{EventType}` and `event_handler.{projection name}` spans (default false). */
+  readonly enableTracing?: boolean;
+  /** Every handler failure, including each retried one (default: final failures to `console.error`). */
+  readonly onError?: (failure: ProjectionFailure) => void;
+  /** Errors of the follow loop, e.g. the store being unreachable; it keeps trying (default `console.error`). */
+  readonly onFollowError?: (error: unknown, projection: string) => void;
+}
+
+/** What one catch-up did. */
+export interface CatchUpResult {
+  readonly handled: number;
+  readonly deadLettered: number;
+  readonly parked: number;
+  /** The checkpoint after the catch-up. */
+  readonly position: number;
+  /** True when `stop()` interrupted it. */
+  readonly stopped: boolean;
+}
+
+const defaultOnError = (f: ProjectionFailure) => {
+  if (f.final) {
+    console.error(
+      `projection "${f.projection}" dead-lettered ${f.event.eventType} ${f.event.eventId} (position ${f.event.position}) after ${f.attempt} attempts:`,
+      f.error,
+    );
+  }
+};
+const defaultOnFollowError = (error: unknown, projection: string) =>
+  console.error(`projection "${projection}" could not catch up; retrying:`, error);
+
+function integerAtLeast(value: number | undefined, fallback: number, what: string, min: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new InvalidArgumentError(`${what} must be an integer >= ${min}, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** `ProjectionRunnerOptions` checked, with defaults applied. */
+export interface RunnerConfig {
+  readonly eventStore: EventStore;
+  readonly checkpointStore: CheckpointStore;
+  readonly deadLetterStore: DeadLetterStore;
+  readonly retry: RetryPolicy;
+  readonly orderPerAggregate: boolean;
+  readonly batchSize: number;
+  readonly pollIntervalMs: number;
+  readonly eventBus: EventBus | undefined;
+  /** The `readAll` filters: the projection's event types and the tenant. */
+  readonly readFilter: Pick<ReadAllOptions, 'eventTypes' | 'tenantId'>;
+  readonly enableTracing: boolean;
+  readonly onError: (failure: ProjectionFailure) => void;
+  readonly onFollowError: (error: unknown, projection: string) => void;
+}
+
+/** Checks `options` for `projection` and applies defaults; throws `InvalidArgumentError`. */
+export function resolveRunnerConfig(projection: Projection, options: ProjectionRunnerOptions): RunnerConfig {
+  assertProjection(projection);
+  const { eventStore, checkpointStore, deadLetterStore } = options;
+  if (!eventStore || !checkpointStore || !deadLetterStore) {
+    throw new InvalidArgumentError(
+      `ProjectionRunner("${projection.name}") needs eventStore, checkpointStore and deadLetterStore`,
+    );
+  }
+  const types = projection.eventTypes;
+  return {
+    eventStore,
+    checkpointStore,
+    deadLetterStore,
+    retry: resolveRetryPolicy(options.retry),
+    orderPerAggregate: options.orderPerAggregate ?? false,
+    batchSize: integerAtLeast(options.batchSize, 500, 'batchSize', 1),
+    pollIntervalMs: integerAtLeast(options.pollIntervalMs, 1000, 'pollIntervalMs', 0),
+    eventBus: options.eventBus,
+    readFilter: {
+      ...(types && types.length > 0 ? { eventTypes: types } : {}),
+      ...(options.tenantId === undefined ? {} : { tenantId: options.tenantId }),
+    },
+    enableTracing: options.enableTracing ?? false,
+    onError: options.onError ?? defaultOnError,
+    onFollowError: options.onFollowError ?? defaultOnFollowError,
+  };
+}
