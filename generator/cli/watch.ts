@@ -62,10 +62,9 @@ export function watchSchemas(options: WatchOptions): WatchHandle {
       });
     }, options.debounceMs ?? 100);
   };
-  watcher.on('all', (_event, path) => {
+  watcher.on('all', (event, path) => {
+    if (!isRelevant(event, resolve(path), schemas, configFile)) return;
     const absolute = resolve(path);
-    if (absolute !== configFile && !/\.ya?ml$/i.test(absolute) && !absolute.startsWith(`${schemas}${sep}`))
-      return;
     pending.add(relative(root, absolute).split(sep).join('/'));
     schedule();
   });
@@ -79,4 +78,17 @@ export function watchSchemas(options: WatchOptions): WatchHandle {
       await watcher.close();
     },
   };
+}
+
+/** Schema files and the config file count; a removed folder under the schemas may hide removed files. */
+function isRelevant(
+  event: string,
+  absolute: string,
+  schemas: string,
+  configFile: string | undefined,
+): boolean {
+  const underSchemas = absolute === schemas || absolute.startsWith(`${schemas}${sep}`);
+  if (event === 'unlinkDir') return underSchemas;
+  if (event === 'addDir') return false;
+  return absolute === configFile || (underSchemas && /\.ya?ml$/i.test(absolute));
 }

@@ -132,12 +132,14 @@ function checkFolders(
       );
     }
   }
-  if (config.outputDir === '.')
+  if (config.outputDir === '.') {
     report(
       'output',
       '`output` must be a subfolder, not the project folder itself',
       `e.g. \`${CONFIG_DEFAULTS.output}\``,
     );
+    return;
+  }
   if (overlaps(config.outputDir, config.domainDir)) {
     report(
       'domain',

@@ -102,10 +102,12 @@ export class SourceFile {
   #fromYamlError(error: YAMLError): Diagnostic {
     const pos = this.#positionOf(error.pos[0], error.pos[1]);
     if (error.code === 'DUPLICATE_KEY') {
-      const key = this.text.slice(error.pos[0], error.pos[1]).trim() || 'key';
+      const token = /^("[^"\n]*"|'[^'\n]*'|[^:,{}[\]\s]+)/.exec(this.text.slice(error.pos[0]))?.[1] ?? 'key';
+      const key = token.replace(/^["']|["']$/g, '');
       return {
         file: this.file,
         ...pos,
+        length: token.length,
         code: 'duplicate-key',
         message: `duplicate key \`${key}\``,
         hint: 'each key may appear once in a map; remove or rename one of them',

@@ -1,6 +1,8 @@
 import type { CommandModule } from '../context.ts';
 import { buildCommand } from './build.ts';
+import { checkCommand } from './check.ts';
 import { initCommand } from './init.ts';
+import { lockCommand } from './lock.ts';
 
 /**
  * Every CLI command, in the order `--help` lists them. Adding a command is one file in this
@@ -15,5 +17,7 @@ import { initCommand } from './init.ts';
 export const COMMANDS: readonly CommandModule[] = [
   initCommand,
   buildCommand,
-  // check, lock, docs, migrate: register here
+  checkCommand,
+  lockCommand,
+  // docs, migrate: register here
 ];

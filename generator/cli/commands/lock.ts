@@ -1,0 +1,88 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { checkChains } from '../../evolution/chain-static.ts';
+import { diffAgainstBaseline } from '../../evolution/diff-baseline.ts';
+import { isEvolutionInputError } from '../../evolution/errors.ts';
+import { formatText } from '../../evolution/format-findings.ts';
+import { buildLockFile, LOCK_FILE_NAME, readLockFile, writeLockFile } from '../../evolution/lock-file.ts';
+import { hasBreaking } from '../../evolution/rules.ts';
+import { SchemaValidators } from '../../evolution/schema-validator.ts';
+import type { SchemaModel } from '../../model/ir.ts';
+import { compileSchemas } from '../../pipeline.ts';
+import type { CliContext, CommandModule } from '../context.ts';
+import { ExitCode, loadConfigOrReport, reportDiagnostics, withConfigOption } from '../context.ts';
+
+interface LockFlags {
+  readonly force?: boolean;
+  readonly config?: string;
+}
+
+/** Refuses to overwrite a lock with breaking changes (they would vanish from the baseline). */
+async function breakingAgainstLock(context: CliContext, path: string, model: SchemaModel): Promise<boolean> {
+  if (!existsSync(path)) return false;
+  const findings = [
+    ...diffAgainstBaseline(model, await readLockFile(path)),
+    ...checkChains(model, new SchemaValidators()),
+  ];
+  if (!hasBreaking(findings)) return false;
+  context.stderr(formatText(findings.filter((f) => f.rule.verdict === 'breaking')));
+  context.stderr(
+    `es-gen: ${LOCK_FILE_NAME} not written: the schemas break stored events; fix them, or pass --force to record them anyway\n`,
+  );
+  return true;
+}
+
+async function lock(context: CliContext, flags: LockFlags): Promise<void> {
+  const config = loadConfigOrReport(context, flags.config);
+  if (!config) return;
+  const compiled = compileSchemas(config);
+  if (!compiled.model) {
+    const texts = new Map(compiled.sources.map((s) => [s.file, s.text]));
+    reportDiagnostics(context, compiled.diagnostics, (f) => texts.get(f), 'the schemas');
+    context.fail(ExitCode.Invalid);
+    return;
+  }
+  const path = join(config.projectRoot, LOCK_FILE_NAME);
+  try {
+    if (!flags.force && (await breakingAgainstLock(context, path, compiled.model))) {
+      context.fail(ExitCode.Findings);
+      return;
+    }
+  } catch (error) {
+    // An unreadable old lock is replaced only on request.
+    if (!isEvolutionInputError(error)) throw error;
+    context.stderr(`es-gen: ${error.message}, or pass --force to replace it\n`);
+    context.fail(ExitCode.Invalid);
+    return;
+  }
+  const lockFile = buildLockFile(compiled.model);
+  const versions = Object.values(lockFile.aggregates).reduce(
+    (n, a) => n + Object.values(a.events).reduce((m, e) => m + Object.keys(e.versions).length, 0),
+    0,
+  );
+  const changed = await writeLockFile(path, lockFile);
+  const what = `${versions} event version${versions === 1 ? '' : 's'} of ${Object.keys(lockFile.aggregates).length} aggregate(s)`;
+  context.stdout(
+    changed
+      ? `es-gen: wrote ${LOCK_FILE_NAME} (${what})\n`
+      : `es-gen: ${LOCK_FILE_NAME} is up to date (${what})\n`,
+  );
+}
+
+/**
+ * `es-gen lock [--force]`: records every event version's canonical schema and fingerprint and
+ * every aggregate's snapshot state in `es-gen.lock.json`, the baseline of `es-gen check`. Refuses
+ * (exit 1) when the schemas break the existing lock, unless `--force`.
+ */
+export const lockCommand: CommandModule = {
+  name: 'lock',
+  register(program: Command, context: CliContext) {
+    withConfigOption(
+      program
+        .command('lock')
+        .description(`record the current event schemas in ${LOCK_FILE_NAME} (commit it)`)
+        .option('--force', 'write even when the schemas break the existing lock'),
+    ).action(async (flags: LockFlags) => lock(context, flags));
+  },
+};
