@@ -44,6 +44,7 @@ export class TempProject {
 /** A small valid aggregate schema. */
 export function aggregateYaml(name: string, commands: readonly string[] = []): string {
   const lines = [`kind: aggregate`, `name: ${name}`, 'events:', `  ${name}Created: {}`];
-  if (commands.length > 0) lines.push('commands:', ...commands.map((c) => `  ${c}: { emits: [${name}Created] }`));
+  if (commands.length > 0)
+    lines.push('commands:', ...commands.map((c) => `  ${c}: { emits: [${name}Created] }`));
   return `${lines.join('\n')}\n`;
 }
