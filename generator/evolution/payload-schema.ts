@@ -50,18 +50,13 @@ function typeSchema(ref: TypeRef, types: TypeTable, seen: readonly string[]): Pa
 
 function withConstraints(schema: PayloadSchema, field: FieldModel): PayloadSchema {
   const c = field.constraints;
-  // On arrays, length limits count items and the other constraints apply to each item.
-  const isArray = schema.type === 'array';
-  const target = isArray ? (schema.items as PayloadSchema) : schema;
-  if (c.enum !== undefined) target.enum = [...c.enum];
-  if (c.minimum !== undefined) target.minimum = c.minimum;
-  if (c.maximum !== undefined) target.maximum = c.maximum;
-  if (c.pattern !== undefined) target.pattern = c.pattern;
-  if (c.format !== undefined) target.format = c.format;
-  if (c.minLength !== undefined)
-    (isArray ? schema : target)[isArray ? 'minItems' : 'minLength'] = c.minLength;
-  if (c.maxLength !== undefined)
-    (isArray ? schema : target)[isArray ? 'maxItems' : 'maxLength'] = c.maxLength;
+  // As in the generated validators, constraints of an array field apply to its items.
+  let target = schema;
+  while (target.type === 'array') target = target.items as PayloadSchema;
+  for (const key of ['enum', 'minimum', 'maximum', 'minLength', 'maxLength', 'pattern', 'format'] as const) {
+    const value = c[key];
+    if (value !== undefined) target[key] = Array.isArray(value) ? [...value] : value;
+  }
   return schema;
 }
 

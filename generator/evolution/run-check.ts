@@ -1,0 +1,91 @@
+import { join } from 'node:path';
+import type { SchemaModel } from '../model/ir.ts';
+import { checkChains } from './chain-static.ts';
+import { loadCustomUpcasters } from './custom-upcasters.ts';
+import { diffAgainstBaseline } from './diff-baseline.ts';
+import type { LockFile } from './lock-file.ts';
+import { buildModelRegistry } from './model-registry.ts';
+import { type Finding, Rules, sortFindings } from './rules.ts';
+import { SchemaValidators } from './schema-validator.ts';
+import { type ScanStoreOptions, type StoreReport, scanStore } from './store-scan.ts';
+import { openStoreSource } from './store-source.ts';
+import { missingUpcasters, verifyUpcasters } from './verify-upcasters.ts';
+
+/** Options of `runCheck`. */
+export interface RunCheckOptions {
+  readonly model: SchemaModel;
+  readonly baseline: LockFile;
+  /** Absolute project root; files in findings are relative to it. */
+  readonly projectRoot: string;
+  /** The user-owned folder with custom upcasters, relative to the project root (e.g. `src/domain`). */
+  readonly domainDir: string;
+  /** Seed of payload generation (default 1). */
+  readonly seed?: number;
+  /** Payloads per version (default 100). */
+  readonly payloads?: number;
+  /** Also read a real store: SQLite file or postgres URL. */
+  readonly store?: string;
+  readonly storeOptions?: ScanStoreOptions;
+}
+
+/** The outcome of `es-gen check`. */
+export interface CheckResult {
+  /** Every finding, safe and breaking, sorted by location. */
+  readonly findings: readonly Finding[];
+  readonly store?: StoreReport;
+}
+
+const CHAIN_RULES: ReadonlySet<string> = new Set([
+  Rules.VersionUnreachable.id,
+  Rules.UpcastAddWrongType.id,
+  Rules.VersionGap.id,
+]);
+
+function eventsWith(findings: readonly Finding[], model: SchemaModel): Set<string> {
+  const out = new Set<string>();
+  for (const f of findings.filter((x) => CHAIN_RULES.has(x.rule.id))) {
+    for (const a of model.aggregates) {
+      for (const e of a.events)
+        if (new RegExp(`^${a.name}\\.${e.name}[ :]`).test(f.message)) out.add(`${a.name}.${e.name}`);
+    }
+  }
+  return out;
+}
+
+/**
+ * Runs the whole evolution check: the classified diff against the baseline, the static checks of
+ * every upcast step, the verification of every chain with generated payloads (custom upcasters
+ * loaded from the domain folder), and, with `store`, every stored event.
+ *
+ * @throws EvolutionInputError when the store cannot be opened; Error when a custom upcaster module fails to load.
+ * @example
+ * const { findings } = await runCheck({ model, baseline, projectRoot: '/app', domainDir: 'src/domain' });
+ */
+export async function runCheck(options: RunCheckOptions): Promise<CheckResult> {
+  const { model, baseline, projectRoot, domainDir } = options;
+  const validators = new SchemaValidators();
+  const findings: Finding[] = [...diffAgainstBaseline(model, baseline), ...checkChains(model, validators)];
+  const custom = await loadCustomUpcasters(model, projectRoot, join(projectRoot, domainDir));
+  findings.push(...missingUpcasters(model, custom.missing, domainDir));
+  const registry = buildModelRegistry(model, custom.functions, validators);
+  findings.push(
+    ...verifyUpcasters({
+      model,
+      baseline,
+      registry,
+      custom: custom.functions,
+      validators,
+      seed: options.seed ?? 1,
+      count: options.payloads ?? 100,
+      skip: eventsWith(findings, model),
+    }),
+  );
+  if (options.store === undefined) return { findings: sortFindings(findings) };
+  const source = await openStoreSource(options.store);
+  try {
+    const store = await scanStore(source, registry, model, options.storeOptions ?? {});
+    return { findings: sortFindings([...findings, ...store.findings]), store };
+  } finally {
+    await source.close();
+  }
+}

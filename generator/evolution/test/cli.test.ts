@@ -1,0 +1,138 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../../cli/main.ts';
+
+const V1 = `kind: aggregate
+name: Order
+events:
+  OrderPlaced:
+    fields:
+      total: number
+      note: string?
+`;
+const V2_OK = `kind: aggregate
+name: Order
+events:
+  OrderPlaced:
+    versions:
+      - version: 1
+        fields:
+          total: number
+          note: string?
+      - version: 2
+        fields:
+          amount: number
+          note: string?
+          currency: string
+        upcast:
+          rename: { total: amount }
+          add: { currency: USD }
+`;
+const V1_BROKEN = V1.replace('      note: string?\n', '');
+
+const roots: string[] = [];
+afterAll(() => {
+  for (const r of roots) rmSync(r, { recursive: true, force: true });
+});
+
+function project(schema: string): string {
+  const root = mkdtempSync(join(tmpdir(), 'es-gen-check-cli-'));
+  roots.push(root);
+  mkdirSync(join(root, 'schemas'));
+  mkdirSync(join(root, 'src/domain'), { recursive: true });
+  writeFileSync(join(root, 'schemas/order.yaml'), schema);
+  return root;
+}
+
+/** Runs the real es-gen CLI entry in `cwd` and returns exit code and output. */
+async function run(cwd: string, args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(args, {
+    cwd,
+    stdout: (t) => {
+      out += t;
+    },
+    stderr: (t) => {
+      err += t;
+    },
+  });
+  return { code, out, err };
+}
+
+describe('es-gen lock and es-gen check', () => {
+  it('locks, then exits 0 on safe changes, 1 on breaking ones, 2 without a baseline', async () => {
+    const root = project(V1);
+    expect((await run(root, ['check'])).code).toBe(2);
+    const locked = await run(root, ['lock']);
+    expect(locked.code).toBe(0);
+    const text = readFileSync(join(root, 'es-gen.lock.json'), 'utf8');
+    expect(text.endsWith('}\n')).toBe(true);
+    expect(JSON.parse(text).aggregates.Order.events.OrderPlaced.versions['1'].fingerprint).toMatch(
+      /^sha256:[0-9a-f]{64}$/,
+    );
+    expect((await run(root, ['lock'])).out).toContain('up to date');
+
+    writeFileSync(join(root, 'schemas/order.yaml'), V2_OK);
+    const safe = await run(root, ['check', '--payloads', '30']);
+    expect(safe.code, safe.out + safe.err).toBe(0);
+    expect(safe.out).toContain('ES009');
+
+    writeFileSync(join(root, 'schemas/order.yaml'), V1_BROKEN);
+    const broken = await run(root, ['check']);
+    expect(broken.code).toBe(1);
+    expect(broken.out).toMatch(
+      /^schemas\/order\.yaml:4:3: error ES101 field-removed: Order\.OrderPlaced v1: field `note` removed$/m,
+    );
+    expect(broken.out).toContain('fix: restore v1');
+    const refused = await run(root, ['lock']);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('--force');
+    expect(readFileSync(join(root, 'es-gen.lock.json'), 'utf8')).toBe(text);
+
+    const json = JSON.parse((await run(root, ['check', '--format', 'json'])).out);
+    expect(json.version).toBe(1);
+    expect(json.findings[0]).toMatchObject({
+      ruleId: 'ES101',
+      rule: 'field-removed',
+      verdict: 'breaking',
+      file: 'schemas/order.yaml',
+      line: 4,
+      column: 3,
+    });
+    const github = (await run(root, ['check', '--format', 'github'])).out;
+    expect(github).toContain(
+      '::error file=schemas/order.yaml,line=4,col=3,title=ES101 field-removed::Order.OrderPlaced v1',
+    );
+
+    expect((await run(root, ['check', '--format', 'xml'])).code).toBe(2);
+    writeFileSync(join(root, 'schemas/order.yaml'), 'kind: aggregate\nname: Order\nevents: 3\n');
+    expect((await run(root, ['check'])).code).toBe(2);
+    writeFileSync(join(root, 'es-gen.lock.json'), '{ "lockfileVersion": 1 ');
+    writeFileSync(join(root, 'schemas/order.yaml'), V1);
+    const badLock = await run(root, ['check']);
+    expect(badLock.code).toBe(2);
+    expect(badLock.err).toContain('es-gen.lock.json');
+  });
+
+  it('compares against the schemas at a git ref without a checkout', async () => {
+    const root = project(V1);
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: root, stdio: 'pipe' });
+    git('init', '-q', '-b', 'main');
+    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'add', 'schemas');
+    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'v1');
+    writeFileSync(join(root, 'schemas/order.yaml'), V1_BROKEN);
+    const broken = await run(root, ['check', '--against', 'git:main']);
+    expect(broken.code).toBe(1);
+    expect(broken.out).toContain('ES101 field-removed');
+    expect(readFileSync(join(root, 'schemas/order.yaml'), 'utf8')).toBe(V1_BROKEN);
+    writeFileSync(join(root, 'schemas/order.yaml'), V2_OK);
+    expect((await run(root, ['check', '--against', 'git:main', '--payloads', '20'])).code).toBe(0);
+    const unknown = await run(root, ['check', '--against', 'git:no-such-branch']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain('no-such-branch');
+  });
+});
