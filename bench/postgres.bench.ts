@@ -1,0 +1,220 @@
+import type { Pool } from 'pg';
+import { streamAll } from '../runtime/event-store/event-store.ts';
+import { PostgreSQLEventStore } from '../runtime/event-store/postgres-event-store.ts';
+import { quoteIdent } from '../runtime/postgres/identifiers.ts';
+import { dropSchema, testPool, uniqueSchema } from '../runtime/postgres/test/pg-test-env.ts';
+import { PostgreSQLSnapshotStore } from '../runtime/snapshot-store/postgres-snapshot-store.ts';
+import { orderEvents } from './bench-data.ts';
+import type { Benchmark, BenchRow } from './bench-kit.ts';
+import { createRawTable, rawInsert, rawPage } from './postgres-bench-data.ts';
+
+const ROUNDS = 2;
+
+interface Ctx {
+  readonly pool: Pool;
+  readonly schema: string;
+  readonly store: PostgreSQLEventStore;
+}
+
+/** `writers` concurrent loops, each appending `appends` batches to its own streams. */
+async function appendRound(
+  ctx: Ctx,
+  batch: number,
+  writers: number,
+  appends: number,
+  raw: boolean,
+): Promise<number> {
+  const tag = `${raw ? 'r' : 'o'}${Math.random().toString(36).slice(2, 8)}`;
+  const work = Array.from({ length: writers }, (_, w) =>
+    Array.from({ length: appends }, (_, i) => ({
+      id: `${tag}-${w}-${i % 10}`,
+      from: Math.floor(i / 10) * batch + 1,
+    })),
+  );
+  const prepared = work.map((list) => list.map((b) => ({ ...b, events: orderEvents(b.id, batch, b.from) })));
+  const t0 = performance.now();
+  await Promise.all(
+    prepared.map(async (list) => {
+      for (const b of list) {
+        if (raw) await rawInsert(ctx.pool, ctx.schema, b.events, b.from);
+        else await ctx.store.appendEvents(b.id, 'Order', b.events, b.from - 1);
+      }
+    }),
+  );
+  return (writers * appends * batch * 1000) / (performance.now() - t0);
+}
+
+async function appendRow(ctx: Ctx, batch: number, writers: number, appends: number): Promise<BenchRow> {
+  let ours = 0;
+  let baseline = 0;
+  for (let round = 0; round <= ROUNDS; round++) {
+    const o = await appendRound(ctx, batch, writers, appends, false);
+    const r = await appendRound(ctx, batch, writers, appends, true);
+    if (round === 0) continue;
+    ours = Math.max(ours, o);
+    baseline = Math.max(baseline, r);
+  }
+  return {
+    name: `PostgreSQL append, batch ${batch}, ${writers} writer(s)`,
+    ours,
+    baseline,
+    unit: 'events/s',
+    better: 'higher',
+    target: 0.7,
+    note: 'baseline: raw pg INSERT ... SELECT FROM unnest(arrays) of the same rows, autocommit',
+  };
+}
+
+async function readAllRow(ctx: Ctx): Promise<BenchRow> {
+  const s = quoteIdent(ctx.schema);
+  // same rows on both sides: copy what the appends wrote
+  await ctx.pool.query(`TRUNCATE ${s}.raw_events`);
+  await ctx.pool.query(`INSERT INTO ${s}.raw_events SELECT * FROM ${s}.events`);
+  const total = Number((await ctx.pool.query(`SELECT count(*) FROM ${s}.events`)).rows[0].count);
+  const readOurs = async () => {
+    let n = 0;
+    for await (const _ of streamAll(ctx.store, { limit: 1000 })) n++;
+    return n;
+  };
+  const readRaw = async () => {
+    let n = 0;
+    let from = 1;
+    for (;;) {
+      const page = await rawPage(ctx.pool, ctx.schema, from, 1000);
+      n += page.length;
+      if (page.length < 1000) return n;
+      from = Number(page[page.length - 1]!.position) + 1;
+    }
+  };
+  let ours = 0;
+  let baseline = 0;
+  for (let round = 0; round <= ROUNDS; round++) {
+    const t0 = performance.now();
+    await readOurs();
+    const t1 = performance.now();
+    await readRaw();
+    const t2 = performance.now();
+    if (round === 0) continue;
+    ours = Math.max(ours, (total * 1000) / (t1 - t0));
+    baseline = Math.max(baseline, (total * 1000) / (t2 - t1));
+  }
+  return {
+    name: `PostgreSQL readAll (${total.toLocaleString('en-US')} events, pages of 1000)`,
+    ours,
+    baseline,
+    unit: 'events/s',
+    better: 'higher',
+    target: 0.6,
+    note: 'baseline: raw pg SELECT * ... WHERE position >= $1 ORDER BY position LIMIT 1000',
+  };
+}
+
+async function millionRow(ctx: Ctx): Promise<BenchRow> {
+  const schema = uniqueSchema('es_bench_million');
+  const store = new PostgreSQLEventStore({ connection: ctx.pool, schema });
+  try {
+    await store.initialize();
+    const s = quoteIdent(schema);
+    await ctx.pool.query(`INSERT INTO ${s}.events (aggregate_type, aggregate_id, version, event_type, schema_version,
+        event_id, data, metadata, occurred_at)
+      SELECT 'Order', 'o-' || (g / 100), g % 100 + 1, 'OrderLineAdded', 1, gen_random_uuid(),
+        jsonb_build_object('sku', 'SKU-' || g, 'quantity', g % 7 + 1, 'unitPrice', 9.99), '{}', now()
+      FROM generate_series(0, 999999) g`);
+    global.gc?.();
+    const before = process.memoryUsage.rss();
+    let peak = before;
+    let count = 0;
+    const t0 = performance.now();
+    for await (const event of streamAll(store, { limit: 1000 })) {
+      count++;
+      if (event.position % 10_000 === 0) peak = Math.max(peak, process.memoryUsage.rss());
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    return {
+      name: `PostgreSQL streamAll ${count.toLocaleString('en-US')} events: peak RSS growth`,
+      ours: (peak - before) / 2 ** 20,
+      unit: 'MB',
+      better: 'lower',
+      target: 100,
+      note: `${Math.round(count / seconds).toLocaleString('en-US')} events/s`,
+    };
+  } finally {
+    await store.close();
+    await dropSchema(ctx.pool, schema);
+  }
+}
+
+async function aggregateLoadRows(ctx: Ctx): Promise<BenchRow[]> {
+  const id = `agg-${uniqueSchema('x')}`;
+  for (let v = 0; v < 10_000; v += 1000)
+    await ctx.store.appendEvents(id, 'Order', orderEvents(id, 1000, v + 1), v);
+  const snapshots = new PostgreSQLSnapshotStore({ connection: ctx.pool, schema: ctx.schema });
+  const state = { lines: Array.from({ length: 200 }, (_, i) => ({ sku: `S${i}`, quantity: i })) };
+  await snapshots.save({
+    aggregateId: id,
+    aggregateType: 'Order',
+    aggregateVersion: 9_900,
+    stateVersion: 1,
+    state,
+    tenantId: null,
+    createdAt: new Date().toISOString(),
+  });
+  const best = async (fn: () => Promise<unknown>) => {
+    await fn();
+    let ms = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < 5; i++) {
+      const t0 = performance.now();
+      await fn();
+      ms = Math.min(ms, performance.now() - t0);
+    }
+    return ms;
+  };
+  const full = await best(() => ctx.store.getEvents(id, 'Order'));
+  const withSnapshot = await best(async () => {
+    const snap = await snapshots.get(id, 'Order');
+    await ctx.store.getEvents(id, 'Order', { fromVersion: (snap?.aggregateVersion ?? 0) + 1 });
+  });
+  await snapshots.close();
+  return [
+    { name: 'PostgreSQL load 10,000-event aggregate, no snapshot', ours: full, unit: 'ms', better: 'lower' },
+    {
+      name: 'PostgreSQL load 10,000-event aggregate, snapshot at 9,900',
+      ours: withSnapshot,
+      baseline: full,
+      unit: 'ms',
+      better: 'lower',
+      note: 'baseline: the same load without a snapshot',
+    },
+  ];
+}
+
+/** PostgreSQL event store vs raw `pg` on the same server and rows (`npm run bench -- PostgreSQL`). */
+export const postgresEventStoreBenchmark: Benchmark = {
+  name: 'PostgreSQL event store',
+  async run() {
+    const pool = testPool(12);
+    const schema = uniqueSchema('es_bench_pg');
+    const store = new PostgreSQLEventStore({ connection: pool, schema });
+    const ctx = { pool, schema, store };
+    try {
+      await store.initialize();
+      await createRawTable(pool, schema);
+      const rows: BenchRow[] = [];
+      rows.push(await appendRow(ctx, 1, 1, 500));
+      rows.push(await appendRow(ctx, 1, 8, 150));
+      rows.push(await appendRow(ctx, 100, 1, 40));
+      rows.push(await appendRow(ctx, 100, 8, 10));
+      const quiet = new PostgreSQLEventStore({ connection: pool, schema, notify: false });
+      const quietRow = await appendRow({ ...ctx, store: quiet }, 1, 8, 150);
+      rows.push({ ...quietRow, name: `${quietRow.name}, notify off` });
+      rows.push(await readAllRow(ctx));
+      rows.push(...(await aggregateLoadRows(ctx)));
+      if (process.env.ES_BENCH_MILLION !== '0') rows.push(await millionRow(ctx));
+      return rows;
+    } finally {
+      await store.close();
+      await dropSchema(pool, schema);
+      await pool.end();
+    }
+  },
+};
