@@ -32,6 +32,8 @@ export interface ProcessorContext {
   readonly tracing: boolean;
   readonly signal: AbortSignal;
   readonly onFailure: (failure: ProjectionFailure) => void;
+  /** Save the checkpoint with each event (else the runner saves once per page). */
+  readonly checkpointPerEvent: boolean;
 }
 
 /** Per catch-up pass: whether the projection may hold dead letters (skips lookups when not). */
@@ -87,11 +89,14 @@ async function processUntraced(
     if (blocker && blocker.event.eventId === event.eventId) own = blocker;
     else if (blocker) {
       await ctx.deadLetters.add(parkedLetter(ctx.projection.name, event, blocker));
-      await ctx.executor.saveCheckpoint(event.position);
+      if (ctx.checkpointPerEvent) await ctx.executor.saveCheckpoint(event.position);
       return 'parked';
     }
   }
-  const result = await attemptWithRetries(ctx, event, { checkpoint: true, retries: ctx.retry.retries });
+  const result = await attemptWithRetries(ctx, event, {
+    checkpoint: ctx.checkpointPerEvent,
+    retries: ctx.retry.retries,
+  });
   if (result.ok) {
     if (own) await ctx.deadLetters.remove(own.id);
     return 'handled';
@@ -105,7 +110,7 @@ async function processUntraced(
     failedAt: new Date().toISOString(),
   });
   pass.mayHaveDeadLetters = true;
-  await ctx.executor.saveCheckpoint(event.position);
+  if (ctx.checkpointPerEvent) await ctx.executor.saveCheckpoint(event.position);
   return 'dead-lettered';
 }
 

@@ -53,6 +53,47 @@ describe('ProjectionRunner: catching up', () => {
   });
 });
 
+describe('ProjectionRunner: checkpointEvery', () => {
+  it("'batch' saves the checkpoint once per page instead of once per event", async () => {
+    const projection = new RecordingProjection();
+    const { runner, eventStore, checkpointStore } = memoryRunner(projection, {
+      checkpointEvery: 'batch',
+      batchSize: 3,
+    });
+    const saved: number[] = [];
+    const save = checkpointStore.save.bind(checkpointStore);
+    checkpointStore.save = (name, position) => {
+      saved.push(position);
+      return save(name, position);
+    };
+    await appendNotes(eventStore, ['a', 'b', 'c', 'd', 'e', 'f', 'g']);
+    expect(await runner.runUntilCaughtUp()).toMatchObject({ handled: 7, position: 7 });
+    expect(saved).toEqual([3, 6, 7]);
+    expect(projection.seen).toHaveLength(7);
+  });
+
+  it("'batch' keeps what was handled when stopped in the middle of a page", async () => {
+    const projection = new RecordingProjection();
+    projection.failWhen = (e) => e.aggregateId === 'c';
+    const { runner, eventStore, checkpointStore } = memoryRunner(projection, {
+      checkpointEvery: 'batch',
+      retry: { retries: 3, baseDelayMs: 10_000 },
+    });
+    await appendNotes(eventStore, ['a', 'b', 'c', 'd']);
+    const started = runner.start();
+    await new Promise((r) => setTimeout(r, 30));
+    await runner.stop();
+    await started;
+    expect(await checkpointStore.load('Recording')).toBe(2);
+  });
+
+  it('refuses an unknown value', () => {
+    expect(() => memoryRunner(new RecordingProjection(), { checkpointEvery: 'never' as 'batch' })).toThrow(
+      /checkpointEvery must be 'event' or 'batch', got "never"/,
+    );
+  });
+});
+
 describe('ProjectionRunner: retries and dead letters', () => {
   it('retries a failing event, dead-letters it and carries on past it', async () => {
     const projection = new RecordingProjection();

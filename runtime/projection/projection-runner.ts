@@ -1,4 +1,5 @@
 import type { DeadLetter, ListDeadLettersOptions } from '../dead-letter-store/dead-letter-store.ts';
+import { InvalidArgumentError } from '../errors.ts';
 import type { Subscription } from '../event-bus/event-bus.ts';
 import { type ReplayDeadLettersOptions, type ReplayResult, replayDeadLetters } from './dead-letter-replay.ts';
 import { type PassState, type ProcessorContext, processEvent } from './event-processor.ts';
@@ -22,10 +23,11 @@ export type { CatchUpResult, ProjectionRunnerOptions } from './runner-options.ts
  * never skips or repeats work. A failing event is retried with backoff, then dead-lettered, and
  * the runner moves on.
  *
- * Checkpoints are saved after each event: at-least-once for ordinary read models (a crash
- * between the handler and the save repeats that one event), exactly-once for a
- * `SQLiteTransactionalProjection`, whose writes and checkpoint share one transaction. Run one
- * runner per projection at a time.
+ * Checkpoints are saved after each event by default: at-least-once for ordinary read models (a
+ * crash between the handler and the save repeats that one event), exactly-once for a
+ * `SQLiteTransactionalProjection`, whose writes and checkpoint share one transaction. With
+ * `checkpointEvery: 'batch'` an ordinary projection saves once per page instead (faster; a crash
+ * repeats up to one page). Run one runner per projection at a time.
  *
  * @example
  * const runner = new ProjectionRunner(new OrderSummary(), { eventStore, checkpointStore, deadLetterStore, eventBus });
@@ -49,6 +51,11 @@ export class ProjectionRunner {
     this.#c = resolveRunnerConfig(projection, options);
     this.#projection = projection;
     this.#executor = createExecutor(projection, this.#c.checkpointStore);
+    if (this.#executor.transactional && this.#c.checkpointEvery !== 'event') {
+      throw new InvalidArgumentError(
+        `projection "${projection.name}" commits its checkpoint in each event's transaction; remove checkpointEvery: '${this.#c.checkpointEvery}'`,
+      );
+    }
   }
 
   /** The projection's name. */
@@ -169,6 +176,7 @@ export class ProjectionRunner {
       tracing: this.#c.enableTracing,
       signal,
       onFailure: this.#c.onError,
+      checkpointPerEvent: this.#c.checkpointEvery === 'event',
     };
   }
 
@@ -178,29 +186,50 @@ export class ProjectionRunner {
       mayHaveDeadLetters: this.#c.orderPerAggregate && (await this.#c.deadLetterStore.count(this.name)) > 0,
     };
     const counts = { handled: 0, deadLettered: 0, parked: 0 };
-    let position = await this.#c.checkpointStore.load(this.name);
-    const result = (stopped: boolean): CatchUpResult => ({ ...counts, position, stopped });
+    const loaded = await this.#c.checkpointStore.load(this.name);
+    const cursor = { position: loaded, saved: loaded };
+    try {
+      const stopped = await this.#readPages(ctx, pass, counts, cursor);
+      return { ...counts, position: cursor.position, stopped };
+    } finally {
+      // Per-batch checkpoints: keep what was handled, also when stopped or failing mid-page.
+      if (cursor.position > cursor.saved) await this.#executor.saveCheckpoint(cursor.position);
+    }
+  }
+
+  /** Reads and handles pages until the end of the feed; true when stopped first. */
+  async #readPages(
+    ctx: ProcessorContext,
+    pass: PassState,
+    counts: Record<'handled' | 'deadLettered' | 'parked', number>,
+    cursor: { position: number; saved: number },
+  ): Promise<boolean> {
     for (;;) {
       const head = await this.#c.eventStore.getHeadPosition();
       const page = await this.#c.eventStore.readAll({
         ...this.#c.readFilter,
-        fromPosition: position + 1,
+        fromPosition: cursor.position + 1,
         limit: this.#c.batchSize,
       });
       for (const event of page) {
-        if (signal.aborted) return result(true);
+        if (ctx.signal.aborted) return true;
         try {
           const outcome = await processEvent(ctx, event, pass);
           counts[outcome === 'handled' ? 'handled' : outcome === 'parked' ? 'parked' : 'deadLettered']++;
         } catch (error) {
-          if (error instanceof StoppedSignal) return result(true);
+          if (error instanceof StoppedSignal) return true;
           throw error;
         }
-        position = event.position;
+        cursor.position = event.position;
+        if (ctx.checkpointPerEvent) cursor.saved = event.position;
+      }
+      if (cursor.position > cursor.saved) {
+        await this.#executor.saveCheckpoint(cursor.position);
+        cursor.saved = cursor.position;
       }
       if (page.length < this.#c.batchSize) {
-        this.#scannedThrough = Math.max(this.#scannedThrough, head, position);
-        return result(false);
+        this.#scannedThrough = Math.max(this.#scannedThrough, head, cursor.position);
+        return false;
       }
     }
   }

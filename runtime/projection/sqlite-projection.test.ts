@@ -162,6 +162,13 @@ describe('projections on SQLite', () => {
     expect(app.db.prepare('SELECT position, event_id, n FROM seen ORDER BY position').all()).toEqual(before);
   });
 
+  it("refuses checkpointEvery: 'batch' for a transactional projection", () => {
+    const app = openApp();
+    expect(() => app.runner(new SeenProjection(app.db), { checkpointEvery: 'batch' })).toThrow(
+      /commits its checkpoint in each event's transaction; remove checkpointEvery: 'batch'/,
+    );
+  });
+
   it('refuses a transactional projection whose checkpoints are elsewhere', () => {
     const app = openApp();
     const other = new Database(':memory:');
