@@ -42,6 +42,8 @@ export type {
   SubscribeOptions,
   Subscription,
 } from './event-bus/event-bus.ts';
+export type { KafkaEventBusOptions } from './event-bus/kafka-event-bus.ts';
+export { KafkaEventBus } from './event-bus/kafka-event-bus.ts';
 export type { InMemoryEventBusOptions, MemoryDeadLetter } from './event-bus/memory-event-bus.ts';
 export { InMemoryEventBus } from './event-bus/memory-event-bus.ts';
 export type { RabbitMQEventBusOptions } from './event-bus/rabbitmq-event-bus.ts';
@@ -109,3 +111,22 @@ export { InMemorySnapshotStorage, InMemorySnapshotStore } from './snapshot-store
 export type { Snapshot, SnapshotStore, SnapshotStoreOptions } from './snapshot-store/snapshot-store.ts';
 export type { SQLiteSnapshotStoreOptions } from './snapshot-store/sqlite-snapshot-store.ts';
 export { SQLiteSnapshotStore } from './snapshot-store/sqlite-snapshot-store.ts';
+export type { PostgreSQLCheckpointStoreOptions } from './checkpoint-store/postgres-checkpoint-store.ts';
+export { PostgreSQLCheckpointStore } from './checkpoint-store/postgres-checkpoint-store.ts';
+export type { PostgreSQLDeadLetterStoreOptions } from './dead-letter-store/postgres-dead-letter-store.ts';
+export { PostgreSQLDeadLetterStore } from './dead-letter-store/postgres-dead-letter-store.ts';
+export type { InFlightLag, PostgreSQLEventStoreOptions } from './event-store/postgres-event-store.ts';
+export { PostgreSQLEventStore } from './event-store/postgres-event-store.ts';
+export type { EventForwarderOptions, ForwarderWaker } from './forwarder/event-forwarder.ts';
+export { EventForwarder } from './forwarder/event-forwarder.ts';
+export type { MigrateOptions, MigrateResult } from './postgres/migrations.ts';
+export { migratePostgres, runMigrations } from './postgres/migrations.ts';
+export type { EventWaker, PostgresEventWakerOptions } from './projection/postgres-event-waker.ts';
+export { PostgresEventWaker } from './projection/postgres-event-waker.ts';
+export type {
+  PostgreSQLReadModelProjection,
+  PostgreSQLTransactionalProjectorOptions,
+} from './projection/postgres-transactional-projection.ts';
+export { PostgreSQLTransactionalProjector } from './projection/postgres-transactional-projection.ts';
+export type { PostgreSQLSnapshotStoreOptions } from './snapshot-store/postgres-snapshot-store.ts';
+export { PostgreSQLSnapshotStore } from './snapshot-store/postgres-snapshot-store.ts';
