@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { emitGenerated, type EmitOptions, type OutputFile, planUserFiles } from '../emit/index.ts';
+import { type EmitOptions, emitGenerated, type OutputFile, planUserFiles } from '../emit/index.ts';
 import { formatDiagnostic } from '../load/diagnostic.ts';
 import { loadSchemas } from '../load/load-schemas.ts';
 import { buildModel } from '../model/build-model.ts';
@@ -15,7 +15,9 @@ export function loadModel(root: string, schemasDir = 'schemas'): SchemaModel {
   const loaded = loadSchemas(root, schemasDir);
   const diagnostics = [...loaded.diagnostics, ...validateSchemas(loaded)];
   if (diagnostics.length > 0) {
-    throw new Error(`invalid schemas under ${root}:\n${diagnostics.map((d) => formatDiagnostic(d)).join('\n')}`);
+    throw new Error(
+      `invalid schemas under ${root}:\n${diagnostics.map((d) => formatDiagnostic(d)).join('\n')}`,
+    );
   }
   return buildModel(loaded.sources);
 }

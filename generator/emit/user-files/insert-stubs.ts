@@ -61,7 +61,16 @@ function importInsertion(
     );
   if (target) {
     const last = target.getNamedImports().at(-1)!;
-    return { at: last.getEnd(), text: `, ${types.join(', ')}` };
+    const text = file.getFullText();
+    const after = /^\s*,/.exec(text.slice(last.getEnd()));
+    if (!after) return { at: last.getEnd(), text: `, ${types.join(', ')}` };
+    // A trailing comma (a list written one name per line): continue the list in the same style.
+    const lineStart = text.lastIndexOf('\n', last.getStart()) + 1;
+    const indent = text.slice(lineStart, last.getStart());
+    const multiline =
+      text.slice(last.getEnd(), last.getEnd() + after[0].length).includes('\n') || /^\s+$/.test(indent);
+    const items = multiline ? types.map((t) => `\n${indent}${t},`).join('') : ` ${types.join(', ')},`;
+    return { at: last.getEnd() + after[0].length, text: items };
   }
   const line = `import type { ${types.join(', ')} } from '${spec.generatedImport}';`;
   const lastImport = file.getImportDeclarations().at(-1);

@@ -1,0 +1,182 @@
+import { join } from 'node:path';
+import {
+  AggregateRepository,
+  createEvent,
+  ExpectedVersion,
+  InMemoryEventStore,
+  isInvalidArgumentError,
+  isSchemaValidationError,
+  type SchemaValidationError,
+} from 'es-gen/runtime';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import { Customer } from '../../examples/shop/src/domain/customer.ts';
+import { Order } from '../../examples/shop/src/domain/order.ts';
+import { createEventRegistry, OrderPlaced, OrderShipped } from '../../examples/shop/src/generated/index.ts';
+import { readTree } from './emit-harness.ts';
+import { OrderCancelled as FixtureOrderCancelled } from './fixtures/basic/expected/src/generated/aggregates/order.ts';
+
+const REPO = join(import.meta.dirname, '..', '..');
+const CUSTOMER = '01900000-0000-7000-8000-000000000001';
+
+function typeScriptFiles(dir: string): string[] {
+  return [...readTree(dir).keys()].filter((p) => /\.(ts|mts)$/.test(p)).map((p) => join(dir, p));
+}
+
+function placeOrder(order: Order): void {
+  order.placeOrder({ customerId: CUSTOMER, lines: [{ sku: 'A-1', quantity: 3, unitPrice: '2.50' }] });
+}
+
+describe('generated code', () => {
+  it('type-checks under the strict tsconfig (golden fixtures and examples/shop)', () => {
+    const config = ts.getParsedCommandLineOfConfigFile(
+      join(REPO, 'tsconfig.json'),
+      {},
+      {
+        ...ts.sys,
+        onUnRecoverableConfigFileDiagnostic: (d) => {
+          throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+        },
+      },
+    );
+    if (!config) throw new Error('cannot read tsconfig.json');
+    const roots = [
+      ...typeScriptFiles(join(REPO, 'generator', 'test', 'fixtures', 'basic', 'expected')),
+      ...typeScriptFiles(join(REPO, 'examples', 'shop', 'src')),
+    ];
+    const program = ts.createProgram(roots, { ...config.options, noEmit: true });
+    const problems = ts
+      .getPreEmitDiagnostics(program)
+      .filter((d) => !d.file?.fileName.includes('/runtime/'))
+      .map((d) => {
+        const where = d.file
+          ? `${d.file.fileName}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}`
+          : '';
+        return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+      });
+    // Unused-stub parameters are fine; everything else must compile.
+    expect(problems).toEqual([]);
+  });
+
+  it('runs: a command raises validated events that change the state, and the repository loads them back', async () => {
+    const store = new InMemoryEventStore({ registry: createEventRegistry() });
+    const orders = new AggregateRepository({
+      eventStore: store,
+      aggregateType: Order.aggregateType,
+      aggregateFactory: (id) => new Order(id),
+    });
+    const id = '01900000-0000-7000-8000-0000000000aa';
+    const created = await orders.create(id, placeOrder);
+    expect(created.events.map((e) => [e.eventType, e.schemaVersion])).toEqual([['OrderPlaced', 3]]);
+    expect(created.aggregate.getState()).toMatchObject({ status: 'placed', amount: 7.5, currency: 'USD' });
+    await orders.update(id, (o) => o.shipOrder({ trackingNumber: 'TRK-9' }));
+    const loaded = await orders.load(id);
+    expect(loaded.version).toBe(2);
+    expect(loaded.getState()).toMatchObject({
+      status: 'shipped',
+      trackingNumber: 'TRK-9',
+      customerId: CUSTOMER,
+    });
+    expect(() => loaded.shipOrder({ trackingNumber: 'TRK-10' })).toThrow(/only a placed order/);
+  });
+
+  it('loads an event stored as version 1 as the current version, through declarative and custom upcasters', async () => {
+    const store = new InMemoryEventStore({ registry: createEventRegistry() });
+    const orderId = '01900000-0000-7000-8000-0000000000bb';
+    const v1 = createEvent({
+      eventType: 'OrderPlaced',
+      schemaVersion: 1,
+      aggregateType: 'Order',
+      aggregateId: orderId,
+      data: { customerId: CUSTOMER, lines: [{ sku: 'A-1', quantity: 1, unitPrice: '5.00' }], total: 5 },
+    });
+    await store.appendEvents(orderId, 'Order', [v1], ExpectedVersion.NoStream);
+    const [read] = await store.getEvents(orderId, 'Order');
+    expect(read?.schemaVersion).toBe(OrderPlaced.schemaVersion);
+    expect(read?.data).toEqual({
+      customerId: CUSTOMER,
+      lines: [{ sku: 'A-1', quantity: 1, unitPrice: '5.00' }],
+      amount: 5,
+      currency: 'USD',
+      channel: 'web',
+    });
+    const orders = new AggregateRepository({
+      eventStore: store,
+      aggregateType: 'Order',
+      aggregateFactory: (id) => new Order(id),
+    });
+    expect((await orders.load(orderId)).getState()).toMatchObject({
+      status: 'placed',
+      amount: 5,
+      channel: 'web',
+    });
+
+    const customerId = '01900000-0000-7000-8000-0000000000cc';
+    const legacy = createEvent({
+      eventType: 'CustomerRegistered',
+      schemaVersion: 1,
+      aggregateType: 'Customer',
+      aggregateId: customerId,
+      data: { name: 'Ada King Lovelace', email: 'ADA@example.com' },
+    });
+    await store.appendEvents(customerId, 'Customer', [legacy], ExpectedVersion.NoStream);
+    const customers = new AggregateRepository({
+      eventStore: store,
+      aggregateType: 'Customer',
+      aggregateFactory: (id) => new Customer(id),
+    });
+    expect((await customers.load(customerId)).getState()).toEqual({
+      firstName: 'Ada King',
+      lastName: 'Lovelace',
+      email: 'ada@example.com',
+    });
+  });
+
+  it('rejects an invalid create() with a SchemaValidationError naming the path', () => {
+    let error: SchemaValidationError | undefined;
+    try {
+      OrderShipped.create({ trackingNumber: 'x', shippedAt: 'yesterday' }, { aggregateId: 'o-1' });
+    } catch (e) {
+      if (isSchemaValidationError(e)) error = e;
+    }
+    expect(error?.eventType).toBe('OrderShipped');
+    expect(error?.issues.map((i) => i.path).sort()).toEqual(['/shippedAt', '/trackingNumber']);
+    expect(error?.message).toMatch(/\/trackingNumber must NOT have fewer than 3 characters/);
+    expect(() =>
+      OrderPlaced.create({ customerId: CUSTOMER, lines: [], amount: 1, channel: 'web', extra: 1 } as never, {
+        aggregateId: 'o-1',
+      }),
+    ).toThrow(/must NOT have additional properties "extra"/);
+  });
+
+  it('fills in defaults, freezes the payload and leaves the caller’s object alone', () => {
+    const input = { reason: 'duplicate' };
+    const event = FixtureOrderCancelled.create(input, { aggregateId: 'o-2' });
+    expect(event.data).toEqual({ reason: 'duplicate', channel: 'web' });
+    expect(Object.isFrozen(event.data)).toBe(true);
+    expect(input).not.toHaveProperty('channel');
+    expect(FixtureOrderCancelled.is(event)).toBe(true);
+    expect(OrderPlaced.is(event)).toBe(false);
+    expect(event).toMatchObject({ eventType: 'OrderCancelled', schemaVersion: 1, aggregateType: 'Order' });
+  });
+
+  it('refuses to apply an event that was not upcast, naming the fix', () => {
+    const order = new Order('o-3');
+    const stale = createEvent({
+      eventType: 'OrderPlaced',
+      schemaVersion: 1,
+      aggregateType: 'Order',
+      aggregateId: 'o-3',
+      aggregateVersion: 1,
+      data: { customerId: CUSTOMER, lines: [], total: 1 },
+    });
+    let error: unknown;
+    try {
+      order.loadFromHistory([stale]);
+    } catch (e) {
+      error = e;
+    }
+    expect(isInvalidArgumentError(error)).toBe(true);
+    expect((error as Error).message).toMatch(/OrderPlaced v1, expected v3.*createEventRegistry/);
+  });
+});

@@ -1,0 +1,143 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { planUserFiles } from '../emit/index.ts';
+import { parseSchemas } from '../load/load-schemas.ts';
+import { buildModel } from '../model/build-model.ts';
+import type { SchemaModel } from '../model/ir.ts';
+import { defaultOptions } from './emit-harness.ts';
+
+const SHOP = join(import.meta.dirname, '..', '..', 'examples', 'shop');
+const options = defaultOptions('/project');
+
+function shopSchemas(): Record<string, string> {
+  const files = [
+    'order.yaml',
+    'customer.yaml',
+    'inventory.yaml',
+    'types.yaml',
+    'projections/order-summary.yaml',
+  ];
+  return Object.fromEntries(
+    files.map((f) => [`schemas/${f}`, readFileSync(join(SHOP, 'schemas', f), 'utf8')]),
+  );
+}
+
+function model(schemas: Record<string, string>): SchemaModel {
+  return buildModel(parseSchemas(schemas).sources);
+}
+
+/** True when every character of `original` appears in `updated`, in order, and nothing else moved. */
+function isSubsequence(original: string, updated: string): boolean {
+  let i = 0;
+  for (let j = 0; j < updated.length && i < original.length; j++) if (updated[j] === original[i]) i++;
+  return i === original.length;
+}
+
+const userFiles: Record<string, string> = {
+  'src/domain/order.ts': readFileSync(join(SHOP, 'src/domain/order.ts'), 'utf8'),
+  'src/domain/customer.ts': readFileSync(join(SHOP, 'src/domain/customer.ts'), 'utf8'),
+  'src/domain/inventory-item.ts': readFileSync(join(SHOP, 'src/domain/inventory-item.ts'), 'utf8'),
+  'src/domain/projections/order-summary.ts': readFileSync(
+    join(SHOP, 'src/domain/projections/order-summary.ts'),
+    'utf8',
+  ),
+  'src/domain/upcasters.ts': readFileSync(join(SHOP, 'src/domain/upcasters.ts'), 'utf8'),
+};
+const read = (files: Record<string, string>) => (path: string) => files[path];
+
+describe('user-owned files', () => {
+  it('plans nothing when every stub is already there', () => {
+    const plan = planUserFiles(model(shopSchemas()), options, read(userFiles));
+    expect(plan).toEqual({ creates: [], updates: [] });
+  });
+
+  it('creates a missing file from its template with every stub', () => {
+    const { ['src/domain/customer.ts']: _, ...rest } = userFiles;
+    const plan = planUserFiles(model(shopSchemas()), options, read(rest));
+    expect(plan.updates).toEqual([]);
+    expect(plan.creates.map((f) => f.path)).toEqual(['src/domain/customer.ts']);
+    const text = plan.creates[0]!.content;
+    expect(text).toContain('export class Customer extends CustomerBase {');
+    expect(text).toContain(
+      "throw new Error('Customer.registerCustomer is not implemented: handle the RegisterCustomer command",
+    );
+    expect(text).toContain(
+      'protected override applyCustomerEmailChanged(event: CustomerEmailChangedEvent): void {',
+    );
+  });
+
+  it('inserts stubs for a new command, event, handled event and custom upcast without touching any existing byte', () => {
+    const schemas = shopSchemas();
+    schemas['schemas/order.yaml'] = schemas['schemas/order.yaml']!.replace(
+      'commands:\n',
+      'commands:\n  AddNote:\n    fields: { note: string }\n    emits: [OrderNoteAdded]\n',
+    ).replace(
+      'events:\n',
+      'events:\n  OrderNoteAdded:\n    versions:\n      - version: 1\n        fields: { text: string }\n      - version: 2\n        fields: { note: string }\n        upcast: { custom: true }\n',
+    );
+    schemas['schemas/projections/order-summary.yaml'] = schemas[
+      'schemas/projections/order-summary.yaml'
+    ]!.replace('handles: [', 'handles: [OrderNoteAdded, ');
+    const plan = planUserFiles(model(schemas), options, read(userFiles));
+    expect(plan.creates).toEqual([]);
+    expect(plan.updates.map((u) => u.path)).toEqual([
+      'src/domain/order.ts',
+      'src/domain/projections/order-summary.ts',
+      'src/domain/upcasters.ts',
+    ]);
+    for (const update of plan.updates) {
+      const original = userFiles[update.path]!;
+      expect(isSubsequence(original, update.content), update.path).toBe(true);
+      // Insertions only: the file starts and ends as it did.
+      expect(update.content.slice(0, 6)).toBe(original.slice(0, 6));
+      expect(update.content.endsWith('}\n')).toBe(original.endsWith('}\n'));
+    }
+    const [order, summary, upcasters] = plan.updates;
+    expect(order!.insertions).toEqual([
+      'src/domain/order.ts: Order.addNote()',
+      'src/domain/order.ts: Order.applyOrderNoteAdded()',
+      'src/domain/order.ts: import type { AddNoteCommand, OrderNoteAddedEvent }',
+    ]);
+    expect(order!.content).toContain(
+      '  ShipOrderCommand,\n  AddNoteCommand,\n  OrderNoteAddedEvent,\n} from',
+    );
+    expect(order!.content).toContain(
+      "  override addNote(command: AddNoteCommand): void {\n    throw new Error('Order.addNote is not implemented",
+    );
+    expect(order!.content.endsWith('  }\n}\n')).toBe(true);
+    expect(summary!.insertions).toEqual([
+      'src/domain/projections/order-summary.ts: OrderSummaryProjection.onOrderNoteAdded()',
+      'src/domain/projections/order-summary.ts: import type { OrderNoteAddedStoredEvent }',
+    ]);
+    expect(upcasters!.insertions).toEqual([
+      'src/domain/upcasters.ts: upcastOrderNoteAddedV1ToV2()',
+      'src/domain/upcasters.ts: import type { OrderNoteAddedV1Data, OrderNoteAddedV2Data }',
+    ]);
+    expect(upcasters!.content).toContain(
+      'export function upcastOrderNoteAddedV1ToV2(data: OrderNoteAddedV1Data, event: DomainEvent): OrderNoteAddedV2Data {',
+    );
+
+    // A second build on the updated files has nothing left to add.
+    const after = { ...userFiles, ...Object.fromEntries(plan.updates.map((u) => [u.path, u.content])) };
+    expect(planUserFiles(model(schemas), options, read(after)).updates).toEqual([]);
+  });
+
+  it('adds a new type import line when the file has no type import from the generated index', () => {
+    const file =
+      "import { OrderBase } from '../generated/index.ts';\n\nexport class Order extends OrderBase {}\n";
+    const plan = planUserFiles(
+      model(shopSchemas()),
+      options,
+      read({ ...userFiles, 'src/domain/order.ts': file }),
+    );
+    const update = plan.updates.find((u) => u.path === 'src/domain/order.ts')!;
+    expect(isSubsequence(file, update.content)).toBe(true);
+    expect(
+      update.content.startsWith(
+        "import { OrderBase } from '../generated/index.ts';\nimport type { CancelOrderCommand,",
+      ),
+    ).toBe(true);
+    expect(update.insertions).toContain('src/domain/order.ts: Order.applyOrderPlaced()');
+  });
+});
