@@ -1,0 +1,28 @@
+/**
+ * A group member in its own process, for the fault tests: it subscribes to the group named by
+ * the environment, prints `ready`, then for every event prints `start <eventId>`, works for
+ * ES_FAULT_DELAY_MS and prints `done <eventId>`. The test kills it with SIGKILL mid-batch.
+ *
+ * Environment: ES_FAULT_BUS (redis|rabbitmq|kafka), ES_FAULT_NAME (stream prefix, exchange or
+ * topic), ES_FAULT_GROUP, ES_FAULT_DELAY_MS (default 300).
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createFaultBus, type FaultBusKind } from './fault-buses.ts';
+
+const kind = process.env.ES_FAULT_BUS as FaultBusKind;
+const name = process.env.ES_FAULT_NAME ?? '';
+const group = process.env.ES_FAULT_GROUP ?? '';
+const delayMs = Number(process.env.ES_FAULT_DELAY_MS ?? 300);
+
+const bus = createFaultBus(kind, name);
+await bus.subscribe(
+  async (event) => {
+    process.stdout.write(`start ${event.eventId}\n`);
+    await sleep(delayMs);
+    process.stdout.write(`done ${event.eventId}\n`);
+  },
+  { group, name: 'doomed-member' },
+);
+process.stdout.write('ready\n');
+// Runs until killed; the bound keeps a forgotten process from living forever.
+setTimeout(() => process.exit(3), 120_000);
