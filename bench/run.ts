@@ -4,11 +4,12 @@
  * `npm run bench -- <text>` runs only the benchmarks whose name contains <text>.
  */
 import { type Benchmark, type BenchRow, formatTable, verdict } from './bench-kit.ts';
+import { eventBusBenchmark } from './event-bus.bench.ts';
 import { postgresEventStoreBenchmark } from './postgres.bench.ts';
 import { sqliteEventStoreBenchmark } from './sqlite-event-store.bench.ts';
 
 /** Every benchmark; add new ones here. */
-const benchmarks: Benchmark[] = [postgresEventStoreBenchmark, sqliteEventStoreBenchmark];
+const benchmarks: Benchmark[] = [postgresEventStoreBenchmark, sqliteEventStoreBenchmark, eventBusBenchmark];
 
 const filter = process.argv[2];
 const selected = benchmarks.filter((b) => !filter || b.name.includes(filter));
