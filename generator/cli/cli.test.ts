@@ -175,6 +175,7 @@ describe('es-gen commands', { timeout: 120_000 }, () => {
 
   it('exits 2 on invalid arguments', async () => {
     expect((await runHere(project.root, 'frobnicate')).code).toBe(2);
+    expect((await runHere(project.root)).code).toBe(2);
     expect((await runHere(project.root, 'build', 'extra-arg')).code).toBe(2);
     expect(await runHere(project.root, 'build', '--check', '--watch')).toMatchObject({
       code: 2,

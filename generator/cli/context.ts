@@ -83,3 +83,16 @@ export function reportDiagnostics(
     `es-gen: ${errors} in ${files === 1 ? '1 file' : `${files} files`} of ${what}; nothing was written\n`,
   );
 }
+
+/** Prints an unexpected error: a filesystem failure by its message, anything else as a bug with its stack. */
+export function reportInternalError(io: Pick<CliIo, 'stderr'>, error: unknown): void {
+  const errno = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof errno === 'string' && errno.startsWith('E') && error instanceof Error) {
+    io.stderr(`es-gen: internal error: ${error.message}\n`);
+    return;
+  }
+  io.stderr(
+    `es-gen: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  io.stderr('es-gen: this is a bug; please report it with the schemas that caused it\n');
+}

@@ -2,7 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { packageVersion } from '../config/package-info.ts';
 import { COMMANDS } from './commands/index.ts';
 import type { CliContext, CliIo, ExitCode } from './context.ts';
-import { ExitCode as Codes } from './context.ts';
+import { ExitCode as Codes, reportInternalError } from './context.ts';
 
 /** The real process io: the current folder, stdout and stderr. */
 export const processIo: CliIo = {
@@ -24,17 +24,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
-    if (error instanceof CommanderError) {
-      const shown =
-        error.code === 'commander.helpDisplayed' ||
-        error.code === 'commander.version' ||
-        error.code === 'commander.help';
-      return shown ? Codes.Ok : Codes.Invalid;
-    }
-    io.stderr(
-      `es-gen: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    io.stderr('es-gen: this is a bug; please report it with the schemas that caused it\n');
+    // --help and --version end with exit code 0; usage errors (and a missing command) with 2.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? Codes.Ok : Codes.Invalid;
+    reportInternalError(io, error);
     return Codes.Internal;
   }
   return context.exitCode;

@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../load/diagnostic.ts';
 import { SourceFile } from '../load/source-file.ts';
+import { describeValue } from '../validate/describe-value.ts';
 import { didYouMean } from '../validate/did-you-mean.ts';
-import { describeValue } from '../validate/meta-schema.ts';
 import type { ConfigKey, ResolvedConfig } from './config.ts';
 import { CONFIG_DEFAULTS, CONFIG_FILE_NAME } from './config.ts';
 

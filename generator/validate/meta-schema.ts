@@ -4,6 +4,7 @@ import { Ajv } from 'ajv';
 import { metaSchemaPath } from '../config/package-info.ts';
 import type { Diagnostic } from '../load/diagnostic.ts';
 import type { NodePath, SourceFile } from '../load/source-file.ts';
+import { describeValue } from './describe-value.ts';
 import { didYouMean } from './did-you-mean.ts';
 
 let compiled: ValidateFunction | undefined;
@@ -190,16 +191,4 @@ const TYPE_WORDS: Record<string, string> = {
 function describeTypes(types: unknown): string {
   const list = (Array.isArray(types) ? types : String(types).split(',')).filter((t) => t !== 'null');
   return list.map((t) => TYPE_WORDS[String(t)] ?? String(t)).join(' or ');
-}
-
-/** Describes a YAML value for a message: `a string \`ten\``, `a list`, `nothing`. */
-export function describeValue(value: unknown): string {
-  if (value === null || value === undefined) return 'nothing';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a map';
-  if (typeof value === 'string') return `the string \`${value}\``;
-  if (typeof value === 'boolean') return `\`${value}\``;
-  if (typeof value === 'number')
-    return Number.isInteger(value) ? `the integer ${value}` : `the number ${value}`;
-  return `\`${String(value)}\``;
 }

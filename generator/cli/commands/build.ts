@@ -1,11 +1,8 @@
 import type { Command } from 'commander';
 import type { ResolvedConfig } from '../../config/config.ts';
-import { runBuild } from '../../pipeline.ts';
 import type { CliContext, CommandModule } from '../context.ts';
-import { ExitCode, loadConfigOrReport, withConfigOption } from '../context.ts';
-import { loadEmitter } from '../load-emitter.ts';
-import { reportBuild } from '../report.ts';
-import { watchSchemas } from '../watch.ts';
+import { ExitCode, loadConfigOrReport, reportInternalError, withConfigOption } from '../context.ts';
+import type { loadEmitter } from '../load-emitter.ts';
 
 interface BuildFlags {
   readonly check?: boolean;
@@ -51,6 +48,12 @@ let cachedEmitter: ReturnType<typeof loadEmitter> | undefined;
 
 async function buildOnce(context: CliContext, config: ResolvedConfig, flags: BuildFlags): Promise<void> {
   const started = performance.now();
+  // Loaded on use, so `--help`, `--version` and other commands start without the compiler.
+  const [{ runBuild }, { reportBuild }, { loadEmitter }] = await Promise.all([
+    import('../../pipeline.ts'),
+    import('../report.ts'),
+    import('../load-emitter.ts'),
+  ]);
   cachedEmitter ??= loadEmitter();
   const outcome = await runBuild({
     config,
@@ -65,11 +68,14 @@ async function buildOnce(context: CliContext, config: ResolvedConfig, flags: Bui
 async function watchAndBuild(context: CliContext, config: ResolvedConfig, flags: BuildFlags): Promise<void> {
   await rebuildSafely(context, config, flags);
   context.exitCode = ExitCode.Ok;
+  const { watchSchemas } = await import('../watch.ts');
   const handle = watchSchemas({
     config,
     rebuild: async (changed) => {
       context.stdout(`es-gen: ${changed.join(', ')} changed; rebuilding\n`);
-      await rebuildSafely(context, config, flags);
+      // The config is read again so edits to it apply; the watched folders stay those of the start.
+      const current = loadConfigOrReport(context, flags.config);
+      if (current) await rebuildSafely(context, current, flags);
       context.exitCode = ExitCode.Ok;
     },
   });
@@ -91,8 +97,6 @@ async function rebuildSafely(context: CliContext, config: ResolvedConfig, flags:
   try {
     await buildOnce(context, config, flags);
   } catch (error) {
-    context.stderr(
-      `es-gen: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
+    reportInternalError(context, error);
   }
 }
