@@ -1,18 +1,14 @@
 import type { Emitter } from '../model/emit-contract.ts';
 
 /**
- * Loads the emitters (`generator/emit/index.ts`, or `.js` in the built package) on first use, so
- * commands that fail on invalid schemas, `--help` and `--version` start fast.
+ * Loads the emitters (`generator/emit/index.ts`) on first use, so commands that stop on invalid
+ * schemas, `--help` and `--version` start without ts-morph. The import is type-checked against
+ * the emitter contract (`generator/model/emit-contract.ts`).
  *
- * @throws Error when the emitter module does not export `emitGenerated` and `planUserFiles`.
+ * @example
+ * const { emitGenerated, planUserFiles } = await loadEmitter();
  */
 export async function loadEmitter(): Promise<Emitter> {
-  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  const module = (await import(
-    new URL(`../emit/index${extension}`, import.meta.url).href
-  )) as Partial<Emitter>;
-  if (typeof module.emitGenerated !== 'function' || typeof module.planUserFiles !== 'function') {
-    throw new Error('the emitter module does not export emitGenerated and planUserFiles');
-  }
-  return { emitGenerated: module.emitGenerated, planUserFiles: module.planUserFiles };
+  const { emitGenerated, planUserFiles } = await import('../emit/index.ts');
+  return { emitGenerated, planUserFiles };
 }

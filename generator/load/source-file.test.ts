@@ -50,4 +50,16 @@ describe('SourceFile', () => {
       },
     ]);
   });
+
+  it('reports several documents in one file and unresolved aliases instead of throwing', () => {
+    const multi = SourceFile.parse('a.yaml', 'kind: types\n---\nkind: types\n');
+    expect(multi.diagnostics.map((d) => formatDiagnostic(d))).toEqual([
+      'a.yaml:2:1: a schema file holds one YAML document; move each `---` document into a file of its own',
+    ]);
+    const alias = SourceFile.parse('a.yaml', 'kind: *nope\n');
+    expect(alias.value).toBeUndefined();
+    expect(alias.diagnostics.map((d) => formatDiagnostic(d))).toEqual([
+      'a.yaml:1:1: invalid YAML: Unresolved alias (the anchor must be set before the alias): nope',
+    ]);
+  });
 });

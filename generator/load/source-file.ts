@@ -36,8 +36,26 @@ export class SourceFile {
     this.text = text;
     this.#doc = doc;
     this.#lines = lines;
-    this.diagnostics = [...doc.errors, ...doc.warnings].map((e) => this.#fromYamlError(e));
-    this.value = doc.errors.length === 0 ? doc.toJS({ maxAliasCount: 100 }) : undefined;
+    const diagnostics = [...doc.errors, ...doc.warnings].map((e) => this.#fromYamlError(e));
+    let value: unknown;
+    if (diagnostics.length === 0) {
+      try {
+        value = doc.toJS({ maxAliasCount: 100 });
+      } catch (error) {
+        // e.g. an alias to an anchor that is not defined before it
+        const message = error instanceof Error ? error.message : String(error);
+        diagnostics.push({
+          file,
+          line: 1,
+          column: 1,
+          length: 1,
+          code: 'yaml-syntax',
+          message: `invalid YAML: ${message}`,
+        });
+      }
+    }
+    this.diagnostics = diagnostics;
+    this.value = value;
   }
 
   /**
@@ -111,6 +129,16 @@ export class SourceFile {
         code: 'duplicate-key',
         message: `duplicate key \`${key}\``,
         hint: 'each key may appear once in a map; remove or rename one of them',
+      };
+    }
+    if (error.code === 'MULTIPLE_DOCS') {
+      const message = 'a schema file holds one YAML document';
+      return {
+        file: this.file,
+        ...pos,
+        code: 'yaml-syntax',
+        message,
+        hint: 'move each `---` document into a file of its own',
       };
     }
     const message = error.message.split('\n')[0]?.replace(/ at line \d+, column \d+.*$/, '') ?? error.message;
