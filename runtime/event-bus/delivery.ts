@@ -94,6 +94,7 @@ function pause(policy: DeliveryPolicy, attempt: number): Promise<void> {
  * context) and each attempt in `event_handler.{subscription}`.
  */
 export function deliver(delivery: Delivery, policy: DeliveryPolicy): Promise<DeliveryOutcome> {
+  if (!policy.enableTracing) return attemptAll(delivery, policy);
   const { event } = delivery;
   const attributes = {
     'messaging.system': policy.system,
@@ -105,10 +106,8 @@ export function deliver(delivery: Delivery, policy: DeliveryPolicy): Promise<Del
     'es.aggregate_type': event.aggregateType,
     'es.aggregate_id': event.aggregateId,
   };
-  const run = () =>
-    traced(policy.enableTracing, SpanNames.busProcessMessage, attributes, () => attemptAll(delivery, policy));
-  if (!policy.enableTracing || !delivery.carrier) return run();
-  return withExtractedTraceContext(delivery.carrier, run);
+  const run = () => traced(true, SpanNames.busProcessMessage, attributes, () => attemptAll(delivery, policy));
+  return delivery.carrier ? withExtractedTraceContext(delivery.carrier, run) : run();
 }
 
 async function attemptAll(delivery: Delivery, policy: DeliveryPolicy): Promise<DeliveryOutcome> {
@@ -126,7 +125,8 @@ async function attemptAll(delivery: Delivery, policy: DeliveryPolicy): Promise<D
   while (attempt < policy.maxDeliveries) {
     attempt += 1;
     try {
-      await traced(policy.enableTracing, SpanNames.handler(subscription), {}, () => handler(event));
+      if (policy.enableTracing) await traced(true, SpanNames.handler(subscription), {}, () => handler(event));
+      else await handler(event);
       return { handled: true, attempts: attempt };
     } catch (error) {
       lastError = error;

@@ -182,9 +182,15 @@ export class KafkaEventBus implements EventBus {
       maxWaitTimeInMs: 200,
       allowAutoTopicCreation: false,
     });
+    let producer: Producer;
+    try {
+      producer = await this.#getProducer();
+    } catch (error) {
+      throw new BusError('KafkaEventBus: cannot connect the producer (for dead letters)', error);
+    }
     const subscription = new KafkaSubscription({
       consumer,
-      producer: await this.#getProducer(),
+      producer,
       topics,
       group,
       deadLetterTopic,

@@ -10,6 +10,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from './event-bus.ts';
+import { KeyedLanes } from './keyed-lanes.ts';
 
 /** Options of {@link InMemoryEventBus}. */
 export interface InMemoryEventBusOptions extends EventBusOptions {
@@ -32,6 +33,15 @@ export interface MemoryDeadLetter {
   readonly error: unknown;
   readonly attempts: number;
   readonly deadLetteredAt: Date;
+}
+
+type Carrier = Record<string, string> | undefined;
+
+/** One event on its way to one subscription or group. */
+interface Delivery {
+  readonly target: string;
+  readonly event: DomainEvent;
+  readonly carrier: Carrier;
 }
 
 interface Member {
@@ -76,9 +86,10 @@ export class InMemoryEventBus implements EventBus {
   readonly #waitForHandlers: boolean;
   readonly #members = new Map<number, Member>();
   readonly #roundRobin = new Map<string, number>();
-  /** Tail of the delivery chain of each (subscription or group, aggregate). */
-  readonly #chains = new Map<string, Promise<void>>();
-  readonly #pending = new Set<Promise<void>>();
+  /** Members of each group, in subscription order. */
+  readonly #groups = new Map<string, Member[]>();
+  /** One lane per (subscription or group, aggregate): in order within, concurrent across. */
+  readonly #lanes = new KeyedLanes<Delivery>((d) => this.#deliverTo(d.target, d.event, d.carrier));
   readonly #deadLetters: MemoryDeadLetter[] = [];
   #nextId = 1;
   #closed = false;
@@ -95,8 +106,8 @@ export class InMemoryEventBus implements EventBus {
   }
 
   /** Resolves once every queued delivery (including retries) has finished. */
-  async whenIdle(): Promise<void> {
-    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+  whenIdle(): Promise<void> {
+    return this.#lanes.whenIdle();
   }
 
   /**
@@ -109,11 +120,12 @@ export class InMemoryEventBus implements EventBus {
     if (!Array.isArray(events)) throw new InvalidArgumentError('publish(events): events must be an array');
     if (events.length === 0) return;
     const attributes = { 'messaging.system': 'in-memory', 'messaging.batch.message_count': events.length };
-    const queued = await traced(this.#policy.enableTracing, SpanNames.busPublish, attributes, () => {
+    const waits: Promise<void>[] = [];
+    await traced(this.#policy.enableTracing, SpanNames.busPublish, attributes, () => {
       const carrier = this.#policy.enableTracing ? injectTraceContext() : undefined;
-      return events.flatMap((event) => this.#dispatch(event, carrier));
+      for (const event of events) this.#dispatch(event, carrier, this.#waitForHandlers ? waits : undefined);
     });
-    if (this.#waitForHandlers) await Promise.allSettled(queued);
+    await Promise.all(waits);
   }
 
   /**
@@ -136,10 +148,17 @@ export class InMemoryEventBus implements EventBus {
       active: true,
     };
     this.#members.set(member.id, member);
+    if (member.group !== undefined)
+      this.#groups.set(member.group, [...(this.#groups.get(member.group) ?? []), member]);
     return {
       unsubscribe: async () => {
         member.active = false;
         this.#members.delete(member.id);
+        if (member.group !== undefined) {
+          const rest = (this.#groups.get(member.group) ?? []).filter((m) => m !== member);
+          if (rest.length > 0) this.#groups.set(member.group, rest);
+          else this.#groups.delete(member.group);
+        }
         await Promise.allSettled([...member.inFlight]);
       },
     };
@@ -154,28 +173,19 @@ export class InMemoryEventBus implements EventBus {
     this.#members.clear();
   }
 
-  #dispatch(event: DomainEvent, carrier: Record<string, string> | undefined): Promise<void>[] {
-    const targets = new Set<string>();
+  #dispatch(event: DomainEvent, carrier: Carrier, waits: Promise<void>[] | undefined): void {
+    const aggregate = `\u0000${event.aggregateType}\u0000${event.aggregateId}`;
+    const queue = (target: string) => {
+      const delivery: Delivery = { target, event, carrier };
+      if (!waits) return this.#lanes.push(target + aggregate, delivery);
+      waits.push(new Promise((resolve) => this.#lanes.push(target + aggregate, delivery, resolve)));
+    };
     for (const member of this.#members.values()) {
-      if (!accepts(member, event)) continue;
-      targets.add(member.group === undefined ? `s:${member.id}` : `g:${member.group}`);
+      if (member.group === undefined && accepts(member, event)) queue(`s:${member.id}`);
     }
-    return [...targets].map((target) => this.#enqueue(target, event, carrier));
-  }
-
-  #enqueue(target: string, event: DomainEvent, carrier: Record<string, string> | undefined): Promise<void> {
-    const key = `${target}\u0000${event.aggregateType}\u0000${event.aggregateId}`;
-    const previous = this.#chains.get(key) ?? Promise.resolve();
-    const next = previous
-      .then(() => this.#deliverTo(target, event, carrier))
-      .catch((error: unknown) => console.error('es-gen: InMemoryEventBus delivery failed', error));
-    this.#chains.set(key, next);
-    this.#pending.add(next);
-    void next.finally(() => {
-      this.#pending.delete(next);
-      if (this.#chains.get(key) === next) this.#chains.delete(key);
-    });
-    return next;
+    for (const [group, members] of this.#groups) {
+      if (members.some((m) => accepts(m, event))) queue(`g:${group}`);
+    }
   }
 
   /** Picks the receiving member when the delivery starts, so a member that left is skipped. */
@@ -185,14 +195,17 @@ export class InMemoryEventBus implements EventBus {
       return member?.active ? member : undefined;
     }
     const group = target.slice(2);
-    const candidates = [...this.#members.values()].filter((m) => m.group === group && accepts(m, event));
+    const members = this.#groups.get(group) ?? [];
+    const candidates = members.every((m) => accepts(m, event))
+      ? members
+      : members.filter((m) => accepts(m, event));
     if (candidates.length === 0) return undefined;
     const turn = this.#roundRobin.get(group) ?? 0;
     this.#roundRobin.set(group, turn + 1);
     return candidates[turn % candidates.length];
   }
 
-  async #deliverTo(target: string, event: DomainEvent, carrier: Record<string, string> | undefined) {
+  async #deliverTo(target: string, event: DomainEvent, carrier: Carrier): Promise<void> {
     const member = this.#pick(target, event);
     if (!member) return; // nobody left to receive it: the in-memory bus is not durable
     const work = this.#run(member, event, carrier);
@@ -204,7 +217,7 @@ export class InMemoryEventBus implements EventBus {
     }
   }
 
-  async #run(member: Member, event: DomainEvent, carrier: Record<string, string> | undefined) {
+  async #run(member: Member, event: DomainEvent, carrier: Carrier): Promise<void> {
     const outcome = await deliver(
       {
         event,

@@ -24,6 +24,6 @@ describe.skipIf(!amqpAvailable)('RabbitMQEventBus', () => {
         },
       };
     },
-    { capabilities: RabbitMQEventBus.capabilities, alsoWithTracing: true },
+    { capabilities: RabbitMQEventBus.capabilities },
   );
 });

@@ -43,7 +43,10 @@ export interface RedisEventBusOptions extends EventBusOptions {
    * claimed away.
    */
   readonly claimIdleMs?: number;
-  /** This process's consumer name in every group (default `<host>-<pid>-<random>`). */
+  /**
+   * Prefix of this process's consumer names (default `<host>-<pid>-<random>`); each
+   * subscription is the member `<prefix>:<name>:<n>` of its group.
+   */
   readonly consumerName?: string;
 }
 
@@ -85,6 +88,7 @@ export class RedisEventBus implements EventBus {
   readonly #claimIdleMs: number;
   readonly #consumer: string;
   readonly #subscriptions = new Set<Subscription>();
+  #members = 0;
   #closed = false;
 
   /** @throws InvalidArgumentError for bad numeric options or a missing `redis`. */
@@ -165,6 +169,8 @@ export class RedisEventBus implements EventBus {
       throw new InvalidArgumentError('subscribe(handler): handler must be a function');
     }
     const name = subscriptionName(handler, options);
+    // Each subscription is its own member: two in one group and process share the work.
+    const consumer = `${this.#consumer}:${name}:${++this.#members}`;
     const ephemeral = options.group === undefined;
     const group = options.group ?? `${name}.${randomSuffix()}`;
     const consumers = this.#streamsToRead().map(
@@ -174,7 +180,7 @@ export class RedisEventBus implements EventBus {
           reader: this.#client.duplicate(),
           stream,
           group,
-          consumer: this.#consumer,
+          consumer,
           subscription: name,
           handler,
           eventTypes: options.eventTypes ? new Set(options.eventTypes) : undefined,

@@ -65,6 +65,14 @@ export class RedisStreamConsumer {
     this.#c.reader.disconnect();
     await this.#loop;
     clearInterval(this.#heartbeat);
+    await this.#forgetIfIdle().catch(() => {});
+  }
+
+  /** Removes this member from the group unless it still owns pending entries (others claim those). */
+  async #forgetIfIdle(): Promise<void> {
+    const { client, stream, group, consumer } = this.#c;
+    const pending = (await client.xpending(stream, group, '-', '+', 1, consumer)) as unknown[];
+    if (pending.length === 0) await client.xgroup('DELCONSUMER', stream, group, consumer);
   }
 
   async #ensureGroup(): Promise<void> {
