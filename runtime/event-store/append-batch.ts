@@ -1,4 +1,5 @@
 import { IdempotencyConflictError, InvalidArgumentError, OptimisticLockError } from '../errors.ts';
+import type { StoredEvent } from '../events/domain-event.ts';
 import type { EventRegistry } from '../events/event-registry.ts';
 import { type EventRow, rowToEvent } from './event-row.ts';
 import type { AppendResult, EventToAppend, ExpectedVersion } from './event-store.ts';
@@ -18,27 +19,31 @@ const CANONICAL_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /**
  * Normalises a moment to `YYYY-MM-DDTHH:mm:ss.sssZ`, so that stored times compare as strings.
- * Throws `InvalidArgumentError` for a value that is not a date.
+ * Throws `InvalidArgumentError` for a value that is not a date (`of` names its owner).
  */
-export function toIsoInstant(value: Date | string, what: string): string {
+export function toIsoInstant(value: Date | string, what: string, of?: () => string): string {
   if (typeof value === 'string' && CANONICAL_ISO.test(value)) return value;
   const date = value instanceof Date ? value : new Date(value);
   if (Number.isNaN(date.getTime())) {
+    const subject = of ? `${what} of ${of()}` : what;
     throw new InvalidArgumentError(
-      `${what} must be a Date or an ISO-8601 string, got ${JSON.stringify(value)}`,
+      `${subject} must be a Date or an ISO-8601 string, got ${JSON.stringify(value)}`,
     );
   }
   return date.toISOString();
 }
 
-function toJson(value: unknown, what: string): string {
+function toJson(value: unknown, field: string, of: () => string): string {
   let json: string | undefined;
   try {
     json = JSON.stringify(value);
   } catch (error) {
-    throw new InvalidArgumentError(`${what} is not JSON-serialisable: ${(error as Error).message}`);
+    throw new InvalidArgumentError(
+      `${field} of ${of()} is not JSON-serialisable: ${(error as Error).message}`,
+    );
   }
-  if (json === undefined) throw new InvalidArgumentError(`${what} is not JSON-serialisable (got undefined)`);
+  if (json === undefined)
+    throw new InvalidArgumentError(`${field} of ${of()} is not JSON-serialisable (got undefined)`);
   return json;
 }
 
@@ -68,10 +73,11 @@ function prepareEvent(
   aggregateType: string,
   registry: EventRegistry | undefined,
 ): PreparedEvent {
-  const label = `event ${event.eventId} (${event.eventType})`;
+  // Built only for an error message: appends are hot.
+  const label = () => `event ${event.eventId} (${event.eventType})`;
   if (event.aggregateId !== aggregateId || event.aggregateType !== aggregateType) {
     throw new InvalidArgumentError(
-      `${label} belongs to ${event.aggregateType} "${event.aggregateId}", not to the stream ${aggregateType} "${aggregateId}" it is appended to`,
+      `${label()} belongs to ${event.aggregateType} "${event.aggregateId}", not to the stream ${aggregateType} "${aggregateId}" it is appended to`,
     );
   }
   if (!event.eventId || !event.eventType) {
@@ -86,11 +92,11 @@ function prepareEvent(
     aggregateType,
     tenantId: event.tenantId ?? null,
     actorId: event.actorId ?? null,
-    occurredAt: toIsoInstant(event.occurredAt, `occurredAt of ${label}`),
+    occurredAt: toIsoInstant(event.occurredAt, 'occurredAt', label),
     correlationId: event.correlationId ?? null,
     causationId: event.causationId ?? null,
-    metadataJson: event.metadata ? toJson(event.metadata, `metadata of ${label}`) : '{}',
-    dataJson: toJson(event.data, `data of ${label}`),
+    metadataJson: event.metadata ? toJson(event.metadata, 'metadata', label) : '{}',
+    dataJson: toJson(event.data, 'data', label),
   };
 }
 
@@ -217,5 +223,30 @@ export function resolveReplay(
     nextExpectedVersion: last.aggregateVersion,
     events: rows.map(rowToEvent),
     lastPosition: last.position,
+  };
+}
+
+/**
+ * The result of a successful append of `batch` at versions `firstVersion..` and the given
+ * positions. `events` is built on first access, so callers that only need the version pay
+ * nothing for it.
+ */
+export function appendedResult(
+  batch: PreparedBatch,
+  firstVersion: number,
+  positions: readonly number[],
+): AppendResult {
+  const count = batch.events.length;
+  if (count === 0) return { nextExpectedVersion: firstVersion - 1, events: [], lastPosition: 0 };
+  let events: StoredEvent[] | undefined;
+  return {
+    nextExpectedVersion: firstVersion + count - 1,
+    lastPosition: positions[count - 1]!,
+    get events(): StoredEvent[] {
+      events ??= batch.events.map((e, i) =>
+        rowToEvent({ ...e, aggregateVersion: firstVersion + i, position: positions[i]! }),
+      );
+      return events;
+    },
   };
 }

@@ -3,6 +3,7 @@ import type { StoredEvent } from '../events/domain-event.ts';
 import type { EventRegistry, UnknownEventPolicy } from '../events/event-registry.ts';
 import { SpanNames, traced } from '../observability/tracing.ts';
 import {
+  appendedResult,
   assertStreamTenant,
   expectedVersionMatches,
   lockError,
@@ -10,7 +11,7 @@ import {
   prepareBatch,
   resolveReplay,
 } from './append-batch.ts';
-import { type EventRow, readRow, readRows, rowToEvent } from './event-row.ts';
+import { type EventRow, readRow, readRows } from './event-row.ts';
 import {
   type AppendResult,
   type EventStore,
@@ -98,12 +99,9 @@ export class InMemoryEventStore implements EventStore {
     if (replay) return replay;
     if (batch.events.length === 0) return { nextExpectedVersion: current, events: [], lastPosition: 0 };
     if (current > 0) assertStreamTenant(batch, stream[0]!.tenantId);
+    const positions = batch.events.map((_, i) => storage.rows.length + i + 1);
     const rows = batch.events.map(
-      (event, i): EventRow => ({
-        ...event,
-        aggregateVersion: current + i + 1,
-        position: storage.rows.length + i + 1,
-      }),
+      (event, i): EventRow => ({ ...event, aggregateVersion: current + i + 1, position: positions[i]! }),
     );
     for (const row of rows) {
       storage.rows.push(row);
@@ -111,12 +109,7 @@ export class InMemoryEventStore implements EventStore {
       storage.byId.set(row.eventId, row);
     }
     storage.streams.set(streamKey(batch.aggregateType, batch.aggregateId), stream);
-    const last = rows[rows.length - 1]!;
-    return {
-      nextExpectedVersion: last.aggregateVersion,
-      events: rows.map(rowToEvent),
-      lastPosition: last.position,
-    };
+    return appendedResult(batch, current + 1, positions);
   }
 
   async getEvents(

@@ -38,6 +38,26 @@ export const INSERT_EVENT = `INSERT INTO ${EVENTS_TABLE}
    correlation_id, causation_id, occurred_at, recorded_at, metadata, data)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
+/**
+ * Appends one event at version `expected + 1` only if the stream is at `expected`: version
+ * `expected` exists with the same tenant, and the unique (stream, version) key rejects the insert
+ * when a later version exists. Parameters: the 14 of `INSERT_EVENT`, then aggregate type, id,
+ * expected version and tenant.
+ */
+export const INSERT_EVENT_AFTER = `INSERT INTO ${EVENTS_TABLE}
+  (event_id, aggregate_type, aggregate_id, version, event_type, schema_version, tenant_id, actor_id,
+   correlation_id, causation_id, occurred_at, recorded_at, metadata, data)
+  SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+  WHERE EXISTS (SELECT 1 FROM ${EVENTS_TABLE}
+    WHERE aggregate_type = ? AND aggregate_id = ? AND version = ? AND tenant_id IS ?)`;
+
+/** True for the driver error of inserting a stream version that is already stored. */
+export function isVersionTaken(error: unknown): boolean {
+  return (
+    (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && String(error).includes('.version')
+  );
+}
+
 /** Turns one raw result row (an array in `COLUMNS` order) into an `EventRow`. */
 export function arrayToRow(r: unknown[]): EventRow {
   return {

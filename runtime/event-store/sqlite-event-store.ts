@@ -4,6 +4,7 @@ import type { StoredEvent } from '../events/domain-event.ts';
 import type { EventRegistry, UnknownEventPolicy } from '../events/event-registry.ts';
 import { SpanNames, traced } from '../observability/tracing.ts';
 import {
+  appendedResult,
   assertStreamTenant,
   expectedVersionMatches,
   lockError,
@@ -11,7 +12,7 @@ import {
   prepareBatch,
   resolveReplay,
 } from './append-batch.ts';
-import { type EventRow, readRow, readRows, rowToEvent } from './event-row.ts';
+import { type EventRow, readRow, readRows } from './event-row.ts';
 import {
   type AppendResult,
   type EventStore,
@@ -29,6 +30,8 @@ import {
   EVENTS_TABLE,
   filterSql,
   INSERT_EVENT,
+  INSERT_EVENT_AFTER,
+  isVersionTaken,
   StatementCache,
   selectEventsSql,
 } from './sqlite-event-sql.ts';
@@ -44,8 +47,12 @@ export interface SQLiteEventStoreOptions extends EventStoreOptions {
   readonly synchronous?: SQLiteSynchronous;
 }
 
-/** Thrown inside the append transaction to roll it back when an event id is already stored. */
-class EventIdTaken extends Error {}
+/** True for the driver error of inserting an event id that is already stored. */
+function isEventIdTaken(error: unknown): boolean {
+  return (
+    (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && String(error).includes('event_id')
+  );
+}
 
 const STREAM_HEAD = `SELECT version, tenant_id FROM ${EVENTS_TABLE}
   WHERE aggregate_type = ? AND aggregate_id = ? ORDER BY version DESC LIMIT 1`;
@@ -71,6 +78,7 @@ export class SQLiteEventStore implements EventStore {
   readonly #tracing: boolean;
   readonly #sql: StatementCache;
   readonly #insert: Statement;
+  readonly #insertAfter: Statement;
   readonly #head: Statement;
   readonly #byId: Statement;
   readonly #appendTx: (batch: PreparedBatch, expected: ExpectedVersion) => AppendResult;
@@ -91,6 +99,7 @@ export class SQLiteEventStore implements EventStore {
     }
     this.#sql = new StatementCache(this.#db);
     this.#insert = this.#db.prepare(INSERT_EVENT);
+    this.#insertAfter = this.#db.prepare(INSERT_EVENT_AFTER);
     this.#head = this.#db.prepare(STREAM_HEAD).raw(true);
     this.#byId = this.#sql.get(selectEventsSql('event_id = ?', ''), true);
     const tx = this.#db.transaction((batch: PreparedBatch, expected: ExpectedVersion) =>
@@ -122,15 +131,59 @@ export class SQLiteEventStore implements EventStore {
 
   #append(batch: PreparedBatch, expected: ExpectedVersion): AppendResult {
     try {
-      return this.#appendTx(batch, expected);
+      return batch.events.length === 1 ? this.#appendOne(batch, expected) : this.#appendTx(batch, expected);
     } catch (error) {
-      if (!(error instanceof EventIdTaken))
+      if (!isEventIdTaken(error))
         throw this.#wrap(error, `append to ${batch.aggregateType} "${batch.aggregateId}"`);
     }
-    // Some id of the batch is stored already: the transaction rolled back; report the original.
+    // Some id of the batch is stored already and nothing was written: report the original append.
     const replay = resolveReplay(batch, (id) => this.#lookup(id));
     if (replay) return replay;
     throw new StoreError(`append to ${batch.aggregateType} "${batch.aggregateId}" hit a duplicate event id`);
+  }
+
+  /**
+   * One event with a known expected version, one statement: a plain insert at version 1 for a
+   * new stream, or an insert guarded by the previous version for an existing one (see
+   * `INSERT_EVENT_AFTER`). Whenever it inserts nothing, the transactional path finds out why.
+   */
+  #appendOne(batch: PreparedBatch, expected: ExpectedVersion): AppendResult {
+    const after = expected === ExpectedVersion.NoStream ? 0 : expected;
+    if (typeof after !== 'number') return this.#appendTx(batch, expected);
+    const e = batch.events[0]!;
+    const version = after + 1;
+    const row = [
+      e.eventId,
+      e.aggregateType,
+      e.aggregateId,
+      version,
+      e.eventType,
+      e.schemaVersion,
+      e.tenantId,
+      e.actorId,
+      e.correlationId,
+      e.causationId,
+      e.occurredAt,
+      new Date().toISOString(),
+      e.metadataJson,
+      e.dataJson,
+    ];
+    let info: { changes: number; lastInsertRowid: number | bigint };
+    try {
+      info =
+        after === 0
+          ? this.#insert.run(...row)
+          : this.#insertAfter.run(...row, e.aggregateType, e.aggregateId, after, e.tenantId);
+    } catch (error) {
+      // A later version exists, or another process committed between this statement's read and
+      // its write: the transactional path waits for the lock and reports the real state.
+      if (isVersionTaken(error) || String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY')) {
+        return this.#appendTx(batch, expected);
+      }
+      throw error;
+    }
+    if (info.changes === 0) return this.#appendTx(batch, expected);
+    return appendedResult(batch, version, [Number(info.lastInsertRowid)]);
   }
 
   #write(batch: PreparedBatch, expected: ExpectedVersion): AppendResult {
@@ -143,50 +196,30 @@ export class SQLiteEventStore implements EventStore {
       if (replay) return replay;
       throw lockError(batch, expected, current);
     }
-    if (batch.events.length === 0) return { nextExpectedVersion: current, events: [], lastPosition: 0 };
-    if (head) assertStreamTenant(batch, head[1]);
+    if (head && batch.events.length > 0) assertStreamTenant(batch, head[1]);
     const recordedAt = new Date().toISOString();
-    const rows: EventRow[] = new Array(batch.events.length);
+    const positions: number[] = new Array(batch.events.length);
     for (let i = 0; i < batch.events.length; i++) {
       const e = batch.events[i]!;
-      const version = current + i + 1;
-      let position: number;
-      try {
-        position = Number(
-          this.#insert.run(
-            e.eventId,
-            e.aggregateType,
-            e.aggregateId,
-            version,
-            e.eventType,
-            e.schemaVersion,
-            e.tenantId,
-            e.actorId,
-            e.correlationId,
-            e.causationId,
-            e.occurredAt,
-            recordedAt,
-            e.metadataJson,
-            e.dataJson,
-          ).lastInsertRowid,
-        );
-      } catch (error) {
-        if (
-          (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' &&
-          String(error).includes('event_id')
-        ) {
-          throw new EventIdTaken();
-        }
-        throw error;
-      }
-      rows[i] = { ...e, aggregateVersion: version, position };
+      const info = this.#insert.run(
+        e.eventId,
+        e.aggregateType,
+        e.aggregateId,
+        current + i + 1,
+        e.eventType,
+        e.schemaVersion,
+        e.tenantId,
+        e.actorId,
+        e.correlationId,
+        e.causationId,
+        e.occurredAt,
+        recordedAt,
+        e.metadataJson,
+        e.dataJson,
+      );
+      positions[i] = Number(info.lastInsertRowid);
     }
-    const last = rows[rows.length - 1]!;
-    return {
-      nextExpectedVersion: last.aggregateVersion,
-      events: rows.map(rowToEvent),
-      lastPosition: last.position,
-    };
+    return appendedResult(batch, current + 1, positions);
   }
 
   #lookup(eventId: string): EventRow | undefined {

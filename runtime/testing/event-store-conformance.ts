@@ -283,6 +283,21 @@ function expectedVersionTests(test: Define): void {
     expect(r.nextExpectedVersion).toBe(2);
   });
 
+  test('an empty append checks the expected version and writes nothing', async (h) => {
+    const store = await h.open();
+    const s = fixtureStream('tenant-a');
+    const empty = await store.appendEvents(s.aggregateId, s.aggregateType, [], ExpectedVersion.NoStream);
+    expect(empty).toMatchObject({ nextExpectedVersion: 0, events: [], lastPosition: 0 });
+    await store.appendEvents(s.aggregateId, s.aggregateType, fixtureEvents(s, 2));
+    const again = await store.appendEvents(s.aggregateId, s.aggregateType, [], 2);
+    expect(again).toMatchObject({ nextExpectedVersion: 2, events: [], lastPosition: 0 });
+    await expectErrorCode(
+      store.appendEvents(s.aggregateId, s.aggregateType, [], 1),
+      ErrorCode.OptimisticLock,
+    );
+    expect(await store.getStreamVersion(s.aggregateId, s.aggregateType)).toBe(2);
+  });
+
   test('rejects a malformed expected version', async (h) => {
     const store = await h.open();
     const s = fixtureStream();

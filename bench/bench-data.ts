@@ -1,0 +1,96 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3, { type Database } from 'better-sqlite3';
+import { SQLiteEventStore } from '../runtime/event-store/sqlite-event-store.ts';
+import type { SQLiteSynchronous } from '../runtime/event-store/sqlite-migrations.ts';
+import { createEvent, type DomainEvent } from '../runtime/events/domain-event.ts';
+import { uuidv7 } from '../runtime/events/uuid.ts';
+
+/** A temporary folder for benchmark databases, removed by `remove()`. */
+export function benchDir(): { path: string; file: (name: string) => string; remove: () => void } {
+  const path = mkdtempSync(join(tmpdir(), 'es-gen-bench-'));
+  return {
+    path,
+    file: (name) => join(path, name),
+    remove: () => rmSync(path, { recursive: true, force: true }),
+  };
+}
+
+/** Opens a database the way the stores do (WAL plus `synchronous`), with the event table created. */
+export function openRawDatabase(file: string, synchronous: SQLiteSynchronous): Database {
+  const db = new BetterSqlite3(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${synchronous.toUpperCase()}`);
+  // The same schema as the store: let a store create it, then use the database raw.
+  void new SQLiteEventStore(db).close();
+  return db;
+}
+
+/** A realistic order payload (about 250 bytes of JSON). */
+export function orderPayload(i: number): Record<string, unknown> {
+  return {
+    orderId: `order-${i}`,
+    customerId: '3f0e6a52-93a7-4c1e-9a4e-2b7b1f0c9d11',
+    lines: [
+      { sku: `SKU-${i % 97}`, quantity: 1 + (i % 5), unitPrice: 19.99 },
+      { sku: `SKU-${i % 89}`, quantity: 2, unitPrice: 5.5 },
+    ],
+    total: 30.99 + (i % 5) * 19.99,
+    currency: 'EUR',
+  };
+}
+
+/** `count` events for the stream `aggregateId` of type `Order`. */
+export function orderEvents(aggregateId: string, count: number, start = 0): DomainEvent[] {
+  return Array.from({ length: count }, (_, i) =>
+    createEvent({
+      eventType: 'OrderLineAdded',
+      aggregateType: 'Order',
+      aggregateId,
+      tenantId: 'tenant-1',
+      data: orderPayload(start + i),
+    }),
+  );
+}
+
+/** `streams` new stream ids. */
+export const streamIds = (streams: number) => Array.from({ length: streams }, () => uuidv7());
+
+const INSERT = `INSERT INTO es_events
+  (event_id, aggregate_type, aggregate_id, version, event_type, schema_version, tenant_id, actor_id,
+   correlation_id, causation_id, occurred_at, recorded_at, metadata, data)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+/**
+ * The raw-driver baseline: inserts the same rows the store writes with one prepared statement,
+ * serialising payloads with JSON.stringify, one transaction per batch (autocommit for one row).
+ */
+export function rawInserter(db: Database): (events: readonly DomainEvent[], fromVersion: number) => void {
+  const insert = db.prepare(INSERT);
+  const one = (e: DomainEvent, version: number, recordedAt: string) =>
+    insert.run(
+      e.eventId,
+      e.aggregateType,
+      e.aggregateId,
+      version,
+      e.eventType,
+      e.schemaVersion,
+      e.tenantId,
+      e.actorId,
+      e.correlationId,
+      e.causationId,
+      e.occurredAt,
+      recordedAt,
+      JSON.stringify(e.metadata),
+      JSON.stringify(e.data),
+    );
+  const batch = db.transaction((events: readonly DomainEvent[], fromVersion: number, recordedAt: string) => {
+    for (let i = 0; i < events.length; i++) one(events[i]!, fromVersion + i, recordedAt);
+  });
+  return (events, fromVersion) => {
+    const recordedAt = new Date().toISOString();
+    if (events.length === 1) one(events[0]!, fromVersion, recordedAt);
+    else batch(events, fromVersion, recordedAt);
+  };
+}
