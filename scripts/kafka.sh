@@ -33,7 +33,9 @@ our_pid() {
   [ -f "$pid_file" ] || return 1
   local pid
   pid=$(cat "$pid_file")
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$pid"
+  # A stale pid file may name a reused pid: only a live kafka.Kafka process counts.
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && ps -p "$pid" -o args= 2>/dev/null | grep -q 'kafka\.Kafka' &&
+    echo "$pid"
 }
 
 classpath() {
