@@ -18,6 +18,8 @@ export type { CheckpointStore, CheckpointStoreOptions } from './checkpoint-store
 export { assertCheckpoint } from './checkpoint-store/checkpoint-store.ts';
 export type { InMemoryCheckpointStoreOptions } from './checkpoint-store/memory-checkpoint-store.ts';
 export { InMemoryCheckpointStore } from './checkpoint-store/memory-checkpoint-store.ts';
+export type { PostgreSQLCheckpointStoreOptions } from './checkpoint-store/postgres-checkpoint-store.ts';
+export { PostgreSQLCheckpointStore } from './checkpoint-store/postgres-checkpoint-store.ts';
 export type { SQLiteCheckpointStoreOptions } from './checkpoint-store/sqlite-checkpoint-store.ts';
 export { SQLiteCheckpointStore } from './checkpoint-store/sqlite-checkpoint-store.ts';
 export type {
@@ -30,6 +32,8 @@ export type {
 export { assertDeadLetter, toDeadLetterError } from './dead-letter-store/dead-letter-store.ts';
 export type { InMemoryDeadLetterStoreOptions } from './dead-letter-store/memory-dead-letter-store.ts';
 export { InMemoryDeadLetterStore } from './dead-letter-store/memory-dead-letter-store.ts';
+export type { PostgreSQLDeadLetterStoreOptions } from './dead-letter-store/postgres-dead-letter-store.ts';
+export { PostgreSQLDeadLetterStore } from './dead-letter-store/postgres-dead-letter-store.ts';
 export type { SQLiteDeadLetterStoreOptions } from './dead-letter-store/sqlite-dead-letter-store.ts';
 export { SQLiteDeadLetterStore } from './dead-letter-store/sqlite-dead-letter-store.ts';
 export * from './errors.ts';
@@ -63,6 +67,8 @@ export type {
 export { ExpectedVersion, streamAll } from './event-store/event-store.ts';
 export type { InMemoryEventStoreOptions } from './event-store/memory-event-store.ts';
 export { InMemoryEventStorage, InMemoryEventStore } from './event-store/memory-event-store.ts';
+export type { InFlightLag, PostgreSQLEventStoreOptions } from './event-store/postgres-event-store.ts';
+export { PostgreSQLEventStore } from './event-store/postgres-event-store.ts';
 export type { SQLiteEventStoreOptions } from './event-store/sqlite-event-store.ts';
 export { SQLiteEventStore } from './event-store/sqlite-event-store.ts';
 export type { SQLiteSynchronous } from './event-store/sqlite-migrations.ts';
@@ -83,7 +89,11 @@ export type { Upcaster, UpcastOperation } from './events/upcasters.ts';
 export { declarativeUpcaster } from './events/upcasters.ts';
 export { isUuid, uuidv7 } from './events/uuid.ts';
 export { ajvFormats, ucs2length } from './events/validator-support.ts';
+export type { EventForwarderOptions, ForwarderWaker } from './forwarder/event-forwarder.ts';
+export { EventForwarder } from './forwarder/event-forwarder.ts';
 export * from './observability/index.ts';
+export type { MigrateOptions, MigrateResult } from './postgres/migrations.ts';
+export { migratePostgres, runMigrations } from './postgres/migrations.ts';
 export type { ReplayDeadLettersOptions, ReplayResult } from './projection/dead-letter-replay.ts';
 export type {
   DeclarativeProjectionOptions,
@@ -92,6 +102,13 @@ export type {
 export { DeclarativeProjection, handles } from './projection/declarative-projection.ts';
 export type { EventOutcome, ProjectionFailure } from './projection/event-processor.ts';
 export { PARKED_ERROR_NAME } from './projection/event-processor.ts';
+export type { EventWaker, PostgresEventWakerOptions } from './projection/postgres-event-waker.ts';
+export { PostgresEventWaker } from './projection/postgres-event-waker.ts';
+export type {
+  PostgreSQLReadModelProjection,
+  PostgreSQLTransactionalProjectorOptions,
+} from './projection/postgres-transactional-projection.ts';
+export { PostgreSQLTransactionalProjector } from './projection/postgres-transactional-projection.ts';
 export type { EventClassOrType, Projection } from './projection/projection.ts';
 export { eventTypeOf } from './projection/projection.ts';
 export type { CatchUpResult, ProjectionRunnerOptions } from './projection/projection-runner.ts';
@@ -108,25 +125,8 @@ export {
 } from './projection/sqlite-transactional-projection.ts';
 export type { InMemorySnapshotStoreOptions } from './snapshot-store/memory-snapshot-store.ts';
 export { InMemorySnapshotStorage, InMemorySnapshotStore } from './snapshot-store/memory-snapshot-store.ts';
+export type { PostgreSQLSnapshotStoreOptions } from './snapshot-store/postgres-snapshot-store.ts';
+export { PostgreSQLSnapshotStore } from './snapshot-store/postgres-snapshot-store.ts';
 export type { Snapshot, SnapshotStore, SnapshotStoreOptions } from './snapshot-store/snapshot-store.ts';
 export type { SQLiteSnapshotStoreOptions } from './snapshot-store/sqlite-snapshot-store.ts';
 export { SQLiteSnapshotStore } from './snapshot-store/sqlite-snapshot-store.ts';
-export type { PostgreSQLCheckpointStoreOptions } from './checkpoint-store/postgres-checkpoint-store.ts';
-export { PostgreSQLCheckpointStore } from './checkpoint-store/postgres-checkpoint-store.ts';
-export type { PostgreSQLDeadLetterStoreOptions } from './dead-letter-store/postgres-dead-letter-store.ts';
-export { PostgreSQLDeadLetterStore } from './dead-letter-store/postgres-dead-letter-store.ts';
-export type { InFlightLag, PostgreSQLEventStoreOptions } from './event-store/postgres-event-store.ts';
-export { PostgreSQLEventStore } from './event-store/postgres-event-store.ts';
-export type { EventForwarderOptions, ForwarderWaker } from './forwarder/event-forwarder.ts';
-export { EventForwarder } from './forwarder/event-forwarder.ts';
-export type { MigrateOptions, MigrateResult } from './postgres/migrations.ts';
-export { migratePostgres, runMigrations } from './postgres/migrations.ts';
-export type { EventWaker, PostgresEventWakerOptions } from './projection/postgres-event-waker.ts';
-export { PostgresEventWaker } from './projection/postgres-event-waker.ts';
-export type {
-  PostgreSQLReadModelProjection,
-  PostgreSQLTransactionalProjectorOptions,
-} from './projection/postgres-transactional-projection.ts';
-export { PostgreSQLTransactionalProjector } from './projection/postgres-transactional-projection.ts';
-export type { PostgreSQLSnapshotStoreOptions } from './snapshot-store/postgres-snapshot-store.ts';
-export { PostgreSQLSnapshotStore } from './snapshot-store/postgres-snapshot-store.ts';
