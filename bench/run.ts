@@ -5,11 +5,17 @@
  */
 import { type Benchmark, type BenchRow, formatTable, verdict } from './bench-kit.ts';
 import { eventBusBenchmark } from './event-bus.bench.ts';
+import { generatorBenchmark } from './generator.bench.ts';
 import { postgresEventStoreBenchmark } from './postgres.bench.ts';
 import { sqliteEventStoreBenchmark } from './sqlite-event-store.bench.ts';
 
 /** Every benchmark; add new ones here. */
-const benchmarks: Benchmark[] = [postgresEventStoreBenchmark, sqliteEventStoreBenchmark, eventBusBenchmark];
+const benchmarks: Benchmark[] = [
+  postgresEventStoreBenchmark,
+  sqliteEventStoreBenchmark,
+  eventBusBenchmark,
+  generatorBenchmark,
+];
 
 const filter = process.argv[2];
 const selected = benchmarks.filter((b) => !filter || b.name.includes(filter));

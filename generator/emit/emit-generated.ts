@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { EmitOptions, OutputFile } from '../model/emit-contract.ts';
 import type { SchemaModel } from '../model/ir.ts';
 import { createEmitContext } from './context.ts';
@@ -8,6 +10,14 @@ import { emitRegistry } from './emit-registry.ts';
 import { emitEventSchemas } from './emit-schemas.ts';
 import { emitTypes } from './emit-types.ts';
 import { emitValidators } from './emit-validators.ts';
+
+function readIfExists(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
 
 function assertUniqueNames(model: SchemaModel): void {
   const owners = new Map<string, string>();
@@ -40,7 +50,7 @@ export function emitGenerated(model: SchemaModel, options: EmitOptions): OutputF
   assertUniqueNames(model);
   const ctx = createEmitContext(model, options);
   const { layout } = ctx;
-  const validators = emitValidators(model, ctx);
+  const validators = emitValidators(model, ctx, readIfExists(join(options.projectRoot, layout.validators)));
   const files: OutputFile[] = [
     { path: layout.index, content: emitIndex(model, ctx) },
     { path: layout.types, content: emitTypes(model, ctx) },

@@ -54,7 +54,6 @@ describe('generated code', () => {
           : '';
         return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
       });
-    // Unused-stub parameters are fine; everything else must compile.
     expect(problems).toEqual([]);
   });
 
