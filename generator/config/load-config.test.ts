@@ -50,6 +50,11 @@ describe('loadConfig', () => {
     writeFileSync(join(dir, 'app', 'custom.yaml'), 'domain: domain\n');
     const { config } = loadConfig({ cwd: dir, configPath: 'app/custom.yaml' });
     expect(config).toMatchObject({ projectRoot: join(dir, 'app'), domainDir: 'domain' });
+    writeFileSync(join(dir, 'app', 'es-gen.config.yaml'), 'output: out\n');
+    expect(loadConfig({ cwd: dir, configPath: 'app' }).config).toMatchObject({
+      projectRoot: join(dir, 'app'),
+      outputDir: 'out',
+    });
   });
 
   it('throws ConfigNotFoundError when --config names a missing file', () => {

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../load/diagnostic.ts';
 import { SourceFile } from '../load/source-file.ts';
 import { describeValue } from '../validate/describe-value.ts';
@@ -33,10 +33,14 @@ export class ConfigNotFoundError extends Error {
  * const { config, diagnostics } = loadConfig({ cwd: process.cwd() });
  */
 export function loadConfig(options: { readonly cwd: string; readonly configPath?: string }): LoadedConfig {
+  const given = options.configPath === undefined ? undefined : resolve(options.cwd, options.configPath);
+  // `--config some/folder` means the config file in that folder.
   const file =
-    options.configPath === undefined
+    given === undefined
       ? resolve(options.cwd, CONFIG_FILE_NAME)
-      : resolve(options.cwd, options.configPath);
+      : isDirectory(given)
+        ? join(given, CONFIG_FILE_NAME)
+        : given;
   if (!existsSync(file)) {
     if (options.configPath !== undefined) throw new ConfigNotFoundError(options.configPath);
     return { config: resolveConfig(options.cwd, undefined, {}), diagnostics: [] };
@@ -164,4 +168,12 @@ function keyList(): string {
   return Object.keys(CONFIG_DEFAULTS)
     .map((k) => `\`${k}\``)
     .join(', ');
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }

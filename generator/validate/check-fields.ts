@@ -75,6 +75,16 @@ function checkConstraints(
   type: ParsedFieldType,
   long: RawFieldLong,
 ): void {
+  (long.enum ?? []).forEach((value, index) => {
+    const problem = checkValue(value, { ...type, optional: false }, (n) => ctx.symbols.types.get(n));
+    if (problem)
+      ctx.report(
+        [...path, 'enum', index],
+        'value',
+        'enum-type',
+        `enum value of \`${String(path.at(-1))}\` ${problem}`,
+      );
+  });
   const scalar = type.arrayDepth === 0 && isPrimitiveTypeName(type.base) ? type.base : undefined;
   for (const [key, kinds] of Object.entries(CONSTRAINT_KINDS)) {
     if (!Object.hasOwn(long, key) || (scalar && kinds.has(scalar))) continue;

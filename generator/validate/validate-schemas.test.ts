@@ -296,8 +296,17 @@ describe('semantic errors', () => {
   });
 
   it('reports constraints that do not fit the type', () => {
-    expect(errors(aggregate('state:', '  name: { type: string, minimum: 1 }'))).toEqual([
+    expect(
+      errors(
+        aggregate(
+          'state:',
+          '  name: { type: string, minimum: 1 }',
+          '  size: { type: integer, enum: [1, big] }',
+        ),
+      ),
+    ).toEqual([
       'schemas/a.yaml:4:25: `minimum` applies to integer and number fields, not to `string`; remove `minimum` or change the type',
+      'schemas/a.yaml:5:36: enum value of `size` must be an integer, found the string `big`',
     ]);
   });
 
