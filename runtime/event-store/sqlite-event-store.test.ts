@@ -46,6 +46,30 @@ describe('SQLiteEventStore on SQLite', () => {
     }
   });
 
+  it('writers in several processes on one file keep a stream contiguous', async () => {
+    const dir = tempDir('processes');
+    try {
+      const file = join(dir.path, 'shared.db');
+      await new SQLiteEventStore(file).close();
+      const aggregateId = uuidv7();
+      const reports = await Promise.all(
+        [0, 1, 2].map((w) => runNode(concurrentWriter, [file, aggregateId, `w${w}`, '40'])),
+      );
+      const summaries = reports.map(
+        (out) => JSON.parse(out.trim()) as { appended: number; conflicts: number },
+      );
+      expect(summaries.map((s) => s.appended)).toEqual([40, 40, 40]);
+      const store = new SQLiteEventStore(file);
+      const events = await store.getEvents(aggregateId, 'Clock');
+      expect(events.map((e) => e.aggregateVersion)).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
+      const keys = new Set(events.map((e) => JSON.stringify(e.data)));
+      expect(keys.size).toBe(120);
+      await store.close();
+    } finally {
+      dir.remove();
+    }
+  }, 60_000);
+
   it('a writer killed in the middle of a batch leaves none of that batch', async () => {
     const dir = tempDir('crash');
     try {
@@ -78,6 +102,30 @@ describe('SQLiteEventStore on SQLite', () => {
 });
 
 const crashWriter = fileURLToPath(new URL('./test/crash-writer.ts', import.meta.url));
+const concurrentWriter = fileURLToPath(new URL('./test/concurrent-writer.ts', import.meta.url));
+
+/** Runs a script under tsx and resolves its stdout; rejects on a non-zero exit (bounded by a timeout). */
+function runNode(script: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    let errors = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 50_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      errors += chunk.toString();
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(output);
+      else reject(new Error(`${script} exited with ${code}: ${errors}`));
+    });
+  });
+}
 
 /** Runs the crash writer, kills it with SIGKILL once it reports being inside the transaction. */
 function runCrashWriter(args: string[]): Promise<string> {
