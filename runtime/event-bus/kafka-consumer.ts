@@ -1,6 +1,7 @@
 import type { Consumer, EachBatchPayload, IHeaders, KafkaMessage, Producer } from 'kafkajs';
 import { BusError } from '../errors.ts';
 import type { DomainEvent } from '../events/domain-event.ts';
+import { SpanNames, traced } from '../observability/tracing.ts';
 import { decodeEvent } from './bus-message.ts';
 import { type DeliveryPolicy, deliver } from './delivery.ts';
 import type { EventHandler } from './event-bus.ts';
@@ -74,7 +75,20 @@ export class KafkaSubscription {
     await this.#c.consumer.disconnect();
   }
 
-  async #eachBatch(payload: EachBatchPayload): Promise<void> {
+  /** Handles one fetched batch, in an `event_bus.consume` span when tracing. */
+  #eachBatch(payload: EachBatchPayload): Promise<void> {
+    const attributes = {
+      'messaging.system': 'kafka',
+      'messaging.destination.name': payload.batch.topic,
+      'messaging.destination.partition.id': String(payload.batch.partition),
+      'messaging.batch.message_count': payload.batch.messages.length,
+    };
+    return traced(this.#c.policy.enableTracing, SpanNames.busConsume, attributes, () =>
+      this.#handleBatch(payload),
+    );
+  }
+
+  async #handleBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     const stopped = () => !this.#running || !isRunning() || isStale();
     let last: string | undefined;

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { DomainEvent } from '../events/domain-event.ts';
+import { SpanNames, traced } from '../observability/tracing.ts';
 import { decodeEvent } from './bus-message.ts';
 import { type DeliveryPolicy, deliver } from './delivery.ts';
 import type { EventHandler } from './event-bus.ts';
@@ -150,7 +151,19 @@ export class RedisStreamConsumer {
     });
   }
 
-  async #processBatch(entries: Entry[]): Promise<void> {
+  /** Handles one batch read from the stream, in an `event_bus.consume` span when tracing. */
+  #processBatch(entries: Entry[]): Promise<void> {
+    const attributes = {
+      'messaging.system': 'redis',
+      'messaging.destination.name': this.#c.stream,
+      'messaging.batch.message_count': entries.length,
+    };
+    return traced(this.#c.policy.enableTracing, SpanNames.busConsume, attributes, () =>
+      this.#handleBatch(entries),
+    );
+  }
+
+  async #handleBatch(entries: Entry[]): Promise<void> {
     const byAggregate = new Map<string, Entry[]>();
     for (const entry of entries) {
       const key = aggregateKey(entry);
