@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { ErrorCode } from '../errors.ts';
 import { uuidv7 } from '../events/uuid.ts';
-import { describeEventStoreConformance } from '../testing/event-store-conformance.ts';
+import { describeEventStoreConformance, expectErrorCode } from '../testing/event-store-conformance.ts';
 import { fixtureEvents, fixtureStream } from '../testing/fixtures-events.ts';
 import { SQLiteEventStore } from './sqlite-event-store.ts';
 import { sqliteEventStoreHarness, tempDir } from './test/sqlite-harness.ts';
@@ -26,6 +27,22 @@ describe('SQLiteEventStore on SQLite', () => {
     expect(db.open).toBe(true);
     expect(db.prepare('SELECT count(*) FROM es_events').pluck().get()).toBe(1);
     db.close();
+  });
+
+  it('wraps driver failures in StoreError with the driver error as cause', async () => {
+    const db = new BetterSqlite3(':memory:');
+    const store = new SQLiteEventStore(db);
+    db.close();
+    const s = fixtureStream();
+    for (const call of [
+      store.getStreamVersion(s.aggregateId, s.aggregateType),
+      store.getHeadPosition(),
+      store.readAll(),
+      store.appendEvents(s.aggregateId, s.aggregateType, fixtureEvents(s, 2)),
+    ]) {
+      const error = await expectErrorCode(call, ErrorCode.Store);
+      expect((error as Error).cause).toBeInstanceOf(Error);
+    }
   });
 
   it('creates its schema once, records its version and uses WAL', async () => {

@@ -305,14 +305,21 @@ export class SQLiteEventStore implements EventStore {
 
   async getStreamVersion(aggregateId: string, aggregateType: string): Promise<number> {
     this.#assertOpen();
-    const head = this.#head.get(aggregateType, aggregateId) as [number, string | null] | undefined;
-    return head ? head[0] : 0;
+    try {
+      const head = this.#head.get(aggregateType, aggregateId) as [number, string | null] | undefined;
+      return head ? head[0] : 0;
+    } catch (error) {
+      throw this.#wrap(error, `read the version of ${aggregateType} "${aggregateId}"`);
+    }
   }
 
   async getHeadPosition(): Promise<number> {
     this.#assertOpen();
-    const sql = `SELECT coalesce(max(position), 0) FROM ${EVENTS_TABLE}`;
-    return this.#sql.get(sql).pluck().get() as number;
+    try {
+      return this.#sql.get(`SELECT coalesce(max(position), 0) FROM ${EVENTS_TABLE}`).pluck().get() as number;
+    } catch (error) {
+      throw this.#wrap(error, 'read the head position');
+    }
   }
 
   /** Closes the store, and the database if the store opened it. Idempotent. */
