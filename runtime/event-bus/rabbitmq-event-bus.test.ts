@@ -1,4 +1,6 @@
-import { describe } from 'vitest';
+import amqp from 'amqplib';
+import { describe, expect, it } from 'vitest';
+import { createEvent } from '../events/domain-event.ts';
 import { describeEventBusConformance } from '../testing/event-bus-conformance.ts';
 import { serviceAvailable, serviceUrls } from '../testing/services.ts';
 import { randomSuffix } from './bus-message.ts';
@@ -26,4 +28,30 @@ describe.skipIf(!amqpAvailable)('RabbitMQEventBus', () => {
     },
     { capabilities: RabbitMQEventBus.capabilities },
   );
+});
+
+describe.skipIf(!amqpAvailable)('RabbitMQEventBus specifics', () => {
+  it('routes by <aggregateType>.<eventType> on a topic exchange, persistent with the trace headers', async () => {
+    const exchange = `es-test.${randomSuffix()}`;
+    const bus = new RabbitMQEventBus({ url: serviceUrls.amqp, exchange, enableTracing: true });
+    const model = await amqp.connect(serviceUrls.amqp);
+    const channel = await model.createChannel();
+    try {
+      await channel.assertExchange(exchange, 'topic', { durable: true });
+      const { queue } = await channel.assertQueue('', { exclusive: true });
+      await channel.bindQueue(queue, exchange, 'Order.*');
+      const make = (aggregateType: string, eventType: string) =>
+        createEvent({ eventType, aggregateType, aggregateId: 'id-1', aggregateVersion: 1, data: {} });
+      await bus.publish([make('Invoice', 'Sent'), make('Order', 'Placed')]);
+      const message = await channel.get(queue, { noAck: true });
+      if (!message) throw new Error('nothing was routed to the Order.* binding');
+      expect(message.fields.routingKey).toBe('Order.Placed');
+      expect(message.properties.deliveryMode).toBe(2);
+      expect(await channel.get(queue, { noAck: true })).toBe(false);
+    } finally {
+      await model.close();
+      await bus.close();
+      await bus.deleteTopology();
+    }
+  });
 });

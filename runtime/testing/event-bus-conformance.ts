@@ -96,7 +96,7 @@ interface Ctx {
  * describeEventBusConformance('InMemoryEventBus', async (options) => {
  *   const bus = new InMemoryEventBus(options);
  *   return { bus, cleanup: () => bus.close() };
- * }, { capabilities: new InMemoryEventBus().capabilities });
+ * }, { capabilities: InMemoryEventBus.capabilities });
  */
 export function describeEventBusConformance(
   name: string,
