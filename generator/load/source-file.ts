@@ -30,6 +30,7 @@ export class SourceFile {
   readonly diagnostics: readonly Diagnostic[];
   readonly #doc: Document.Parsed;
   readonly #lines: LineCounter;
+  #index: Map<string, IndexedNode> | undefined;
 
   private constructor(file: string, text: string, doc: Document.Parsed, lines: LineCounter) {
     this.file = file;
@@ -88,26 +89,37 @@ export class SourceFile {
   }
 
   #find(path: NodePath): { key?: Node; value?: Node; depth: number } {
-    let value: Node | undefined = (this.#doc.contents as Node | null) ?? undefined;
-    let key: Node | undefined;
-    let depth = 0;
-    for (const segment of path) {
-      if (isMap(value)) {
-        const pair = value.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
-        if (!pair) break;
-        key = pair.key as Node;
-        value = (pair.value as Node | null) ?? undefined;
-      } else if (isSeq(value)) {
-        const item = value.items[Number(segment)] as Node | undefined;
-        if (!item) break;
-        key = undefined;
-        value = item;
-      } else {
-        break;
-      }
-      depth++;
+    const index = this.#nodeIndex();
+    for (let depth = path.length; depth >= 0; depth--) {
+      const entry = index.get(pathKey(path, depth));
+      if (entry) return { ...entry, depth };
     }
-    return { ...(key ? { key } : {}), ...(value ? { value } : {}), depth };
+    return { depth: 0 };
+  }
+
+  /** Every node of the document by its path, built on first use so lookups are constant time. */
+  #nodeIndex(): Map<string, IndexedNode> {
+    if (this.#index) return this.#index;
+    const index = new Map<string, IndexedNode>();
+    const visit = (node: Node | undefined, path: (string | number)[], key: Node | undefined) => {
+      index.set(pathKey(path, path.length), { ...(key ? { key } : {}), ...(node ? { value: node } : {}) });
+      if (isMap(node)) {
+        for (const pair of node.items) {
+          if (isScalar(pair.key)) {
+            visit(
+              (pair.value as Node | null) ?? undefined,
+              [...path, String(pair.key.value)],
+              pair.key as Node,
+            );
+          }
+        }
+      } else if (isSeq(node)) {
+        for (const [i, item] of node.items.entries()) visit(item as Node, [...path, i], undefined);
+      }
+    };
+    visit((this.#doc.contents as Node | null) ?? undefined, [], undefined);
+    this.#index = index;
+    return index;
   }
 
   #positionOf(start: number, end: number): Position {
@@ -144,4 +156,14 @@ export class SourceFile {
     const message = error.message.split('\n')[0]?.replace(/ at line \d+, column \d+.*$/, '') ?? error.message;
     return { file: this.file, ...pos, code: 'yaml-syntax', message: `invalid YAML: ${message}` };
   }
+}
+
+interface IndexedNode {
+  readonly key?: Node;
+  readonly value?: Node;
+}
+
+/** A map key for the first `depth` segments of a path (segments cannot contain NUL). */
+function pathKey(path: NodePath, depth: number): string {
+  return path.slice(0, depth).map(String).join('\u0000');
 }
