@@ -27,6 +27,25 @@ export function checkTypes(
   }
 }
 
+/**
+ * Reports an event whose name an earlier aggregate already uses. Stored events are identified by
+ * their type name (the registry, the store's type filters and the generated index all key on
+ * it), so an event name must be unique across every aggregate.
+ */
+function checkEventNameUnique(ctx: CheckContext, aggregate: string, event: string): void {
+  const first = ctx.symbols.eventOwners.get(event)?.[0];
+  if (first === undefined || first === aggregate) return;
+  const owner = ctx.symbols.aggregates.get(first);
+  const where = owner ? ` (${owner.source.file})` : '';
+  ctx.report(
+    ['events', event],
+    'key',
+    'duplicate-event',
+    `event \`${event}\` is already defined by aggregate \`${first}\`${where}; event type names are global`,
+    `prefix it with the aggregate, e.g. \`${aggregate}${event}\``,
+  );
+}
+
 /** Checks an aggregate document: names, types, state, events, and the events commands emit. */
 export function checkAggregate(ctx: CheckContext, doc: RawAggregateDoc): void {
   checkPascalCase(ctx, ['name'], 'value', 'aggregate', doc.name);
@@ -36,6 +55,7 @@ export function checkAggregate(ctx: CheckContext, doc: RawAggregateDoc): void {
   for (const [name, event] of events) {
     checkPascalCase(ctx, ['events', name], 'key', 'event', name);
     checkNotGlobal(ctx, ['events', name], 'event', name);
+    checkEventNameUnique(ctx, doc.name, name);
     checkEvent(ctx, name, event);
   }
   for (const [name, command] of mapEntries(doc.commands)) {

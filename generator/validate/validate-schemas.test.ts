@@ -165,6 +165,7 @@ describe('semantic errors', () => {
       ].join('\n'),
     };
     expect(errors(files)).toEqual([
+      'schemas/b.yaml:4:3: event `OrderPlaced` is already defined by aggregate `Order` (schemas/a.yaml); event type names are global; prefix it with the aggregate, e.g. `CartOrderPlaced`',
       'schemas/p.yaml:4:5: event `OrderPlaced` is ambiguous: `Order` and `Cart` both define it; write `Order.OrderPlaced` or `Cart.OrderPlaced`',
       'schemas/p.yaml:5:5: aggregate `Order` has no event `OrderShiped`; did you mean `OrderShipped`?',
       'schemas/p.yaml:6:5: unknown aggregate `Crt` in `Crt.OrderPlaced`; did you mean `Cart`?',
@@ -360,11 +361,21 @@ describe('semantic errors', () => {
     ]);
   });
 
-  it('allows the same event name in two aggregates with the qualified form in handles', () => {
+  it('rejects the same event name in two aggregates, since stored events are keyed by type name', () => {
     const files = {
       ...aggregate('events:', '  Opened: {}'),
       'schemas/b.yaml': 'kind: aggregate\nname: Account\nevents:\n  Opened: {}\n',
       'schemas/p.yaml': 'kind: projection\nname: Feed\nhandles: [Order.Opened, Account.Opened]\n',
+    };
+    expect(errors(files)).toEqual([
+      'schemas/b.yaml:4:3: event `Opened` is already defined by aggregate `Order` (schemas/a.yaml); event type names are global; prefix it with the aggregate, e.g. `AccountOpened`',
+    ]);
+  });
+
+  it('accepts the qualified Aggregate.Event form in handles', () => {
+    const files = {
+      ...aggregate('events:', '  Opened: {}'),
+      'schemas/p.yaml': 'kind: projection\nname: Feed\nhandles: [Order.Opened]\n',
     };
     expect(errors(files)).toEqual([]);
   });
