@@ -147,8 +147,8 @@ export const sqliteEventStoreBenchmark: Benchmark = {
   async run() {
     const rows: BenchRow[] = [];
     for (const synchronous of ['full', 'normal'] as const) {
-      rows.push(await appendRow(1, synchronous === 'full' ? 300 : 3000, synchronous));
-      rows.push(await appendRow(100, synchronous === 'full' ? 100 : 300, synchronous));
+      rows.push(await appendRow(1, synchronous === 'full' ? 500 : 3000, synchronous));
+      rows.push(await appendRow(100, synchronous === 'full' ? 200 : 300, synchronous));
     }
     rows.push(await readAllRow());
     rows.push(...(await aggregateLoadRows()));

@@ -83,6 +83,11 @@ function prepareEvent(
   if (!event.eventId || !event.eventType) {
     throw new InvalidArgumentError(`every event needs an eventId and an eventType; use createEvent()`);
   }
+  if (!Number.isSafeInteger(event.schemaVersion) || event.schemaVersion < 1) {
+    throw new InvalidArgumentError(
+      `${label()} has schemaVersion ${JSON.stringify(event.schemaVersion)}; it must be an integer >= 1`,
+    );
+  }
   registry?.validate(event.eventType, event.schemaVersion, event.data);
   return {
     eventId: event.eventId,
@@ -118,6 +123,9 @@ export function prepareBatch(
     );
   }
   assertExpectedVersion(expectedVersion);
+  if (!Array.isArray(events)) {
+    throw new InvalidArgumentError(`appendEvents takes an array of events, got ${typeof events}`);
+  }
   const prepared: PreparedEvent[] = new Array(events.length);
   const ids = new Set<string>();
   let tenantId: string | null = null;

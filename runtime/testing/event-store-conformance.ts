@@ -206,7 +206,7 @@ function appendAndReadTests(test: Define): void {
     expect(await store.getStreamVersion(s.aggregateId, s.aggregateType)).toBe(0);
   });
 
-  test('rejects events addressed to another stream', async (h) => {
+  test('rejects events addressed to another stream or without a schema version', async (h) => {
     const store = await h.open();
     const s = fixtureStream();
     const stray = fixtureEvent(fixtureStream(), 'Incremented', { n: 1 });
@@ -215,6 +215,16 @@ function appendAndReadTests(test: Define): void {
       ErrorCode.InvalidArgument,
     );
     expect(error.message).toContain(stray.aggregateId);
+    const noVersion = { ...fixtureEvent(s, 'Incremented', { n: 1 }), schemaVersion: 0 };
+    await expectErrorCode(
+      store.appendEvents(s.aggregateId, s.aggregateType, [noVersion]),
+      ErrorCode.InvalidArgument,
+    );
+    const notArray = fixtureEvent(s, 'Incremented', { n: 1 }) as never;
+    await expectErrorCode(
+      store.appendEvents(s.aggregateId, s.aggregateType, notArray),
+      ErrorCode.InvalidArgument,
+    );
     expect(await store.getStreamVersion(s.aggregateId, s.aggregateType)).toBe(0);
   });
 }
