@@ -55,3 +55,43 @@ describe.skipIf(!amqpAvailable)('RabbitMQEventBus specifics', () => {
     }
   });
 });
+
+describe.skipIf(!amqpAvailable)('RabbitMQEventBus with quorum queues', () => {
+  it('delivers through a quorum group queue and dead-letters a poison event', async () => {
+    const exchange = `es-test.${randomSuffix()}`;
+    const bus = new RabbitMQEventBus({
+      url: serviceUrls.amqp,
+      exchange,
+      queueType: 'quorum',
+      maxDeliveries: 2,
+      retryDelayMs: 5,
+      onError: () => {},
+    });
+    try {
+      const handled: string[] = [];
+      await bus.subscribe(
+        (e) => {
+          if ((e.data as { poison?: boolean }).poison) throw new Error('poison');
+          handled.push(e.eventId);
+        },
+        { group: 'quorum-group' },
+      );
+      const make = (poison: boolean) =>
+        createEvent({ eventType: 'Q', aggregateType: 'Q', aggregateId: randomSuffix(), data: { poison } });
+      const good = make(false);
+      const bad = make(true);
+      await bus.publish([bad, good]);
+      const deadline = Date.now() + 15_000;
+      let dead: string[] = [];
+      while (Date.now() < deadline && (dead.length === 0 || !handled.includes(good.eventId))) {
+        await new Promise((r) => setTimeout(r, 50));
+        dead = (await bus.readDeadLetters('quorum-group')).map((e) => e.eventId);
+      }
+      expect(handled).toEqual([good.eventId]);
+      expect(dead).toEqual([bad.eventId]);
+    } finally {
+      await bus.close();
+      await bus.deleteTopology();
+    }
+  });
+});

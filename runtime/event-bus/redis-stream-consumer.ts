@@ -93,7 +93,11 @@ export class RedisStreamConsumer {
         backoff = 50;
       } catch (error) {
         if (!this.#active) break;
-        if (String((error as Error).message).includes('NOGROUP')) await this.#ensureGroup().catch(() => {});
+        const message = String((error as Error)?.message ?? error);
+        // Once per failure streak: ioredis reconnects on its own, so most streaks are short.
+        if (backoff === 50)
+          console.warn(`es-gen: RedisEventBus reading ${this.#c.stream} failed, retrying: ${message}`);
+        if (message.includes('NOGROUP')) await this.#ensureGroup().catch(() => {});
         await sleep(backoff);
         backoff = Math.min(backoff * 2, 2_000);
       }
