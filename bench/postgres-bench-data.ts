@@ -2,15 +2,22 @@ import type { Pool } from 'pg';
 import type { DomainEvent } from '../runtime/events/domain-event.ts';
 import { quoteIdent } from '../runtime/postgres/identifiers.ts';
 
-/** The raw baseline table: the same columns as the store's events table, no functions. */
+/**
+ * The raw baseline table: the columns, constraints and indexes of the store's events table
+ * (so both sides write the same rows and index entries), without the store's functions, its
+ * streams table or its ordering lock.
+ */
 export async function createRawTable(pool: Pool, schema: string): Promise<void> {
-  await pool.query(`CREATE TABLE ${quoteIdent(schema)}.raw_events (
+  const s = quoteIdent(schema);
+  await pool.query(`CREATE TABLE ${s}.raw_events (
     position bigserial PRIMARY KEY, transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
     aggregate_type text NOT NULL, aggregate_id text NOT NULL, version integer NOT NULL,
     event_type text NOT NULL, schema_version integer NOT NULL, tenant_id text, event_id uuid NOT NULL UNIQUE,
     actor_id text, correlation_id text, causation_id text, data jsonb NOT NULL, metadata jsonb NOT NULL,
     occurred_at timestamptz NOT NULL, recorded_at timestamptz NOT NULL DEFAULT now(),
     UNIQUE (aggregate_type, aggregate_id, version))`);
+  await pool.query(`CREATE INDEX ON ${s}.raw_events (aggregate_type, position)`);
+  await pool.query(`CREATE INDEX ON ${s}.raw_events (tenant_id, position)`);
 }
 
 /** Raw `pg`: one multi-row INSERT (UNNEST of arrays) of the same rows, autocommit. */
@@ -24,12 +31,12 @@ export async function rawInsert(
     name: `raw_insert_${schema}`,
     text: `INSERT INTO ${quoteIdent(schema)}.raw_events (aggregate_type, aggregate_id, version, event_type,
         schema_version, tenant_id, event_id, actor_id, correlation_id, causation_id, data, metadata, occurred_at)
-      SELECT 'Order', u.aggregate_id, u.version, u.event_type, u.schema_version, NULL, u.event_id, u.actor_id,
-        u.correlation_id, u.causation_id, u.data, u.metadata, u.occurred_at
+      SELECT 'Order', u.aggregate_id, u.version, u.event_type, u.schema_version, u.tenant_id, u.event_id,
+        u.actor_id, u.correlation_id, u.causation_id, u.data, u.metadata, u.occurred_at
       FROM unnest($1::text[], $2::int[], $3::text[], $4::int[], $5::uuid[], $6::text[], $7::text[], $8::text[],
-        $9::jsonb[], $10::jsonb[], $11::timestamptz[])
+        $9::jsonb[], $10::jsonb[], $11::timestamptz[], $12::text[])
         AS u(aggregate_id, version, event_type, schema_version, event_id, actor_id, correlation_id, causation_id,
-          data, metadata, occurred_at)`,
+          data, metadata, occurred_at, tenant_id)`,
     values: [
       events.map((e) => e.aggregateId),
       events.map((_, i) => from + i),
@@ -42,11 +49,15 @@ export async function rawInsert(
       events.map((e) => JSON.stringify(e.data)),
       events.map((e) => JSON.stringify(e.metadata)),
       events.map((e) => e.occurredAt),
+      events.map((e) => e.tenantId),
     ],
   });
 }
 
-/** Raw `pg`: one page of the raw table by position, rows as the driver parses them. */
+/**
+ * Raw `pg`: one page of the raw table by position: the columns the store's reads select, as the
+ * driver parses them (JSONB to objects, timestamps to `Date`).
+ */
 export async function rawPage(
   pool: Pool,
   schema: string,
@@ -55,7 +66,9 @@ export async function rawPage(
 ): Promise<{ position: string }[]> {
   const result = await pool.query({
     name: `raw_page_${schema}`,
-    text: `SELECT * FROM ${quoteIdent(schema)}.raw_events WHERE position >= $1 ORDER BY position LIMIT $2`,
+    text: `SELECT position, event_id, event_type, schema_version, aggregate_id, aggregate_type, version, tenant_id,
+        actor_id, occurred_at, correlation_id, causation_id, metadata, data
+      FROM ${quoteIdent(schema)}.raw_events WHERE position >= $1 ORDER BY position LIMIT $2`,
     values: [from, limit],
   });
   return result.rows;

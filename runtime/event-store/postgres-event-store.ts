@@ -15,7 +15,7 @@ import {
 import { type PgEventRow, toEventRow } from '../postgres/event-rows.ts';
 import { assertIdentifier, quoteIdent } from '../postgres/identifiers.ts';
 import { ensureSchema } from '../postgres/migrations.ts';
-import { eventsChannel } from '../postgres/notifications.ts';
+import { CommitNotifier, eventsChannel } from '../postgres/notifications.ts';
 import { DEFAULT_SCHEMA, type PostgresConnection, resolvePool } from '../postgres/pool.ts';
 import { scopedQuery } from '../postgres/scoped-query.ts';
 import {
@@ -45,7 +45,11 @@ export interface PostgreSQLEventStoreOptions extends EventStoreOptions {
   readonly connection: PostgresConnection;
   /** Schema holding the tables (default `es_gen`); any name, it is always quoted. */
   readonly schema?: string;
-  /** `pg_notify` the schema's events channel in every append transaction (default true). */
+  /**
+   * Notify the schema's events channel (`channel`) with the last position after appends commit
+   * (default true). Sent after the commit, coalesced, not awaited by `appendEvents`: a wake-up
+   * for `PostgresEventWaker`, never the only way readers learn of events (they poll too).
+   */
   readonly notify?: boolean;
   /**
    * Create tenant row-level security policies and set `es_gen.tenant_id` on tenant-scoped
@@ -73,7 +77,8 @@ export interface InFlightLag {
 /**
  * An `EventStore` on PostgreSQL (pg). Appends are one statement calling the schema's
  * `append_events` function: one transaction, one multi-row insert, optimistic check on a
- * locked stream row, idempotent by event id, a `NOTIFY` on the schema's channel.
+ * locked stream row, idempotent by event id. After the commit the schema's channel is notified
+ * (see `notify`).
  *
  * Gap-free global order: positions of a batch are reserved together with its transaction id,
  * so position order equals (transaction id, position) order, and `readAll` returns only events
@@ -98,6 +103,7 @@ export class PostgreSQLEventStore implements EventStore {
   readonly #policy: UnknownEventPolicy;
   readonly #tracing: boolean;
   readonly #channel: string | null;
+  readonly #notifier: CommitNotifier | null;
   readonly #rls: boolean;
   #closed = false;
 
@@ -110,6 +116,7 @@ export class PostgreSQLEventStore implements EventStore {
     this.#policy = options.onUnknownEvent ?? 'fail';
     this.#tracing = options.enableTracing ?? false;
     this.#channel = (options.notify ?? true) ? eventsChannel(this.#schema) : null;
+    this.#notifier = this.#channel === null ? null : new CommitNotifier(this.#pool, this.#channel);
     this.#rls = options.rowLevelSecurity ?? false;
   }
 
@@ -143,7 +150,8 @@ export class PostgreSQLEventStore implements EventStore {
     };
     return traced(this.#tracing, SpanNames.appendEvents, attributes, async () => {
       const batch = prepareBatch(aggregateId, aggregateType, events, expectedVersion, this.#registry);
-      const query = appendQuery(this.#schema, batch, expectedVersion, this.#channel);
+      // Notified after the commit (#interpret), not by the function inside the transaction.
+      const query = appendQuery(this.#schema, batch, expectedVersion, null);
       await this.initialize();
       let row: AppendRow;
       try {
@@ -157,8 +165,11 @@ export class PostgreSQLEventStore implements EventStore {
 
   async #interpret(row: AppendRow, batch: PreparedBatch, expected: ExpectedVersion): Promise<AppendResult> {
     switch (row.o_status) {
-      case 'ok':
-        return appendedResult(batch, Number(row.o_first_position), row.o_actual_version ?? 0);
+      case 'ok': {
+        const result = appendedResult(batch, Number(row.o_first_position), row.o_actual_version ?? 0);
+        if (result.lastPosition > 0) this.#notifier?.announce(result.lastPosition);
+        return result;
+      }
       case 'duplicate':
         return this.#replayOrThrow(batch, () => {
           throw new StoreError(
@@ -311,10 +322,14 @@ export class PostgreSQLEventStore implements EventStore {
     };
   }
 
-  /** Closes the store; ends its pool when it built it from a connection string. Idempotent. */
+  /**
+   * Closes the store after its pending notifications are sent; ends its pool when it built it
+   * from a connection string. Idempotent.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#notifier?.flush();
     if (this.#ownsPool) await this.#pool.end();
   }
 

@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { StoreError } from '../errors.ts';
-import { eventTablesSql } from './event-sql.ts';
+import { eventTablesSql, leanAppendFunctionSql } from './event-sql.ts';
 import { advisoryKey, assertIdentifier, quoteIdent } from './identifiers.ts';
 import { DEFAULT_SCHEMA, resolvePool } from './pool.ts';
 import {
@@ -23,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'snapshots', sql: snapshotTableSql },
   { version: 3, name: 'checkpoints', sql: checkpointTableSql },
   { version: 4, name: 'dead letters', sql: deadLetterTableSql },
+  { version: 5, name: 'append writes the stream row once', sql: leanAppendFunctionSql },
 ];
 
 /** Options of `migratePostgres` and `runMigrations`. */

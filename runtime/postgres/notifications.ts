@@ -1,3 +1,4 @@
+import type { Pool } from 'pg';
 import { nameTag } from './identifiers.ts';
 
 /**
@@ -7,4 +8,66 @@ import { nameTag } from './identifiers.ts';
 export function eventsChannel(schema: string): string {
   const plain = `es_gen_events_${schema}`;
   return Buffer.byteLength(plain, 'utf8') <= 63 ? plain : `es_gen_events_${nameTag(schema)}`;
+}
+
+/**
+ * One autocommit statement that notifies `$1` with payload `$2`. A NOTIFY always gives its
+ * transaction an id, so its commit would wait for a WAL flush while holding PostgreSQL's
+ * global notify lock; `synchronous_commit = off` (local to this statement's transaction, which
+ * writes no data) lets it commit without waiting.
+ */
+const NOTIFY_SQL = `SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, $2)`;
+
+/**
+ * Announces appended positions on a channel after their transactions committed, never inside
+ * them: a `pg_notify` inside the append transaction would hold the cluster-wide notify lock
+ * through the commit's WAL flush and so serialise every appending transaction.
+ *
+ * Coalesced: at most one notification is in flight per notifier; positions announced
+ * meanwhile are folded into one more notification carrying the highest of them. A notification
+ * is only a wake-up ("read again"): readers follow `readAll` from their checkpoint and poll, so
+ * a lost one (a failed statement, a crash right after a commit) costs at most a poll interval.
+ *
+ * @example
+ * const notifier = new CommitNotifier(pool, eventsChannel('es_gen'));
+ * notifier.announce(lastPosition); // does not wait
+ * await notifier.flush(); // before ending the pool
+ */
+export class CommitNotifier {
+  readonly #pool: Pool;
+  readonly #channel: string;
+  #highest = 0;
+  #sending: Promise<void> | undefined;
+
+  constructor(pool: Pool, channel: string) {
+    this.#pool = pool;
+    this.#channel = channel;
+  }
+
+  /** Schedules a notification of `position` (or a higher one) without waiting for it. */
+  announce(position: number): void {
+    if (position > this.#highest) this.#highest = position;
+    // #send awaits before it can finish, so #sending is set before it is cleared.
+    if (this.#highest > 0 && !this.#sending) this.#sending = this.#send();
+  }
+
+  async #send(): Promise<void> {
+    try {
+      while (this.#highest > 0) {
+        const position = this.#highest;
+        this.#highest = 0;
+        await this.#pool.query(NOTIFY_SQL, [this.#channel, String(position)]).catch(() => {
+          // A lost wake-up only delays readers until their next poll.
+        });
+      }
+    } finally {
+      // Cleared in the same tick as the last check of #highest: no announcement slips between.
+      this.#sending = undefined;
+    }
+  }
+
+  /** Resolves when every announced position has been sent (or has failed to be). */
+  async flush(): Promise<void> {
+    while (this.#sending) await this.#sending;
+  }
 }

@@ -23,9 +23,10 @@ export interface PostgresEventWakerOptions {
 
 /**
  * Wakes projection runners and forwarders when events are appended: LISTENs on the event
- * store's channel (appends `pg_notify` inside their transaction, so a wake-up means a commit).
- * A notification only says "read again"; readers still follow `readAll` from their checkpoint,
- * so a lost notification (e.g. while reconnecting) costs at most one polling interval.
+ * store's channel, which the store notifies after each append commits (coalesced, see
+ * `CommitNotifier`). A notification only says "read again"; readers still follow `readAll`
+ * from their checkpoint and poll, so a lost notification (a crash right after a commit, a
+ * listener reconnecting) costs at most one polling interval.
  *
  * @example
  * const waker = new PostgresEventWaker({ pool, schema: 'es_gen' });
