@@ -1,12 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { context, propagation, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+import type { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isClosedError } from '../errors.ts';
 import type {
@@ -157,31 +151,48 @@ function defineSuite(
 // ---------------------------------------------------------------------------------------------
 // helpers
 
-let testExporter: InMemorySpanExporter | undefined;
+let testExporter: Promise<InMemorySpanExporter> | undefined;
 
 /**
  * Registers, once per process, a tracer provider that keeps finished spans in memory, the W3C
  * trace-context propagator and an AsyncLocalStorage context manager, replacing any registered
- * before; returns the exporter holding the spans.
+ * before; resolves to the exporter holding the spans. The OpenTelemetry SDK packages load only
+ * here, so the rest of the suite runs without them.
+ *
+ * @throws Error naming the packages to install when they are missing.
  */
-export function installTestTracing(): InMemorySpanExporter {
-  if (testExporter) return testExporter;
-  const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+export function installTestTracing(): Promise<InMemorySpanExporter> {
+  testExporter ??= loadTestTracing();
+  return testExporter;
+}
+
+async function loadTestTracing(): Promise<InMemorySpanExporter> {
+  const [hooks, core, sdk] = await Promise.all([
+    import('@opentelemetry/context-async-hooks'),
+    import('@opentelemetry/core'),
+    import('@opentelemetry/sdk-trace-base'),
+  ]).catch((error: unknown) => {
+    throw new Error(
+      'the trace-context test needs @opentelemetry/sdk-trace-base, @opentelemetry/core and @opentelemetry/context-async-hooks; install them as dev dependencies',
+      { cause: error },
+    );
+  });
+  const exporter = new sdk.InMemorySpanExporter();
+  const provider = new sdk.BasicTracerProvider({ spanProcessors: [new sdk.SimpleSpanProcessor(exporter)] });
   if (!trace.setGlobalTracerProvider(provider)) {
     trace.disable();
     trace.setGlobalTracerProvider(provider);
   }
-  const manager = new AsyncLocalStorageContextManager().enable();
+  const manager = new hooks.AsyncLocalStorageContextManager().enable();
   if (!context.setGlobalContextManager(manager)) {
     context.disable();
     context.setGlobalContextManager(manager);
   }
-  if (!propagation.setGlobalPropagator(new W3CTraceContextPropagator())) {
+  const propagator = new core.W3CTraceContextPropagator();
+  if (!propagation.setGlobalPropagator(propagator)) {
     propagation.disable();
-    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    propagation.setGlobalPropagator(propagator);
   }
-  testExporter = exporter;
   return exporter;
 }
 
@@ -492,7 +503,7 @@ const bodies: Record<TestName, (c: Ctx) => Promise<void>> = {
   },
 
   [T.traceContext]: async (c) => {
-    const exporter = installTestTracing();
+    const exporter = await installTestTracing();
     exporter.reset();
     const { bus } = await c.make({ enableTracing: true });
     const seenTraceIds: string[] = [];
