@@ -58,7 +58,12 @@ describe.each(['redis', 'rabbitmq', 'kafka'] as const)('%s bus under faults', (k
       const name = `es-fault.${randomSuffix()}`;
       const group = 'fault-group';
       const bus = createFaultBus(kind, name);
-      const member = spawnConsumer({ ES_FAULT_BUS: kind, ES_FAULT_NAME: name, ES_FAULT_GROUP: group });
+      const member = spawnConsumer({
+        ES_FAULT_BUS: kind,
+        ES_FAULT_NAME: name,
+        ES_FAULT_GROUP: group,
+        ES_FAULT_DELAY_MS: '1000', // long enough that the kill surely lands mid-handler
+      });
       try {
         await member.ready(60_000);
         const events = makeEvents(12, 4);
