@@ -105,10 +105,17 @@ export { PARKED_ERROR_NAME } from './projection/event-processor.ts';
 export type { EventWaker, PostgresEventWakerOptions } from './projection/postgres-event-waker.ts';
 export { PostgresEventWaker } from './projection/postgres-event-waker.ts';
 export type {
+  PostgreSQLProjectionOptions,
   PostgreSQLReadModelProjection,
+  PostgreSQLTransactionalCheckpoints,
+  PostgreSQLTransactionalProjection,
   PostgreSQLTransactionalProjectorOptions,
 } from './projection/postgres-transactional-projection.ts';
-export { PostgreSQLTransactionalProjector } from './projection/postgres-transactional-projection.ts';
+export {
+  isPostgreSQLTransactionalProjection,
+  PostgreSQLProjection,
+  PostgreSQLTransactionalProjector,
+} from './projection/postgres-transactional-projection.ts';
 export type { EventClassOrType, Projection } from './projection/projection.ts';
 export { eventTypeOf } from './projection/projection.ts';
 export type { CatchUpResult, ProjectionRunnerOptions } from './projection/projection-runner.ts';

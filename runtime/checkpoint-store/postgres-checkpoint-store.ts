@@ -1,4 +1,4 @@
-import type { ClientBase } from 'pg';
+import type { ClientBase, Pool } from 'pg';
 import { SpanNames, traced } from '../observability/tracing.ts';
 import { PgComponent, type PostgresStoreConnectionOptions } from '../postgres/pg-component.ts';
 import { assertCheckpoint, type CheckpointStore, type CheckpointStoreOptions } from './checkpoint-store.ts';
@@ -17,7 +17,8 @@ export function checkpointUpsertSql(quotedSchema: string): string {
 /**
  * A `CheckpointStore` on PostgreSQL (`<schema>.checkpoints`). `saveInTransaction` writes a
  * checkpoint on the caller's client inside its transaction, so a read model in the same
- * database and its checkpoint commit together (see `PostgreSQLTransactionalProjection`).
+ * database and its checkpoint commit together (see `PostgreSQLTransactionalProjection`, which a
+ * `ProjectionRunner` runs on this store's `pool`).
  *
  * @example
  * const checkpoints = new PostgreSQLCheckpointStore({ connection: pool });
@@ -30,6 +31,15 @@ export class PostgreSQLCheckpointStore implements CheckpointStore {
   constructor(options: PostgreSQLCheckpointStoreOptions) {
     this.#pg = new PgComponent('PostgreSQLCheckpointStore', options);
     this.#tracing = options.enableTracing ?? false;
+  }
+
+  /**
+   * The pool of the database holding the checkpoints. A `ProjectionRunner` runs a
+   * `PostgreSQLTransactionalProjection`'s transactions on it, so the read model must live in
+   * that database.
+   */
+  get pool(): Pool {
+    return this.#pg.pool;
   }
 
   /** Creates or upgrades the schema (idempotent; also done on first use). */

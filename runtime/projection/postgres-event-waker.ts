@@ -28,9 +28,13 @@ export interface PostgresEventWakerOptions {
  * from their checkpoint and poll, so a lost notification (a crash right after a commit, a
  * listener reconnecting) costs at most one polling interval.
  *
+ * Two ways to use it: `await waker.wait(ms)` in a loop, or `waker.onWake(() => runner.wake())`
+ * to wake a `ProjectionRunner` (which polls as well).
+ *
  * @example
  * const waker = new PostgresEventWaker({ pool, schema: 'es_gen' });
- * for (;;) { await projector.catchUp(); await waker.wait(1000); }
+ * const stopWaking = waker.onWake(() => runner.wake());
+ * await runner.start();
  */
 export class PostgresEventWaker implements EventWaker {
   readonly #pool: Pool;
@@ -40,6 +44,8 @@ export class PostgresEventWaker implements EventWaker {
   #waiters: (() => void)[] = [];
   #pending = false;
   #closed = false;
+  readonly #listeners = new Set<() => void>();
+  #reconnect: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: PostgresEventWakerOptions) {
     this.#pool = options.pool;
@@ -79,6 +85,17 @@ export class PostgresEventWaker implements EventWaker {
     client.removeAllListeners('notification');
     client.removeAllListeners('error');
     client.release(broken ? new Error('listener connection lost') : undefined);
+    if (broken) this.#scheduleReconnect();
+  }
+
+  /** With `onWake` listeners there may be no `wait` to reconnect: retry every second. */
+  #scheduleReconnect(): void {
+    if (this.#closed || this.#listeners.size === 0 || this.#reconnect) return;
+    this.#reconnect = setTimeout(() => {
+      this.#reconnect = undefined;
+      if (!this.#client) this.listen().catch(() => this.#scheduleReconnect());
+    }, 1000);
+    this.#reconnect.unref?.();
   }
 
   #wake(): void {
@@ -86,6 +103,21 @@ export class PostgresEventWaker implements EventWaker {
     this.#waiters = [];
     if (waiters.length === 0) this.#pending = true;
     for (const resolve of waiters) resolve();
+    for (const listener of this.#listeners) listener();
+  }
+
+  /**
+   * Calls `listener` on every notification (and once on each (re)connect, for events committed
+   * while not listening), e.g. `() => runner.wake()`. Starts listening; a lost connection is
+   * retried every second. Returns a function that removes the listener.
+   */
+  onWake(listener: () => void): () => void {
+    if (this.#closed) throw new ClosedError('PostgresEventWaker');
+    this.#listeners.add(listener);
+    this.listen().catch(() => this.#scheduleReconnect());
+    return () => {
+      this.#listeners.delete(listener);
+    };
   }
 
   async wait(timeoutMs: number): Promise<void> {
@@ -110,12 +142,14 @@ export class PostgresEventWaker implements EventWaker {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#reconnect);
     await this.#connecting?.catch(() => {});
     const client = this.#client;
     if (client) {
       await client.query(`UNLISTEN ${quoteIdent(this.#channel)}`).catch(() => {});
       this.#drop(client, false);
     }
+    this.#listeners.clear();
     this.#wake();
   }
 }

@@ -1,6 +1,11 @@
 import type { CheckpointStore } from '../checkpoint-store/checkpoint-store.ts';
 import { InvalidArgumentError, isEventSourcingError, StoreError } from '../errors.ts';
 import type { StoredEvent } from '../events/domain-event.ts';
+import { postgresExecutor } from './postgres-projection-executor.ts';
+import {
+  assertPostgreSQLCheckpoints,
+  isPostgreSQLTransactionalProjection,
+} from './postgres-transactional-projection.ts';
 import type { Projection } from './projection.ts';
 import {
   assertSharedDatabase,
@@ -14,7 +19,8 @@ export type Attempt = { readonly ok: true } | { readonly ok: false; readonly err
 
 /**
  * Runs a projection's handler and saves its checkpoint: one after the other for ordinary
- * projections (at-least-once), in one transaction for SQLite transactional ones (exactly-once).
+ * projections (at-least-once), in one transaction for SQLite and PostgreSQL transactional ones
+ * (exactly-once).
  */
 export interface ProjectionExecutor {
   /** True when the handler and the checkpoint commit together. */
@@ -25,11 +31,21 @@ export interface ProjectionExecutor {
   saveCheckpoint(position: number): Promise<void>;
 }
 
-/** Picks the executor for `projection`; throws `InvalidArgumentError` on a mismatched store. */
+/**
+ * Picks the executor for `projection`: SQLite transactional (`handleInTransaction` and a
+ * `database`), PostgreSQL transactional (`handleInTransaction` without one) or plain. Throws
+ * `InvalidArgumentError` when the checkpoint store cannot join the projection's transactions.
+ */
 export function createExecutor(projection: Projection, checkpoints: CheckpointStore): ProjectionExecutor {
-  if (!isSQLiteTransactionalProjection(projection)) return plainExecutor(projection, checkpoints);
-  assertSharedDatabase(projection, checkpoints);
-  return transactionalExecutor(projection, checkpoints);
+  if (isSQLiteTransactionalProjection(projection)) {
+    assertSharedDatabase(projection, checkpoints);
+    return transactionalExecutor(projection, checkpoints);
+  }
+  if (isPostgreSQLTransactionalProjection(projection)) {
+    assertPostgreSQLCheckpoints(projection, checkpoints);
+    return postgresExecutor(projection, checkpoints);
+  }
+  return plainExecutor(projection, checkpoints);
 }
 
 function plainExecutor(projection: Projection, checkpoints: CheckpointStore): ProjectionExecutor {

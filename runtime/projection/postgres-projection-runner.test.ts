@@ -1,0 +1,194 @@
+import type { ClientBase, Pool, PoolClient } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PostgreSQLCheckpointStore } from '../checkpoint-store/postgres-checkpoint-store.ts';
+import { PostgreSQLDeadLetterStore } from '../dead-letter-store/postgres-dead-letter-store.ts';
+import { ErrorCode } from '../errors.ts';
+import { PostgreSQLEventStore } from '../event-store/postgres-event-store.ts';
+import { createEvent, type StoredEvent } from '../events/domain-event.ts';
+import { uuidv7 } from '../events/uuid.ts';
+import { quoteIdent } from '../postgres/identifiers.ts';
+import { dropSchema, testPool, uniqueSchema, waitFor } from '../postgres/test/pg-test-env.ts';
+import { serviceAvailable } from '../testing/services.ts';
+import { PostgresEventWaker } from './postgres-event-waker.ts';
+import { PostgreSQLProjection } from './postgres-transactional-projection.ts';
+import { ProjectionRunner, type ProjectionRunnerOptions } from './projection-runner.ts';
+
+const pgAvailable = await serviceAvailable('postgres');
+
+describe.skipIf(!pgAvailable)('ProjectionRunner with a PostgreSQL transactional projection', () => {
+  let pool: Pool;
+  let eventStore: PostgreSQLEventStore;
+  let checkpointStore: PostgreSQLCheckpointStore;
+  let deadLetterStore: PostgreSQLDeadLetterStore;
+  const schema = uniqueSchema('es_pg_runner');
+  const s = quoteIdent(schema);
+
+  beforeAll(async () => {
+    pool = testPool(6);
+    eventStore = new PostgreSQLEventStore({ connection: pool, schema });
+    checkpointStore = new PostgreSQLCheckpointStore({ connection: pool, schema });
+    deadLetterStore = new PostgreSQLDeadLetterStore({ connection: pool, schema });
+    await eventStore.initialize();
+    await pool.query(`CREATE TABLE ${s}.totals (projection text, id text, total integer NOT NULL,
+      PRIMARY KEY (projection, id))`);
+  });
+  afterAll(async () => {
+    await eventStore.close();
+    await checkpointStore.close();
+    await deadLetterStore.close();
+    await dropSchema(pool, schema);
+    await pool.end();
+  });
+
+  /** Adds `n` to its counter; `fail(event, attempt)` makes an attempt throw after writing. */
+  class Totals extends PostgreSQLProjection {
+    attempts = new Map<number, number>();
+    fail: (event: StoredEvent, attempt: number) => boolean = () => false;
+    beforeWrite: (client: PoolClient, attempt: number) => Promise<void> = async () => {};
+
+    async handleInTransaction(client: PoolClient, event: StoredEvent): Promise<void> {
+      const attempt = (this.attempts.get(event.position) ?? 0) + 1;
+      this.attempts.set(event.position, attempt);
+      await client.query(
+        `INSERT INTO ${s}.totals VALUES ($1, $2, $3)
+         ON CONFLICT (projection, id) DO UPDATE SET total = totals.total + excluded.total`,
+        [this.name, event.aggregateId, (event.data as { n: number }).n],
+      );
+      await this.beforeWrite(client, attempt);
+      if (this.fail(event, attempt)) throw new Error(`cannot add ${(event.data as { n: number }).n}`);
+    }
+
+    override async reset(): Promise<void> {
+      await this.pool.query(`DELETE FROM ${s}.totals WHERE projection = $1`, [this.name]);
+    }
+  }
+
+  const add = async (name: string, id: string, n: number) => {
+    const aggregateId = `${name}-${id}`;
+    const event = createEvent({ eventType: `Added_${name}`, aggregateType: name, aggregateId, data: { n } });
+    return (await eventStore.appendEvents(aggregateId, name, [event])).lastPosition;
+  };
+  const readModel = async (name: string) => {
+    const rows = await pool.query(`SELECT id, total FROM ${s}.totals WHERE projection = $1 ORDER BY id`, [
+      name,
+    ]);
+    return Object.fromEntries(rows.rows.map((r) => [r.id, r.total]));
+  };
+  const runnerFor = (projection: Totals, extra: Partial<ProjectionRunnerOptions> = {}) =>
+    new ProjectionRunner(projection, {
+      eventStore,
+      checkpointStore,
+      deadLetterStore,
+      retry: { retries: 2, baseDelayMs: 1 },
+      onError: () => {},
+      tenantId: null,
+      ...extra,
+    });
+  /** A fresh projection reading only its own event type, so tests sharing the schema stay apart. */
+  const newTotals = (name = `Totals_${uuidv7().slice(-8)}`) =>
+    new (class extends Totals {})(pool, { name, eventTypes: [`Added_${name}`] });
+
+  it('is exactly-once: a failing event is retried, then dead-lettered with neither its writes nor a skipped checkpoint', async () => {
+    const totals = newTotals();
+    const name = totals.name;
+    await add(name, 'a', 1);
+    const bad = await add(name, 'a', 2);
+    const last = await add(name, 'b', 3);
+    totals.fail = (e) => e.position === bad;
+    const runner = runnerFor(totals);
+    expect(runner.exactlyOnce).toBe(true);
+    const result = await runner.runUntilCaughtUp();
+    expect(result).toMatchObject({ handled: 2, deadLettered: 1 });
+    expect(totals.attempts.get(bad)).toBe(3);
+    // Three attempts wrote +2 and rolled back: the read model only has the two good events.
+    expect(await readModel(name)).toEqual({ [`${name}-a`]: 1, [`${name}-b`]: 3 });
+    expect(await checkpointStore.load(name)).toBe(last);
+    const [letter] = await runner.listDeadLetters();
+    expect([letter?.event.position, letter?.attempts, letter?.error.message]).toEqual([
+      bad,
+      3,
+      'cannot add 2',
+    ]);
+
+    totals.fail = () => false;
+    expect(await runner.replayDeadLetters()).toMatchObject({ succeeded: 1, remaining: 0 });
+    expect(await readModel(name)).toEqual({ [`${name}-a`]: 3, [`${name}-b`]: 3 });
+  });
+
+  it('keeps each aggregate in order behind its dead letter, and rebuilds the same read model from 0', async () => {
+    const totals = newTotals();
+    const name = totals.name;
+    const bad = await add(name, 'a', 1);
+    await add(name, 'b', 10);
+    await add(name, 'a', 2);
+    await add(name, 'b', 20);
+    totals.fail = (e) => e.position === bad;
+    const runner = runnerFor(totals, { orderPerAggregate: true });
+    expect(await runner.runUntilCaughtUp()).toMatchObject({ handled: 2, deadLettered: 1, parked: 1 });
+    expect(await readModel(name)).toEqual({ [`${name}-b`]: 30 });
+
+    totals.fail = () => false;
+    expect(await runner.replayDeadLetters()).toMatchObject({ succeeded: 2, remaining: 0 });
+    const caughtUp = await readModel(name);
+    expect(caughtUp).toEqual({ [`${name}-a`]: 3, [`${name}-b`]: 30 });
+    expect(await runner.rebuild()).toMatchObject({ handled: 4, deadLettered: 0 });
+    expect(await readModel(name)).toEqual(caughtUp);
+  });
+
+  it('a crash between the read-model write and the checkpoint keeps neither', async () => {
+    const totals = newTotals();
+    const name = totals.name;
+    const first = await add(name, 'a', 1);
+    const crashAt = await add(name, 'a', 2);
+    await add(name, 'a', 4);
+    // The checkpoint save of `crashAt` dies after the handler wrote: a process dying there.
+    class DyingCheckpoints extends PostgreSQLCheckpointStore {
+      override async saveInTransaction(client: ClientBase, projection: string, position: number) {
+        if (position === crashAt) throw new Error('process died before the checkpoint');
+        await super.saveInTransaction(client, projection, position);
+      }
+    }
+    const dying = new DyingCheckpoints({ connection: pool, schema });
+    const error = await runnerFor(totals, { checkpointStore: dying })
+      .runUntilCaughtUp()
+      .catch((e: unknown) => e);
+    expect((error as { code?: string }).code).toBe(ErrorCode.Store);
+    expect(await readModel(name)).toEqual({ [`${name}-a`]: 1 });
+    expect(await checkpointStore.load(name)).toBe(first);
+
+    // Killing the handler's backend mid-transaction loses the write too; the retry applies it once.
+    const restarted = newTotals(name);
+    restarted.beforeWrite = async (client, attempt) => {
+      if (attempt === 1) await client.query('SELECT pg_terminate_backend(pg_backend_pid())');
+    };
+    expect(await runnerFor(restarted).runUntilCaughtUp()).toMatchObject({ handled: 2, deadLettered: 0 });
+    expect(restarted.attempts.get(crashAt)).toBe(2);
+    expect(await readModel(name)).toEqual({ [`${name}-a`]: 7 });
+  });
+
+  it('follows appends woken by LISTEN/NOTIFY, without polling', async () => {
+    const totals = newTotals();
+    const name = totals.name;
+    const runner = runnerFor(totals, { pollIntervalMs: 0 });
+    const waker = new PostgresEventWaker({ pool, schema });
+    const stopWaking = waker.onWake(() => runner.wake());
+    try {
+      await runner.start();
+      await add(name, 'a', 5);
+      await waitFor(async () => (await readModel(name))[`${name}-a`] === 5, 5000);
+      await add(name, 'a', 6);
+      await waitFor(async () => (await readModel(name))[`${name}-a`] === 11, 5000);
+    } finally {
+      stopWaking();
+      await runner.stop();
+      await waker.close();
+    }
+  });
+
+  it('refuses a checkpoint store that cannot join its transactions', async () => {
+    const { InMemoryCheckpointStore } = await import('../checkpoint-store/memory-checkpoint-store.ts');
+    expect(() => runnerFor(newTotals(), { checkpointStore: new InMemoryCheckpointStore() })).toThrow(
+      /PostgreSQLCheckpointStore/,
+    );
+  });
+});
