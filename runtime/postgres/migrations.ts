@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { StoreError } from '../errors.ts';
-import { eventTablesSql, leanAppendFunctionSql } from './event-sql.ts';
+import { appendPlansSql, eventTablesSql, leanAppendFunctionSql } from './event-sql.ts';
 import { advisoryKey, assertIdentifier, quoteIdent } from './identifiers.ts';
 import { DEFAULT_SCHEMA, resolvePool } from './pool.ts';
 import {
@@ -24,6 +24,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'checkpoints', sql: checkpointTableSql },
   { version: 4, name: 'dead letters', sql: deadLetterTableSql },
   { version: 5, name: 'append writes the stream row once', sql: leanAppendFunctionSql },
+  { version: 6, name: 'append lookups always use their indexes', sql: appendPlansSql },
 ];
 
 /** Options of `migratePostgres` and `runMigrations`. */
