@@ -1,6 +1,5 @@
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { promisify } from 'node:util';
 import type { Pool, PoolClient } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, isOptimisticLockError } from '../errors.ts';
@@ -12,7 +11,34 @@ import { serviceAvailable, serviceUrls } from '../testing/services.ts';
 import { PostgreSQLEventStore } from './postgres-event-store.ts';
 
 const pgAvailable = await serviceAvailable('postgres');
-const run = promisify(execFile);
+
+/** A child process running `script` with tsx: `ready` once it printed "ready", `done` with its report. */
+function startWorker(script: string, args: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    timeout: 60_000,
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d;
+  });
+  const ready = new Promise<void>((resolveReady, reject) => {
+    child.stdout?.on('data', (d: Buffer) => {
+      stdout += d;
+      if (stdout.includes('ready')) resolveReady();
+    });
+    child.once('exit', () => reject(new Error(`worker exited before it was ready: ${stderr}`)));
+  });
+  const done = new Promise<{ appended: number; conflicts: number }>((resolveDone, reject) => {
+    child.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`worker exited with ${code}: ${stderr}`));
+      else resolveDone(JSON.parse(stdout.trim().split('\n').pop()!));
+    });
+  });
+  ready.catch(() => {});
+  return { child, ready, done };
+}
 
 function event(aggregateId: string, data: unknown, extra: Partial<DomainEvent> = {}): DomainEvent {
   return createEvent({ eventType: 'Incremented', aggregateType: 'Counter', aggregateId, data, ...extra });
@@ -50,7 +76,7 @@ describe.skipIf(!pgAvailable)('PostgreSQLEventStore on a real server', () => {
     const odd = `${uniqueSchema('es_odd')}"; DROP TABLE x; --`;
     try {
       const first = await migratePostgres(serviceUrls.postgres, { schema: odd });
-      expect(first.applied).toEqual([1, 2, 3, 4, 5]);
+      expect(first.applied).toEqual([1, 2, 3, 4, 5, 6]);
       const second = await migratePostgres(serviceUrls.postgres, { schema: odd });
       expect(second.applied).toEqual([]);
       const tables = await pool.query(
@@ -212,17 +238,19 @@ describe.skipIf(!pgAvailable)('PostgreSQLEventStore on a real server', () => {
   it('eight OS processes appending with expected versions lose no update and duplicate no version', async () => {
     const streamId = `mp-${uniqueSchema()}`;
     const script = resolve(import.meta.dirname, '../postgres/test/append-worker.ts');
-    const tsx = resolve(import.meta.dirname, '../../node_modules/.bin/tsx');
-    const perWorker = 20;
-    const outputs = await Promise.all(
-      Array.from({ length: 8 }, (_, w) =>
-        run(tsx, [script, serviceUrls.postgres, schema, streamId, String(w), String(perWorker)], {
-          timeout: 60_000,
-        }),
-      ),
+    const perWorker = 12;
+    const workers = Array.from({ length: 8 }, (_, w) =>
+      startWorker(script, [serviceUrls.postgres, schema, streamId, String(w), String(perWorker)]),
     );
-    const reports = outputs.map((o) => JSON.parse(o.stdout.trim().split('\n').pop()!));
-    expect(reports.map((r) => r.appended)).toEqual(Array(8).fill(perWorker));
+    try {
+      // Every worker is connected before any appends: they really race for each version.
+      await Promise.all(workers.map((w) => w.ready));
+      for (const w of workers) w.child.stdin?.end('go\n');
+      const reports = await Promise.all(workers.map((w) => w.done));
+      expect(reports.map((r) => r.appended)).toEqual(Array(8).fill(perWorker));
+    } finally {
+      for (const w of workers) w.child.kill();
+    }
     const events = await store.getEvents(streamId, 'Counter');
     expect(events.map((e) => e.aggregateVersion)).toEqual(
       Array.from({ length: 8 * perWorker }, (_, i) => i + 1),

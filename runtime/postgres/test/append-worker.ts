@@ -1,9 +1,11 @@
 /**
  * Child process of the multi-process append test: appends `count` events to one stream, each
- * with the expected version it read, retrying on optimistic lock conflicts.
- * Usage: tsx append-worker.ts <url> <schema> <streamId> <worker> <count>
+ * with the expected version it read, retrying on optimistic lock conflicts. It connects, prints
+ * `ready` and waits for a line on stdin before appending, so that every worker starts together.
+ * Usage: node --import tsx append-worker.ts <url> <schema> <streamId> <worker> <count>
  * Prints one JSON line: { worker, appended, conflicts }.
  */
+import { once } from 'node:events';
 import { isOptimisticLockError } from '../../errors.ts';
 import { PostgreSQLEventStore } from '../../event-store/postgres-event-store.ts';
 import { createEvent } from '../../events/domain-event.ts';
@@ -15,6 +17,10 @@ if (!url || !schema || !streamId || !worker || !count) {
 }
 
 const store = new PostgreSQLEventStore({ connection: url, schema, poolSize: 1 });
+await store.getStreamVersion(streamId, 'Counter');
+console.log('ready');
+await once(process.stdin, 'data');
+process.stdin.pause();
 let conflicts = 0;
 for (let i = 0; i < Number(count); i++) {
   for (let attempt = 0; ; attempt++) {

@@ -1,5 +1,54 @@
 import type { Pool } from 'pg';
+import { quoteIdent } from '../identifiers.ts';
 import { dropSchema, uniqueSchema } from './pg-test-env.ts';
+
+/** A conformance harness: stores on one storage, and a cleanup that closes them and empties it. */
+export interface PgHarness<S, O> {
+  open: (options?: O) => Promise<S>;
+  cleanup: () => Promise<void>;
+}
+
+/**
+ * One migrated schema shared by every test of a file, emptied between tests: migrating a
+ * fresh schema per test costs far more than a `TRUNCATE`. `harness(make)` is a conformance
+ * harness whose `open()` builds a store on the shared schema (a second call is a second client
+ * of the same storage) and whose `cleanup()` closes the stores and truncates every table but
+ * the migration log, restarting positions. `drop()` (in `afterAll`) removes the schema.
+ * Tests of a file run one after another, so emptying between them is safe.
+ */
+export function sharedPgSchema(pool: () => Pool, prefix: string) {
+  const schema = uniqueSchema(prefix);
+  return {
+    schema,
+    harness<S extends { close(): Promise<void> }, O>(
+      make: (schema: string, options: O | undefined) => S,
+    ): PgHarness<S, O> {
+      const stores: S[] = [];
+      return {
+        open: async (options?: O) => {
+          const store = make(schema, options);
+          stores.push(store);
+          return store;
+        },
+        cleanup: async () => {
+          for (const store of stores) await store.close();
+          await truncateSchema(pool(), schema);
+        },
+      };
+    },
+    drop: () => dropSchema(pool(), schema),
+  };
+}
+
+async function truncateSchema(pool: Pool, schema: string): Promise<void> {
+  const { rows } = await pool.query<{ name: string }>(
+    `SELECT tablename AS name FROM pg_tables WHERE schemaname = $1 AND tablename <> 'schema_migrations'`,
+    [schema],
+  );
+  if (rows.length === 0) return;
+  const tables = rows.map((r) => `${quoteIdent(schema)}.${quoteIdent(r.name)}`).join(', ');
+  await pool.query(`TRUNCATE ${tables} RESTART IDENTITY`);
+}
 
 /**
  * A conformance harness on a fresh schema of the test database: `open()` builds a store on
@@ -10,7 +59,7 @@ export function pgHarness<S extends { close(): Promise<void> }, O>(
   pool: Pool,
   prefix: string,
   make: (schema: string, options: O | undefined) => S,
-): { open: (options?: O) => Promise<S>; cleanup: () => Promise<void> } {
+): PgHarness<S, O> {
   const schema = uniqueSchema(prefix);
   const stores: S[] = [];
   return {
