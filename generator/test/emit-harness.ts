@@ -1,5 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import ts from 'typescript';
 import { type EmitOptions, emitGenerated, type OutputFile, planUserFiles } from '../emit/index.ts';
 import { formatDiagnostic } from '../load/diagnostic.ts';
 import { loadSchemas } from '../load/load-schemas.ts';
@@ -69,4 +70,45 @@ export function writeTree(dir: string, files: readonly OutputFile[]): void {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, file.content);
   }
+}
+
+const REPO = join(import.meta.dirname, '..', '..');
+
+/** Every `.ts`/`.mts` file under `dir`, as absolute paths. */
+export function typeScriptFiles(dir: string): string[] {
+  return [...readTree(dir).keys()].filter((p) => /\.(ts|mts)$/.test(p)).map((p) => join(dir, p));
+}
+
+function formatProblem(d: ts.Diagnostic): string {
+  const where = d.file
+    ? `${d.file.fileName}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}`
+    : '';
+  return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+}
+
+/**
+ * Type-checks `roots` in one program under the repository's strict tsconfig and returns every
+ * problem in them as `file:line message` (empty when they compile). Only the roots are checked
+ * file by file; what they import (the runtime) is checked only as far as they use it.
+ */
+export function typeCheck(roots: readonly string[]): string[] {
+  const config = ts.getParsedCommandLineOfConfigFile(
+    join(REPO, 'tsconfig.json'),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      },
+    },
+  );
+  if (!config) throw new Error('cannot read tsconfig.json');
+  const program = ts.createProgram([...roots], { ...config.options, noEmit: true });
+  const diagnostics = [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()];
+  for (const root of roots) {
+    const file = program.getSourceFile(root);
+    if (!file) throw new Error(`${root} is not part of the program`);
+    diagnostics.push(...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file));
+  }
+  return diagnostics.map(formatProblem);
 }
