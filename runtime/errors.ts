@@ -106,13 +106,16 @@ export class UnknownEventTypeError extends EventSourcingError {
   }
 }
 
-/** Thrown when an event type and version is registered twice. */
+/** Thrown when an event type is registered twice (a type is registered once, with all its versions). */
 export class DuplicateEventTypeError extends EventSourcingError {
-  constructor(eventType: string, schemaVersion: number) {
+  readonly eventType: string;
+
+  constructor(eventType: string, registeredBy: string) {
     super(
       ErrorCode.DuplicateEventType,
-      `event type "${eventType}" version ${schemaVersion} is already registered; each type and version may be registered once`,
+      `event type "${eventType}" is already registered (by aggregate ${registeredBy}); register each event type once, with all its versions`,
     );
+    this.eventType = eventType;
   }
 }
 

@@ -67,8 +67,9 @@ describe('EventRegistry', () => {
     const error = caught(() =>
       registry().register({ eventType: 'OrderPlaced', aggregateType: 'Order', versions: [{ version: 1 }] }),
     );
-    expect(error.code).toBe(ErrorCode.DuplicateEventType);
-    expect(error.message).toContain('"OrderPlaced"');
+    expect(error).toMatchObject({ code: ErrorCode.DuplicateEventType, eventType: 'OrderPlaced' });
+    expect(error.message).toContain('event type "OrderPlaced" is already registered (by aggregate Order)');
+    expect(error.message).not.toContain('version 3');
   });
 
   it('rejects malformed version lists', () => {
@@ -117,9 +118,24 @@ describe('EventRegistry', () => {
     const extra = caught(() => r.validateEvent(placed(2, { total: 1, currency: 'EUR', colour: 'red' })));
     expect(extra.message).toContain('must NOT have additional properties "colour"');
     const missing = caught(() => r.validate('OrderPlaced', 2, { total: 1 }));
-    expect(missing.message).toContain("must have required property 'currency'");
+    expect(missing.path).toBe('/currency');
+    expect(missing.reason).toBe('is required');
+    expect(missing.message).toContain('/currency is required');
     expect((missing.issues as unknown[]).length).toBe(1);
     expect(caught(() => r.validate('OrderPlaced', 9, {})).code).toBe(ErrorCode.UnknownEventType);
+  });
+
+  it('reports a nested missing property at its own escaped path', () => {
+    const validate = fromAjv(
+      ajv.compile({
+        type: 'object',
+        properties: { lines: { type: 'array', items: { type: 'object', required: ['sku', 'a/b~c'] } } },
+      }),
+    );
+    expect(validate({ lines: [{ sku: 'x', 'a/b~c': 1 }, {}] })).toEqual([
+      { path: '/lines/1/sku', reason: 'is required' },
+      { path: '/lines/1/a~1b~0c', reason: 'is required' },
+    ]);
   });
 
   it('upcasts through the whole chain v1 → v2 → v3 without touching the stored event', () => {
@@ -171,7 +187,7 @@ describe('EventRegistry', () => {
     });
     const error = caught(() => r.upcast(placed(1, { amount: 3 })));
     expect(error).toMatchObject({ code: ErrorCode.Upcast, fromVersion: 1, toVersion: 2 });
-    expect(error.message).toContain("required property 'currency'");
+    expect(error.message).toContain('/currency is required');
     const notObject = new EventRegistry().register({
       eventType: 'X',
       aggregateType: 'Y',

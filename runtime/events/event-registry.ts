@@ -18,16 +18,36 @@ export interface AjvValidateFunction {
   errors?: readonly { instancePath?: string; message?: string; params?: unknown }[] | null;
 }
 
-/** Adapts an ajv validate function (compiled or standalone) to a `Validator`. */
+/**
+ * Adapts an ajv validate function (compiled or standalone) to a `Validator`. A missing required
+ * property is reported at its own path (`/currency`, reason "is required"), not at its parent.
+ *
+ * @example
+ * const validate = fromAjv(new Ajv().compile({ type: 'object', required: ['total'] }));
+ * validate({}); // [{ path: '/total', reason: 'is required' }]
+ */
 export function fromAjv(validate: AjvValidateFunction): Validator {
   return (data) => {
     if (validate(data)) return [];
-    return (validate.errors ?? []).map((e) => {
-      const params = e.params as { additionalProperty?: string; missingProperty?: string } | undefined;
-      const extra = params?.additionalProperty ? ` "${params.additionalProperty}"` : '';
-      return { path: e.instancePath ?? '', reason: `${e.message ?? 'is invalid'}${extra}` };
-    });
+    return (validate.errors ?? []).map(toIssue);
   };
+}
+
+type AjvError = NonNullable<AjvValidateFunction['errors']>[number];
+
+function toIssue(error: AjvError): ValidationIssue {
+  const params = error.params as { additionalProperty?: string; missingProperty?: string } | undefined;
+  const path = error.instancePath ?? '';
+  if (params?.missingProperty !== undefined) {
+    return { path: `${path}/${escapePointer(params.missingProperty)}`, reason: 'is required' };
+  }
+  const extra = params?.additionalProperty ? ` "${params.additionalProperty}"` : '';
+  return { path, reason: `${error.message ?? 'is invalid'}${extra}` };
+}
+
+/** Escapes one JSON Pointer segment (RFC 6901). */
+function escapePointer(segment: string): string {
+  return segment.replaceAll('~', '~0').replaceAll('/', '~1');
 }
 
 /** One version of an event type. */
@@ -67,7 +87,7 @@ export class EventRegistry {
   register(definition: EventTypeDefinition): this {
     const { eventType, versions } = definition;
     if (this.#types.has(eventType)) {
-      throw new DuplicateEventTypeError(eventType, this.#types.get(eventType)!.versions.length);
+      throw new DuplicateEventTypeError(eventType, this.#types.get(eventType)!.aggregateType);
     }
     if (versions.length === 0) throw new InvalidArgumentError(`event type "${eventType}" has no versions`);
     versions.forEach((v, i) => {
