@@ -1,13 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { planUserFiles } from '../emit/index.ts';
+import { emitGenerated, planUserFiles } from '../emit/index.ts';
 import { parseSchemas } from '../load/load-schemas.ts';
 import { buildModel } from '../model/build-model.ts';
 import type { SchemaModel } from '../model/ir.ts';
-import { defaultOptions } from './emit-harness.ts';
+import { defaultOptions, readTree, typeCheck, typeScriptFiles, writeTree } from './emit-harness.ts';
 
-const SHOP = join(import.meta.dirname, '..', '..', 'examples', 'shop');
+const REPO = join(import.meta.dirname, '..', '..');
+const SHOP = join(REPO, 'examples', 'shop');
 const options = defaultOptions('/project');
 
 function shopSchemas(): Record<string, string> {
@@ -139,5 +140,51 @@ describe('user-owned files', () => {
       ),
     ).toBe(true);
     expect(update.insertions).toContain('src/domain/order.ts: Order.applyOrderPlaced()');
+  });
+});
+
+describe('a command added to the YAML of a project whose handlers are written', () => {
+  it('gets a stub that compiles under the strict tsconfig and throws an error naming the command', async () => {
+    // Inside the repository, so the generated code's `es-gen/runtime` resolves to the package itself.
+    const root = join(REPO, '.tmp', `stub-insertion-${process.pid}-${Date.now()}`);
+    try {
+      const schemas = Object.fromEntries(
+        [...readTree(join(SHOP, 'schemas')).entries()].map(([path, text]) => [`schemas/${path}`, text]),
+      );
+      schemas['schemas/order.yaml'] = schemas['schemas/order.yaml']!.replace(
+        'commands:\n',
+        'commands:\n  RefundOrder:\n    description: Pays the customer back.\n    fields: { amount: decimal, reason: string? }\n    emits: [OrderRefunded]\n',
+      ).replace('events:\n', 'events:\n  OrderRefunded:\n    fields: { amount: decimal, reason: string? }\n');
+      const options = defaultOptions(root);
+      const changed = model(schemas);
+      const written = [...readTree(join(SHOP, 'src', 'domain')).entries()].map(([path, content]) => ({
+        path: `src/domain/${path}`,
+        content,
+      }));
+      const plan = planUserFiles(changed, options, (path) => written.find((f) => f.path === path)?.content);
+      expect(plan.creates).toEqual([]);
+      expect(plan.updates.map((u) => u.path)).toEqual(['src/domain/order.ts']);
+      expect(plan.updates[0]!.insertions).toEqual([
+        'src/domain/order.ts: Order.refundOrder()',
+        'src/domain/order.ts: Order.applyOrderRefunded()',
+        'src/domain/order.ts: import type { OrderRefundedEvent, RefundOrderCommand }',
+      ]);
+      const userFiles = written.map((f) => plan.updates.find((u) => u.path === f.path) ?? f);
+      writeTree(root, [
+        ...emitGenerated(changed, options),
+        ...userFiles.map(({ path, content }) => ({ path, content })),
+      ]);
+
+      expect(typeCheck(typeScriptFiles(join(root, 'src')))).toEqual([]);
+
+      const { Order } = (await import(join(root, 'src', 'domain', 'order.ts'))) as {
+        Order: new (id: string) => { refundOrder(command: { amount: string }): void };
+      };
+      expect(() => new Order('o-1').refundOrder({ amount: '1.00' })).toThrow(
+        'Order.refundOrder is not implemented: handle the RefundOrder command in src/domain/order.ts',
+      );
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
