@@ -1,10 +1,11 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, type KafkaMessage, logLevel } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { isInvalidArgumentError } from '../errors.ts';
 import { createEvent, type DomainEvent } from '../events/domain-event.ts';
 import { describeEventBusConformance } from '../testing/event-bus-conformance.ts';
 import { serviceAvailable, serviceUrls } from '../testing/services.ts';
 import { randomSuffix } from './bus-message.ts';
+import { stringHeaders } from './kafka-consumer.ts';
 import { KafkaEventBus } from './kafka-event-bus.ts';
 
 const kafkaAvailable = await serviceAvailable('kafka');
@@ -62,6 +63,51 @@ describe.skipIf(!kafkaAvailable)('KafkaEventBus specifics', () => {
     } finally {
       await bus.close();
       await bus.deleteTopics();
+      await admin.disconnect();
+    }
+  });
+
+  it('keys each message by aggregate id and carries the envelope in headers', async () => {
+    const bus = new KafkaEventBus({ brokers: kafka, topic: `es-test.${randomSuffix()}` });
+    const groupId = `es-test.raw.${randomSuffix()}`;
+    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
+    try {
+      const event = createEvent({
+        eventType: 'Placed',
+        aggregateType: 'Order',
+        aggregateId: 'order-7',
+        aggregateVersion: 3,
+        data: { total: 5 },
+        tenantId: 'tenant-1',
+        correlationId: 'corr-1',
+      });
+      await bus.publish([event]);
+      const raw: KafkaMessage[] = [];
+      await consumer.connect();
+      await consumer.subscribe({ topics: [bus.topicFor('Order')], fromBeginning: true });
+      await consumer.run({ eachMessage: async ({ message }) => void raw.push(message) });
+      const deadline = Date.now() + 20_000;
+      while (raw.length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      expect(raw).toHaveLength(1);
+      expect(raw[0]!.key?.toString()).toBe('order-7');
+      expect(stringHeaders(raw[0]!.headers)).toEqual({
+        'x-event-id': event.eventId,
+        'x-event-type': 'Placed',
+        'x-schema-version': '1',
+        'x-aggregate-type': 'Order',
+        'x-aggregate-id': 'order-7',
+        'x-aggregate-version': '3',
+        'x-occurred-at': event.occurredAt,
+        'x-tenant-id': 'tenant-1',
+        'x-correlation-id': 'corr-1',
+      });
+    } finally {
+      await consumer.disconnect();
+      await bus.close();
+      await bus.deleteTopics();
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.deleteGroups([groupId]).catch(() => {});
       await admin.disconnect();
     }
   });

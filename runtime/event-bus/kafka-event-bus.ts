@@ -3,7 +3,7 @@ import { type Admin, Kafka, logLevel, Partitioners, type Producer } from 'kafkaj
 import { BusError, ClosedError, InvalidArgumentError } from '../errors.ts';
 import type { DomainEvent } from '../events/domain-event.ts';
 import { injectTraceContext, SpanNames, traced } from '../observability/tracing.ts';
-import { encodeEvent, randomSuffix, traceHeaders } from './bus-message.ts';
+import { encodeEvent, envelopeHeaders, randomSuffix, traceHeaders } from './bus-message.ts';
 import { type DeliveryPolicy, resolveDeliveryPolicy, subscriptionName } from './delivery.ts';
 import type {
   EventBus,
@@ -47,8 +47,9 @@ export interface KafkaEventBusOptions extends EventBusOptions {
 /**
  * An event bus on Apache Kafka (kafkajs). Events go to `<topic>` (or one topic per aggregate
  * type) with the aggregate id as message key, so one aggregate's events share a partition and
- * stay ordered for every member of a group; the JSON envelope is the value and the event type,
- * id and W3C trace context travel in headers. The producer is idempotent and waits for all
+ * stay ordered for every member of a group; the JSON event is the value, and its envelope
+ * (`x-event-type`, `x-aggregate-id`, ... see `envelopeHeaders`) and W3C trace context travel in
+ * headers. The producer is idempotent and waits for all
  * in-sync replicas. Each group is a Kafka consumer group (a subscription without a group gets
  * its own, deleted on unsubscribe); a new group starts at the topic's end as of `subscribe`.
  * Offsets are committed only after their messages were handled; a failing handler is retried in
@@ -139,7 +140,7 @@ export class KafkaEventBus implements EventBus {
         const message = {
           key: event.aggregateId,
           value: encodeEvent(event),
-          headers: { ...trace, 'x-event-id': event.eventId, 'x-event-type': event.eventType },
+          headers: { ...trace, ...envelopeHeaders(event) },
         };
         const list = byTopic.get(topic);
         if (list) list.push(message);
