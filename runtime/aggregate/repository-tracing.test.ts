@@ -1,32 +1,12 @@
-import { context, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InMemoryEventStore } from '../event-store/memory-event-store.ts';
 import { uuidv7 } from '../events/uuid.ts';
 import { InMemorySnapshotStore } from '../snapshot-store/memory-snapshot-store.ts';
+import { recordSpans } from '../testing/span-recorder.ts';
 import { AggregateRepository } from './aggregate-repository.ts';
 import { BankAccount } from './test/bank-account.ts';
 
-const exporter = new InMemorySpanExporter();
-const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-const contextManager = new AsyncLocalStorageContextManager();
-
-beforeAll(() => {
-  trace.setGlobalTracerProvider(provider);
-  context.setGlobalContextManager(contextManager.enable());
-});
-afterAll(async () => {
-  await provider.shutdown();
-  contextManager.disable();
-  trace.disable();
-  context.disable();
-});
-beforeEach(() => exporter.reset());
+const exporter = recordSpans();
 
 const repository = (enableTracing: boolean) =>
   new AggregateRepository({

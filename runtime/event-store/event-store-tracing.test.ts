@@ -1,12 +1,5 @@
-import { context, SpanStatusCode, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  type ReadableSpan,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { SpanNames } from '../observability/tracing.ts';
 import {
   describeEventStoreConformance,
@@ -14,25 +7,12 @@ import {
   type EventStoreHarnessFactory,
 } from '../testing/event-store-conformance.ts';
 import { fixtureEvents, fixtureStream } from '../testing/fixtures-events.ts';
+import { recordSpans } from '../testing/span-recorder.ts';
 import type { EventStore } from './event-store.ts';
 import { InMemoryEventStorage, InMemoryEventStore } from './memory-event-store.ts';
 import { sqliteEventStoreHarness } from './test/sqlite-harness.ts';
 
-const exporter = new InMemorySpanExporter();
-const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-const contextManager = new AsyncLocalStorageContextManager();
-
-beforeAll(() => {
-  trace.setGlobalTracerProvider(provider);
-  context.setGlobalContextManager(contextManager.enable());
-});
-afterAll(async () => {
-  await provider.shutdown();
-  contextManager.disable();
-  trace.disable();
-  context.disable();
-});
-beforeEach(() => exporter.reset());
+const exporter = recordSpans();
 
 /** Wraps a harness so every store it opens has tracing on. */
 const traced =
@@ -56,8 +36,7 @@ describeEventStoreConformance(
   traced(() => sqliteEventStoreHarness()),
 );
 
-const parentOf = (span: ReadableSpan) =>
-  (span as unknown as { parentSpanContext?: { spanId: string } }).parentSpanContext?.spanId;
+const parentOf = exporter.parentSpanId;
 
 describe.each([
   ['InMemoryEventStore', memoryHarness],

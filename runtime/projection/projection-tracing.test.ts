@@ -1,35 +1,14 @@
-import { context, SpanStatusCode, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  type ReadableSpan,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SpanStatusCode } from '@opentelemetry/api';
+import { describe, expect, it } from 'vitest';
 import { InMemoryCheckpointStore } from '../checkpoint-store/memory-checkpoint-store.ts';
 import { InMemoryDeadLetterStore } from '../dead-letter-store/memory-dead-letter-store.ts';
 import { getTracer } from '../observability/tracing.ts';
+import { recordSpans } from '../testing/span-recorder.ts';
 import { appendNotes, memoryRunner, RecordingProjection } from './test/helpers.ts';
 
-const exporter = new InMemorySpanExporter();
-const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-const contextManager = new AsyncLocalStorageContextManager();
+const exporter = recordSpans();
 
-beforeAll(() => {
-  trace.setGlobalTracerProvider(provider);
-  context.setGlobalContextManager(contextManager.enable());
-});
-afterAll(async () => {
-  await provider.shutdown();
-  contextManager.disable();
-  trace.disable();
-  context.disable();
-});
-beforeEach(() => exporter.reset());
-
-const parentOf = (span: ReadableSpan) =>
-  (span as unknown as { parentSpanContext?: { spanId: string } }).parentSpanContext?.spanId;
+const parentOf = exporter.parentSpanId;
 const named = (name: string) => exporter.getFinishedSpans().filter((s) => s.name === name);
 
 describe('ProjectionRunner with enableTracing', () => {

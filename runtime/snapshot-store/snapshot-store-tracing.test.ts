@@ -1,12 +1,6 @@
 import { join } from 'node:path';
-import { context, SpanStatusCode, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SpanStatusCode } from '@opentelemetry/api';
+import { describe, expect, it } from 'vitest';
 import { tempDir } from '../event-store/test/sqlite-harness.ts';
 import { SpanNames } from '../observability/tracing.ts';
 import { fixtureStream } from '../testing/fixtures-events.ts';
@@ -14,24 +8,11 @@ import {
   describeSnapshotStoreConformance,
   type SnapshotStoreHarness,
 } from '../testing/snapshot-store-conformance.ts';
+import { recordSpans } from '../testing/span-recorder.ts';
 import { InMemorySnapshotStorage, InMemorySnapshotStore } from './memory-snapshot-store.ts';
 import { SQLiteSnapshotStore } from './sqlite-snapshot-store.ts';
 
-const exporter = new InMemorySpanExporter();
-const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-const contextManager = new AsyncLocalStorageContextManager();
-
-beforeAll(() => {
-  trace.setGlobalTracerProvider(provider);
-  context.setGlobalContextManager(contextManager.enable());
-});
-afterAll(async () => {
-  await provider.shutdown();
-  contextManager.disable();
-  trace.disable();
-  context.disable();
-});
-beforeEach(() => exporter.reset());
+const exporter = recordSpans();
 
 function memoryHarness(): SnapshotStoreHarness {
   const storage = new InMemorySnapshotStorage();

@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { context, propagation, trace } from '@opentelemetry/api';
-import type { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { trace } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isClosedError } from '../errors.ts';
 import type {
@@ -12,6 +11,7 @@ import type {
 } from '../event-bus/event-bus.ts';
 import { createEvent, type DomainEvent } from '../events/domain-event.ts';
 import { SpanNames } from '../observability/tracing.ts';
+import { type SpanRecorder, startSpanRecorder } from './span-recorder.ts';
 
 /** One bus under test, with the means to inspect and clean it up. */
 export interface EventBusHarness {
@@ -151,49 +151,16 @@ function defineSuite(
 // ---------------------------------------------------------------------------------------------
 // helpers
 
-let testExporter: Promise<InMemorySpanExporter> | undefined;
+let testRecorder: Promise<SpanRecorder> | undefined;
 
 /**
- * Registers, once per process, a tracer provider that keeps finished spans in memory, the W3C
- * trace-context propagator and an AsyncLocalStorage context manager, replacing any registered
- * before; resolves to the exporter holding the spans. The OpenTelemetry SDK packages load only
- * here, so the rest of the suite runs without them.
- *
- * @throws Error naming the packages to install when they are missing.
+ * Starts, once per process, a span recorder with the W3C trace-context propagator, replacing
+ * any tracing registered before. The OpenTelemetry SDK packages load only here, so the rest of
+ * the suite runs without them.
  */
-export function installTestTracing(): Promise<InMemorySpanExporter> {
-  testExporter ??= loadTestTracing();
-  return testExporter;
-}
-
-async function loadTestTracing(): Promise<InMemorySpanExporter> {
-  const [hooks, core, sdk] = await Promise.all([
-    import('@opentelemetry/context-async-hooks'),
-    import('@opentelemetry/core'),
-    import('@opentelemetry/sdk-trace-base'),
-  ]).catch((error: unknown) => {
-    throw new Error(
-      'the trace-context test needs @opentelemetry/sdk-trace-base, @opentelemetry/core and @opentelemetry/context-async-hooks; install them as dev dependencies',
-      { cause: error },
-    );
-  });
-  const exporter = new sdk.InMemorySpanExporter();
-  const provider = new sdk.BasicTracerProvider({ spanProcessors: [new sdk.SimpleSpanProcessor(exporter)] });
-  if (!trace.setGlobalTracerProvider(provider)) {
-    trace.disable();
-    trace.setGlobalTracerProvider(provider);
-  }
-  const manager = new hooks.AsyncLocalStorageContextManager().enable();
-  if (!context.setGlobalContextManager(manager)) {
-    context.disable();
-    context.setGlobalContextManager(manager);
-  }
-  const propagator = new core.W3CTraceContextPropagator();
-  if (!propagation.setGlobalPropagator(propagator)) {
-    propagation.disable();
-    propagation.setGlobalPropagator(propagator);
-  }
-  return exporter;
+function installTestTracing(): Promise<SpanRecorder> {
+  testRecorder ??= startSpanRecorder({ propagation: true });
+  return testRecorder;
 }
 
 let aggregateCounter = 0;

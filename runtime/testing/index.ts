@@ -44,3 +44,5 @@ export type {
   SnapshotStoreHarnessFactory,
 } from './snapshot-store-conformance.ts';
 export { describeSnapshotStoreConformance } from './snapshot-store-conformance.ts';
+export type { SpanRecorder, SpanRecorderOptions } from './span-recorder.ts';
+export { recordSpans, startSpanRecorder } from './span-recorder.ts';
