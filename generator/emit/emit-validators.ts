@@ -54,10 +54,14 @@ function sharedTypeId(name: string): string {
 
 const DROPPED_KEYS: ReadonlySet<string> = new Set(['$schema', '$defs', '$comment', 'title', 'description']);
 
+/** Keywords whose values are data (a default payload value, allowed values), copied as they are. */
+const VALUE_KEYS: ReadonlySet<string> = new Set(['default', 'enum', 'const', 'examples']);
+
 /**
  * A schema as ajv compiles it: `#/$defs/X` becomes a reference to the shared schema of X, and
  * `$defs` and annotations are dropped (they change nothing ajv checks, and would only be copied
- * into the module). Keys under `properties` are field names and always kept.
+ * into the module). Keys under `properties` are field names and always kept, and values of
+ * `default` and `enum` are data, never rewritten.
  */
 function forAjv(value: JsonValue, inProperties = false): JsonValue {
   if (value === null || typeof value !== 'object') return value;
@@ -65,6 +69,7 @@ function forAjv(value: JsonValue, inProperties = false): JsonValue {
   const out: { [key: string]: JsonValue } = {};
   for (const [key, member] of Object.entries(value)) {
     if (inProperties) out[key] = forAjv(member);
+    else if (VALUE_KEYS.has(key)) out[key] = member;
     else if (key === '$ref' && typeof member === 'string' && member.startsWith('#/$defs/'))
       out[key] = sharedTypeId(member.slice('#/$defs/'.length));
     else if (!DROPPED_KEYS.has(key)) out[key] = forAjv(member, key === 'properties');

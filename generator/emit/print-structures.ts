@@ -41,7 +41,8 @@ function docText(doc: string | OptionalKind<JSDocStructure> | WriterFunction): s
 function docLines(docs: Docs, indent: string): Lines {
   const out: Lines = [];
   for (const doc of docs ?? []) {
-    const text = docText(doc).replace(/\r\n?/g, '\n').trim();
+    // A `*/` in a description would end the comment early.
+    const text = docText(doc).replace(/\r\n?/g, '\n').replaceAll('*/', '*\\/').trim();
     const lines = text.split('\n');
     if (lines.length === 1) out.push(`${indent}/** ${lines[0]} */`);
     else out.push(`${indent}/**`, ...lines.map((l) => `${indent} *${l ? ` ${l}` : ''}`), `${indent} */`);

@@ -229,6 +229,13 @@ describe('generated code of the catalog fixture (every field type, nested named 
       condition: 'new',
       tags: [],
     });
+    // A default that looks like a schema is data: it reaches the payload unchanged.
+    const listed = catalog.ProductListed.create({ listedOn: '2024-06-01' }, { aggregateId: 'p-1' });
+    expect(listed.data).toEqual({
+      listedOn: '2024-06-01',
+      channel: 'web',
+      display: { title: 'Listed', description: '', $ref: '#/$defs/Tag' },
+    });
   });
 
   it('upcasts through declarative steps and reaches the custom upcaster of the chain', async () => {
