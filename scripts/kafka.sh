@@ -23,6 +23,7 @@ partitions=${KAFKA_PARTITIONS:-4}
 pid_file=$dir/kafka.pid
 log_dir=$dir/logs
 classpath_file=$dir/classpath.txt
+ready_file=$dir/ready.pid
 
 say() { echo "kafka: $*"; }
 fail() { echo "kafka: $*" >&2; exit 1; }
@@ -33,14 +34,23 @@ our_pid() {
   [ -f "$pid_file" ] || return 1
   local pid
   pid=$(cat "$pid_file")
-  # A stale pid file may name a reused pid: only a live kafka.Kafka process counts.
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && ps -p "$pid" -o args= 2>/dev/null | grep -q 'kafka\.Kafka' &&
+  # A stale pid file may name a reused pid: only a live broker run with this directory's
+  # configuration counts (not another checkout's broker, nor an unrelated process).
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null &&
+    ps -p "$pid" -o args= 2>/dev/null | grep -qF "kafka.Kafka $dir/server.properties" &&
     echo "$pid"
+}
+
+# False when a cached classpath names a jar that is gone (e.g. ~/.m2 was cleaned): resolve again.
+jars_present() {
+  local jar
+  IFS=: read -r -a jars <"$classpath_file"
+  for jar in "${jars[@]}"; do [ -f "$jar" ] || return 1; done
 }
 
 classpath() {
   command -v java >/dev/null || fail "java not found; install Java 17 or newer"
-  if [ ! -s "$classpath_file" ] || [ kafka/pom.xml -nt "$classpath_file" ]; then
+  if [ ! -s "$classpath_file" ] || [ kafka/pom.xml -nt "$classpath_file" ] || ! jars_present; then
     command -v mvn >/dev/null || fail "mvn not found; install Maven to fetch the Kafka jars"
     say "resolving the broker's jars with Maven (cached in ~/.m2)" >&2
     mkdir -p "$dir"
@@ -97,7 +107,15 @@ format_storage() {
     >"$log_dir/format.log" 2>&1 || fail "formatting storage failed; see $log_dir/format.log"
 }
 
-ready() { port_open "$port" && grep -q 'Kafka Server started' "$log_dir/server.log" 2>/dev/null; }
+# Ready once the broker logged its start. The pid is remembered in ready_file, since a
+# long-running broker's log rolls over and the line leaves server.log.
+ready() {
+  local pid=$1
+  port_open "$port" || return 1
+  [ "$(cat "$ready_file" 2>/dev/null)" = "$pid" ] && return 0
+  grep -q 'Kafka Server started' "$log_dir/server.log" 2>/dev/null || return 1
+  echo "$pid" >"$ready_file"
+}
 
 start() {
   if pid=$(our_pid); then
@@ -114,6 +132,7 @@ start() {
   write_config
   format_storage "$cp"
   : >"$log_dir/server.log"
+  rm -f "$ready_file"
   say "starting the broker on 127.0.0.1:$port (controller on $controller_port, heap $heap)"
   nohup setsid java "-Xmx$heap" "-Xms128m" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
     -Djava.awt.headless=true -Dlog4j.configuration="file:$dir/log4j.properties" \
@@ -125,7 +144,7 @@ start() {
 
 wait_ready() {
   local pid=$1 deadline=$((SECONDS + start_timeout))
-  until ready; do
+  until ready "$pid"; do
     kill -0 "$pid" 2>/dev/null || fail "the broker exited during start; see $log_dir/server.log and $log_dir/stdout.log"
     ((SECONDS < deadline)) || fail "the broker did not accept clients within ${start_timeout}s; see $log_dir/server.log"
     sleep 1
@@ -137,7 +156,7 @@ stop() {
   local pid
   if ! pid=$(our_pid); then
     say "not running"
-    rm -f "$pid_file"
+    rm -f "$pid_file" "$ready_file"
     return 0
   fi
   say "stopping pid $pid"
@@ -151,14 +170,14 @@ stop() {
     fi
     sleep 1
   done
-  rm -f "$pid_file"
+  rm -f "$pid_file" "$ready_file"
   say "stopped"
 }
 
 status() {
   local pid
   if pid=$(our_pid); then
-    if ready; then say "running (pid $pid) on 127.0.0.1:$port"; else say "starting (pid $pid)"; fi
+    if ready "$pid"; then say "running (pid $pid) on 127.0.0.1:$port"; else say "starting (pid $pid)"; fi
     return 0
   fi
   if port_open "$port"; then say "127.0.0.1:$port is served by a broker this script did not start"; return 0; fi
