@@ -1,7 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import type { CheckpointStore, CheckpointStoreOptions } from '../checkpoint-store/checkpoint-store.ts';
 import { ErrorCode } from '../errors.ts';
-import { type ConformanceOptions, expectErrorCode } from './event-store-conformance.ts';
+import {
+  type ConformanceOptions,
+  type DefineTest,
+  describeConformance,
+  expectErrorCode,
+} from './conformance.ts';
 import { uniqueName } from './fixtures-events.ts';
 
 /**
@@ -17,8 +22,7 @@ export interface CheckpointStoreHarness {
 /** Makes a fresh harness; called once per test. */
 export type CheckpointStoreHarnessFactory = () => CheckpointStoreHarness | Promise<CheckpointStoreHarness>;
 
-type Body = (h: CheckpointStoreHarness) => Promise<void>;
-type Define = (title: string, body: Body) => void;
+type Define = DefineTest<CheckpointStoreHarness>;
 
 /**
  * Defines the behavioural tests every `CheckpointStore` adapter must pass. Projection names are
@@ -39,30 +43,12 @@ export function describeCheckpointStoreConformance(
   makeHarness: CheckpointStoreHarnessFactory,
   options: ConformanceOptions = {},
 ): void {
-  const skip = options.skip ?? {};
-  const names = new Set<string>();
-  describe(`${name} (checkpoint store conformance)`, () => {
-    let harness: CheckpointStoreHarness;
-    beforeEach(async () => {
-      harness = await makeHarness();
-    });
-    afterEach(async () => {
-      await harness.cleanup();
-    });
-    const test: Define = (title, body) => {
-      names.add(title);
-      const reason = skip[title];
-      if (reason !== undefined) it.skip(`${title} — skipped: ${reason}`, () => {});
-      else it(title, () => body(harness));
-    };
-    saveAndLoadTests(test);
-    validationTests(test);
-    durabilityTests(test);
-  });
-  const unknown = Object.keys(skip).filter((t) => !names.has(t));
-  if (unknown.length > 0) {
-    throw new Error(`describeCheckpointStoreConformance(${name}): skip names no test: ${unknown.join(', ')}`);
-  }
+  describeConformance(
+    { fn: `describeCheckpointStoreConformance(${name})`, title: `${name} (checkpoint store conformance)` },
+    makeHarness,
+    options,
+    [saveAndLoadTests, validationTests, durabilityTests],
+  );
 }
 
 function saveAndLoadTests(test: Define): void {

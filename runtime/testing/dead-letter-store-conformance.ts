@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import type {
   DeadLetter,
   DeadLetterStore,
@@ -7,7 +7,12 @@ import type {
 import { ErrorCode } from '../errors.ts';
 import { createEvent, type StoredEvent } from '../events/domain-event.ts';
 import { uuidv7 } from '../events/uuid.ts';
-import { type ConformanceOptions, expectErrorCode } from './event-store-conformance.ts';
+import {
+  type ConformanceOptions,
+  type DefineTest,
+  describeConformance,
+  expectErrorCode,
+} from './conformance.ts';
 import { uniqueName } from './fixtures-events.ts';
 
 /**
@@ -23,8 +28,7 @@ export interface DeadLetterStoreHarness {
 /** Makes a fresh harness; called once per test. */
 export type DeadLetterStoreHarnessFactory = () => DeadLetterStoreHarness | Promise<DeadLetterStoreHarness>;
 
-type Body = (h: DeadLetterStoreHarness) => Promise<void>;
-type Define = (title: string, body: Body) => void;
+type Define = DefineTest<DeadLetterStoreHarness>;
 
 /**
  * Defines the behavioural tests every `DeadLetterStore` adapter must pass. Projection and
@@ -41,30 +45,12 @@ export function describeDeadLetterStoreConformance(
   makeHarness: DeadLetterStoreHarnessFactory,
   options: ConformanceOptions = {},
 ): void {
-  const skip = options.skip ?? {};
-  const names = new Set<string>();
-  describe(`${name} (dead-letter store conformance)`, () => {
-    let harness: DeadLetterStoreHarness;
-    beforeEach(async () => {
-      harness = await makeHarness();
-    });
-    afterEach(async () => {
-      await harness.cleanup();
-    });
-    const test: Define = (title, body) => {
-      names.add(title);
-      const reason = skip[title];
-      if (reason !== undefined) it.skip(`${title} — skipped: ${reason}`, () => {});
-      else it(title, () => body(harness));
-    };
-    addAndListTests(test);
-    filterTests(test);
-    lifecycleTests(test);
-  });
-  const unknown = Object.keys(skip).filter((t) => !names.has(t));
-  if (unknown.length > 0) {
-    throw new Error(`describeDeadLetterStoreConformance(${name}): skip names no test: ${unknown.join(', ')}`);
-  }
+  describeConformance(
+    { fn: `describeDeadLetterStoreConformance(${name})`, title: `${name} (dead-letter store conformance)` },
+    makeHarness,
+    options,
+    [addAndListTests, filterTests, lifecycleTests],
+  );
 }
 
 let nextPosition = Date.now() * 10;

@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ErrorCode, type EventSourcingError, type OptimisticLockError } from '../errors.ts';
+import { expect } from 'vitest';
+import { ErrorCode, type OptimisticLockError } from '../errors.ts';
 import {
   type EventStore,
   type EventStoreOptions,
@@ -7,6 +7,12 @@ import {
   streamAll,
 } from '../event-store/event-store.ts';
 import type { DomainEvent, StoredEvent } from '../events/domain-event.ts';
+import {
+  type ConformanceOptions,
+  type DefineTest,
+  describeConformance,
+  expectErrorCode,
+} from './conformance.ts';
 import {
   fixtureEvent,
   fixtureEvents,
@@ -29,32 +35,8 @@ export interface EventStoreHarness {
 /** Makes a fresh harness; called once per test. */
 export type EventStoreHarnessFactory = () => EventStoreHarness | Promise<EventStoreHarness>;
 
-/** Options of a conformance run. */
-export interface ConformanceOptions {
-  /**
-   * Tests this adapter does not run, by test name, each with the reason (shown in the report).
-   * A name that matches no test is an error, so a renamed test is never skipped silently.
-   */
-  readonly skip?: Readonly<Record<string, string>>;
-}
-
-type Body = (h: EventStoreHarness) => Promise<void>;
-
-/** Awaits `promise`, expecting it to reject with an es-gen error of `code`; returns the error. */
-export async function expectErrorCode<E extends EventSourcingError = EventSourcingError>(
-  promise: Promise<unknown>,
-  code: ErrorCode,
-): Promise<E> {
-  let caught: unknown;
-  try {
-    await promise;
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught, `expected an error with code ${code}`).toBeDefined();
-  expect((caught as { code?: unknown }).code, String(caught)).toBe(code);
-  return caught as E;
-}
+export type { ConformanceOptions } from './conformance.ts';
+export { expectErrorCode } from './conformance.ts';
 
 const ids = (events: readonly DomainEvent[]) => events.map((e) => e.eventId);
 const versions = (events: readonly DomainEvent[]) => events.map((e) => e.aggregateVersion);
@@ -81,39 +63,25 @@ export function describeEventStoreConformance(
   makeHarness: EventStoreHarnessFactory,
   options: ConformanceOptions = {},
 ): void {
-  const skip = options.skip ?? {};
-  const names = new Set<string>();
-  describe(`${name} (event store conformance)`, () => {
-    let harness: EventStoreHarness;
-    beforeEach(async () => {
-      harness = await makeHarness();
-    });
-    afterEach(async () => {
-      await harness.cleanup();
-    });
-    const test = (title: string, body: Body) => {
-      names.add(title);
-      const reason = skip[title];
-      if (reason !== undefined) it.skip(`${title} — skipped: ${reason}`, () => {});
-      else it(title, () => body(harness));
-    };
-    appendAndReadTests(test);
-    expectedVersionTests(test);
-    concurrencyTests(test);
-    idempotencyTests(test);
-    queryTests(test);
-    readAllTests(test);
-    tenantTests(test);
-    registryTests(test);
-    lifecycleTests(test);
-  });
-  const unknown = Object.keys(skip).filter((t) => !names.has(t));
-  if (unknown.length > 0) {
-    throw new Error(`describeEventStoreConformance(${name}): skip names no test: ${unknown.join(', ')}`);
-  }
+  describeConformance(
+    { fn: `describeEventStoreConformance(${name})`, title: `${name} (event store conformance)` },
+    makeHarness,
+    options,
+    [
+      appendAndReadTests,
+      expectedVersionTests,
+      concurrencyTests,
+      idempotencyTests,
+      queryTests,
+      readAllTests,
+      tenantTests,
+      registryTests,
+      lifecycleTests,
+    ],
+  );
 }
 
-type Define = (title: string, body: Body) => void;
+type Define = DefineTest<EventStoreHarness>;
 
 function appendAndReadTests(test: Define): void {
   test('appends events and reads them back with versions and positions', async (h) => {

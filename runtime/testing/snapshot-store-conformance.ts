@@ -1,8 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { ErrorCode } from '../errors.ts';
 import type { Snapshot, SnapshotStore, SnapshotStoreOptions } from '../snapshot-store/snapshot-store.ts';
-import type { ConformanceOptions } from './event-store-conformance.ts';
-import { expectErrorCode } from './event-store-conformance.ts';
+import {
+  type ConformanceOptions,
+  type DefineTest,
+  describeConformance,
+  expectErrorCode,
+} from './conformance.ts';
 import { fixtureStream } from './fixtures-events.ts';
 
 /**
@@ -18,8 +22,7 @@ export interface SnapshotStoreHarness {
 /** Makes a fresh harness; called once per test. */
 export type SnapshotStoreHarnessFactory = () => SnapshotStoreHarness | Promise<SnapshotStoreHarness>;
 
-type Body = (h: SnapshotStoreHarness) => Promise<void>;
-type Define = (title: string, body: Body) => void;
+type Define = DefineTest<SnapshotStoreHarness>;
 
 /** A snapshot of a fresh stream (or of `base`'s stream) at `aggregateVersion`. */
 function snapshotAt(
@@ -55,30 +58,12 @@ export function describeSnapshotStoreConformance(
   makeHarness: SnapshotStoreHarnessFactory,
   options: ConformanceOptions = {},
 ): void {
-  const skip = options.skip ?? {};
-  const names = new Set<string>();
-  describe(`${name} (snapshot store conformance)`, () => {
-    let harness: SnapshotStoreHarness;
-    beforeEach(async () => {
-      harness = await makeHarness();
-    });
-    afterEach(async () => {
-      await harness.cleanup();
-    });
-    const test: Define = (title, body) => {
-      names.add(title);
-      const reason = skip[title];
-      if (reason !== undefined) it.skip(`${title} — skipped: ${reason}`, () => {});
-      else it(title, () => body(harness));
-    };
-    saveAndGetTests(test);
-    replacementTests(test);
-    isolationAndLifecycleTests(test);
-  });
-  const unknown = Object.keys(skip).filter((t) => !names.has(t));
-  if (unknown.length > 0) {
-    throw new Error(`describeSnapshotStoreConformance(${name}): skip names no test: ${unknown.join(', ')}`);
-  }
+  describeConformance(
+    { fn: `describeSnapshotStoreConformance(${name})`, title: `${name} (snapshot store conformance)` },
+    makeHarness,
+    options,
+    [saveAndGetTests, replacementTests, isolationAndLifecycleTests],
+  );
 }
 
 function saveAndGetTests(test: Define): void {
