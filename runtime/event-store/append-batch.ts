@@ -235,6 +235,23 @@ export function resolveReplay(
 }
 
 /**
+ * The expected-version check of an append to a stream now at version `current`: undefined when
+ * the append may go ahead; the original result when the whole batch is stored already (a retry
+ * whose expected version no longer matches); otherwise throws `OptimisticLockError`.
+ */
+export function checkExpectedVersion(
+  batch: PreparedBatch,
+  expected: ExpectedVersion,
+  current: number,
+  lookup: (eventId: string) => EventRow | undefined,
+): AppendResult | undefined {
+  if (expectedVersionMatches(expected, current)) return undefined;
+  const replay = resolveReplay(batch, lookup);
+  if (replay) return replay;
+  throw lockError(batch, expected, current);
+}
+
+/**
  * The result of a successful append of `batch` at versions `firstVersion..` and the given
  * positions. `events` is built on first access, so callers that only need the version pay
  * nothing for it.

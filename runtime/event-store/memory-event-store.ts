@@ -5,8 +5,7 @@ import { SpanNames, traced } from '../observability/tracing.ts';
 import {
   appendedResult,
   assertStreamTenant,
-  expectedVersionMatches,
-  lockError,
+  checkExpectedVersion,
   type PreparedBatch,
   prepareBatch,
   resolveReplay,
@@ -90,12 +89,8 @@ export class InMemoryEventStore implements EventStore {
     const stream = storage.streams.get(streamKey(batch.aggregateType, batch.aggregateId)) ?? [];
     const current = stream.length;
     const lookup = (id: string) => storage.byId.get(id);
-    if (!expectedVersionMatches(expectedVersion, current)) {
-      const replay = resolveReplay(batch, lookup);
-      if (replay) return replay;
-      throw lockError(batch, expectedVersion, current);
-    }
-    const replay = resolveReplay(batch, lookup);
+    const replay =
+      checkExpectedVersion(batch, expectedVersion, current, lookup) ?? resolveReplay(batch, lookup);
     if (replay) return replay;
     if (batch.events.length === 0) return { nextExpectedVersion: current, events: [], lastPosition: 0 };
     if (current > 0) assertStreamTenant(batch, stream[0]!.tenantId);

@@ -6,8 +6,7 @@ import { SpanNames, traced } from '../observability/tracing.ts';
 import {
   appendedResult,
   assertStreamTenant,
-  expectedVersionMatches,
-  lockError,
+  checkExpectedVersion,
   type PreparedBatch,
   prepareBatch,
   resolveReplay,
@@ -191,11 +190,8 @@ export class SQLiteEventStore implements EventStore {
       | [number, string | null]
       | undefined;
     const current = head ? head[0] : 0;
-    if (!expectedVersionMatches(expected, current)) {
-      const replay = resolveReplay(batch, (id) => this.#lookup(id));
-      if (replay) return replay;
-      throw lockError(batch, expected, current);
-    }
+    const replay = checkExpectedVersion(batch, expected, current, (id) => this.#lookup(id));
+    if (replay) return replay;
     if (head && batch.events.length > 0) assertStreamTenant(batch, head[1]);
     const recordedAt = new Date().toISOString();
     const positions: number[] = new Array(batch.events.length);
