@@ -29,6 +29,15 @@ describe('declarativeUpcaster', () => {
     expect(up({ status: 'archived' }, event)).toEqual({ status: 'archived' });
   });
 
+  it('treats only own fields as present, so names like constructor or toString work', () => {
+    const up = declarativeUpcaster([
+      { add: { constructor: 'added', toString: 't' } },
+      { rename: { valueOf: 'value' } },
+      { map: { hasOwnProperty: { x: 'y' } } },
+    ]);
+    expect(up({}, event)).toEqual({ constructor: 'added', toString: 't' });
+  });
+
   it('applies operations in order, custom ones with the event', () => {
     const up = declarativeUpcaster([
       { add: { n: 1 } },

@@ -22,12 +22,13 @@ function applyOperation(
 ): Record<string, unknown> {
   if ('add' in op) {
     // `add` never overwrites: a payload that already has the field keeps its value.
-    for (const [field, value] of Object.entries(op.add)) if (!(field in data)) data[field] = clone(value);
+    for (const [field, value] of Object.entries(op.add))
+      if (!Object.hasOwn(data, field)) data[field] = clone(value);
     return data;
   }
   if ('rename' in op) {
     for (const [from, to] of Object.entries(op.rename)) {
-      if (from in data) {
+      if (Object.hasOwn(data, from)) {
         data[to] = data[from];
         delete data[from];
       }
@@ -40,7 +41,7 @@ function applyOperation(
   }
   if ('map' in op) {
     for (const [field, table] of Object.entries(op.map)) {
-      if (!(field in data)) continue;
+      if (!Object.hasOwn(data, field)) continue;
       const key = String(data[field]);
       if (Object.hasOwn(table, key)) data[field] = clone(table[key]);
     }
