@@ -77,6 +77,8 @@ export type { CreateEventInput, DomainEvent, StoredEvent } from './events/domain
 export { createEvent, withEnvelope } from './events/domain-event.ts';
 export type { EventContext } from './events/event-context.ts';
 export { getEventContext, withEventContext } from './events/event-context.ts';
+export type { DeserializeEventOptions } from './events/event-json.ts';
+export { deserializeEvent, serializeEvent } from './events/event-json.ts';
 export type {
   AjvValidateFunction,
   EventTypeDefinition,
