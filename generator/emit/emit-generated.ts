@@ -50,7 +50,9 @@ export function emitGenerated(model: SchemaModel, options: EmitOptions): OutputF
   assertUniqueNames(model);
   const ctx = createEmitContext(model, options);
   const { layout } = ctx;
-  const validators = emitValidators(model, ctx, readIfExists(join(options.projectRoot, layout.validators)));
+  const validators = emitValidators(model, ctx, () =>
+    readIfExists(join(options.projectRoot, layout.validators)),
+  );
   const files: OutputFile[] = [
     { path: layout.index, content: emitIndex(model, ctx) },
     { path: layout.types, content: emitTypes(model, ctx) },

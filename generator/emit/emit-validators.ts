@@ -145,6 +145,11 @@ function compiledModule(
   return `${imports}${compiled.code.replace(/\n*$/, '\n')}`;
 }
 
+/** The code of `existing` after `prefix`, when it starts with it. */
+function reusable(existing: string | undefined, prefix: string): string | undefined {
+  return existing?.startsWith(prefix) ? existing.slice(prefix.length) : undefined;
+}
+
 /** Compiled modules of this process by input fingerprint (watch-mode rebuilds reuse them). */
 const memo = new Map<string, string>();
 
@@ -154,20 +159,20 @@ const memo = new Map<string, string>();
  * Validators fill in declared defaults on the payload they check.
  *
  * Compiling is the slowest step of a build, so the module's second line is a fingerprint of its
- * inputs; when `existing` (the file now on disk) has the same header and fingerprint, its code is
+ * inputs; when `readExisting()` (the file now on disk, read only when this process has not
+ * compiled the same inputs already) has the same header and fingerprint, its code is
  * reused as it is. The output is the same either way.
  */
 export function emitValidators(
   model: SchemaModel,
   ctx: EmitContext,
-  existing?: string,
+  readExisting: () => string | undefined = () => undefined,
 ): { code: string; types: string } {
   const schemas = validatorSchemas(model);
   const header = generatedHeader(ctx.version, ctx.sourceOf([]));
   const stamp = `// inputs: ${inputsFingerprint(schemas, ctx.runtimeImport)}`;
   const prefix = `${header}\n${stamp}\n\n`;
-  const reused = existing?.startsWith(prefix) ? existing.slice(prefix.length) : undefined;
-  const body = memo.get(stamp) ?? reused ?? compiledModule(model, schemas, ctx);
+  const body = memo.get(stamp) ?? reusable(readExisting(), prefix) ?? compiledModule(model, schemas, ctx);
   memo.set(stamp, body);
   const code = `${prefix}${body}`;
   const declarations = schemas.map(
