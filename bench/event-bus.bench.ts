@@ -3,6 +3,7 @@
  * through each bus, beside the raw client doing the same work in the same run. Target: each
  * bus at least 0.6x its raw client. Buses whose broker is not reachable are reported, not run.
  */
+import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomSuffix } from '../runtime/event-bus/bus-message.ts';
 import type { EventBus } from '../runtime/event-bus/event-bus.ts';
@@ -89,6 +90,11 @@ const subjects: Subject[] = [
     raw: () => rawRedis(serviceUrls.redis, `es-bench-raw:${randomSuffix()}`),
     cleanup: async (bus) => {
       await bus.close();
+      // The stream and its groups are one key; its dead-letter streams share the prefix.
+      const admin = new Redis(serviceUrls.redis);
+      const keys = await admin.keys(`${(bus as RedisEventBus).streamFor('')}*`);
+      if (keys.length > 0) await admin.del(...keys);
+      await admin.quit();
     },
   },
   {

@@ -1,11 +1,13 @@
+import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
+import { Kafka, logLevel } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { createEvent, type DomainEvent } from '../events/domain-event.ts';
 import { serviceAvailable, serviceUrls } from '../testing/services.ts';
 import { randomSuffix } from './bus-message.ts';
 import type { EventBus } from './event-bus.ts';
-import type { KafkaEventBus } from './kafka-event-bus.ts';
+import { KafkaEventBus } from './kafka-event-bus.ts';
 import type { RabbitMQEventBus } from './rabbitmq-event-bus.ts';
 import { RedisEventBus } from './redis-event-bus.ts';
 import { createFaultBus, type FaultBusKind } from './test/fault-buses.ts';
@@ -165,6 +167,52 @@ describe('broker connection dropped while publishing', () => {
         await bus.close();
         await (bus as RabbitMQEventBus).deleteTopology();
         await proxy.close();
+      }
+    },
+    90_000,
+  );
+
+  it.skipIf(!available.kafka)(
+    'Kafka: every acknowledged event is delivered after the connections drop',
+    async () => {
+      // Every broker connection of the publishing client goes through these sockets, so a drop
+      // cuts the producer mid-request as a network failure would; kafkajs then reconnects.
+      const sockets = new Set<Socket>();
+      const publisher = new Kafka({
+        clientId: 'es-gen-fault-drop',
+        brokers: serviceUrls.kafka,
+        logLevel: logLevel.NOTHING,
+        socketFactory: ({ host, port, onConnect }) => {
+          const socket = connect({ host, port }, onConnect);
+          sockets.add(socket);
+          socket.once('close', () => sockets.delete(socket));
+          return socket;
+        },
+      });
+      let drops = 0;
+      const dropAll = async () => {
+        drops += sockets.size > 0 ? 1 : 0;
+        // With an error, as a reset connection reports it: kafkajs takes a bare 'close' for a
+        // live connection and would wait out its request timeouts.
+        const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+        for (const socket of sockets) socket.destroy(reset);
+      };
+      const name = `es-fault.${randomSuffix()}`;
+      const bus = new KafkaEventBus({ brokers: publisher, topic: name, maxDeliveries: 5, retryDelayMs: 20 });
+      const reader = createFaultBus('kafka', name);
+      try {
+        const received = new Set<string>();
+        await reader.subscribe((e) => void received.add(e.eventId), { group: 'g' });
+        const { acknowledged } = await publishThroughDrops(bus, dropAll);
+        expect(drops).toBe(2);
+        expect(acknowledged.length).toBeGreaterThan(100);
+        await waitUntil('every acknowledged event was delivered', 30_000, () =>
+          acknowledged.every((e) => received.has(e.eventId)),
+        );
+      } finally {
+        await reader.close();
+        await bus.close();
+        await bus.deleteTopics().catch(() => {});
       }
     },
     90_000,

@@ -488,9 +488,11 @@ const bodies: Record<TestName, (c: Ctx) => Promise<void>> = {
       return root.spanContext().traceId;
     });
     const handlerSpan = SpanNames.handler('traced-handler');
-    await waitUntil('the handler span ended', c.timeoutMs, () =>
-      exporter.getFinishedSpans().some((s) => s.name === handlerSpan),
-    );
+    // The process span ends after its handler span: wait for both, not just the first.
+    await waitUntil('the handler and process spans ended', c.timeoutMs, () => {
+      const ended = new Set(exporter.getFinishedSpans().map((s) => s.name));
+      return ended.has(handlerSpan) && ended.has(SpanNames.busProcessMessage);
+    });
     const spans = exporter.getFinishedSpans();
     const byName = (n: string) => spans.find((s) => s.name === n && s.spanContext().traceId === rootTraceId);
     const publish = byName(SpanNames.busPublish);
