@@ -1,5 +1,6 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { ClosedError, InvalidArgumentError, isEventSourcingError, StoreError } from '../errors.ts';
+import { assertTableName, openSqliteFile } from '../event-store/sqlite-migrations.ts';
 import { SpanNames, traced } from '../observability/tracing.ts';
 import { assertCheckpoint, type CheckpointStore, type CheckpointStoreOptions } from './checkpoint-store.ts';
 
@@ -8,8 +9,6 @@ export interface SQLiteCheckpointStoreOptions extends CheckpointStoreOptions {
   /** Table holding the checkpoints, created if missing (default `es_checkpoints`). */
   readonly tableName?: string;
 }
-
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * A `CheckpointStore` in an embedded SQLite database (better-sqlite3). Give it a file path (the
@@ -36,13 +35,9 @@ export class SQLiteCheckpointStore implements CheckpointStore {
 
   constructor(database: Database.Database | string, options: SQLiteCheckpointStoreOptions = {}) {
     const table = options.tableName ?? 'es_checkpoints';
-    if (!IDENTIFIER.test(table)) {
-      throw new InvalidArgumentError(
-        `tableName "${table}" is not a plain SQL identifier; use letters, digits and underscores`,
-      );
-    }
+    assertTableName(table);
     this.#ownsDatabase = typeof database === 'string';
-    this.#db = typeof database === 'string' ? openDatabase(database) : database;
+    this.#db = typeof database === 'string' ? openSqliteFile(database) : database;
     this.#tracing = options.enableTracing ?? false;
     try {
       this.#db.exec(
@@ -63,6 +58,7 @@ export class SQLiteCheckpointStore implements CheckpointStore {
          ON CONFLICT (projection) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`,
       );
     } catch (error) {
+      if (this.#ownsDatabase) this.#db.close();
       throw new StoreError(
         `cannot prepare the checkpoint table "${table}": ${(error as Error).message}`,
         error,
@@ -132,16 +128,5 @@ export class SQLiteCheckpointStore implements CheckpointStore {
 
   #assertOpen(): void {
     if (this.#closed) throw new ClosedError('SQLiteCheckpointStore');
-  }
-}
-
-function openDatabase(path: string): Database.Database {
-  try {
-    const db = new Database(path);
-    db.pragma('journal_mode = WAL');
-    db.pragma('busy_timeout = 5000');
-    return db;
-  } catch (error) {
-    throw new StoreError(`cannot open SQLite database "${path}": ${(error as Error).message}`, error);
   }
 }

@@ -1,5 +1,6 @@
-import Database from 'better-sqlite3';
-import { ClosedError, InvalidArgumentError, isEventSourcingError, StoreError } from '../errors.ts';
+import type Database from 'better-sqlite3';
+import { ClosedError, isEventSourcingError, StoreError } from '../errors.ts';
+import { assertTableName, openSqliteFile } from '../event-store/sqlite-migrations.ts';
 import type { StoredEvent } from '../events/domain-event.ts';
 import { SpanNames, traced } from '../observability/tracing.ts';
 import {
@@ -27,8 +28,6 @@ interface Row {
   failed_at: string;
 }
 
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
 /**
  * A `DeadLetterStore` in an embedded SQLite database (better-sqlite3). Give it a file path (the
  * store opens the file in WAL mode and closes it on `close()`) or an open `Database`, e.g. the
@@ -49,16 +48,17 @@ export class SQLiteDeadLetterStore implements DeadLetterStore {
 
   constructor(database: Database.Database | string, options: SQLiteDeadLetterStoreOptions = {}) {
     const table = options.tableName ?? 'es_dead_letters';
-    if (!IDENTIFIER.test(table)) {
-      throw new InvalidArgumentError(
-        `tableName "${table}" is not a plain SQL identifier; use letters, digits and underscores`,
-      );
-    }
+    assertTableName(table);
     this.#table = table;
     this.#ownsDatabase = typeof database === 'string';
-    this.#db = typeof database === 'string' ? openDatabase(database) : database;
+    this.#db = typeof database === 'string' ? openSqliteFile(database) : database;
     this.#tracing = options.enableTracing ?? false;
-    this.#run(`create the dead-letter table "${table}"`, () => this.#db.exec(createTableSql(table)));
+    try {
+      this.#run(`create the dead-letter table "${table}"`, () => this.#db.exec(createTableSql(table)));
+    } catch (error) {
+      if (this.#ownsDatabase) this.#db.close();
+      throw error;
+    }
   }
 
   async add(deadLetter: DeadLetter): Promise<void> {
@@ -197,15 +197,4 @@ function rowToDeadLetter(row: Row): DeadLetter {
     attempts: row.attempts,
     failedAt: row.failed_at,
   };
-}
-
-function openDatabase(path: string): Database.Database {
-  try {
-    const db = new Database(path);
-    db.pragma('journal_mode = WAL');
-    db.pragma('busy_timeout = 5000');
-    return db;
-  } catch (error) {
-    throw new StoreError(`cannot open SQLite database "${path}": ${(error as Error).message}`, error);
-  }
 }
