@@ -1,4 +1,10 @@
-import { type MethodDeclarationStructure, type OptionalKind, Scope, StructureKind } from 'ts-morph';
+import {
+  type MethodDeclarationStructure,
+  type OptionalKind,
+  type PropertyDeclarationStructure,
+  Scope,
+  StructureKind,
+} from 'ts-morph';
 import type { AggregateModel, CommandModel, EventModel, SchemaModel } from '../model/ir.ts';
 import { article } from './article.ts';
 import {
@@ -118,6 +124,22 @@ function baseDocs(aggregate: AggregateModel, userFile: string): string {
   ].join('\n');
 }
 
+function snapshotProperties(aggregate: AggregateModel): OptionalKind<PropertyDeclarationStructure>[] {
+  if (!aggregate.snapshot) return [];
+  const { every } = aggregate.snapshot;
+  return [
+    {
+      name: 'snapshotEvery',
+      isStatic: true,
+      isReadonly: true,
+      docs: [
+        `Take a snapshot every ${every} events (the schema's \`snapshot.every\`): pass it as the repository's \`snapshotEvery\`.`,
+      ],
+      initializer: String(every),
+    },
+  ];
+}
+
 function baseClass(aggregate: AggregateModel, model: SchemaModel, userFile: string): Statement {
   const names = aggregateTypeNames(aggregate.name);
   const live = aggregate.events.filter((e) => !e.retired);
@@ -131,6 +153,7 @@ function baseClass(aggregate: AggregateModel, model: SchemaModel, userFile: stri
     properties: [
       { name: 'aggregateType', isStatic: true, isReadonly: true, initializer: tsString(aggregate.name) },
       { name: 'stateVersion', isStatic: true, isReadonly: true, initializer: String(aggregate.stateVersion) },
+      ...snapshotProperties(aggregate),
       {
         name: 'eventTypes',
         isStatic: true,

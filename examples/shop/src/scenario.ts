@@ -78,7 +78,7 @@ export async function runShopScenario(databasePath: string): Promise<ShopScenari
       aggregateType: Order.aggregateType,
       aggregateFactory: (id) => new Order(id),
       snapshotStore,
-      snapshotEvery: 50,
+      snapshotEvery: Order.snapshotEvery,
     });
 
     const alice = uuidv7();

@@ -237,6 +237,8 @@ export type OrderEvent = OrderCancelledEvent | OrderPlacedEvent | OrderShippedEv
 export abstract class OrderBase extends AggregateRoot<OrderState> {
   static readonly aggregateType = 'Order';
   static readonly stateVersion = 1;
+  /** Take a snapshot every 50 events (the schema's `snapshot.every`): pass it as the repository's `snapshotEvery`. */
+  static readonly snapshotEvery = 50;
   /** Every event type of this aggregate, retired ones included. */
   static readonly eventTypes = ['OrderCancelled', 'OrderPlaced', 'OrderShipped'] as const;
 
