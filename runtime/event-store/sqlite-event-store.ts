@@ -8,6 +8,7 @@ import {
   assertStreamTenant,
   checkExpectedVersion,
   type PreparedBatch,
+  type PreparedEvent,
   prepareBatch,
   resolveReplay,
 } from './append-batch.ts';
@@ -51,6 +52,26 @@ function isEventIdTaken(error: unknown): boolean {
   return (
     (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && String(error).includes('event_id')
   );
+}
+
+/** The parameters of `INSERT_EVENT` (and the row part of `INSERT_EVENT_AFTER`), in column order. */
+function insertParams(e: PreparedEvent, version: number, recordedAt: string): unknown[] {
+  return [
+    e.eventId,
+    e.aggregateType,
+    e.aggregateId,
+    version,
+    e.eventType,
+    e.schemaVersion,
+    e.tenantId,
+    e.actorId,
+    e.correlationId,
+    e.causationId,
+    e.occurredAt,
+    recordedAt,
+    e.metadataJson,
+    e.dataJson,
+  ];
 }
 
 const STREAM_HEAD = `SELECT version, tenant_id FROM ${EVENTS_TABLE}
@@ -151,22 +172,7 @@ export class SQLiteEventStore implements EventStore {
     if (typeof after !== 'number') return this.#appendTx(batch, expected);
     const e = batch.events[0]!;
     const version = after + 1;
-    const row = [
-      e.eventId,
-      e.aggregateType,
-      e.aggregateId,
-      version,
-      e.eventType,
-      e.schemaVersion,
-      e.tenantId,
-      e.actorId,
-      e.correlationId,
-      e.causationId,
-      e.occurredAt,
-      new Date().toISOString(),
-      e.metadataJson,
-      e.dataJson,
-    ];
+    const row = insertParams(e, version, new Date().toISOString());
     let info: { changes: number; lastInsertRowid: number | bigint };
     try {
       info =
@@ -197,22 +203,7 @@ export class SQLiteEventStore implements EventStore {
     const positions: number[] = new Array(batch.events.length);
     for (let i = 0; i < batch.events.length; i++) {
       const e = batch.events[i]!;
-      const info = this.#insert.run(
-        e.eventId,
-        e.aggregateType,
-        e.aggregateId,
-        current + i + 1,
-        e.eventType,
-        e.schemaVersion,
-        e.tenantId,
-        e.actorId,
-        e.correlationId,
-        e.causationId,
-        e.occurredAt,
-        recordedAt,
-        e.metadataJson,
-        e.dataJson,
-      );
+      const info = this.#insert.run(...insertParams(e, current + i + 1, recordedAt));
       positions[i] = Number(info.lastInsertRowid);
     }
     return appendedResult(batch, current + 1, positions);
