@@ -3,6 +3,13 @@ import { type Admin, Kafka, logLevel, Partitioners, type Producer } from 'kafkaj
 import { BusError, ClosedError, InvalidArgumentError } from '../errors.ts';
 import type { DomainEvent } from '../events/domain-event.ts';
 import { injectTraceContext, SpanNames, traced } from '../observability/tracing.ts';
+import {
+  checkPublish,
+  checkSubscribe,
+  namesToRead,
+  positiveOption,
+  SubscriptionSet,
+} from './bus-lifecycle.ts';
 import { encodeEvent, envelopeHeaders, randomSuffix, traceHeaders } from './bus-message.ts';
 import { type DeliveryPolicy, resolveDeliveryPolicy, subscriptionName } from './delivery.ts';
 import type {
@@ -82,7 +89,7 @@ export class KafkaEventBus implements EventBus {
   readonly #heartbeatIntervalMs: number;
   readonly #concurrency: number;
   readonly #knownTopics = new Set<string>();
-  readonly #subscriptions = new Set<Subscription>();
+  readonly #subscriptions = new SubscriptionSet();
   #producer: Promise<Producer> | undefined;
   #admin: Promise<Admin> | undefined;
   #closed = false;
@@ -128,9 +135,7 @@ export class KafkaEventBus implements EventBus {
    * @throws ClosedError after `close()`; BusError when the brokers reject the batch.
    */
   async publish(events: readonly DomainEvent[]): Promise<void> {
-    if (this.#closed) throw new ClosedError('KafkaEventBus');
-    if (!Array.isArray(events)) throw new InvalidArgumentError('publish(events): events must be an array');
-    if (events.length === 0) return;
+    if (!checkPublish('KafkaEventBus', this.#closed, events)) return;
     const attributes = { 'messaging.system': 'kafka', 'messaging.batch.message_count': events.length };
     await traced(this.#policy.enableTracing, SpanNames.busPublish, attributes, async () => {
       const trace = this.#policy.enableTracing ? traceHeaders(injectTraceContext()) : {};
@@ -167,10 +172,7 @@ export class KafkaEventBus implements EventBus {
    * with per-aggregate-type topics, no `aggregateTypes`; BusError when joining fails.
    */
   async subscribe(handler: EventHandler, options: SubscribeOptions = {}): Promise<Subscription> {
-    if (this.#closed) throw new ClosedError('KafkaEventBus');
-    if (typeof handler !== 'function') {
-      throw new InvalidArgumentError('subscribe(handler): handler must be a function');
-    }
+    checkSubscribe('KafkaEventBus', this.#closed, handler);
     const name = subscriptionName(handler, options);
     const group = options.group ?? `${name}.${randomSuffix()}`;
     const topics = this.#topicsToRead();
@@ -212,18 +214,10 @@ export class KafkaEventBus implements EventBus {
       if (this.#closed) throw new ClosedError('KafkaEventBus');
       throw new BusError(`KafkaEventBus: cannot join group "${group}"`, error);
     }
-    let stopped = false;
-    const handle: Subscription = {
-      unsubscribe: async () => {
-        if (stopped) return;
-        stopped = true;
-        this.#subscriptions.delete(handle);
-        await subscription.stop();
-        if (options.group === undefined) await (await this.#getAdmin()).deleteGroups([group]).catch(() => {});
-      },
-    };
-    this.#subscriptions.add(handle);
-    return handle;
+    return this.#subscriptions.add(async () => {
+      await subscription.stop();
+      if (options.group === undefined) await (await this.#getAdmin()).deleteGroups([group]).catch(() => {});
+    });
   }
 
   /** Reads (without consuming for any group) the dead letters of a group or subscription. */
@@ -235,7 +229,7 @@ export class KafkaEventBus implements EventBus {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await Promise.all([...this.#subscriptions].map((s) => s.unsubscribe()));
+    await this.#subscriptions.stopAll();
     const producer = this.#producer;
     const admin = this.#admin;
     this.#producer = undefined;
@@ -261,13 +255,14 @@ export class KafkaEventBus implements EventBus {
   }
 
   #topicsToRead(): string[] {
-    if (!this.#perType) return [this.#topic];
-    if (this.#aggregateTypes.length === 0) {
-      throw new InvalidArgumentError(
+    return namesToRead({
+      perType: this.#perType,
+      single: this.#topic,
+      aggregateTypes: this.#aggregateTypes,
+      nameFor: (type) => this.topicFor(type),
+      missing:
         'KafkaEventBus: with topics "per-aggregate-type", pass aggregateTypes (the topics subscribers read)',
-      );
-    }
-    return this.#aggregateTypes.map((type) => this.topicFor(type));
+    });
   }
 
   async #ensureTopics(topics: readonly string[]): Promise<void> {
@@ -333,9 +328,5 @@ async function retrying<T>(fn: () => Promise<T>, attempts = 10): Promise<T> {
 }
 
 function positive(name: string, value: number | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new InvalidArgumentError(`KafkaEventBus: ${name} must be a positive integer, got ${value}`);
-  }
-  return value;
+  return positiveOption('KafkaEventBus', name, value);
 }

@@ -4,6 +4,7 @@ import amqp, { type ConfirmChannel } from 'amqplib';
 import { BusError, ClosedError, InvalidArgumentError } from '../errors.ts';
 import type { DomainEvent } from '../events/domain-event.ts';
 import { injectTraceContext, SpanNames, traced } from '../observability/tracing.ts';
+import { checkPublish, checkSubscribe, positiveOption, SubscriptionSet } from './bus-lifecycle.ts';
 import { decodeEvent, encodeEvent, randomSuffix, traceHeaders } from './bus-message.ts';
 import { type DeliveryPolicy, resolveDeliveryPolicy, subscriptionName } from './delivery.ts';
 import type {
@@ -72,7 +73,7 @@ export class RabbitMQEventBus implements EventBus {
   readonly #queueType: 'classic' | 'quorum';
   readonly #reconnectDelayMs: number;
   readonly #publishTimeoutMs: number;
-  readonly #subscriptions = new Set<Subscription>();
+  readonly #subscriptions = new SubscriptionSet();
   readonly #declaredQueues = new Set<string>();
   #publisher: Promise<ConfirmChannel> | undefined;
   #closed = false;
@@ -109,9 +110,7 @@ export class RabbitMQEventBus implements EventBus {
    * for `publishTimeoutMs`.
    */
   async publish(events: readonly DomainEvent[]): Promise<void> {
-    if (this.#closed) throw new ClosedError('RabbitMQEventBus');
-    if (!Array.isArray(events)) throw new InvalidArgumentError('publish(events): events must be an array');
-    if (events.length === 0) return;
+    if (!checkPublish('RabbitMQEventBus', this.#closed, events)) return;
     const attributes = {
       'messaging.system': 'rabbitmq',
       'messaging.destination.name': this.#exchange,
@@ -187,10 +186,7 @@ export class RabbitMQEventBus implements EventBus {
    * BusError when the broker refuses the queue.
    */
   async subscribe(handler: EventHandler, options: SubscribeOptions = {}): Promise<Subscription> {
-    if (this.#closed) throw new ClosedError('RabbitMQEventBus');
-    if (typeof handler !== 'function') {
-      throw new InvalidArgumentError('subscribe(handler): handler must be a function');
-    }
+    checkSubscribe('RabbitMQEventBus', this.#closed, handler);
     const name = subscriptionName(handler, options);
     const groupOrName = options.group ?? name;
     const topology: RabbitMQQueueTopology = {
@@ -220,25 +216,17 @@ export class RabbitMQEventBus implements EventBus {
       if (this.#closed) throw new ClosedError('RabbitMQEventBus');
       throw new BusError(`RabbitMQEventBus: cannot consume queue "${topology.queue}"`, error);
     }
-    let stopped = false;
-    const subscription: Subscription = {
-      unsubscribe: async () => {
-        if (stopped) return;
-        stopped = true;
-        this.#subscriptions.delete(subscription);
-        await consumer.stop();
-        if (!topology.durable) await this.#deleteQueue(topology.queue);
-      },
-    };
-    this.#subscriptions.add(subscription);
-    return subscription;
+    return this.#subscriptions.add(async () => {
+      await consumer.stop();
+      if (!topology.durable) await this.#deleteQueue(topology.queue);
+    });
   }
 
   /** Stops every subscription (in-flight messages finish and are acknowledged), then disconnects. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await Promise.all([...this.#subscriptions].map((s) => s.unsubscribe()));
+    await this.#subscriptions.stopAll();
     await this.#connection.close();
   }
 
@@ -286,9 +274,5 @@ export class RabbitMQEventBus implements EventBus {
 }
 
 function positive(name: string, value: number | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new InvalidArgumentError(`RabbitMQEventBus: ${name} must be a positive integer, got ${value}`);
-  }
-  return value;
+  return positiveOption('RabbitMQEventBus', name, value);
 }

@@ -1,8 +1,15 @@
 import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
-import { BusError, ClosedError, InvalidArgumentError } from '../errors.ts';
+import { BusError, InvalidArgumentError } from '../errors.ts';
 import type { DomainEvent } from '../events/domain-event.ts';
 import { injectTraceContext, SpanNames, traced } from '../observability/tracing.ts';
+import {
+  checkPublish,
+  checkSubscribe,
+  namesToRead,
+  positiveOption,
+  SubscriptionSet,
+} from './bus-lifecycle.ts';
 import { decodeEvent, encodeEvent, randomSuffix, traceHeaders } from './bus-message.ts';
 import { type DeliveryPolicy, resolveDeliveryPolicy, subscriptionName } from './delivery.ts';
 import type {
@@ -87,7 +94,7 @@ export class RedisEventBus implements EventBus {
   readonly #blockMs: number;
   readonly #claimIdleMs: number;
   readonly #consumer: string;
-  readonly #subscriptions = new Set<Subscription>();
+  readonly #subscriptions = new SubscriptionSet();
   #members = 0;
   #closed = false;
 
@@ -133,9 +140,7 @@ export class RedisEventBus implements EventBus {
    * @throws ClosedError after `close()`; BusError when Redis rejects an append (the cause).
    */
   async publish(events: readonly DomainEvent[]): Promise<void> {
-    if (this.#closed) throw new ClosedError('RedisEventBus');
-    if (!Array.isArray(events)) throw new InvalidArgumentError('publish(events): events must be an array');
-    if (events.length === 0) return;
+    if (!checkPublish('RedisEventBus', this.#closed, events)) return;
     const attributes = { 'messaging.system': 'redis', 'messaging.batch.message_count': events.length };
     await traced(this.#policy.enableTracing, SpanNames.busPublish, attributes, async () => {
       const trace = this.#policy.enableTracing
@@ -164,10 +169,7 @@ export class RedisEventBus implements EventBus {
    * with per-aggregate-type streams, no `aggregateTypes`.
    */
   async subscribe(handler: EventHandler, options: SubscribeOptions = {}): Promise<Subscription> {
-    if (this.#closed) throw new ClosedError('RedisEventBus');
-    if (typeof handler !== 'function') {
-      throw new InvalidArgumentError('subscribe(handler): handler must be a function');
-    }
+    checkSubscribe('RedisEventBus', this.#closed, handler);
     const name = subscriptionName(handler, options);
     // Each subscription is its own member: two in one group and process share the work.
     const consumer = `${this.#consumer}:${name}:${++this.#members}`;
@@ -197,36 +199,29 @@ export class RedisEventBus implements EventBus {
       await Promise.all(consumers.map((c) => c.stop()));
       throw new BusError(`RedisEventBus: cannot join group "${group}"`, error);
     }
-    let stopped = false;
-    const subscription: Subscription = {
-      unsubscribe: async () => {
-        if (stopped) return;
-        stopped = true;
-        this.#subscriptions.delete(subscription);
-        await Promise.all(consumers.map((c) => c.stop()));
-        if (ephemeral) await this.#destroyGroups(group);
-      },
-    };
-    this.#subscriptions.add(subscription);
-    return subscription;
+    return this.#subscriptions.add(async () => {
+      await Promise.all(consumers.map((c) => c.stop()));
+      if (ephemeral) await this.#destroyGroups(group);
+    });
   }
 
   /** Stops every subscription (in-flight batches finish and are acknowledged), then disconnects. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await Promise.all([...this.#subscriptions].map((s) => s.unsubscribe()));
+    await this.#subscriptions.stopAll();
     if (this.#ownsClient) await this.#client.quit().catch(() => this.#client.disconnect());
   }
 
   #streamsToRead(): string[] {
-    if (!this.#perType) return [this.#prefix];
-    if (this.#aggregateTypes.length === 0) {
-      throw new InvalidArgumentError(
+    return namesToRead({
+      perType: this.#perType,
+      single: this.#prefix,
+      aggregateTypes: this.#aggregateTypes,
+      nameFor: (type) => this.streamFor(type),
+      missing:
         'RedisEventBus: with streams "per-aggregate-type", pass aggregateTypes (the streams subscribers read)',
-      );
-    }
-    return this.#aggregateTypes.map((type) => this.streamFor(type));
+    });
   }
 
   async #destroyGroups(group: string): Promise<void> {
@@ -237,9 +232,5 @@ export class RedisEventBus implements EventBus {
 }
 
 function positive(name: string, value: number | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new InvalidArgumentError(`RedisEventBus: ${name} must be a positive integer, got ${value}`);
-  }
-  return value;
+  return positiveOption('RedisEventBus', name, value);
 }
