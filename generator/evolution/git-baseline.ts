@@ -33,7 +33,17 @@ export function readSchemasAtRef(
   schemasDir: string,
 ): Record<string, string> {
   if (ref.startsWith('-')) throw new EvolutionInputError(`git ref "${ref}" may not start with "-"`);
-  git(projectRoot, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+  try {
+    git(projectRoot, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+  } catch (error) {
+    const detail = String((error as Error).message).includes('not a git repository')
+      ? `${projectRoot} is not inside a git work tree`
+      : `"${ref}" is not a commit of the git repository at ${projectRoot}`;
+    throw new EvolutionInputError(
+      `cannot read the baseline git:${ref}: ${detail}; pass an existing ref (e.g. --against git:origin/main, fetched first in CI) or use --against lock`,
+      { cause: error },
+    );
+  }
   const dir = schemasDir.replace(/\/+$/, '') || '.';
   const listing = git(projectRoot, ['ls-tree', '-r', '-z', '--name-only', ref, '--', dir]);
   const files: Record<string, string> = {};

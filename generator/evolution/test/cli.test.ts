@@ -133,6 +133,7 @@ describe('es-gen lock and es-gen check', () => {
     expect((await run(root, ['check', '--against', 'git:main', '--payloads', '20'])).code).toBe(0);
     const unknown = await run(root, ['check', '--against', 'git:no-such-branch']);
     expect(unknown.code).toBe(2);
-    expect(unknown.err).toContain('no-such-branch');
+    expect(unknown.err).toContain('"no-such-branch" is not a commit of the git repository');
+    expect(unknown.err).toContain('--against lock');
   });
 });
