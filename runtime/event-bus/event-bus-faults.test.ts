@@ -213,6 +213,7 @@ describe('broker connection dropped while publishing', () => {
         await reader.close();
         await bus.close();
         await bus.deleteTopics().catch(() => {});
+        await (reader as KafkaEventBus).deleteTopics().catch(() => {}); // its dead-letter topic
       }
     },
     90_000,
