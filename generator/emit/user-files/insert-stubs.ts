@@ -1,4 +1,5 @@
 import { type ClassDeclaration, Node, Project, type SourceFile } from 'ts-morph';
+import { declaredNames } from './member-names.ts';
 import type { StubMember, UserFileSpec } from './user-file-specs.ts';
 
 /** One piece of text to insert at an offset of the original file. */
@@ -104,6 +105,9 @@ function splice(text: string, insertions: readonly Insertion[]): string {
  * Returns undefined when nothing is missing or the class cannot be found.
  */
 export function planStubInsertions(spec: UserFileSpec, text: string): StubInsertionPlan | undefined {
+  // Usually nothing is missing: find that out with the plain parser before building a ts-morph file.
+  const declared = declaredNames(text, spec.className);
+  if (!declared || spec.members.every((m) => declared.has(m.name))) return undefined;
   const file = parse(spec.path, text);
   const cls = spec.className !== undefined ? findClass(file, spec.className) : undefined;
   if (spec.className !== undefined && !cls) return undefined;
