@@ -1,29 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../errors.ts';
+import { tempDir } from '../event-store/test/sqlite-harness.ts';
 import { describeCheckpointStoreConformance } from '../testing/checkpoint-store-conformance.ts';
+import { storeHarness } from '../testing/conformance.ts';
 import { expectErrorCode } from '../testing/event-store-conformance.ts';
-import { SQLiteCheckpointStore } from './sqlite-checkpoint-store.ts';
+import { SQLiteCheckpointStore, type SQLiteCheckpointStoreOptions } from './sqlite-checkpoint-store.ts';
 
 function fileHarness(enableTracing: boolean) {
   return () => {
-    const dir = mkdtempSync(join(tmpdir(), 'es-gen-checkpoints-'));
-    const file = join(dir, 'checkpoints.db');
-    const stores: SQLiteCheckpointStore[] = [];
-    return {
-      open: async (options = {}) => {
-        const store = new SQLiteCheckpointStore(file, { enableTracing, ...options });
-        stores.push(store);
-        return store;
-      },
-      cleanup: async () => {
-        for (const store of stores) await store.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
+    const dir = tempDir('checkpoints');
+    const file = join(dir.path, 'checkpoints.db');
+    return storeHarness(
+      (options?: SQLiteCheckpointStoreOptions) =>
+        new SQLiteCheckpointStore(file, { enableTracing, ...options }),
+      dir.remove,
+    );
   };
 }
 

@@ -1,3 +1,4 @@
+import { storeHarness } from '../testing/conformance.ts';
 import { describeDeadLetterStoreConformance } from '../testing/dead-letter-store-conformance.ts';
 import type { DeadLetter } from './dead-letter-store.ts';
 import { InMemoryDeadLetterStore } from './memory-dead-letter-store.ts';
@@ -5,15 +6,5 @@ import { InMemoryDeadLetterStore } from './memory-dead-letter-store.ts';
 describeDeadLetterStoreConformance('InMemoryDeadLetterStore', () => {
   // One map per test stands in for the storage a restarted process would reopen.
   const storage = new Map<string, DeadLetter>();
-  const stores: InMemoryDeadLetterStore[] = [];
-  return {
-    open: async (options) => {
-      const store = new InMemoryDeadLetterStore({ ...options, storage });
-      stores.push(store);
-      return store;
-    },
-    cleanup: async () => {
-      await Promise.all(stores.map((s) => s.close()));
-    },
-  };
+  return storeHarness((options) => new InMemoryDeadLetterStore({ ...options, storage }));
 });

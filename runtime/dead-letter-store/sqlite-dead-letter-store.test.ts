@@ -1,27 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../event-store/test/sqlite-harness.ts';
+import { storeHarness } from '../testing/conformance.ts';
 import { describeDeadLetterStoreConformance } from '../testing/dead-letter-store-conformance.ts';
-import { SQLiteDeadLetterStore } from './sqlite-dead-letter-store.ts';
+import { SQLiteDeadLetterStore, type SQLiteDeadLetterStoreOptions } from './sqlite-dead-letter-store.ts';
 
 function fileHarness(enableTracing: boolean) {
   return () => {
-    const dir = mkdtempSync(join(tmpdir(), 'es-gen-dead-letters-'));
-    const file = join(dir, 'dead-letters.db');
-    const stores: SQLiteDeadLetterStore[] = [];
-    return {
-      open: async (options = {}) => {
-        const store = new SQLiteDeadLetterStore(file, { enableTracing, ...options });
-        stores.push(store);
-        return store;
-      },
-      cleanup: async () => {
-        for (const store of stores) await store.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
+    const dir = tempDir('dead-letters');
+    const file = join(dir.path, 'dead-letters.db');
+    return storeHarness(
+      (options?: SQLiteDeadLetterStoreOptions) =>
+        new SQLiteDeadLetterStore(file, { enableTracing, ...options }),
+      dir.remove,
+    );
   };
 }
 

@@ -2,24 +2,17 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SQLiteEventStore } from '../event-store/sqlite-event-store.ts';
 import { tempDir } from '../event-store/test/sqlite-harness.ts';
+import { storeHarness } from '../testing/conformance.ts';
 import { fixtureEvents, fixtureStream } from '../testing/fixtures-events.ts';
 import { describeSnapshotStoreConformance } from '../testing/snapshot-store-conformance.ts';
 import { SQLiteSnapshotStore } from './sqlite-snapshot-store.ts';
 
 describeSnapshotStoreConformance('SQLiteSnapshotStore', () => {
   const dir = tempDir('snapshots');
-  const stores: SQLiteSnapshotStore[] = [];
-  return {
-    open: async (options) => {
-      const store = new SQLiteSnapshotStore(join(dir.path, 'snapshots.db'), options);
-      stores.push(store);
-      return store;
-    },
-    cleanup: async () => {
-      for (const store of stores) await store.close();
-      dir.remove();
-    },
-  };
+  return storeHarness(
+    (options) => new SQLiteSnapshotStore(join(dir.path, 'snapshots.db'), options),
+    dir.remove,
+  );
 });
 
 describe('SQLiteSnapshotStore on SQLite', () => {

@@ -6,6 +6,7 @@ import {
   type DefineTest,
   describeConformance,
   expectErrorCode,
+  type StoreHarness,
 } from './conformance.ts';
 import { uniqueName } from './fixtures-events.ts';
 
@@ -13,11 +14,7 @@ import { uniqueName } from './fixtures-events.ts';
  * Storage for one test. `open()` opens a checkpoint store on it; later calls open the same
  * storage again, as a restarted process would (for a file database: the file reopened).
  */
-export interface CheckpointStoreHarness {
-  open(options?: CheckpointStoreOptions): Promise<CheckpointStore>;
-  /** Closes every store `open()` returned and removes the storage. */
-  cleanup(): Promise<void>;
-}
+export interface CheckpointStoreHarness extends StoreHarness<CheckpointStore, CheckpointStoreOptions> {}
 
 /** Makes a fresh harness; called once per test. */
 export type CheckpointStoreHarnessFactory = () => CheckpointStoreHarness | Promise<CheckpointStoreHarness>;

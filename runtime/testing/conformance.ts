@@ -10,6 +10,44 @@ export interface ConformanceOptions {
   readonly skip?: Readonly<Record<string, string>>;
 }
 
+/**
+ * Storage for one conformance test. `open()` opens a store on it; later calls open the same
+ * storage again, as a restarted process would. `cleanup()` closes every store `open()` returned
+ * and removes the storage.
+ */
+export interface StoreHarness<S, O> {
+  open(options?: O): Promise<S>;
+  cleanup(): Promise<void>;
+}
+
+/**
+ * Builds a harness from a function that opens one store on the test's storage: `cleanup()`
+ * closes every store opened, then calls `remove` (e.g. to delete the temporary file).
+ *
+ * @example
+ * describeCheckpointStoreConformance('SQLiteCheckpointStore', () => {
+ *   const dir = mkdtempSync(join(tmpdir(), 'checkpoints-'));
+ *   return storeHarness((o) => new SQLiteCheckpointStore(join(dir, 'c.db'), o), () => rmSync(dir, { recursive: true }));
+ * });
+ */
+export function storeHarness<S extends { close(): Promise<void> }, O>(
+  open: (options?: O) => S | Promise<S>,
+  remove: () => void | Promise<void> = () => {},
+): StoreHarness<S, O> {
+  const stores: S[] = [];
+  return {
+    open: async (options) => {
+      const store = await open(options);
+      stores.push(store);
+      return store;
+    },
+    cleanup: async () => {
+      for (const store of stores.splice(0)) await store.close();
+      await remove();
+    },
+  };
+}
+
 /** What every store harness offers: `cleanup()` closes what it opened and removes the storage. */
 interface Cleanable {
   cleanup(): Promise<void>;

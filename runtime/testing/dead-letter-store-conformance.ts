@@ -12,6 +12,7 @@ import {
   type DefineTest,
   describeConformance,
   expectErrorCode,
+  type StoreHarness,
 } from './conformance.ts';
 import { uniqueName } from './fixtures-events.ts';
 
@@ -19,11 +20,7 @@ import { uniqueName } from './fixtures-events.ts';
  * Storage for one test. `open()` opens a dead-letter store on it; later calls open the same
  * storage again, as a restarted process would (for a file database: the file reopened).
  */
-export interface DeadLetterStoreHarness {
-  open(options?: DeadLetterStoreOptions): Promise<DeadLetterStore>;
-  /** Closes every store `open()` returned and removes the storage. */
-  cleanup(): Promise<void>;
-}
+export interface DeadLetterStoreHarness extends StoreHarness<DeadLetterStore, DeadLetterStoreOptions> {}
 
 /** Makes a fresh harness; called once per test. */
 export type DeadLetterStoreHarnessFactory = () => DeadLetterStoreHarness | Promise<DeadLetterStoreHarness>;

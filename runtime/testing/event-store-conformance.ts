@@ -12,6 +12,7 @@ import {
   type DefineTest,
   describeConformance,
   expectErrorCode,
+  type StoreHarness,
 } from './conformance.ts';
 import {
   fixtureEvent,
@@ -26,11 +27,7 @@ import {
  * writes to; later calls open the same storage again, as a restarted process would (the first
  * store may still be open: two stores on one storage are two concurrent clients).
  */
-export interface EventStoreHarness {
-  open(options?: EventStoreOptions): Promise<EventStore>;
-  /** Closes every store `open()` returned and removes the storage. */
-  cleanup(): Promise<void>;
-}
+export interface EventStoreHarness extends StoreHarness<EventStore, EventStoreOptions> {}
 
 /** Makes a fresh harness; called once per test. */
 export type EventStoreHarnessFactory = () => EventStoreHarness | Promise<EventStoreHarness>;

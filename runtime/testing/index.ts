@@ -20,6 +20,8 @@ export type {
   CheckpointStoreHarnessFactory,
 } from './checkpoint-store-conformance.ts';
 export { describeCheckpointStoreConformance } from './checkpoint-store-conformance.ts';
+export type { StoreHarness } from './conformance.ts';
+export { storeHarness } from './conformance.ts';
 export type {
   DeadLetterStoreHarness,
   DeadLetterStoreHarnessFactory,

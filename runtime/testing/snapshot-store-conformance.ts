@@ -6,6 +6,7 @@ import {
   type DefineTest,
   describeConformance,
   expectErrorCode,
+  type StoreHarness,
 } from './conformance.ts';
 import { fixtureStream } from './fixtures-events.ts';
 
@@ -13,11 +14,7 @@ import { fixtureStream } from './fixtures-events.ts';
  * Storage for one snapshot store test. `open()` opens a store on it; later calls open the same
  * storage again, as a restarted process would.
  */
-export interface SnapshotStoreHarness {
-  open(options?: SnapshotStoreOptions): Promise<SnapshotStore>;
-  /** Closes every store `open()` returned and removes the storage. */
-  cleanup(): Promise<void>;
-}
+export interface SnapshotStoreHarness extends StoreHarness<SnapshotStore, SnapshotStoreOptions> {}
 
 /** Makes a fresh harness; called once per test. */
 export type SnapshotStoreHarnessFactory = () => SnapshotStoreHarness | Promise<SnapshotStoreHarness>;

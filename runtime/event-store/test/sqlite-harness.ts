@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { storeHarness } from '../../testing/conformance.ts';
 import type { EventStoreHarness } from '../../testing/event-store-conformance.ts';
 import { SQLiteEventStore, type SQLiteEventStoreOptions } from '../sqlite-event-store.ts';
 
@@ -14,16 +15,5 @@ export function tempDir(prefix: string): { path: string; remove: () => void } {
 export function sqliteEventStoreHarness(defaults: SQLiteEventStoreOptions = {}): EventStoreHarness {
   const dir = tempDir('events');
   const file = join(dir.path, 'events.db');
-  const stores: SQLiteEventStore[] = [];
-  return {
-    open: async (options) => {
-      const store = new SQLiteEventStore(file, { ...defaults, ...options });
-      stores.push(store);
-      return store;
-    },
-    cleanup: async () => {
-      for (const store of stores) await store.close();
-      dir.remove();
-    },
-  };
+  return storeHarness((options) => new SQLiteEventStore(file, { ...defaults, ...options }), dir.remove);
 }
