@@ -6,7 +6,7 @@ import { SourceFile } from './source-file.ts';
 
 /** The parsed schema files of a project and the parse errors found in them. */
 export interface LoadedSchemas {
-  /** Every schema file, sorted by path; files with syntax errors have `value` undefined. */
+  /** Every schema file, sorted by path; files with syntax errors (not duplicate keys) have `value` undefined. */
   readonly sources: readonly SourceFile[];
   /** Syntax errors and duplicate keys, with positions. */
   readonly diagnostics: readonly Diagnostic[];

@@ -35,9 +35,9 @@ describe('SourceFile', () => {
     );
   });
 
-  it('turns duplicate keys into diagnostics and leaves value undefined', () => {
-    const source = SourceFile.parse('a.yaml', 'kind: types\ntypes:\n  A: {}\n  A: {}\n');
-    expect(source.value).toBeUndefined();
+  it('turns duplicate keys into diagnostics and keeps the last value so the rest can be checked', () => {
+    const source = SourceFile.parse('a.yaml', 'kind: types\ntypes:\n  A: {}\n  A: { enum: [x] }\n');
+    expect(source.value).toEqual({ kind: 'types', types: { A: { enum: ['x'] } } });
     expect(source.diagnostics).toEqual([
       {
         file: 'a.yaml',

@@ -17,7 +17,9 @@ export interface Position {
 
 /**
  * One parsed YAML file with its source positions. Parse errors (including duplicate keys) are in
- * `diagnostics`; `value` is the plain JavaScript value of the document.
+ * `diagnostics`; `value` is the plain JavaScript value of the document (undefined after a syntax
+ * error; after duplicate keys only, the last of each duplicate wins, so the rest of the file can
+ * still be checked and every error reported at once).
  *
  * @example
  * const source = SourceFile.parse('schemas/order.yaml', text);
@@ -39,7 +41,7 @@ export class SourceFile {
     this.#lines = lines;
     const diagnostics = [...doc.errors, ...doc.warnings].map((e) => this.#fromYamlError(e));
     let value: unknown;
-    if (diagnostics.length === 0) {
+    if (diagnostics.every((d) => d.code === 'duplicate-key')) {
       try {
         value = doc.toJS({ maxAliasCount: 100 });
       } catch (error) {

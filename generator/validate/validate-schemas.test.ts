@@ -14,9 +14,11 @@ function aggregate(...body: string[]): Record<string, string> {
 }
 
 describe('YAML loading', () => {
-  it('reports duplicate keys at the second key', () => {
-    expect(errors(aggregate('events:', '  A: {}', '  A: {}'))).toEqual([
-      'schemas/a.yaml:5:3: duplicate key `A`; each key may appear once in a map; remove or rename one of them',
+  it('reports duplicate keys at the second key, together with the other errors of the file', () => {
+    const body = ['state:', '  total: numbr', 'events:', '  A: {}', '  A: {}'];
+    expect(errors(aggregate(...body))).toEqual([
+      'schemas/a.yaml:4:10: unknown type `numbr`; did you mean `number`?',
+      'schemas/a.yaml:7:3: duplicate key `A`; each key may appear once in a map; remove or rename one of them',
     ]);
   });
 

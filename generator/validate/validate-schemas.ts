@@ -23,7 +23,7 @@ import { SymbolTable } from './symbol-table.ts';
  */
 export function validateSchemas(loaded: LoadedSchemas): Diagnostic[] {
   const diagnostics: Diagnostic[] = [...loaded.diagnostics];
-  const parsed = loaded.sources.filter((s) => s.diagnostics.length === 0);
+  const parsed = loaded.sources.filter((s) => s.value !== undefined);
   const checkable: { source: SourceFile; doc: RawDoc }[] = [];
   for (const source of parsed) {
     const found = validateAgainstMetaSchema(source);
