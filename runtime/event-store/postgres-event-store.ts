@@ -52,6 +52,11 @@ export interface PostgreSQLEventStoreOptions extends EventStoreOptions {
    */
   readonly notify?: boolean;
   /**
+   * Least time in ms between two notifications of this store (default 10): a steady stream of
+   * appends sends one per interval, carrying the highest position, instead of one per append.
+   */
+  readonly notifyIntervalMs?: number;
+  /**
    * Create tenant row-level security policies and set `es_gen.tenant_id` on tenant-scoped
    * queries (default false). See `rowLevelSecuritySql`.
    */
@@ -116,7 +121,10 @@ export class PostgreSQLEventStore implements EventStore {
     this.#policy = options.onUnknownEvent ?? 'fail';
     this.#tracing = options.enableTracing ?? false;
     this.#channel = (options.notify ?? true) ? eventsChannel(this.#schema) : null;
-    this.#notifier = this.#channel === null ? null : new CommitNotifier(this.#pool, this.#channel);
+    this.#notifier =
+      this.#channel === null
+        ? null
+        : new CommitNotifier(this.#pool, this.#channel, options.notifyIntervalMs ?? 10);
     this.#rls = options.rowLevelSecurity ?? false;
   }
 

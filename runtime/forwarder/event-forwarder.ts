@@ -89,15 +89,29 @@ export class EventForwarder {
 
   async #run(): Promise<void> {
     const interval = this.#o.pollIntervalMs ?? 1000;
+    let retry = 0;
     while (this.#running) {
+      let heldBack = false;
       try {
         await this.forwardAvailable();
+        heldBack = await this.#heldBack();
       } catch (error) {
         (this.#o.onError ?? ((e) => console.error(`event forwarder "${this.#name}":`, e)))(error);
       }
       if (!this.#running) break;
-      await this.#pause(interval);
+      // Committed events the store does not return yet (an older transaction is still in
+      // flight, see PostgreSQLEventStore.readAll) announce nothing when they become readable:
+      // look again soon, backing off to the poll interval.
+      retry = heldBack ? Math.min(interval, retry === 0 ? 25 : retry * 2) : 0;
+      await this.#pause(heldBack ? retry : interval);
     }
+  }
+
+  /** True when the store holds events past the checkpoint that `readAll` did not return. */
+  async #heldBack(): Promise<boolean> {
+    if (this.#o.eventTypes) return false; // other types also lie past the checkpoint
+    const { eventStore, checkpoints } = this.#o;
+    return (await eventStore.getHeadPosition()) > (await checkpoints.load(this.#name));
   }
 
   /** Waits for the waker, the poll interval or `stop()`, whichever comes first. */

@@ -23,10 +23,13 @@ const NOTIFY_SQL = `SELECT set_config('synchronous_commit', 'off', true), pg_not
  * them: a `pg_notify` inside the append transaction would hold the cluster-wide notify lock
  * through the commit's WAL flush and so serialise every appending transaction.
  *
- * Coalesced: at most one notification is in flight per notifier; positions announced
- * meanwhile are folded into one more notification carrying the highest of them. A notification
- * is only a wake-up ("read again"): readers follow `readAll` from their checkpoint and poll, so
- * a lost one (a failed statement, a crash right after a commit) costs at most a poll interval.
+ * Coalesced: at most one notification is in flight per notifier, and notifications are at
+ * least `intervalMs` apart; positions announced meanwhile are folded into the next one, which
+ * carries the highest of them. An announcement after a quiet spell goes out at once; a steady
+ * stream of appends costs one NOTIFY (a small transaction of its own) per interval instead of
+ * one per append. A notification is only a wake-up ("read again"): readers follow `readAll`
+ * from their checkpoint and poll, so a lost one (a failed statement, a crash right after a
+ * commit) costs at most a poll interval.
  *
  * @example
  * const notifier = new CommitNotifier(pool, eventsChannel('es_gen'));
@@ -36,12 +39,17 @@ const NOTIFY_SQL = `SELECT set_config('synchronous_commit', 'off', true), pg_not
 export class CommitNotifier {
   readonly #pool: Pool;
   readonly #channel: string;
+  readonly #intervalMs: number;
   #highest = 0;
   #sending: Promise<void> | undefined;
+  #lastSentAt = Number.NEGATIVE_INFINITY;
+  #hurry: (() => void) | undefined;
 
-  constructor(pool: Pool, channel: string) {
+  /** `intervalMs`: the least time between two notifications (default 10). */
+  constructor(pool: Pool, channel: string, intervalMs = 10) {
     this.#pool = pool;
     this.#channel = channel;
+    this.#intervalMs = intervalMs;
   }
 
   /** Schedules a notification of `position` (or a higher one) without waiting for it. */
@@ -54,8 +62,10 @@ export class CommitNotifier {
   async #send(): Promise<void> {
     try {
       while (this.#highest > 0) {
+        await this.#spacing();
         const position = this.#highest;
         this.#highest = 0;
+        this.#lastSentAt = performance.now();
         await this.#pool.query(NOTIFY_SQL, [this.#channel, String(position)]).catch(() => {
           // A lost wake-up only delays readers until their next poll.
         });
@@ -66,8 +76,27 @@ export class CommitNotifier {
     }
   }
 
-  /** Resolves when every announced position has been sent (or has failed to be). */
+  /** Waits until `intervalMs` after the last notification (cut short by `flush`). */
+  async #spacing(): Promise<void> {
+    const wait = this.#lastSentAt + this.#intervalMs - performance.now();
+    if (wait <= 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, wait);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#hurry = done;
+    });
+    this.#hurry = undefined;
+  }
+
+  /** Sends what is pending now, without the spacing, and resolves when it has been sent. */
   async flush(): Promise<void> {
-    while (this.#sending) await this.#sending;
+    while (this.#sending) {
+      this.#lastSentAt = Number.NEGATIVE_INFINITY;
+      this.#hurry?.();
+      await this.#sending;
+    }
   }
 }
