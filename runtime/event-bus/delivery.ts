@@ -79,11 +79,23 @@ export interface Delivery {
   readonly previousAttempts?: number;
   /** Stops retrying early (e.g. the subscription is closing); the outcome is then unhandled. */
   readonly shouldStop?: () => boolean;
+  /**
+   * Called about every second while waiting between retries, so a broker that expects signs
+   * of life (a Kafka group heartbeat) keeps the member; its errors are ignored.
+   */
+  readonly keepAlive?: () => Promise<void>;
 }
 
-function pause(policy: DeliveryPolicy, attempt: number): Promise<void> {
+const KEEP_ALIVE_EVERY_MS = 1_000;
+
+async function pause(policy: DeliveryPolicy, attempt: number, delivery: Delivery): Promise<void> {
   const delay = Math.min(policy.retryDelayMs * 2 ** Math.max(0, attempt - 1), MAX_RETRY_DELAY_MS);
-  return delay > 0 ? sleep(delay) : Promise.resolve();
+  const until = Date.now() + delay;
+  for (let left = delay; left > 0; left = until - Date.now()) {
+    await sleep(delivery.keepAlive ? Math.min(left, KEEP_ALIVE_EVERY_MS) : left);
+    if (delivery.shouldStop?.()) return;
+    await delivery.keepAlive?.().catch(() => {});
+  }
 }
 
 /**
@@ -135,7 +147,7 @@ async function attemptAll(delivery: Delivery, policy: DeliveryPolicy): Promise<D
       report(policy, { subscription, event, error, attempt, final });
       if (final) break;
       if (stopping) return { handled: false, attempts: attempt, error, gaveUp: false };
-      await pause(policy, attempt);
+      await pause(policy, attempt, delivery);
       if (delivery.shouldStop?.()) return { handled: false, attempts: attempt, error, gaveUp: false };
     }
   }

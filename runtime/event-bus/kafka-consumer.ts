@@ -140,6 +140,7 @@ export class KafkaSubscription {
         destination: topic,
         carrier: stringHeaders(message.headers),
         shouldStop: stopped,
+        keepAlive: heartbeat,
       },
       this.#c.policy,
     );

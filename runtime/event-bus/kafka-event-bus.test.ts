@@ -5,6 +5,7 @@ import { createEvent, type DomainEvent } from '../events/domain-event.ts';
 import { describeEventBusConformance } from '../testing/event-bus-conformance.ts';
 import { serviceAvailable, serviceUrls } from '../testing/services.ts';
 import { randomSuffix } from './bus-message.ts';
+import type { HandlerFailure } from './event-bus.ts';
 import { stringHeaders } from './kafka-consumer.ts';
 import { KafkaEventBus } from './kafka-event-bus.ts';
 
@@ -111,6 +112,54 @@ describe.skipIf(!kafkaAvailable)('KafkaEventBus specifics', () => {
       await admin.disconnect();
     }
   });
+
+  it('keeps its group membership through retry delays longer than the session timeout', async () => {
+    const failures: HandlerFailure[] = [];
+    const bus = new KafkaEventBus({
+      brokers: kafka,
+      topic: `es-test.${randomSuffix()}`,
+      sessionTimeoutMs: 6_000,
+      heartbeatIntervalMs: 500,
+      maxDeliveries: 3,
+      retryDelayMs: 4_000, // pauses of 4 s and 8 s: the second outlasts the session
+      onError: (failure) => failures.push(failure),
+    });
+    try {
+      const handled: string[] = [];
+      await bus.subscribe(
+        (e) => {
+          if (e.eventType === 'Poison') throw new Error('poison');
+          handled.push(e.eventId);
+        },
+        { group: 'slow-retries' },
+      );
+      const make = (eventType: string, aggregateVersion: number) =>
+        createEvent({
+          eventType,
+          aggregateType: 'Order',
+          aggregateId: 'order-1',
+          aggregateVersion,
+          data: {},
+        });
+      const poison = make('Poison', 1);
+      const good = make('Good', 2);
+      await bus.publish([poison, good]);
+      const deadline = Date.now() + 60_000;
+      while (!handled.includes(good.eventId) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(handled).toEqual([good.eventId]);
+      // A member that lost its session would see the poison event again from attempt 1.
+      expect(failures.map((f) => [f.attempt, f.final])).toEqual([
+        [1, false],
+        [2, false],
+        [3, true],
+      ]);
+      expect((await bus.readDeadLetters('slow-retries')).map((e) => e.eventId)).toEqual([poison.eventId]);
+    } finally {
+      await bus.close();
+      await bus.deleteTopics();
+    }
+  }, 90_000);
 
   it('rejects per-aggregate-type subscriptions without aggregateTypes', async () => {
     const bus = new KafkaEventBus({
