@@ -2,7 +2,7 @@
  * Child process of the multi-process append test: appends `count` events to one stream, each
  * with the expected version it read, retrying on optimistic lock conflicts. It connects, prints
  * `ready` and waits for a line on stdin before appending, so that every worker starts together.
- * Usage: node --import tsx append-worker.ts <url> <schema> <streamId> <worker> <count>
+ * Usage (bundled by the test, or with tsx): append-worker <url> <schema> <streamId> <worker> <count>
  * Prints one JSON line: { worker, appended, conflicts }.
  */
 import { once } from 'node:events';
