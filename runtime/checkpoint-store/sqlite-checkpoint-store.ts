@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import { ClosedError, InvalidArgumentError, isEventSourcingError, StoreError } from '../errors.ts';
-import { assertTableName, openSqliteFile } from '../event-store/sqlite-migrations.ts';
+import { ClosedError, InvalidArgumentError, StoreError } from '../errors.ts';
+import { assertTableName, openSqliteFile, runSqlite } from '../event-store/sqlite-migrations.ts';
 import { SpanNames, traced } from '../observability/tracing.ts';
 import { assertCheckpoint, type CheckpointStore, type CheckpointStoreOptions } from './checkpoint-store.ts';
 
@@ -77,7 +77,7 @@ export class SQLiteCheckpointStore implements CheckpointStore {
       throw new InvalidArgumentError('load needs a non-empty projection name');
     }
     return traced(this.#tracing, SpanNames.checkpointLoad, { 'es.projection': projection }, () =>
-      this.#run(`load the checkpoint of "${projection}"`, () => this.#load.get(projection)?.position ?? 0),
+      runSqlite(`load the checkpoint of "${projection}"`, () => this.#load.get(projection)?.position ?? 0),
     );
   }
 
@@ -98,7 +98,7 @@ export class SQLiteCheckpointStore implements CheckpointStore {
   saveInTransaction(projection: string, position: number): void {
     this.#assertOpen();
     assertCheckpoint(projection, position);
-    this.#run(`save checkpoint ${position} of "${projection}"`, () =>
+    runSqlite(`save checkpoint ${position} of "${projection}"`, () =>
       this.#save.run(projection, position, new Date().toISOString()),
     );
   }
@@ -106,7 +106,7 @@ export class SQLiteCheckpointStore implements CheckpointStore {
   async reset(projection: string, position = 0): Promise<void> {
     this.#assertOpen();
     assertCheckpoint(projection, position);
-    this.#run(`reset the checkpoint of "${projection}"`, () =>
+    runSqlite(`reset the checkpoint of "${projection}"`, () =>
       this.#reset.run(projection, position, new Date().toISOString()),
     );
   }
@@ -115,15 +115,6 @@ export class SQLiteCheckpointStore implements CheckpointStore {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#ownsDatabase && this.#db.open) this.#db.close();
-  }
-
-  #run<T>(what: string, fn: () => T): T {
-    try {
-      return fn();
-    } catch (error) {
-      if (isEventSourcingError(error)) throw error;
-      throw new StoreError(`cannot ${what}: ${(error as Error).message}`, error);
-    }
   }
 
   #assertOpen(): void {

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import { ClosedError, isEventSourcingError, StoreError } from '../errors.ts';
-import { assertTableName, openSqliteFile } from '../event-store/sqlite-migrations.ts';
+import { ClosedError } from '../errors.ts';
+import { assertTableName, openSqliteFile, runSqlite } from '../event-store/sqlite-migrations.ts';
 import type { StoredEvent } from '../events/domain-event.ts';
 import { SpanNames, traced } from '../observability/tracing.ts';
 import {
@@ -54,7 +54,7 @@ export class SQLiteDeadLetterStore implements DeadLetterStore {
     this.#db = typeof database === 'string' ? openSqliteFile(database) : database;
     this.#tracing = options.enableTracing ?? false;
     try {
-      this.#run(`create the dead-letter table "${table}"`, () => this.#db.exec(createTableSql(table)));
+      runSqlite(`create the dead-letter table "${table}"`, () => this.#db.exec(createTableSql(table)));
     } catch (error) {
       if (this.#ownsDatabase) this.#db.close();
       throw error;
@@ -67,7 +67,7 @@ export class SQLiteDeadLetterStore implements DeadLetterStore {
     const { projection, event } = deadLetter;
     const attributes = { 'es.projection': projection, 'es.event_id': event.eventId };
     await traced(this.#tracing, SpanNames.deadLetterAdd, attributes, () =>
-      this.#run(`add the dead letter of event ${event.eventId} for "${projection}"`, () =>
+      runSqlite(`add the dead letter of event ${event.eventId} for "${projection}"`, () =>
         this.#statement(
           `INSERT INTO ${this.#table}
              (id, projection, event_id, position, aggregate_type, aggregate_id, event, error, attempts, failed_at)
@@ -109,13 +109,13 @@ export class SQLiteDeadLetterStore implements DeadLetterStore {
       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY position, projection ${options.limit === undefined ? '' : 'LIMIT ?'}`;
     if (options.limit !== undefined) params.push(options.limit);
-    const rows = this.#run('list dead letters', () => this.#statement(sql).all(...params) as Row[]);
+    const rows = runSqlite('list dead letters', () => this.#statement(sql).all(...params) as Row[]);
     return rows.map(rowToDeadLetter);
   }
 
   async count(projection?: string): Promise<number> {
     this.#assertOpen();
-    const row = this.#run('count dead letters', () =>
+    const row = runSqlite('count dead letters', () =>
       projection === undefined
         ? this.#statement(`SELECT count(*) AS n FROM ${this.#table}`).get()
         : this.#statement(`SELECT count(*) AS n FROM ${this.#table} WHERE projection = ?`).get(projection),
@@ -125,7 +125,7 @@ export class SQLiteDeadLetterStore implements DeadLetterStore {
 
   async hasPending(projection: string, aggregateType: string, aggregateId: string): Promise<boolean> {
     this.#assertOpen();
-    const row = this.#run(`look up dead letters of ${aggregateType} "${aggregateId}"`, () =>
+    const row = runSqlite(`look up dead letters of ${aggregateType} "${aggregateId}"`, () =>
       this.#statement(
         `SELECT 1 FROM ${this.#table} WHERE projection = ? AND aggregate_type = ? AND aggregate_id = ? LIMIT 1`,
       ).get(projection, aggregateType, aggregateId),
@@ -135,7 +135,7 @@ export class SQLiteDeadLetterStore implements DeadLetterStore {
 
   async remove(id: string): Promise<void> {
     this.#assertOpen();
-    this.#run(`remove dead letter ${id}`, () =>
+    runSqlite(`remove dead letter ${id}`, () =>
       this.#statement(`DELETE FROM ${this.#table} WHERE id = ?`).run(id),
     );
   }
@@ -153,15 +153,6 @@ export class SQLiteDeadLetterStore implements DeadLetterStore {
       this.#statements.set(sql, statement);
     }
     return statement;
-  }
-
-  #run<T>(what: string, fn: () => T): T {
-    try {
-      return fn();
-    } catch (error) {
-      if (isEventSourcingError(error)) throw error;
-      throw new StoreError(`cannot ${what}: ${(error as Error).message}`, error);
-    }
   }
 
   #assertOpen(): void {

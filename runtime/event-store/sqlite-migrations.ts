@@ -1,5 +1,5 @@
 import BetterSqlite3, { type Database } from 'better-sqlite3';
-import { InvalidArgumentError, StoreError } from '../errors.ts';
+import { InvalidArgumentError, isEventSourcingError, StoreError } from '../errors.ts';
 
 /** Name of the table that records which schema version each es-gen component's tables are at. */
 export const SCHEMA_VERSIONS_TABLE = 'es_schema_versions';
@@ -73,5 +73,18 @@ export function assertTableName(table: string): void {
     throw new InvalidArgumentError(
       `tableName "${table}" is not a plain SQL identifier; use letters, digits and underscores`,
     );
+  }
+}
+
+/**
+ * Runs a driver call, wrapping a driver failure in `StoreError` ("cannot <what>: <driver
+ * message>", the driver error as `cause`); es-gen errors pass through unchanged.
+ */
+export function runSqlite<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (isEventSourcingError(error)) throw error;
+    throw new StoreError(`cannot ${what}: ${(error as Error).message}`, error);
   }
 }
