@@ -4,9 +4,9 @@ import { isEvolutionInputError } from '../../evolution/errors.ts';
 import { type CheckFormat, formatFindings } from '../../evolution/format-findings.ts';
 import { hasBreaking } from '../../evolution/rules.ts';
 import { runCheck } from '../../evolution/run-check.ts';
-import { compileSchemas } from '../../pipeline.ts';
+import { compileOrReport } from '../compile-or-report.ts';
 import type { CliContext, CommandModule } from '../context.ts';
-import { ExitCode, loadConfigOrReport, reportDiagnostics, withConfigOption } from '../context.ts';
+import { ExitCode, loadConfigOrReport, withConfigOption } from '../context.ts';
 
 interface CheckFlags {
   readonly against?: string;
@@ -50,13 +50,8 @@ async function check(context: CliContext, flags: CheckFlags): Promise<void> {
   }
   const config = loadConfigOrReport(context, flags.config);
   if (!config) return;
-  const compiled = compileSchemas(config);
-  if (!compiled.model) {
-    const texts = new Map(compiled.sources.map((s) => [s.file, s.text]));
-    reportDiagnostics(context, compiled.diagnostics, (f) => texts.get(f), 'the schemas');
-    context.fail(ExitCode.Invalid);
-    return;
-  }
+  const model = compileOrReport(context, config);
+  if (!model) return;
   try {
     const baseline = await resolveBaseline(
       parseBaselineSpec(flags.against),
@@ -64,7 +59,7 @@ async function check(context: CliContext, flags: CheckFlags): Promise<void> {
       config.schemasDir,
     );
     const result = await runCheck({
-      model: compiled.model,
+      model: model,
       baseline,
       projectRoot: config.projectRoot,
       domainDir: config.domainDir,

@@ -6,27 +6,30 @@ import { diffAgainstBaseline } from '../../evolution/diff-baseline.ts';
 import { isEvolutionInputError } from '../../evolution/errors.ts';
 import { formatText } from '../../evolution/format-findings.ts';
 import { buildLockFile, LOCK_FILE_NAME, readLockFile, writeLockFile } from '../../evolution/lock-file.ts';
-import { hasBreaking } from '../../evolution/rules.ts';
+import { hasBreaking, sortFindings } from '../../evolution/rules.ts';
 import { SchemaValidators } from '../../evolution/schema-validator.ts';
 import type { SchemaModel } from '../../model/ir.ts';
-import { compileSchemas } from '../../pipeline.ts';
+import { compileOrReport } from '../compile-or-report.ts';
 import type { CliContext, CommandModule } from '../context.ts';
-import { ExitCode, loadConfigOrReport, reportDiagnostics, withConfigOption } from '../context.ts';
+import { ExitCode, loadConfigOrReport, withConfigOption } from '../context.ts';
 
 interface LockFlags {
   readonly force?: boolean;
   readonly config?: string;
 }
 
-/** Refuses to overwrite a lock with breaking changes (they would vanish from the baseline). */
+/**
+ * Refuses to lock schemas whose upcast chains break stored events, or to overwrite a lock with
+ * breaking changes (they would vanish from the baseline). The first lock checks the chains too,
+ * so locking twice gives the same answer.
+ */
 async function breakingAgainstLock(context: CliContext, path: string, model: SchemaModel): Promise<boolean> {
-  if (!existsSync(path)) return false;
   const findings = [
-    ...diffAgainstBaseline(model, await readLockFile(path)),
+    ...(existsSync(path) ? diffAgainstBaseline(model, await readLockFile(path)) : []),
     ...checkChains(model, new SchemaValidators()),
   ];
   if (!hasBreaking(findings)) return false;
-  context.stderr(formatText(findings.filter((f) => f.rule.verdict === 'breaking')));
+  context.stderr(formatText(sortFindings(findings.filter((f) => f.rule.verdict === 'breaking'))));
   context.stderr(
     `es-gen: ${LOCK_FILE_NAME} not written: the schemas break stored events; fix them, or pass --force to record them anyway\n`,
   );
@@ -36,16 +39,11 @@ async function breakingAgainstLock(context: CliContext, path: string, model: Sch
 async function lock(context: CliContext, flags: LockFlags): Promise<void> {
   const config = loadConfigOrReport(context, flags.config);
   if (!config) return;
-  const compiled = compileSchemas(config);
-  if (!compiled.model) {
-    const texts = new Map(compiled.sources.map((s) => [s.file, s.text]));
-    reportDiagnostics(context, compiled.diagnostics, (f) => texts.get(f), 'the schemas');
-    context.fail(ExitCode.Invalid);
-    return;
-  }
+  const model = compileOrReport(context, config);
+  if (!model) return;
   const path = join(config.projectRoot, LOCK_FILE_NAME);
   try {
-    if (!flags.force && (await breakingAgainstLock(context, path, compiled.model))) {
+    if (!flags.force && (await breakingAgainstLock(context, path, model))) {
       context.fail(ExitCode.Findings);
       return;
     }
@@ -56,7 +54,7 @@ async function lock(context: CliContext, flags: LockFlags): Promise<void> {
     context.fail(ExitCode.Invalid);
     return;
   }
-  const lockFile = buildLockFile(compiled.model);
+  const lockFile = buildLockFile(model);
   const versions = Object.values(lockFile.aggregates).reduce(
     (n, a) => n + Object.values(a.events).reduce((m, e) => m + Object.keys(e.versions).length, 0),
     0,

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -116,6 +116,17 @@ describe('es-gen lock and es-gen check', () => {
     const badLock = await run(root, ['check']);
     expect(badLock.code).toBe(2);
     expect(badLock.err).toContain('es-gen.lock.json');
+  });
+
+  it('refuses a first lock whose upcast chain breaks stored events, unless forced', async () => {
+    const root = project(V2_OK.replace('          add: { currency: USD }\n', ''));
+    const refused = await run(root, ['lock']);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('ES111 version-unreachable');
+    expect(refused.err).toContain('v2 requires `currency` but v1 payloads do not have it');
+    expect(existsSync(join(root, 'es-gen.lock.json'))).toBe(false);
+    expect((await run(root, ['lock', '--force'])).code).toBe(0);
+    expect(existsSync(join(root, 'es-gen.lock.json'))).toBe(true);
   });
 
   it('compares against the schemas at a git ref without a checkout', async () => {
