@@ -50,7 +50,10 @@ function docLines(docs: Docs, indent: string): Lines {
   return out;
 }
 
-/** Indents every line of `text` (a statement, possibly several lines) by `indent`; blank lines stay empty. */
+/**
+ * Indents every line of `text` (a statement, possibly several lines) by `indent`; blank lines
+ * stay empty. A string literal spanning lines would be indented too: emitters keep them on one line.
+ */
 function indentText(text: string, indent: string): Lines {
   return text.split('\n').map((line) => (line === '' ? '' : `${indent}${line}`));
 }
@@ -88,7 +91,30 @@ function modifiers(member: {
   return words.map((w) => `${w} `).join('');
 }
 
+/** Options of structures this printer does not write; one that is set throws rather than vanishing. */
+const UNSUPPORTED = [
+  'typeParameters',
+  'decorators',
+  'overloads',
+  'isAsync',
+  'isGenerator',
+  'hasExclamationToken',
+  'isDefaultExport',
+  'hasDeclareKeyword',
+  'leadingTrivia',
+  'trailingTrivia',
+] as const;
+
+function assertSupported(structure: object, what: string): void {
+  for (const key of UNSUPPORTED) {
+    const value = (structure as Record<string, unknown>)[key];
+    if (value === undefined || value === false || (Array.isArray(value) && value.length === 0)) continue;
+    throw new Error(`the emit printer does not write \`${key}\` (on ${what}): extend print-structures.ts`);
+  }
+}
+
 function property(p: OptionalKind<PropertyDeclarationStructure>, indent: string): Lines {
+  assertSupported(p, `property ${p.name}`);
   const type = p.type !== undefined ? `: ${String(p.type)}` : '';
   const init = p.initializer !== undefined ? ` = ${statementText(p.initializer)}` : '';
   return [
@@ -107,6 +133,7 @@ function constructorLines(c: OptionalKind<ConstructorDeclarationStructure>, inde
 }
 
 function method(m: OptionalKind<MethodDeclarationStructure>, indent: string): Lines {
+  assertSupported(m, `method ${m.name}`);
   const returns = m.returnType !== undefined ? `: ${String(m.returnType)}` : '';
   const signature = `${indent}${modifiers(m)}${m.name}(${parameters(m.parameters)})${returns}`;
   if (m.isAbstract) return [...docLines(m.docs, indent), `${signature};`];
@@ -114,6 +141,7 @@ function method(m: OptionalKind<MethodDeclarationStructure>, indent: string): Li
 }
 
 function classLines(c: ClassDeclarationStructure): Lines {
+  assertSupported(c, `class ${c.name ?? ''}`);
   const heritage = [
     c.extends !== undefined ? ` extends ${statementText(c.extends)}` : '',
     c.implements && c.implements.length > 0
@@ -143,6 +171,7 @@ function signature(p: OptionalKind<PropertySignatureStructure>): Lines {
 }
 
 function interfaceLines(i: InterfaceDeclarationStructure): Lines {
+  assertSupported(i, `interface ${i.name}`);
   const extendsList = (i.extends ?? []) as readonly (string | WriterFunction)[];
   const heritage = extendsList.length > 0 ? ` extends ${extendsList.map(statementText).join(', ')}` : '';
   return [
@@ -154,6 +183,7 @@ function interfaceLines(i: InterfaceDeclarationStructure): Lines {
 }
 
 function typeAliasLines(t: TypeAliasDeclarationStructure): Lines {
+  assertSupported(t, `type ${t.name}`);
   return [
     ...docLines(t.docs, ''),
     `${t.isExported ? 'export ' : ''}type ${t.name} = ${statementText(t.type as string)};`,

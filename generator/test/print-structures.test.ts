@@ -92,6 +92,18 @@ describe('printStatements', () => {
     expect(text).toBe('/** Matches a*\\/b. */\ntype P = string;\n');
   });
 
+  it('refuses options it would not write instead of dropping them', () => {
+    expect(() =>
+      printStatements([
+        {
+          kind: StructureKind.Class,
+          name: 'C',
+          methods: [{ name: 'load', isAsync: true, statements: ['return;'] }],
+        },
+      ]),
+    ).toThrow(/does not write `isAsync` \(on method load\)/);
+  });
+
   it('names a structure kind it cannot print', () => {
     expect(() => printStatements([{ kind: StructureKind.Enum, name: 'E' }])).toThrow(
       /does not print Enum structures/,
