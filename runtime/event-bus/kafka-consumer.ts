@@ -6,6 +6,9 @@ import { decodeEvent } from './bus-message.ts';
 import { type DeliveryPolicy, deliver } from './delivery.ts';
 import type { EventHandler } from './event-bus.ts';
 
+/** How often a running handler's member signals it is alive (kafkajs throttles further). */
+const HEARTBEAT_EVERY_MS = 500;
+
 /** Settings of one consuming subscription. */
 export interface KafkaSubscriptionConfig {
   readonly consumer: Consumer;
@@ -133,8 +136,15 @@ export class KafkaSubscription {
       {
         event,
         handler: async (e) => {
-          await heartbeat().catch(() => {}); // keeps the membership alive across retries
-          await handler(e);
+          // Heartbeats keep the membership while a slow handler runs (kafkajs sends none by
+          // itself during a batch); it throttles them to the heartbeat interval.
+          await heartbeat().catch(() => {});
+          const beating = setInterval(() => void heartbeat().catch(() => {}), HEARTBEAT_EVERY_MS);
+          try {
+            await handler(e);
+          } finally {
+            clearInterval(beating);
+          }
         },
         subscription: this.#c.subscription,
         destination: topic,

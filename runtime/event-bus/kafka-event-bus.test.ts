@@ -161,6 +161,37 @@ describe.skipIf(!kafkaAvailable)('KafkaEventBus specifics', () => {
     }
   }, 90_000);
 
+  it('keeps its group membership while a handler runs longer than the session timeout', async () => {
+    const bus = new KafkaEventBus({
+      brokers: kafka,
+      topic: `es-test.${randomSuffix()}`,
+      sessionTimeoutMs: 6_000,
+      heartbeatIntervalMs: 500,
+    });
+    try {
+      const started: string[] = [];
+      const done: string[] = [];
+      await bus.subscribe(
+        async (e) => {
+          started.push(e.eventId);
+          if (e.eventType === 'Slow') await new Promise((r) => setTimeout(r, 8_000)); // outlasts the 6 s session
+          done.push(e.eventId);
+        },
+        { group: 'slow-handler' },
+      );
+      const slow = createEvent({ eventType: 'Slow', aggregateType: 'Order', aggregateId: 'o-1', data: {} });
+      const next = createEvent({ eventType: 'Next', aggregateType: 'Order', aggregateId: 'o-1', data: {} });
+      await bus.publish([slow, next]);
+      const deadline = Date.now() + 60_000;
+      while (done.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      // A member that lost its session would have to hand the slow event out again.
+      expect(started).toEqual([slow.eventId, next.eventId]);
+    } finally {
+      await bus.close();
+      await bus.deleteTopics();
+    }
+  }, 90_000);
+
   it('rejects per-aggregate-type subscriptions without aggregateTypes', async () => {
     const bus = new KafkaEventBus({
       brokers: kafka,
