@@ -1,86 +1,62 @@
-import type { FieldModel, NamedTypeModel, SchemaModel, TypeRef } from '../model/ir.ts';
+import {
+  DECIMAL_PATTERN as EMITTED_DECIMAL_PATTERN,
+  objectSchema as emittedObjectSchema,
+  JSON_SCHEMA_DRAFT,
+  namedTypeSchema,
+} from '../json-schema/index.ts';
+import type { FieldModel, NamedTypeModel, SchemaModel } from '../model/ir.ts';
 import { sortKeys } from './canonical-json.ts';
 
 /**
  * The JSON Schema (draft 2020-12) of payloads and snapshot states, in the canonical form the
- * lock file stores and fingerprints: named types inlined, objects closed to unknown properties,
- * `required` sorted, keys sorted.
- *
- * This is the evolution check's own small canonicaliser; it follows the mapping of DESIGN §3.
+ * lock file stores and fingerprints: the schema the generator emits (one mapping of field types
+ * to JSON Schema, in generator/json-schema) with every `$ref` to a named type inlined, objects
+ * closed to unknown properties, `required` sorted and keys sorted. Inlining makes a locked
+ * schema self-contained, so a change inside a named type shows up in every event that uses it.
  */
 export type PayloadSchema = Record<string, unknown>;
 
 /** The `$schema` of every schema written to the lock file. */
-export const JSON_SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
+export const JSON_SCHEMA_DIALECT = JSON_SCHEMA_DRAFT;
 
 /** Pattern of a `decimal` field: a decimal number written as a string. */
-export const DECIMAL_PATTERN = '^-?(0|[1-9][0-9]*)(\\.[0-9]+)?$';
+export const DECIMAL_PATTERN = EMITTED_DECIMAL_PATTERN;
 
-const PRIMITIVES: Record<string, PayloadSchema> = {
-  string: { type: 'string' },
-  integer: { type: 'integer' },
-  number: { type: 'number' },
-  boolean: { type: 'boolean' },
-  uuid: { type: 'string', format: 'uuid' },
-  datetime: { type: 'string', format: 'date-time' },
-  date: { type: 'string', format: 'date' },
-  decimal: { type: 'string', pattern: DECIMAL_PATTERN },
-  json: {},
-};
+const DEF_PREFIX = '#/$defs/';
 
 type TypeTable = ReadonlyMap<string, NamedTypeModel>;
 
-function typeSchema(ref: TypeRef, types: TypeTable, seen: readonly string[]): PayloadSchema {
-  if (ref.kind === 'primitive') return { ...PRIMITIVES[ref.name] };
-  if (ref.kind === 'array') return { type: 'array', items: typeSchema(ref.items, types, seen) };
-  const named = types.get(ref.name);
-  if (!named) throw new Error(`unknown named type "${ref.name}" in the schema model`);
-  if (seen.includes(ref.name)) {
+function expandRef(ref: string, types: TypeTable, seen: readonly string[]): PayloadSchema {
+  const name = ref.slice(DEF_PREFIX.length);
+  const named = types.get(name);
+  if (!ref.startsWith(DEF_PREFIX) || !named)
+    throw new Error(`unknown named type "${ref}" in the schema model`);
+  if (seen.includes(name)) {
     throw new Error(
-      `named type "${ref.name}" refers to itself (${[...seen, ref.name].join(' -> ')}); recursive payload types cannot be locked`,
+      `named type "${name}" refers to itself (${[...seen, name].join(' -> ')}); recursive payload types cannot be locked`,
     );
   }
-  const base: PayloadSchema =
-    named.kind === 'enum'
-      ? { type: 'string', enum: [...named.values] }
-      : objectSchemaOf(named.fields, types, [...seen, ref.name]);
-  if (named.description !== undefined) base.description = named.description;
-  return base;
+  return inline(namedTypeSchema(named) as PayloadSchema, types, [...seen, name]);
 }
 
-function withConstraints(schema: PayloadSchema, field: FieldModel): PayloadSchema {
-  const c = field.constraints;
-  // As in the generated validators, constraints of an array field apply to its items.
-  let target = schema;
-  while (target.type === 'array') target = target.items as PayloadSchema;
-  for (const key of ['enum', 'minimum', 'maximum', 'minLength', 'maxLength', 'pattern', 'format'] as const) {
-    const value = c[key];
-    if (value !== undefined) target[key] = Array.isArray(value) ? [...value] : value;
+/**
+ * Replaces each `$ref` by its named type (the referring node's own keys, e.g. a field's
+ * description or default, win) and sorts `required`. Only schema positions are visited, so
+ * data such as `default` and `enum` values is copied as it is.
+ */
+function inline(schema: PayloadSchema, types: TypeTable, seen: readonly string[]): PayloadSchema {
+  const { $ref, ...own } = schema;
+  const out: PayloadSchema = typeof $ref === 'string' ? expandRef($ref, types, seen) : {};
+  for (const [key, value] of Object.entries(own)) {
+    if (key === 'properties') {
+      const props = value as Record<string, PayloadSchema>;
+      out[key] = Object.fromEntries(Object.entries(props).map(([n, s]) => [n, inline(s, types, seen)]));
+    } else if (key === 'items') out[key] = inline(value as PayloadSchema, types, seen);
+    else if (key === 'allOf') out[key] = (value as PayloadSchema[]).map((s) => inline(s, types, seen));
+    else if (key === 'required') out[key] = [...(value as string[])].sort();
+    else out[key] = value;
   }
-  return schema;
-}
-
-function fieldSchema(field: FieldModel, types: TypeTable, seen: readonly string[]): PayloadSchema {
-  const schema = withConstraints(typeSchema(field.type, types, seen), field);
-  if (field.description !== undefined) schema.description = field.description;
-  if (field.hasDefault) schema.default = field.default ?? null;
-  return schema;
-}
-
-function objectSchemaOf(
-  fields: readonly FieldModel[],
-  types: TypeTable,
-  seen: readonly string[],
-): PayloadSchema {
-  const properties: Record<string, PayloadSchema> = {};
-  const required: string[] = [];
-  for (const field of fields) {
-    properties[field.name] = fieldSchema(field, types, seen);
-    if (!field.optional && !field.hasDefault) required.push(field.name);
-  }
-  const schema: PayloadSchema = { type: 'object', properties, additionalProperties: false };
-  if (required.length > 0) schema.required = required.sort();
-  return schema;
+  return out;
 }
 
 /** The named types of a model by name. */
@@ -99,5 +75,6 @@ export function objectSchema(
   fields: readonly FieldModel[],
   model: Pick<SchemaModel, 'types'>,
 ): PayloadSchema {
-  return sortKeys({ $schema: JSON_SCHEMA_DIALECT, ...objectSchemaOf(fields, typeTable(model), []) });
+  const schema = inline(emittedObjectSchema(fields) as PayloadSchema, typeTable(model), []);
+  return sortKeys({ $schema: JSON_SCHEMA_DIALECT, ...schema });
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { eventVersionSchema } from '../../json-schema/index.ts';
 import { buildLockFile, parseLockFile, serializeLockFile } from '../lock-file.ts';
 import { modelFromYaml } from './model-from-yaml.ts';
 
@@ -51,6 +52,34 @@ describe('es-gen.lock.json', () => {
       type: 'object',
     });
     expect(order.events.OrderPlaced!.versions['2']!.fingerprint).not.toBe(v1.fingerprint);
+  });
+
+  it('locks the schema the generator emits, with named types inlined', () => {
+    const yaml = `kind: aggregate
+name: Shop
+types:
+  Money: { description: An amount., fields: { value: { type: decimal, pattern: "^[0-9]" } } }
+events:
+  Paid:
+    fields:
+      price: { type: Money, description: What was paid. }
+      note: { type: json, default: { $ref: '#/$defs/Money' } }
+`;
+    const model = modelFromYaml({ 'schemas/shop.yaml': yaml });
+    const locked = buildLockFile(model).aggregates.Shop!.events.Paid!.versions['1']!.schema;
+    const paid = model.aggregates[0]!.events[0]!;
+    const emitted = eventVersionSchema(model, paid, paid.versions[0]!) as Record<
+      string,
+      Record<string, unknown>
+    >;
+    const money = emitted.$defs!.Money;
+    // The field's description wins over the type's; data in `default` is not read as a schema.
+    expect(locked.properties).toEqual({
+      note: { default: { $ref: '#/$defs/Money' } },
+      price: { ...(money as object), description: 'What was paid.' },
+    });
+    // A decimal keeps its own pattern next to the user's, as in the emitted validators.
+    expect(JSON.stringify(locked)).toContain('"allOf":[{"pattern":"^[0-9]"}]');
   });
 
   it('is stable, sorted, 2-space indented with a trailing newline', () => {
