@@ -170,12 +170,22 @@ describe('a command added to the YAML of a project whose handlers are written', 
         'src/domain/order.ts: import type { OrderRefundedEvent, RefundOrderCommand }',
       ]);
       const userFiles = written.map((f) => plan.updates.find((u) => u.path === f.path) ?? f);
+      // The user's file as it was, beside the updated one: the compiler names what it lacks.
+      const before = {
+        path: 'src/domain/order-without-stubs.ts',
+        content: written.find((f) => f.path === 'src/domain/order.ts')!.content,
+      };
       writeTree(root, [
         ...emitGenerated(changed, options),
         ...userFiles.map(({ path, content }) => ({ path, content })),
+        before,
       ]);
 
-      expect(typeCheck(typeScriptFiles(join(root, 'src')))).toEqual([]);
+      const classLine = before.content.split('\n').findIndex((l) => l.startsWith('export class Order ')) + 1;
+      const problems = typeCheck(typeScriptFiles(join(root, 'src')));
+      expect(problems).toEqual([
+        `${join(root, 'src/domain/order-without-stubs.ts')}:${classLine} Non-abstract class 'Order' is missing implementations for the following members of 'OrderBase': 'refundOrder', 'applyOrderRefunded'.`,
+      ]);
 
       const { Order } = (await import(join(root, 'src', 'domain', 'order.ts'))) as {
         Order: new (id: string) => { refundOrder(command: { amount: string }): void };
