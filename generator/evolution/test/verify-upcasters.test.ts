@@ -11,7 +11,7 @@ import { SchemaValidators } from '../schema-validator.ts';
 import { missingUpcasters, verifyUpcasters } from '../verify-upcasters.ts';
 import { modelFromYaml } from './model-from-yaml.ts';
 
-const V1 = `kind: aggregate
+const HEAD = `kind: aggregate
 name: Order
 types:
   OrderLine:
@@ -20,7 +20,9 @@ types:
       quantity: { type: integer, minimum: 1 }
   Channel: { enum: [web, phone, store] }
 events:
-  OrderPlaced:
+`;
+
+const V1 = `${HEAD}  OrderPlaced:
     fields:
       total: number
       lines: OrderLine[]
@@ -28,16 +30,7 @@ events:
       note: string?
 `;
 
-const V2 = `kind: aggregate
-name: Order
-types:
-  OrderLine:
-    fields:
-      sku: { type: string, minLength: 1 }
-      quantity: { type: integer, minimum: 1 }
-  Channel: { enum: [web, phone, store] }
-events:
-  OrderPlaced:
+const V2 = `${HEAD}  OrderPlaced:
     versions:
       - version: 1
         fields:
