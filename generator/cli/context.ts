@@ -68,19 +68,23 @@ export function loadConfigOrReport(
   return undefined;
 }
 
-/** Prints diagnostics with code frames and a closing count, to stderr. */
+/**
+ * Prints diagnostics with code frames and a closing count, to stderr. `outcome` ends the count
+ * line (default `nothing was written`).
+ */
 export function reportDiagnostics(
   context: CliContext,
   diagnostics: readonly Diagnostic[],
   textOf: (file: string) => string | undefined,
   what: string,
+  outcome = 'nothing was written',
 ): void {
   for (const diagnostic of diagnostics)
     context.stderr(`${formatDiagnostic(diagnostic, textOf(diagnostic.file))}\n\n`);
   const files = new Set(diagnostics.map((d) => d.file)).size;
   const errors = diagnostics.length === 1 ? '1 error' : `${diagnostics.length} errors`;
   context.stderr(
-    `es-gen: ${errors} in ${files === 1 ? '1 file' : `${files} files`} of ${what}; nothing was written\n`,
+    `es-gen: ${errors} in ${files === 1 ? '1 file' : `${files} files`} of ${what}; ${outcome}\n`,
   );
 }
 

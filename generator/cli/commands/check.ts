@@ -50,7 +50,7 @@ async function check(context: CliContext, flags: CheckFlags): Promise<void> {
   }
   const config = loadConfigOrReport(context, flags.config);
   if (!config) return;
-  const model = compileOrReport(context, config);
+  const model = compileOrReport(context, config, 'nothing was checked');
   if (!model) return;
   try {
     const baseline = await resolveBaseline(

@@ -110,7 +110,9 @@ describe('es-gen lock and es-gen check', () => {
 
     expect((await run(root, ['check', '--format', 'xml'])).code).toBe(2);
     writeFileSync(join(root, 'schemas/order.yaml'), 'kind: aggregate\nname: Order\nevents: 3\n');
-    expect((await run(root, ['check'])).code).toBe(2);
+    const invalid = await run(root, ['check']);
+    expect(invalid.code).toBe(2);
+    expect(invalid.err).toContain('es-gen: 1 error in 1 file of the schemas; nothing was checked');
     writeFileSync(join(root, 'es-gen.lock.json'), '{ "lockfileVersion": 1 ');
     writeFileSync(join(root, 'schemas/order.yaml'), V1);
     const badLock = await run(root, ['check']);
