@@ -58,7 +58,7 @@ describe.each(['redis', 'rabbitmq', 'kafka'] as const)('%s bus under faults', (k
     "delivers a member's unacknowledged events to the group's other member after SIGKILL",
     async () => {
       const name = `es-fault.${randomSuffix()}`;
-      const group = 'fault-group';
+      const group = `fault-group.${randomSuffix()}`; // Kafka group ids are broker-wide
       const bus = createFaultBus(kind, name);
       const member = spawnConsumer({
         ES_FAULT_BUS: kind,
@@ -202,7 +202,7 @@ describe('broker connection dropped while publishing', () => {
       const reader = createFaultBus('kafka', name);
       try {
         const received = new Set<string>();
-        await reader.subscribe((e) => void received.add(e.eventId), { group: 'g' });
+        await reader.subscribe((e) => void received.add(e.eventId), { group: `g.${randomSuffix()}` });
         const { acknowledged } = await publishThroughDrops(bus, dropAll);
         expect(drops).toBe(2);
         expect(acknowledged.length).toBeGreaterThan(100);

@@ -239,8 +239,8 @@ export class KafkaEventBus implements EventBus {
   }
 
   /**
-   * Deletes the topics this instance created or used (e.g. in test teardown). Works after
-   * `close()` too (it then connects a short-lived admin client).
+   * Deletes the topics this instance created or used that still exist (e.g. in test teardown).
+   * Works after `close()` too (it then connects a short-lived admin client).
    */
   async deleteTopics(): Promise<void> {
     const topics = [...this.#knownTopics];
@@ -248,7 +248,10 @@ export class KafkaEventBus implements EventBus {
     const admin = this.#closed ? this.#kafka.admin() : await this.#getAdmin();
     try {
       if (this.#closed) await admin.connect();
-      await admin.deleteTopics({ topics, timeout: 10_000 });
+      // Topics another instance already deleted would make the broker retry until the timeout.
+      const existing = new Set(await admin.listTopics());
+      const present = topics.filter((t) => existing.has(t));
+      if (present.length > 0) await admin.deleteTopics({ topics: present, timeout: 10_000 });
     } finally {
       if (this.#closed) await admin.disconnect().catch(() => {});
     }
