@@ -246,3 +246,73 @@ export function appendPlansSql(schema: string): string {
   return `ALTER FUNCTION ${s}.append_events(text, text, text, text, uuid[], text[], integer[], text[], text[],
   text[], jsonb[], jsonb[], timestamptz[], text) SET enable_seqscan = off;`;
 }
+
+/**
+ * Migration 7: `append_events` does no lookups before its writes. An append moves its stream
+ * row with one `UPDATE` that checks the expected version and tenant (a new stream is inserted
+ * instead); only when that finds nothing does it read the row to raise the precise error
+ * (`ES409` with the actual version, `ES403` with the owner). Duplicate event ids are caught by
+ * the unique index, and the store replays the stored result for them and for an ES409 whose
+ * events are already stored, as before. Failed appends now reserve positions (gaps, which
+ * readers skip) and are rolled back; successful ones cost three statements fewer.
+ */
+export function directAppendFunctionSql(schema: string): string {
+  const s = quoteIdent(schema);
+  const key = 'st.aggregate_type = p_aggregate_type AND st.aggregate_id = p_aggregate_id';
+  return `
+CREATE OR REPLACE FUNCTION ${s}.append_events(
+  p_aggregate_type text, p_aggregate_id text, p_tenant_id text, p_expected text,
+  p_event_ids uuid[], p_event_types text[], p_schema_versions integer[],
+  p_actor_ids text[], p_correlation_ids text[], p_causation_ids text[],
+  p_data jsonb[], p_metadata jsonb[], p_occurred_at timestamptz[], p_channel text
+) RETURNS TABLE (o_status text, o_first_position bigint, o_actual_version integer, o_stream_tenant text)
+LANGUAGE plpgsql SET enable_seqscan = off AS $fn$
+DECLARE
+  v_count integer := coalesce(cardinality(p_event_ids), 0);
+  v_version integer;
+  v_tenant text;
+  v_base integer;
+  v_first bigint;
+BEGIN
+  PERFORM set_config('es_gen.tenant_id', coalesce(p_tenant_id, ''), true);
+  IF v_count = 0 THEN
+    SELECT st.version, st.tenant_id INTO v_version, v_tenant FROM ${s}.streams st WHERE ${key};
+    v_version := coalesce(v_version, 0);
+    RETURN QUERY SELECT CASE WHEN ${s}.version_matches(p_expected, v_version) THEN 'ok' ELSE 'conflict' END,
+      0::bigint, v_version, v_tenant;
+    RETURN;
+  END IF;
+  v_first := ${s}.reserve_positions(v_count);
+  UPDATE ${s}.streams st SET version = st.version + v_count
+    WHERE ${key} AND ${s}.version_matches(p_expected, st.version) AND st.tenant_id IS NOT DISTINCT FROM p_tenant_id
+    RETURNING st.version - v_count INTO v_base;
+  IF v_base IS NULL AND ${s}.version_matches(p_expected, 0) THEN
+    INSERT INTO ${s}.streams AS st (aggregate_type, aggregate_id, version, tenant_id)
+      VALUES (p_aggregate_type, p_aggregate_id, v_count, p_tenant_id) ON CONFLICT DO NOTHING
+      RETURNING 0 INTO v_base;
+  END IF;
+  IF v_base IS NULL THEN
+    SELECT st.version, st.tenant_id INTO v_version, v_tenant FROM ${s}.streams st WHERE ${key};
+    v_version := coalesce(v_version, 0);
+    IF ${s}.version_matches(p_expected, v_version) AND v_version > 0 AND v_tenant IS DISTINCT FROM p_tenant_id THEN
+      RAISE EXCEPTION 'stream belongs to another tenant' USING ERRCODE = 'ES403', DETAIL = coalesce(v_tenant, '');
+    END IF;
+    RAISE EXCEPTION 'stream version does not match' USING ERRCODE = 'ES409', DETAIL = v_version::text;
+  END IF;
+  INSERT INTO ${s}.events (position, aggregate_type, aggregate_id, version, event_type, schema_version,
+      tenant_id, event_id, actor_id, correlation_id, causation_id, data, metadata, occurred_at)
+    SELECT v_first + u.ord - 1, p_aggregate_type, p_aggregate_id, v_base + u.ord::integer, u.event_type,
+      u.schema_version, p_tenant_id, u.event_id, u.actor_id, u.correlation_id, u.causation_id,
+      u.data, u.metadata, u.occurred_at
+    FROM unnest(p_event_ids, p_event_types, p_schema_versions, p_actor_ids, p_correlation_ids,
+      p_causation_ids, p_data, p_metadata, p_occurred_at)
+      WITH ORDINALITY AS u(event_id, event_type, schema_version, actor_id, correlation_id,
+        causation_id, data, metadata, occurred_at, ord);
+  IF p_channel IS NOT NULL THEN
+    PERFORM pg_notify(p_channel, (v_first + v_count - 1)::text);
+  END IF;
+  RETURN QUERY SELECT 'ok'::text, v_first, v_base, p_tenant_id;
+END
+$fn$;
+`;
+}

@@ -1,6 +1,11 @@
 import type { Pool, PoolClient } from 'pg';
 import { StoreError } from '../errors.ts';
-import { appendPlansSql, eventTablesSql, leanAppendFunctionSql } from './event-sql.ts';
+import {
+  appendPlansSql,
+  directAppendFunctionSql,
+  eventTablesSql,
+  leanAppendFunctionSql,
+} from './event-sql.ts';
 import { advisoryKey, assertIdentifier, quoteIdent } from './identifiers.ts';
 import { DEFAULT_SCHEMA, resolvePool } from './pool.ts';
 import {
@@ -25,6 +30,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'dead letters', sql: deadLetterTableSql },
   { version: 5, name: 'append writes the stream row once', sql: leanAppendFunctionSql },
   { version: 6, name: 'append lookups always use their indexes', sql: appendPlansSql },
+  { version: 7, name: 'append writes before it reads', sql: directAppendFunctionSql },
 ];
 
 /** Options of `migratePostgres` and `runMigrations`. */

@@ -91,7 +91,11 @@ export abstract class PostgreSQLProjection implements PostgreSQLTransactionalPro
     }
   }
 
-  /** Clears the read model before a rebuild; override it (the default does nothing). */
+  /**
+   * Clears the read model before a rebuild; override it (the default does nothing). The runner
+   * resets the checkpoint first, then calls this: if a rebuild is interrupted between the two,
+   * run `rebuild()` again.
+   */
   reset(): Promise<void> | void {}
 }
 
