@@ -70,6 +70,7 @@ export interface CustomerRegisteredV1Data {
 export interface CustomerRegisteredV2Data {
   readonly firstName: string;
   readonly lastName: string;
+  /** Lower-cased; new addresses are checked by the commands. */
   readonly email: string;
 }
 

@@ -82,6 +82,10 @@ export interface OrderPlacedV3Data {
   readonly lines: OrderLine[];
   /** Sum of all lines. */
   readonly amount: number;
+  /**
+   * ISO 4217 code; new orders are checked by PlaceOrder.
+   * @defaultValue 'USD'
+   */
   readonly currency: string;
   readonly channel: 'web' | 'store';
 }
@@ -89,8 +93,19 @@ export interface OrderPlacedV3Data {
 /** Payload of the current version of OrderPlaced. */
 export type OrderPlacedData = OrderPlacedV3Data;
 
-/** What `OrderPlaced.create()` takes: the current payload. */
-export type OrderPlacedInput = OrderPlacedV3Data;
+/** What `OrderPlaced.create()` takes: the current payload, fields with defaults optional. */
+export interface OrderPlacedInput {
+  readonly customerId: string;
+  readonly lines: OrderLine[];
+  /** Sum of all lines. */
+  readonly amount: number;
+  /**
+   * ISO 4217 code; new orders are checked by PlaceOrder.
+   * @defaultValue 'USD'
+   */
+  readonly currency?: string;
+  readonly channel: 'web' | 'store';
+}
 
 /** An OrderPlaced event at its current version. */
 export type OrderPlacedEvent = DomainEvent<OrderPlacedData, 'OrderPlaced'>;
