@@ -648,13 +648,14 @@ function registryTests(test: Define): void {
       fixtureEvent(s, 'Vanished', { n: 2 }, { schemaVersion: 4 }),
     ]);
     const reader = await h.open({ registry: fixtureRegistry(s.aggregateType) });
+    // Each read starts only when the previous one is checked, so no rejection goes unobserved.
     const reads = [
-      reader.getEvents(s.aggregateId, s.aggregateType),
-      reader.getEventsByType(s.aggregateType),
-      reader.readAll({ fromPosition: start }),
+      () => reader.getEvents(s.aggregateId, s.aggregateType),
+      () => reader.getEventsByType(s.aggregateType),
+      () => reader.readAll({ fromPosition: start }),
     ];
     for (const read of reads) {
-      const error = await expectErrorCode(read, ErrorCode.UnknownEventType);
+      const error = await expectErrorCode(read(), ErrorCode.UnknownEventType);
       expect(error).toMatchObject({ eventType: 'Vanished', schemaVersion: 4 });
       expect(error.message).toContain('Vanished');
       expect(error.message).toContain('4');
@@ -708,15 +709,15 @@ function lifecycleTests(test: Define): void {
     await store.appendEvents(s.aggregateId, s.aggregateType, fixtureEvents(s, 1));
     await store.close();
     await store.close();
-    const calls: Promise<unknown>[] = [
-      store.appendEvents(s.aggregateId, s.aggregateType, fixtureEvents(s, 1)),
-      store.getEvents(s.aggregateId, s.aggregateType),
-      store.getEventsByType(s.aggregateType),
-      store.readAll(),
-      store.getStreamVersion(s.aggregateId, s.aggregateType),
-      store.getHeadPosition(),
+    const calls: (() => Promise<unknown>)[] = [
+      () => store.appendEvents(s.aggregateId, s.aggregateType, fixtureEvents(s, 1)),
+      () => store.getEvents(s.aggregateId, s.aggregateType),
+      () => store.getEventsByType(s.aggregateType),
+      () => store.readAll(),
+      () => store.getStreamVersion(s.aggregateId, s.aggregateType),
+      () => store.getHeadPosition(),
     ];
-    for (const call of calls) await expectErrorCode(call, ErrorCode.Closed);
+    for (const call of calls) await expectErrorCode(call(), ErrorCode.Closed);
     const other = await h.open();
     expect(await other.getStreamVersion(s.aggregateId, s.aggregateType)).toBe(1);
   });
