@@ -6,12 +6,15 @@ import type { Pool, PoolClient } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, isOptimisticLockError } from '../errors.ts';
 import { createEvent, type DomainEvent, type StoredEvent } from '../events/domain-event.ts';
-import { migratePostgres } from '../postgres/migrations.ts';
+import { appendQuery } from '../postgres/append-call.ts';
+import { quoteIdent } from '../postgres/identifiers.ts';
+import { MIGRATIONS, migratePostgres } from '../postgres/migrations.ts';
 import { sharedPgSchema } from '../postgres/test/pg-harness.ts';
 import { dropSchema, testPool, uniqueSchema, waitFor } from '../postgres/test/pg-test-env.ts';
 import { appendOnClient } from '../postgres/test/raw-append.ts';
 import { describeEventStoreConformance } from '../testing/event-store-conformance.ts';
 import { serviceAvailable, serviceUrls } from '../testing/services.ts';
+import { prepareBatch } from './append-batch.ts';
 import type { EventStoreOptions } from './event-store.ts';
 import { PostgreSQLEventStore } from './postgres-event-store.ts';
 
@@ -104,14 +107,14 @@ describe.skipIf(!pgAvailable)('PostgreSQLEventStore on a real server', () => {
     const odd = `${uniqueSchema('es_odd')}"; DROP TABLE x; --`;
     try {
       const first = await migratePostgres(serviceUrls.postgres, { schema: odd });
-      expect(first.applied).toEqual([1, 2, 3, 4, 5, 6, 7]);
+      expect(first.applied).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
       const second = await migratePostgres(serviceUrls.postgres, { schema: odd });
       expect(second.applied).toEqual([]);
       const tables = await pool.query(
         `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = $1`,
         [odd],
       );
-      expect(tables.rows[0].n).toBe(6);
+      expect(tables.rows[0].n).toBe(5);
     } finally {
       await dropSchema(pool, odd);
     }
@@ -301,6 +304,100 @@ describe.skipIf(!pgAvailable)('PostgreSQLEventStore on a real server', () => {
       events.map((e) => e.aggregateVersion - 1),
     );
   }, 90_000);
+
+  it('upgrades a schema with streams written by migration 7: streams go on at their versions', async () => {
+    const old = uniqueSchema('es_upgrade');
+    const s = quoteIdent(old);
+    const upgraded = new PostgreSQLEventStore({ connection: pool, schema: old });
+    const acme = { tenantId: 'acme' };
+    try {
+      await pool.query(`CREATE SCHEMA ${s}`);
+      await pool.query(
+        `CREATE TABLE ${s}.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+      );
+      for (const m of MIGRATIONS.filter((m) => m.version <= 7)) {
+        await pool.query(m.sql(old));
+        await pool.query(`INSERT INTO ${s}.schema_migrations (version, name) VALUES ($1, $2)`, [m.version, m.name]);
+      }
+      // Written by the version-7 function, which keeps a row per stream.
+      const before = prepareBatch('up-1', 'Counter', [event('up-1', { n: 1 }, acme)], 0, undefined);
+      await pool.query(appendQuery(old, before, 0, null));
+      expect((await pool.query(`SELECT version FROM ${s}.streams`)).rows).toEqual([{ version: 1 }]);
+
+      const result = await migratePostgres(serviceUrls.postgres, { schema: old });
+      expect(result.applied).toEqual([8]);
+      expect(await upgraded.getStreamVersion('up-1', 'Counter')).toBe(1);
+      await upgraded.appendEvents('up-1', 'Counter', [event('up-1', { n: 2 }, acme)], 1);
+      await expect(
+        upgraded.appendEvents('up-1', 'Counter', [event('up-1', { n: 3 }, acme)], 1),
+      ).rejects.toMatchObject({ code: ErrorCode.OptimisticLock, actual: 2 });
+      await expect(
+        upgraded.appendEvents('up-1', 'Counter', [event('up-1', { n: 3 }, { tenantId: 'globex' })], 2),
+      ).rejects.toThrow(/belongs to tenant "acme"/);
+      const read = await upgraded.getEvents('up-1', 'Counter');
+      expect(read.map((e) => [e.aggregateVersion, e.data])).toEqual([
+        [1, { n: 1 }],
+        [2, { n: 2 }],
+      ]);
+      const tables = await pool.query(
+        `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'streams'`,
+        [old],
+      );
+      expect(tables.rows[0].n).toBe(0);
+    } finally {
+      await upgraded.close();
+      await dropSchema(pool, old);
+    }
+  });
+
+  it('appends keep probing the stream index when their plans were cached on an empty table', async () => {
+    const fresh = uniqueSchema('es_plans');
+    const one = testPool(1);
+    const plans: string[] = [];
+    one.on('connect', (client) => client.on('notice', (n) => plans.push(n.message ?? '')));
+    const planned = new PostgreSQLEventStore({ connection: one, schema: fresh, notify: false });
+    try {
+      await planned.initialize();
+      // Generic plans from the first call on, made while the events table is empty.
+      await one.query('SET plan_cache_mode = force_generic_plan');
+      await planned.appendEvents('p-1', 'Counter', [event('p-1', { n: 1 })], 0);
+      await planned.appendEvents('p-1', 'Counter', [event('p-1', { n: 2 })], 1);
+      await planned.appendEvents('p-1', 'Counter', [event('p-1', { n: 3 })], 'any');
+      await one.query(`INSERT INTO ${quoteIdent(fresh)}.events (aggregate_type, aggregate_id, version, event_type,
+          schema_version, event_id, data, occurred_at)
+        SELECT 'Counter', 'bulk-' || (g / 10), g % 10 + 1, 'Incremented', 1, gen_random_uuid(), '{}', now()
+        FROM generate_series(0, 4999) g`);
+      await one.query(`LOAD 'auto_explain'`);
+      await one.query(`SET auto_explain.log_min_duration = 0`);
+      await one.query(`SET auto_explain.log_nested_statements = on`);
+      await one.query(`SET auto_explain.log_level = notice`);
+      await planned.appendEvents('p-1', 'Counter', [event('p-1', { n: 4 })], 3);
+      await planned.appendEvents('p-1', 'Counter', [event('p-1', { n: 5 })], 'any');
+      await one.query(`RESET auto_explain.log_min_duration`);
+      const eventPlans = plans.filter((p) => p.includes(`${fresh}".events`) || p.includes('on events'));
+      expect(eventPlans.join('\n')).toContain('events_stream_version_key');
+      expect(eventPlans.join('\n')).not.toContain('events_type_position_idx');
+      expect(eventPlans.join('\n')).not.toContain('Seq Scan');
+    } finally {
+      await planned.close();
+      await dropSchema(one, fresh);
+      await one.end();
+    }
+  });
+
+  it('concurrent appends with ExpectedVersion.Any to one stream all land, each at its own version', async () => {
+    const id = `any-${uniqueSchema()}`;
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => store.appendEvents(id, 'Counter', [event(id, { i })], 'any')),
+    );
+    const versions = results.map((r) => r.nextExpectedVersion).sort((a, b) => a - b);
+    expect(versions).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    const read = await store.getEvents(id, 'Counter');
+    expect(read.map((e) => e.aggregateVersion)).toEqual(versions);
+    await expect(
+      store.appendEvents(id, 'Counter', [event(id, { late: true })], 'stream_exists'),
+    ).resolves.toMatchObject({ nextExpectedVersion: 13 });
+  });
 
   it('maps a lost race on the same stream to OptimisticLockError with the actual version', async () => {
     const id = `race-${uniqueSchema()}`;

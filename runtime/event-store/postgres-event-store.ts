@@ -39,6 +39,23 @@ import {
 } from './event-store.ts';
 import { toPageQuery, toStreamRange, toTypeQuery } from './read-options.ts';
 
+/** The unique index that keeps one event per stream version. */
+const STREAM_VERSION_KEY = 'events_stream_version_key';
+
+/**
+ * Attempts of one append whose expected version is `any` or `stream_exists`: such an append
+ * reads the stream's version and writes after it, so a concurrent append to the same stream can
+ * take that version first; the append then simply runs again on the new version.
+ */
+const MAX_APPEND_ATTEMPTS = 20;
+
+/** True when an `any` or `stream_exists` append lost the race for its versions (retry it). */
+function isLostVersionRace(error: unknown, expected: ExpectedVersion): boolean {
+  if (expected !== ExpectedVersion.Any && expected !== ExpectedVersion.StreamExists) return false;
+  const pg = pgError(error);
+  return pg.code === PgCode.UniqueViolation && pg.constraint === STREAM_VERSION_KEY;
+}
+
 /** Options of `PostgreSQLEventStore`. */
 export interface PostgreSQLEventStoreOptions extends EventStoreOptions {
   /** A pg `Pool` (ended by its owner) or a connection string (the store's own pool, ended on close). */
@@ -161,13 +178,16 @@ export class PostgreSQLEventStore implements EventStore {
       // Notified after the commit (#interpret), not by the function inside the transaction.
       const query = appendQuery(this.#schema, batch, expectedVersion, null);
       await this.initialize();
-      let row: AppendRow;
-      try {
-        row = (await this.#pool.query<AppendRow>(query)).rows[0]!;
-      } catch (error) {
-        return this.#recover(error, batch, expectedVersion);
+      for (let attempt = 1; ; attempt++) {
+        let row: AppendRow;
+        try {
+          row = (await this.#pool.query<AppendRow>(query)).rows[0]!;
+        } catch (error) {
+          if (attempt < MAX_APPEND_ATTEMPTS && isLostVersionRace(error, expectedVersion)) continue;
+          return this.#recover(error, batch, expectedVersion);
+        }
+        return this.#interpret(row, batch, expectedVersion);
       }
-      return this.#interpret(row, batch, expectedVersion);
     });
   }
 
@@ -202,6 +222,13 @@ export class PostgreSQLEventStore implements EventStore {
       });
     }
     if (pg.code === PgCode.StreamTenant) assertStreamTenant(batch, pg.detail || null);
+    if (pg.code === PgCode.UniqueViolation && pg.constraint === STREAM_VERSION_KEY) {
+      // Another append took these versions after this one checked the stream.
+      const actual = await this.#streamVersion(batch.aggregateId, batch.aggregateType);
+      return this.#replayOrThrow(batch, () => {
+        throw lockError(batch, expected, actual);
+      });
+    }
     if (pg.code === PgCode.UniqueViolation && pg.constraint === 'events_event_id_key') {
       return this.#replayOrThrow(batch, () => {
         throw error;
@@ -285,7 +312,13 @@ export class PostgreSQLEventStore implements EventStore {
   async getStreamVersion(aggregateId: string, aggregateType: string): Promise<number> {
     this.#assertOpen();
     await this.initialize();
-    const text = `SELECT version FROM ${quoteIdent(this.#schema)}.streams WHERE aggregate_type = $1 AND aggregate_id = $2`;
+    return this.#streamVersion(aggregateId, aggregateType);
+  }
+
+  /** The stream's version: the version of its newest event (0 for no stream). */
+  async #streamVersion(aggregateId: string, aggregateType: string): Promise<number> {
+    const text = `SELECT version FROM ${quoteIdent(this.#schema)}.events
+      WHERE aggregate_type = $1 AND aggregate_id = $2 ORDER BY version DESC LIMIT 1`;
     const result = await this.#wrap('reading a stream version', () =>
       this.#pool.query<{ version: number }>(text, [aggregateType, aggregateId]),
     );

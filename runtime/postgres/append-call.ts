@@ -13,6 +13,22 @@ export interface AppendRow {
   readonly o_stream_tenant: string | null;
 }
 
+const statements = new Map<string, { readonly name: string; readonly text: string }>();
+
+/** The prepared statement calling a schema's `append_events` (built once per schema). */
+function appendStatement(schema: string): { readonly name: string; readonly text: string } {
+  let statement = statements.get(schema);
+  if (!statement) {
+    const params = Array.from({ length: 14 }, (_, i) => `$${i + 1}`).join(', ');
+    statement = {
+      name: `es_append_${nameTag(schema)}`,
+      text: `SELECT * FROM ${quoteIdent(schema)}.append_events(${params})`,
+    };
+    statements.set(schema, statement);
+  }
+  return statement;
+}
+
 /** A pg query config calling the schema's `append_events` function (a named prepared statement). */
 export function appendQuery(
   schema: string,
@@ -28,10 +44,8 @@ export function appendQuery(
       );
     }
   }
-  const params = Array.from({ length: 14 }, (_, i) => `$${i + 1}`).join(', ');
   return {
-    name: `es_append_${nameTag(schema)}`,
-    text: `SELECT * FROM ${quoteIdent(schema)}.append_events(${params})`,
+    ...appendStatement(schema),
     values: [
       batch.aggregateType,
       batch.aggregateId,

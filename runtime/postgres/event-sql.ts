@@ -1,5 +1,31 @@
 import { advisoryKey, quoteIdent, quoteLiteral } from './identifiers.ts';
 
+/** The signature and result of `append_events`, the same in every version of the function. */
+function appendSignature(s: string): string {
+  return `FUNCTION ${s}.append_events(
+  p_aggregate_type text, p_aggregate_id text, p_tenant_id text, p_expected text,
+  p_event_ids uuid[], p_event_types text[], p_schema_versions integer[],
+  p_actor_ids text[], p_correlation_ids text[], p_causation_ids text[],
+  p_data jsonb[], p_metadata jsonb[], p_occurred_at timestamptz[], p_channel text
+) RETURNS TABLE (o_status text, o_first_position bigint, o_actual_version integer, o_stream_tenant text)`;
+}
+
+/**
+ * The multi-row insert of a batch at positions from `v_first` and versions after `base`,
+ * optionally filtered by `where` (a condition evaluated once for the whole batch).
+ */
+function insertEventsSql(s: string, base: string, where = ''): string {
+  return `  INSERT INTO ${s}.events (position, aggregate_type, aggregate_id, version, event_type, schema_version,
+      tenant_id, event_id, actor_id, correlation_id, causation_id, data, metadata, occurred_at)
+    SELECT v_first + u.ord - 1, p_aggregate_type, p_aggregate_id, ${base} + u.ord::integer, u.event_type,
+      u.schema_version, p_tenant_id, u.event_id, u.actor_id, u.correlation_id, u.causation_id,
+      u.data, u.metadata, u.occurred_at
+    FROM unnest(p_event_ids, p_event_types, p_schema_versions, p_actor_ids, p_correlation_ids,
+      p_causation_ids, p_data, p_metadata, p_occurred_at)
+      WITH ORDINALITY AS u(event_id, event_type, schema_version, actor_id, correlation_id,
+        causation_id, data, metadata, occurred_at, ord)${where ? `\n    WHERE ${where}` : ''}`;
+}
+
 /**
  * DDL of the events, streams and append functions.
  *
@@ -75,12 +101,7 @@ ${appendFunctionSql(s)}
 
 function appendFunctionSql(s: string): string {
   return `
-CREATE FUNCTION ${s}.append_events(
-  p_aggregate_type text, p_aggregate_id text, p_tenant_id text, p_expected text,
-  p_event_ids uuid[], p_event_types text[], p_schema_versions integer[],
-  p_actor_ids text[], p_correlation_ids text[], p_causation_ids text[],
-  p_data jsonb[], p_metadata jsonb[], p_occurred_at timestamptz[], p_channel text
-) RETURNS TABLE (o_status text, o_first_position bigint, o_actual_version integer, o_stream_tenant text)
+CREATE ${appendSignature(s)}
 LANGUAGE plpgsql AS $fn$
 DECLARE
   v_count integer := coalesce(cardinality(p_event_ids), 0);
@@ -121,15 +142,7 @@ BEGIN
   IF v_version > 0 AND v_tenant IS DISTINCT FROM p_tenant_id THEN
     RAISE EXCEPTION 'stream belongs to another tenant' USING ERRCODE = 'ES403', DETAIL = coalesce(v_tenant, '');
   END IF;
-  INSERT INTO ${s}.events (position, aggregate_type, aggregate_id, version, event_type, schema_version,
-      tenant_id, event_id, actor_id, correlation_id, causation_id, data, metadata, occurred_at)
-    SELECT v_first + u.ord - 1, p_aggregate_type, p_aggregate_id, v_version + u.ord::integer, u.event_type,
-      u.schema_version, p_tenant_id, u.event_id, u.actor_id, u.correlation_id, u.causation_id,
-      u.data, u.metadata, u.occurred_at
-    FROM unnest(p_event_ids, p_event_types, p_schema_versions, p_actor_ids, p_correlation_ids,
-      p_causation_ids, p_data, p_metadata, p_occurred_at)
-      WITH ORDINALITY AS u(event_id, event_type, schema_version, actor_id, correlation_id,
-        causation_id, data, metadata, occurred_at, ord);
+${insertEventsSql(s, 'v_version')};
   UPDATE ${s}.streams st SET version = v_version + v_count
     WHERE st.aggregate_type = p_aggregate_type AND st.aggregate_id = p_aggregate_id;
   IF p_channel IS NOT NULL THEN
@@ -161,12 +174,7 @@ $fn$;
 export function leanAppendFunctionSql(schema: string): string {
   const s = quoteIdent(schema);
   return `
-CREATE OR REPLACE FUNCTION ${s}.append_events(
-  p_aggregate_type text, p_aggregate_id text, p_tenant_id text, p_expected text,
-  p_event_ids uuid[], p_event_types text[], p_schema_versions integer[],
-  p_actor_ids text[], p_correlation_ids text[], p_causation_ids text[],
-  p_data jsonb[], p_metadata jsonb[], p_occurred_at timestamptz[], p_channel text
-) RETURNS TABLE (o_status text, o_first_position bigint, o_actual_version integer, o_stream_tenant text)
+CREATE OR REPLACE ${appendSignature(s)}
 LANGUAGE plpgsql AS $fn$
 DECLARE
   v_count integer := coalesce(cardinality(p_event_ids), 0);
@@ -216,15 +224,7 @@ BEGIN
     RAISE EXCEPTION 'stream version changed concurrently' USING ERRCODE = 'ES409',
       DETAIL = coalesce(v_version, 0)::text;
   END IF;
-  INSERT INTO ${s}.events (position, aggregate_type, aggregate_id, version, event_type, schema_version,
-      tenant_id, event_id, actor_id, correlation_id, causation_id, data, metadata, occurred_at)
-    SELECT v_first + u.ord - 1, p_aggregate_type, p_aggregate_id, v_base + u.ord::integer, u.event_type,
-      u.schema_version, p_tenant_id, u.event_id, u.actor_id, u.correlation_id, u.causation_id,
-      u.data, u.metadata, u.occurred_at
-    FROM unnest(p_event_ids, p_event_types, p_schema_versions, p_actor_ids, p_correlation_ids,
-      p_causation_ids, p_data, p_metadata, p_occurred_at)
-      WITH ORDINALITY AS u(event_id, event_type, schema_version, actor_id, correlation_id,
-        causation_id, data, metadata, occurred_at, ord);
+${insertEventsSql(s, 'v_base')};
   IF p_channel IS NOT NULL THEN
     PERFORM pg_notify(p_channel, (v_first + v_count - 1)::text);
   END IF;
@@ -260,12 +260,7 @@ export function directAppendFunctionSql(schema: string): string {
   const s = quoteIdent(schema);
   const key = 'st.aggregate_type = p_aggregate_type AND st.aggregate_id = p_aggregate_id';
   return `
-CREATE OR REPLACE FUNCTION ${s}.append_events(
-  p_aggregate_type text, p_aggregate_id text, p_tenant_id text, p_expected text,
-  p_event_ids uuid[], p_event_types text[], p_schema_versions integer[],
-  p_actor_ids text[], p_correlation_ids text[], p_causation_ids text[],
-  p_data jsonb[], p_metadata jsonb[], p_occurred_at timestamptz[], p_channel text
-) RETURNS TABLE (o_status text, o_first_position bigint, o_actual_version integer, o_stream_tenant text)
+CREATE OR REPLACE ${appendSignature(s)}
 LANGUAGE plpgsql SET enable_seqscan = off AS $fn$
 DECLARE
   v_count integer := coalesce(cardinality(p_event_ids), 0);
@@ -299,19 +294,106 @@ BEGIN
     END IF;
     RAISE EXCEPTION 'stream version does not match' USING ERRCODE = 'ES409', DETAIL = v_version::text;
   END IF;
-  INSERT INTO ${s}.events (position, aggregate_type, aggregate_id, version, event_type, schema_version,
-      tenant_id, event_id, actor_id, correlation_id, causation_id, data, metadata, occurred_at)
-    SELECT v_first + u.ord - 1, p_aggregate_type, p_aggregate_id, v_base + u.ord::integer, u.event_type,
-      u.schema_version, p_tenant_id, u.event_id, u.actor_id, u.correlation_id, u.causation_id,
-      u.data, u.metadata, u.occurred_at
-    FROM unnest(p_event_ids, p_event_types, p_schema_versions, p_actor_ids, p_correlation_ids,
-      p_causation_ids, p_data, p_metadata, p_occurred_at)
-      WITH ORDINALITY AS u(event_id, event_type, schema_version, actor_id, correlation_id,
-        causation_id, data, metadata, occurred_at, ord);
+${insertEventsSql(s, 'v_base')};
   IF p_channel IS NOT NULL THEN
     PERFORM pg_notify(p_channel, (v_first + v_count - 1)::text);
   END IF;
   RETURN QUERY SELECT 'ok'::text, v_first, v_base, p_tenant_id;
+END
+$fn$;
+`;
+}
+
+/**
+ * Migration 8: the stream is checked through its own events; the streams table and
+ * `reserve_positions` are dropped. An append with an expected version N > 0 inserts its batch
+ * only if event N of the stream exists and belongs to the append's tenant (one probe of the
+ * stream index, evaluated once inside the insert); the unique (stream, version) index rejects a batch whose
+ * versions were taken meanwhile, and the store maps that to the same answers as before (a lock
+ * error with the actual version, a replay when the events are ours, a retry for `any`).
+ * `any` and `stream_exists` first read the stream's newest event. The ordering critical section
+ * (transaction id and positions under the advisory lock, see `eventTablesSql`) is inlined and
+ * made of plain assignments; its exception block releases the lock if anything fails inside.
+ */
+export function eventsOnlyAppendSql(schema: string): string {
+  const s = quoteIdent(schema);
+  const seq = quoteLiteral(`${s}.events_position_seq`);
+  const lock = advisoryKey(`es-gen positions ${schema}`);
+  const stream = 'e.aggregate_type = p_aggregate_type AND e.aggregate_id = p_aggregate_id';
+  // Ordered by version with a range condition, so that only the stream index serves it without
+  // a sort: a plan cached while the table was empty then still reads one index entry.
+  const probe = `v_base = 0 OR v_checked OR (SELECT e.version = v_base AND e.tenant_id IS NOT DISTINCT FROM p_tenant_id
+        FROM ${s}.events e WHERE ${stream} AND e.version <= v_base ORDER BY e.version DESC LIMIT 1)`;
+  return `
+DROP TABLE ${s}.streams;
+DROP FUNCTION ${s}.reserve_positions(integer);
+CREATE OR REPLACE ${appendSignature(s)}
+LANGUAGE plpgsql SET enable_seqscan = off AS $fn$
+DECLARE
+  v_count integer := coalesce(cardinality(p_event_ids), 0);
+  v_version integer;
+  v_tenant text;
+  v_base integer;
+  v_first bigint;
+  v_checked boolean := false;
+  v_written integer;
+  v_void text;
+BEGIN
+  v_void := set_config('es_gen.tenant_id', coalesce(p_tenant_id, ''), true);
+  IF v_count = 0 OR p_expected = 'any' OR p_expected = 'stream_exists' THEN
+    SELECT e.version, e.tenant_id INTO v_version, v_tenant FROM ${s}.events e
+      WHERE ${stream} ORDER BY e.version DESC LIMIT 1;
+    v_version := coalesce(v_version, 0);
+    IF v_count = 0 OR NOT ${s}.version_matches(p_expected, v_version) THEN
+      o_status := CASE WHEN ${s}.version_matches(p_expected, v_version) THEN 'ok' ELSE 'conflict' END;
+      o_first_position := 0;
+      o_actual_version := v_version;
+      o_stream_tenant := v_tenant;
+      RETURN NEXT;
+      RETURN;
+    END IF;
+    IF v_version > 0 AND v_tenant IS DISTINCT FROM p_tenant_id THEN
+      RAISE EXCEPTION 'stream belongs to another tenant' USING ERRCODE = 'ES403', DETAIL = coalesce(v_tenant, '');
+    END IF;
+    v_base := v_version;
+    v_checked := true;
+  ELSIF p_expected = 'no_stream' THEN
+    v_base := 0;
+  ELSE
+    v_base := p_expected::integer;
+  END IF;
+  IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
+    RAISE EXCEPTION 'events must be the first write of their transaction, so that positions follow commit order'
+      USING ERRCODE = 'ES500';
+  END IF;
+  BEGIN
+    v_void := pg_advisory_lock(${lock})::text;
+    v_void := pg_current_xact_id()::text;
+    v_first := nextval(${seq}::regclass);
+    IF v_count > 1 THEN
+      v_void := setval(${seq}::regclass, v_first + v_count - 1)::text;
+    END IF;
+  EXCEPTION WHEN OTHERS THEN
+    v_void := pg_advisory_unlock(${lock})::text;
+    RAISE;
+  END;
+  v_void := pg_advisory_unlock(${lock})::text;
+${insertEventsSql(s, 'v_base', probe)};
+  GET DIAGNOSTICS v_written = ROW_COUNT;
+  IF v_written < v_count THEN
+    SELECT e.version, e.tenant_id INTO v_version, v_tenant FROM ${s}.events e
+      WHERE ${stream} ORDER BY e.version DESC LIMIT 1;
+    v_version := coalesce(v_version, 0);
+    IF ${s}.version_matches(p_expected, v_version) AND v_version > 0 AND v_tenant IS DISTINCT FROM p_tenant_id THEN
+      RAISE EXCEPTION 'stream belongs to another tenant' USING ERRCODE = 'ES403', DETAIL = coalesce(v_tenant, '');
+    END IF;
+    RAISE EXCEPTION 'stream version does not match' USING ERRCODE = 'ES409', DETAIL = v_version::text;
+  END IF;
+  o_status := 'ok';
+  o_first_position := v_first;
+  o_actual_version := v_base;
+  o_stream_tenant := p_tenant_id;
+  RETURN NEXT;
 END
 $fn$;
 `;

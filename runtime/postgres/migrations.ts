@@ -3,6 +3,7 @@ import { StoreError } from '../errors.ts';
 import {
   appendPlansSql,
   directAppendFunctionSql,
+  eventsOnlyAppendSql,
   eventTablesSql,
   leanAppendFunctionSql,
 } from './event-sql.ts';
@@ -31,6 +32,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'append writes the stream row once', sql: leanAppendFunctionSql },
   { version: 6, name: 'append lookups always use their indexes', sql: appendPlansSql },
   { version: 7, name: 'append writes before it reads', sql: directAppendFunctionSql },
+  { version: 8, name: 'append checks streams through their events', sql: eventsOnlyAppendSql },
 ];
 
 /** Options of `migratePostgres` and `runMigrations`. */

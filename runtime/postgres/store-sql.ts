@@ -56,7 +56,7 @@ CREATE INDEX dead_letters_stream_idx ON ${s}.dead_letters (projection, aggregate
 export function rowLevelSecuritySql(schema: string): string {
   const s = quoteIdent(schema);
   const tenant = `nullif(current_setting('es_gen.tenant_id', true), '')`;
-  return ['events', 'streams', 'snapshots']
+  return ['events', 'snapshots']
     .map(
       (table) => `
 ALTER TABLE ${s}.${table} ENABLE ROW LEVEL SECURITY;
