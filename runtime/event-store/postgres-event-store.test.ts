@@ -317,7 +317,10 @@ describe.skipIf(!pgAvailable)('PostgreSQLEventStore on a real server', () => {
       );
       for (const m of MIGRATIONS.filter((m) => m.version <= 7)) {
         await pool.query(m.sql(old));
-        await pool.query(`INSERT INTO ${s}.schema_migrations (version, name) VALUES ($1, $2)`, [m.version, m.name]);
+        await pool.query(`INSERT INTO ${s}.schema_migrations (version, name) VALUES ($1, $2)`, [
+          m.version,
+          m.name,
+        ]);
       }
       // Written by the version-7 function, which keeps a row per stream.
       const before = prepareBatch('up-1', 'Counter', [event('up-1', { n: 1 }, acme)], 0, undefined);
