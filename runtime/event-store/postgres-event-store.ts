@@ -3,7 +3,16 @@ import { ClosedError, isEventSourcingError, StoreError } from '../errors.ts';
 import type { StoredEvent } from '../events/domain-event.ts';
 import type { EventRegistry, UnknownEventPolicy } from '../events/event-registry.ts';
 import { SpanNames, traced } from '../observability/tracing.ts';
-import { type AppendRow, appendedResult, appendQuery } from '../postgres/append-call.ts';
+import {
+  type AppendGroupRow,
+  type AppendRow,
+  appendedResult,
+  appendGroupQuery,
+  appendQuery,
+  assertUuids,
+  type GroupMember,
+  groupResults,
+} from '../postgres/append-call.ts';
 import { PgCode, pgError } from '../postgres/errors.ts';
 import {
   eventsByIdQuery,
@@ -80,6 +89,26 @@ export interface PostgreSQLEventStoreOptions extends EventStoreOptions {
   readonly rowLevelSecurity?: boolean;
   /** Size of the pool built from a connection string (default 10). */
   readonly poolSize?: number;
+  /**
+   * Group appends (default true, off with `rowLevelSecurity`): while `appendConcurrency`
+   * appends are in flight, further appends wait, and when one finishes the waiting ones of
+   * distinct streams are written together in one transaction (one statement, one commit).
+   * Each keeps its own checks and answer: if any batch of a group fails, nothing of the group
+   * is written and each batch is appended alone.
+   */
+  readonly groupAppends?: boolean;
+  /** Appends (or groups) in flight at once when `groupAppends` is on (default 2). */
+  readonly appendConcurrency?: number;
+}
+
+/** Most batches, and events, written by one group. */
+const MAX_GROUP_BATCHES = 64;
+const MAX_GROUP_EVENTS = 2000;
+
+/** An append waiting for a free slot. */
+interface Waiting extends GroupMember {
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (error: unknown) => void;
 }
 
 /** How far the gap-free order trails the committed events (see `getInFlightLag`). */
@@ -98,9 +127,10 @@ export interface InFlightLag {
 
 /**
  * An `EventStore` on PostgreSQL (pg). Appends are one statement calling the schema's
- * `append_events` function: one transaction, one multi-row insert, optimistic check on a
- * locked stream row, idempotent by event id. After the commit the schema's channel is notified
- * (see `notify`).
+ * `append_events` function: one transaction, one multi-row insert, optimistic check against
+ * the stream's newest event (the unique stream-version index rejects a lost race), idempotent
+ * by event id. Appends made while `appendConcurrency` are in flight are written together (see
+ * `groupAppends`). After the commit the schema's channel is notified (see `notify`).
  *
  * Gap-free global order: positions of a batch are reserved together with its transaction id,
  * so position order equals (transaction id, position) order, and `readAll` returns only events
@@ -127,6 +157,11 @@ export class PostgreSQLEventStore implements EventStore {
   readonly #channel: string | null;
   readonly #notifier: CommitNotifier | null;
   readonly #rls: boolean;
+  readonly #grouping: boolean;
+  readonly #concurrency: number;
+  #inFlight = 0;
+  readonly #waiting: Waiting[] = [];
+  readonly #idle: (() => void)[] = [];
   #closed = false;
 
   constructor(options: PostgreSQLEventStoreOptions) {
@@ -143,6 +178,8 @@ export class PostgreSQLEventStore implements EventStore {
         ? null
         : new CommitNotifier(this.#pool, this.#channel, options.notifyIntervalMs ?? 10);
     this.#rls = options.rowLevelSecurity ?? false;
+    this.#grouping = (options.groupAppends ?? true) && !this.#rls;
+    this.#concurrency = Math.max(1, Math.floor(options.appendConcurrency ?? 2));
   }
 
   /** The schema holding the tables. */
@@ -175,20 +212,92 @@ export class PostgreSQLEventStore implements EventStore {
     };
     return traced(this.#tracing, SpanNames.appendEvents, attributes, async () => {
       const batch = prepareBatch(aggregateId, aggregateType, events, expectedVersion, this.#registry);
-      // Notified after the commit (#interpret), not by the function inside the transaction.
-      const query = appendQuery(this.#schema, batch, expectedVersion, null);
+      assertUuids(batch);
       await this.initialize();
-      for (let attempt = 1; ; attempt++) {
-        let row: AppendRow;
-        try {
-          row = (await this.#pool.query<AppendRow>(query)).rows[0]!;
-        } catch (error) {
-          if (attempt < MAX_APPEND_ATTEMPTS && isLostVersionRace(error, expectedVersion)) continue;
-          return this.#recover(error, batch, expectedVersion);
-        }
-        return this.#interpret(row, batch, expectedVersion);
+      if (!this.#grouping || batch.events.length === 0) return this.#appendAlone(batch, expectedVersion);
+      if (this.#inFlight >= this.#concurrency) {
+        return new Promise<AppendResult>((resolve, reject) => {
+          this.#waiting.push({ batch, expected: expectedVersion, resolve, reject });
+        });
+      }
+      this.#inFlight++;
+      try {
+        return await this.#appendAlone(batch, expectedVersion);
+      } finally {
+        this.#slotFreed();
       }
     });
+  }
+
+  /** One append in its own statement, with retries of lost `any` races and precise errors. */
+  async #appendAlone(batch: PreparedBatch, expected: ExpectedVersion): Promise<AppendResult> {
+    // Notified after the commit (#interpret), not by the function inside the transaction.
+    const query = appendQuery(this.#schema, batch, expected, null);
+    for (let attempt = 1; ; attempt++) {
+      let row: AppendRow;
+      try {
+        row = (await this.#pool.query<AppendRow>(query)).rows[0]!;
+      } catch (error) {
+        if (attempt < MAX_APPEND_ATTEMPTS && isLostVersionRace(error, expected)) continue;
+        return this.#recover(error, batch, expected);
+      }
+      return this.#interpret(row, batch, expected);
+    }
+  }
+
+  /** A slot is free: writes the waiting appends of distinct streams as one group. */
+  #slotFreed(): void {
+    this.#inFlight--;
+    while (this.#waiting.length > 0 && this.#inFlight < this.#concurrency) {
+      const group = this.#takeGroup();
+      this.#inFlight++;
+      void this.#appendGroup(group).finally(() => this.#slotFreed());
+    }
+    if (this.#inFlight === 0 && this.#waiting.length === 0) {
+      for (const wake of this.#idle.splice(0)) wake();
+    }
+  }
+
+  /** Removes and returns the oldest waiting appends, at most one per stream, within the limits. */
+  #takeGroup(): Waiting[] {
+    const group: Waiting[] = [];
+    const streams = new Set<string>();
+    let events = 0;
+    for (let i = 0; i < this.#waiting.length && group.length < MAX_GROUP_BATCHES; ) {
+      const w = this.#waiting[i]!;
+      const stream = `${w.batch.aggregateType}\u0000${w.batch.aggregateId}`;
+      const fits = group.length === 0 || events + w.batch.events.length <= MAX_GROUP_EVENTS;
+      if (streams.has(stream) || !fits) {
+        streams.add(stream); // later appends to this stream wait for the next group, in order
+        i++;
+        continue;
+      }
+      streams.add(stream);
+      events += w.batch.events.length;
+      group.push(w);
+      this.#waiting.splice(i, 1);
+    }
+    return group;
+  }
+
+  /** Writes a group in one statement; if it is refused, appends each member alone. */
+  async #appendGroup(group: readonly Waiting[]): Promise<void> {
+    if (group.length > 1) {
+      let results: AppendResult[] | undefined;
+      try {
+        const row = (await this.#pool.query<AppendGroupRow>(appendGroupQuery(this.#schema, group))).rows[0]!;
+        results = groupResults(group, row);
+      } catch {
+        // Nothing of the group was written; each member below gets its own answer.
+      }
+      if (results) {
+        const last = results.reduce((max, r) => Math.max(max, r.lastPosition), 0);
+        if (last > 0) this.#notifier?.announce(last);
+        group.forEach((w, i) => w.resolve(results[i]!));
+        return;
+      }
+    }
+    await Promise.all(group.map((w) => this.#appendAlone(w.batch, w.expected).then(w.resolve, w.reject)));
   }
 
   async #interpret(row: AppendRow, batch: PreparedBatch, expected: ExpectedVersion): Promise<AppendResult> {
@@ -370,6 +479,9 @@ export class PostgreSQLEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    if (this.#inFlight > 0 || this.#waiting.length > 0) {
+      await new Promise<void>((resolve) => this.#idle.push(resolve));
+    }
     await this.#notifier?.flush();
     if (this.#ownsPool) await this.#pool.end();
   }

@@ -13,20 +13,36 @@ export interface AppendRow {
   readonly o_stream_tenant: string | null;
 }
 
+/** Throws `InvalidArgumentError` for an event id that is not a UUID (the column is `uuid`). */
+export function assertUuids(batch: PreparedBatch): void {
+  for (const e of batch.events) {
+    if (!isUuid(e.eventId)) {
+      throw new InvalidArgumentError(
+        `event id ${JSON.stringify(e.eventId)} (${e.eventType}) is not a UUID; the PostgreSQL store keeps event ids as uuid (createEvent() makes UUID v7 ids)`,
+      );
+    }
+  }
+}
+
 const statements = new Map<string, { readonly name: string; readonly text: string }>();
 
-/** The prepared statement calling a schema's `append_events` (built once per schema). */
-function appendStatement(schema: string): { readonly name: string; readonly text: string } {
-  let statement = statements.get(schema);
-  if (!statement) {
-    const params = Array.from({ length: 14 }, (_, i) => `$${i + 1}`).join(', ');
-    statement = {
-      name: `es_append_${nameTag(schema)}`,
-      text: `SELECT * FROM ${quoteIdent(schema)}.append_events(${params})`,
+/** The prepared statement calling one of a schema's functions (built once per schema). */
+function statement(
+  schema: string,
+  fn: string,
+  params: number,
+): { readonly name: string; readonly text: string } {
+  const key = `${fn}\u0000${schema}`;
+  let cached = statements.get(key);
+  if (!cached) {
+    const list = Array.from({ length: params }, (_, i) => `$${i + 1}`).join(', ');
+    cached = {
+      name: `es_${fn}_${nameTag(schema)}`,
+      text: `SELECT * FROM ${quoteIdent(schema)}.${fn}(${list})`,
     };
-    statements.set(schema, statement);
+    statements.set(key, cached);
   }
-  return statement;
+  return cached;
 }
 
 /** A pg query config calling the schema's `append_events` function (a named prepared statement). */
@@ -37,15 +53,9 @@ export function appendQuery(
   channel: string | null,
 ): { name: string; text: string; values: unknown[] } {
   const events = batch.events;
-  for (const e of events) {
-    if (!isUuid(e.eventId)) {
-      throw new InvalidArgumentError(
-        `event id ${JSON.stringify(e.eventId)} (${e.eventType}) is not a UUID; the PostgreSQL store keeps event ids as uuid (createEvent() makes UUID v7 ids)`,
-      );
-    }
-  }
+  assertUuids(batch);
   return {
-    ...appendStatement(schema),
+    ...statement(schema, 'append_events', 14),
     values: [
       batch.aggregateType,
       batch.aggregateId,
@@ -82,4 +92,66 @@ export function appendedResult(
     events: rows.map(rowToEvent),
     lastPosition: firstPosition + rows.length - 1,
   };
+}
+
+/** What `append_group` answers. */
+export interface AppendGroupRow {
+  readonly o_first_position: string;
+  readonly o_base_versions: number[];
+}
+
+/** One append waiting to be written with others. */
+export interface GroupMember {
+  readonly batch: PreparedBatch;
+  readonly expected: ExpectedVersion;
+}
+
+/**
+ * A pg query config calling the schema's `append_group` function for the members' batches
+ * (one per stream, none empty), events flattened in member order.
+ */
+export function appendGroupQuery(
+  schema: string,
+  members: readonly GroupMember[],
+): { name: string; text: string; values: unknown[] } {
+  const events: PreparedBatch['events'][number][] = [];
+  const batchOf: number[] = [];
+  const indexInBatch: number[] = [];
+  members.forEach((m, i) => {
+    m.batch.events.forEach((e, j) => {
+      events.push(e);
+      batchOf.push(i + 1);
+      indexInBatch.push(j + 1);
+    });
+  });
+  return {
+    ...statement(schema, 'append_group', 15),
+    values: [
+      members.map((m) => m.batch.aggregateType),
+      members.map((m) => m.batch.aggregateId),
+      members.map((m) => m.batch.tenantId),
+      members.map((m) => String(m.expected)),
+      batchOf,
+      indexInBatch,
+      events.map((e) => e.eventId),
+      events.map((e) => e.eventType),
+      events.map((e) => e.schemaVersion),
+      events.map((e) => e.actorId),
+      events.map((e) => e.correlationId),
+      events.map((e) => e.causationId),
+      events.map((e) => e.dataJson),
+      events.map((e) => e.metadataJson),
+      events.map((e) => e.occurredAt),
+    ],
+  };
+}
+
+/** Each member's result of a committed `append_group`: positions follow member order. */
+export function groupResults(members: readonly GroupMember[], row: AppendGroupRow): AppendResult[] {
+  let position = Number(row.o_first_position);
+  return members.map((m, i) => {
+    const result = appendedResult(m.batch, position, row.o_base_versions[i] ?? 0);
+    position += m.batch.events.length;
+    return result;
+  });
 }

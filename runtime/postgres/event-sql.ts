@@ -317,8 +317,6 @@ $fn$;
  */
 export function eventsOnlyAppendSql(schema: string): string {
   const s = quoteIdent(schema);
-  const seq = quoteLiteral(`${s}.events_position_seq`);
-  const lock = advisoryKey(`es-gen positions ${schema}`);
   const stream = 'e.aggregate_type = p_aggregate_type AND e.aggregate_id = p_aggregate_id';
   // Ordered by version with a range condition, so that only the stream index serves it without
   // a sort: a plan cached while the table was empty then still reads one index entry.
@@ -362,22 +360,7 @@ BEGIN
   ELSE
     v_base := p_expected::integer;
   END IF;
-  IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
-    RAISE EXCEPTION 'events must be the first write of their transaction, so that positions follow commit order'
-      USING ERRCODE = 'ES500';
-  END IF;
-  BEGIN
-    v_void := pg_advisory_lock(${lock})::text;
-    v_void := pg_current_xact_id()::text;
-    v_first := nextval(${seq}::regclass);
-    IF v_count > 1 THEN
-      v_void := setval(${seq}::regclass, v_first + v_count - 1)::text;
-    END IF;
-  EXCEPTION WHEN OTHERS THEN
-    v_void := pg_advisory_unlock(${lock})::text;
-    RAISE;
-  END;
-  v_void := pg_advisory_unlock(${lock})::text;
+${reserveSql(schema)}
 ${insertEventsSql(s, 'v_base', probe)};
   GET DIAGNOSTICS v_written = ROW_COUNT;
   IF v_written < v_count THEN
@@ -397,4 +380,87 @@ ${insertEventsSql(s, 'v_base', probe)};
 END
 $fn$;
 `;
+}
+
+/**
+ * The ordering critical section of an append (PL/pgSQL statements): the transaction gets its
+ * id and `v_count` positions from `v_first` under the schema's advisory lock, so positions
+ * follow transaction ids (see `eventTablesSql`). Plain assignments; the exception block
+ * releases the lock if anything fails inside it.
+ */
+function reserveSql(schema: string): string {
+  const s = quoteIdent(schema);
+  const seq = quoteLiteral(`${s}.events_position_seq`);
+  const lock = advisoryKey(`es-gen positions ${schema}`);
+  return `  IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
+    RAISE EXCEPTION 'events must be the first write of their transaction, so that positions follow commit order'
+      USING ERRCODE = 'ES500';
+  END IF;
+  BEGIN
+    v_void := pg_advisory_lock(${lock})::text;
+    v_void := pg_current_xact_id()::text;
+    v_first := nextval(${seq}::regclass);
+    IF v_count > 1 THEN
+      v_void := setval(${seq}::regclass, v_first + v_count - 1)::text;
+    END IF;
+  EXCEPTION WHEN OTHERS THEN
+    v_void := pg_advisory_unlock(${lock})::text;
+    RAISE;
+  END;
+  v_void := pg_advisory_unlock(${lock})::text;`;
+}
+
+/**
+ * Migration 9, `append_group`: the batches of several streams (at most one batch per stream) in one
+ * transaction and one insert, for appends that were waiting while others were in flight. Every
+ * batch is checked against its stream's newest event first (version as expected, same tenant);
+ * if any check fails, or the insert fails (a version or event id taken meanwhile), the whole
+ * group fails with nothing written, and the store appends each batch alone to get its precise
+ * answer. Events arrive flattened: `p_batch_of` and `p_index_in_batch` place each in its batch.
+ * Answers the first position of the group and each batch's version before the append.
+ */
+export function appendGroupSql(schema: string): string {
+  const s = quoteIdent(schema);
+  return `CREATE FUNCTION ${s}.append_group(
+  p_aggregate_types text[], p_aggregate_ids text[], p_tenant_ids text[], p_expected text[],
+  p_batch_of integer[], p_index_in_batch integer[],
+  p_event_ids uuid[], p_event_types text[], p_schema_versions integer[],
+  p_actor_ids text[], p_correlation_ids text[], p_causation_ids text[],
+  p_data jsonb[], p_metadata jsonb[], p_occurred_at timestamptz[]
+) RETURNS TABLE (o_first_position bigint, o_base_versions integer[])
+LANGUAGE plpgsql SET enable_seqscan = off AS $fn$
+DECLARE
+  v_count integer := coalesce(cardinality(p_event_ids), 0);
+  v_bases integer[];
+  v_ok boolean;
+  v_first bigint;
+  v_void text;
+BEGIN
+  SELECT array_agg(coalesce(l.version, 0) ORDER BY b.ord),
+      bool_and(${s}.version_matches(b.expected, coalesce(l.version, 0))
+        AND (l.version IS NULL OR l.tenant_id IS NOT DISTINCT FROM b.tenant_id))
+    INTO v_bases, v_ok
+    FROM unnest(p_aggregate_types, p_aggregate_ids, p_tenant_ids, p_expected)
+      WITH ORDINALITY AS b(aggregate_type, aggregate_id, tenant_id, expected, ord)
+    LEFT JOIN LATERAL (SELECT e.version, e.tenant_id FROM ${s}.events e
+      WHERE e.aggregate_type = b.aggregate_type AND e.aggregate_id = b.aggregate_id
+      ORDER BY e.version DESC LIMIT 1) l ON true;
+  IF NOT coalesce(v_ok, false) THEN
+    RAISE EXCEPTION 'a batch of the group does not match its stream' USING ERRCODE = 'ES409';
+  END IF;
+${reserveSql(schema)}
+  INSERT INTO ${s}.events (position, aggregate_type, aggregate_id, version, event_type, schema_version,
+      tenant_id, event_id, actor_id, correlation_id, causation_id, data, metadata, occurred_at)
+    SELECT v_first + u.ord - 1, p_aggregate_types[u.batch], p_aggregate_ids[u.batch],
+      v_bases[u.batch] + u.index_in_batch, u.event_type, u.schema_version, p_tenant_ids[u.batch],
+      u.event_id, u.actor_id, u.correlation_id, u.causation_id, u.data, u.metadata, u.occurred_at
+    FROM unnest(p_batch_of, p_index_in_batch, p_event_ids, p_event_types, p_schema_versions, p_actor_ids,
+      p_correlation_ids, p_causation_ids, p_data, p_metadata, p_occurred_at)
+      WITH ORDINALITY AS u(batch, index_in_batch, event_id, event_type, schema_version, actor_id,
+        correlation_id, causation_id, data, metadata, occurred_at, ord);
+  o_first_position := v_first;
+  o_base_versions := v_bases;
+  RETURN NEXT;
+END
+$fn$;`;
 }

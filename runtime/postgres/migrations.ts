@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { StoreError } from '../errors.ts';
 import {
+  appendGroupSql,
   appendPlansSql,
   directAppendFunctionSql,
   eventsOnlyAppendSql,
@@ -33,6 +34,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'append lookups always use their indexes', sql: appendPlansSql },
   { version: 7, name: 'append writes before it reads', sql: directAppendFunctionSql },
   { version: 8, name: 'append checks streams through their events', sql: eventsOnlyAppendSql },
+  { version: 9, name: 'appends of several streams in one transaction', sql: appendGroupSql },
 ];
 
 /** Options of `migratePostgres` and `runMigrations`. */
