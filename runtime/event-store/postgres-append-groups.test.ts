@@ -31,7 +31,7 @@ describe.skipIf(!pgAvailable)('PostgreSQLEventStore groups appends made while ot
 
   beforeAll(async () => {
     pool = testPool(8);
-    // One append in flight at a time: every append made meanwhile waits and is grouped.
+    // One group in flight at a time: appends made meanwhile wait for the next group.
     store = new PostgreSQLEventStore({ connection: pool, schema, appendConcurrency: 1 });
     await store.initialize();
   });
@@ -47,7 +47,7 @@ describe.skipIf(!pgAvailable)('PostgreSQLEventStore groups appends made while ot
     const results = await Promise.all(
       ids.map((id, i) => store.appendEvents(id, 'Counter', [event(id, { i }), event(id, { i, n: 2 })], 0)),
     );
-    // The first went alone; the 29 that waited went together.
+    // The first found the store idle and went alone; the 29 made meanwhile went together.
     expect(await transactionsOf(ids)).toEqual([58, 2]);
     for (const [i, id] of ids.entries()) {
       const read = await store.getEvents(id, 'Counter');

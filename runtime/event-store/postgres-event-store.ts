@@ -160,6 +160,7 @@ export class PostgreSQLEventStore implements EventStore {
   readonly #grouping: boolean;
   readonly #concurrency: number;
   #inFlight = 0;
+  #dispatchScheduled = false;
   readonly #waiting: Waiting[] = [];
   readonly #idle: (() => void)[] = [];
   #closed = false;
@@ -215,17 +216,19 @@ export class PostgreSQLEventStore implements EventStore {
       assertUuids(batch);
       await this.initialize();
       if (!this.#grouping || batch.events.length === 0) return this.#appendAlone(batch, expectedVersion);
-      if (this.#inFlight >= this.#concurrency) {
-        return new Promise<AppendResult>((resolve, reject) => {
-          this.#waiting.push({ batch, expected: expectedVersion, resolve, reject });
-        });
+      if (this.#inFlight === 0 && this.#waiting.length === 0) {
+        // An idle store writes at once; appends made while this one is in flight are grouped.
+        this.#inFlight++;
+        try {
+          return await this.#appendAlone(batch, expectedVersion);
+        } finally {
+          this.#slotFreed();
+        }
       }
-      this.#inFlight++;
-      try {
-        return await this.#appendAlone(batch, expectedVersion);
-      } finally {
-        this.#slotFreed();
-      }
+      return new Promise<AppendResult>((resolve, reject) => {
+        this.#waiting.push({ batch, expected: expectedVersion, resolve, reject });
+        this.#scheduleDispatch();
+      });
     });
   }
 
@@ -245,28 +248,49 @@ export class PostgreSQLEventStore implements EventStore {
     }
   }
 
-  /** A slot is free: writes the waiting appends of distinct streams as one group. */
-  #slotFreed(): void {
-    this.#inFlight--;
+  /**
+   * Dispatches waiting appends after the current turn of the event loop, so that the appends
+   * made in this turn (e.g. by every caller whose previous append just finished) go together.
+   */
+  #scheduleDispatch(): void {
+    if (this.#dispatchScheduled) return;
+    this.#dispatchScheduled = true;
+    setImmediate(() => {
+      this.#dispatchScheduled = false;
+      this.#dispatch();
+    });
+  }
+
+  /**
+   * Writes waiting appends of distinct streams as groups while slots are free, sharing the
+   * waiting events evenly between the free slots so that the server works on them in parallel.
+   */
+  #dispatch(): void {
     while (this.#waiting.length > 0 && this.#inFlight < this.#concurrency) {
-      const group = this.#takeGroup();
+      const waitingEvents = this.#waiting.reduce((n, w) => n + w.batch.events.length, 0);
+      const share = Math.ceil(waitingEvents / (this.#concurrency - this.#inFlight));
+      const group = this.#takeGroup(Math.min(MAX_GROUP_EVENTS, share));
       this.#inFlight++;
       void this.#appendGroup(group).finally(() => this.#slotFreed());
     }
-    if (this.#inFlight === 0 && this.#waiting.length === 0) {
-      for (const wake of this.#idle.splice(0)) wake();
-    }
   }
 
-  /** Removes and returns the oldest waiting appends, at most one per stream, within the limits. */
-  #takeGroup(): Waiting[] {
+  /** An append or group finished: dispatches what waits, or wakes `close()` when all is done. */
+  #slotFreed(): void {
+    this.#inFlight--;
+    if (this.#waiting.length > 0) this.#scheduleDispatch();
+    else if (this.#inFlight === 0) for (const wake of this.#idle.splice(0)) wake();
+  }
+
+  /** Removes and returns the oldest waiting appends, at most one per stream, up to `maxEvents` events. */
+  #takeGroup(maxEvents: number): Waiting[] {
     const group: Waiting[] = [];
     const streams = new Set<string>();
     let events = 0;
     for (let i = 0; i < this.#waiting.length && group.length < MAX_GROUP_BATCHES; ) {
       const w = this.#waiting[i]!;
       const stream = `${w.batch.aggregateType}\u0000${w.batch.aggregateId}`;
-      const fits = group.length === 0 || events + w.batch.events.length <= MAX_GROUP_EVENTS;
+      const fits = group.length === 0 || events + w.batch.events.length <= maxEvents;
       if (streams.has(stream) || !fits) {
         streams.add(stream); // later appends to this stream wait for the next group, in order
         i++;

@@ -45,7 +45,10 @@ function statement(
   return cached;
 }
 
-/** A pg query config calling the schema's `append_events` function (a named prepared statement). */
+/**
+ * A pg query config calling the schema's `append_events` function (a named prepared statement).
+ * Event ids must have passed `assertUuids`.
+ */
 export function appendQuery(
   schema: string,
   batch: PreparedBatch,
@@ -53,7 +56,6 @@ export function appendQuery(
   channel: string | null,
 ): { name: string; text: string; values: unknown[] } {
   const events = batch.events;
-  assertUuids(batch);
   return {
     ...statement(schema, 'append_events', 14),
     values: [
