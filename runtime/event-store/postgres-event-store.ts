@@ -97,13 +97,18 @@ export interface PostgreSQLEventStoreOptions extends EventStoreOptions {
    * is written and each batch is appended alone.
    */
   readonly groupAppends?: boolean;
-  /** Appends (or groups) in flight at once when `groupAppends` is on (default 2). */
+  /** Appends (or groups) in flight at once when `groupAppends` is on (default 4). */
   readonly appendConcurrency?: number;
 }
 
 /** Most batches, and events, written by one group. */
 const MAX_GROUP_BATCHES = 64;
 const MAX_GROUP_EVENTS = 2000;
+/**
+ * Fewest events a free slot is given before the next one is used: small appends are cheapest
+ * in few large groups, large ones are spread over the slots to run in parallel.
+ */
+const MIN_GROUP_SHARE = 64;
 
 /** An append waiting for a free slot. */
 interface Waiting extends GroupMember {
@@ -180,7 +185,7 @@ export class PostgreSQLEventStore implements EventStore {
         : new CommitNotifier(this.#pool, this.#channel, options.notifyIntervalMs ?? 10);
     this.#rls = options.rowLevelSecurity ?? false;
     this.#grouping = (options.groupAppends ?? true) && !this.#rls;
-    this.#concurrency = Math.max(1, Math.floor(options.appendConcurrency ?? 2));
+    this.#concurrency = Math.max(1, Math.floor(options.appendConcurrency ?? 4));
   }
 
   /** The schema holding the tables. */
@@ -263,13 +268,14 @@ export class PostgreSQLEventStore implements EventStore {
 
   /**
    * Writes waiting appends of distinct streams as groups while slots are free, sharing the
-   * waiting events evenly between the free slots so that the server works on them in parallel.
+   * waiting events between the free slots (at least `MIN_GROUP_SHARE` each) so that the server
+   * works on large appends in parallel.
    */
   #dispatch(): void {
     while (this.#waiting.length > 0 && this.#inFlight < this.#concurrency) {
       const waitingEvents = this.#waiting.reduce((n, w) => n + w.batch.events.length, 0);
       const share = Math.ceil(waitingEvents / (this.#concurrency - this.#inFlight));
-      const group = this.#takeGroup(Math.min(MAX_GROUP_EVENTS, share));
+      const group = this.#takeGroup(Math.min(MAX_GROUP_EVENTS, Math.max(MIN_GROUP_SHARE, share)));
       this.#inFlight++;
       void this.#appendGroup(group).finally(() => this.#slotFreed());
     }

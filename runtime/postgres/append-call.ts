@@ -1,6 +1,5 @@
 import { InvalidArgumentError } from '../errors.ts';
-import type { PreparedBatch } from '../event-store/append-batch.ts';
-import { type EventRow, rowToEvent } from '../event-store/event-row.ts';
+import { type PreparedBatch, appendedResult as sharedAppendedResult } from '../event-store/append-batch.ts';
 import type { AppendResult, ExpectedVersion } from '../event-store/event-store.ts';
 import { isUuid } from '../events/uuid.ts';
 import { nameTag, quoteIdent } from './identifiers.ts';
@@ -77,23 +76,17 @@ export function appendQuery(
   };
 }
 
-/** The result of a successful append: versions after `baseVersion`, positions from `firstPosition`. */
+/**
+ * The result of a successful append: versions after `baseVersion`, positions from
+ * `firstPosition` (events built on first access, as by every store).
+ */
 export function appendedResult(
   batch: PreparedBatch,
   firstPosition: number,
   baseVersion: number,
 ): AppendResult {
-  if (batch.events.length === 0) return { nextExpectedVersion: baseVersion, events: [], lastPosition: 0 };
-  const rows: EventRow[] = batch.events.map((event, i) => ({
-    ...event,
-    aggregateVersion: baseVersion + i + 1,
-    position: firstPosition + i,
-  }));
-  return {
-    nextExpectedVersion: baseVersion + rows.length,
-    events: rows.map(rowToEvent),
-    lastPosition: firstPosition + rows.length - 1,
-  };
+  const positions = Array.from({ length: batch.events.length }, (_, i) => firstPosition + i);
+  return sharedAppendedResult(batch, baseVersion + 1, positions);
 }
 
 /** What `append_group` answers. */
