@@ -1,5 +1,9 @@
 import { InvalidArgumentError } from '../errors.ts';
-import { type PreparedBatch, appendedResult as sharedAppendedResult } from '../event-store/append-batch.ts';
+import {
+  type PreparedBatch,
+  type PreparedEvent,
+  appendedResult as sharedAppendedResult,
+} from '../event-store/append-batch.ts';
 import type { AppendResult, ExpectedVersion } from '../event-store/event-store.ts';
 import { isUuid } from '../events/uuid.ts';
 import { nameTag, quoteIdent } from './identifiers.ts';
@@ -10,6 +14,21 @@ export interface AppendRow {
   readonly o_first_position: string | null;
   readonly o_actual_version: number | null;
   readonly o_stream_tenant: string | null;
+}
+
+/** The per-event array parameters the append functions take, in their order. */
+function eventArrays(events: readonly PreparedEvent[]): unknown[][] {
+  return [
+    events.map((e) => e.eventId),
+    events.map((e) => e.eventType),
+    events.map((e) => e.schemaVersion),
+    events.map((e) => e.actorId),
+    events.map((e) => e.correlationId),
+    events.map((e) => e.causationId),
+    events.map((e) => e.dataJson),
+    events.map((e) => e.metadataJson),
+    events.map((e) => e.occurredAt),
+  ];
 }
 
 /** Throws `InvalidArgumentError` for an event id that is not a UUID (the column is `uuid`). */
@@ -62,15 +81,7 @@ export function appendQuery(
       batch.aggregateId,
       batch.tenantId,
       String(expected),
-      events.map((e) => e.eventId),
-      events.map((e) => e.eventType),
-      events.map((e) => e.schemaVersion),
-      events.map((e) => e.actorId),
-      events.map((e) => e.correlationId),
-      events.map((e) => e.causationId),
-      events.map((e) => e.dataJson),
-      events.map((e) => e.metadataJson),
-      events.map((e) => e.occurredAt),
+      ...eventArrays(events),
       channel,
     ],
   };
@@ -109,7 +120,7 @@ export function appendGroupQuery(
   schema: string,
   members: readonly GroupMember[],
 ): { name: string; text: string; values: unknown[] } {
-  const events: PreparedBatch['events'][number][] = [];
+  const events: PreparedEvent[] = [];
   const batchOf: number[] = [];
   const indexInBatch: number[] = [];
   members.forEach((m, i) => {
@@ -128,15 +139,7 @@ export function appendGroupQuery(
       members.map((m) => String(m.expected)),
       batchOf,
       indexInBatch,
-      events.map((e) => e.eventId),
-      events.map((e) => e.eventType),
-      events.map((e) => e.schemaVersion),
-      events.map((e) => e.actorId),
-      events.map((e) => e.correlationId),
-      events.map((e) => e.causationId),
-      events.map((e) => e.dataJson),
-      events.map((e) => e.metadataJson),
-      events.map((e) => e.occurredAt),
+      ...eventArrays(events),
     ],
   };
 }
