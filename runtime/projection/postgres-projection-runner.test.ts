@@ -203,6 +203,72 @@ describe.skipIf(!pgAvailable)('ProjectionRunner with a PostgreSQL transactional 
     }
   });
 
+  it('without a filter, looks again soon while an open transaction holds events back', async () => {
+    const own = uniqueSchema('es_pg_held');
+    const store = new PostgreSQLEventStore({ connection: pool, schema: own, notify: false });
+    const checkpoints = new PostgreSQLCheckpointStore({ connection: pool, schema: own });
+    const deadLetters = new PostgreSQLDeadLetterStore({ connection: pool, schema: own });
+    await store.initialize();
+    await pool.query(`CREATE TABLE ${quoteIdent(own)}.totals (projection text, id text, total integer NOT NULL,
+      PRIMARY KEY (projection, id))`);
+    let reads = 0;
+    const counting = new Proxy(store, {
+      get(target, key) {
+        const value = Reflect.get(target, key, target);
+        if (key === 'readAll') {
+          return (...args: Parameters<PostgreSQLEventStore['readAll']>) => {
+            reads++;
+            return target.readAll(...args);
+          };
+        }
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const projection = new (class extends PostgreSQLProjection {
+      async handleInTransaction(client: PoolClient, event: StoredEvent): Promise<void> {
+        await client.query(`INSERT INTO ${quoteIdent(own)}.totals VALUES ('all', $1, $2)`, [
+          event.aggregateId,
+          (event.data as { n: number }).n,
+        ]);
+      }
+    })(pool, { name: 'all' });
+    // No filter (no event types, no tenant) and a poll interval far beyond this test.
+    const runner = new ProjectionRunner(projection, {
+      eventStore: counting,
+      checkpointStore: checkpoints,
+      deadLetterStore: deadLetters,
+      pollIntervalMs: 600_000,
+    });
+    const blocker = await pool.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('SELECT pg_current_xact_id()');
+      const event = createEvent({
+        eventType: 'Added',
+        aggregateType: 'T',
+        aggregateId: 'held',
+        data: { n: 7 },
+      });
+      await store.appendEvents('held', 'T', [event]);
+      await runner.start();
+      // Held back: the runner reads again long before its poll interval.
+      await waitFor(() => reads >= 3, 10_000);
+      await blocker.query('COMMIT');
+      await waitFor(async () => {
+        const rows = await pool.query(`SELECT total FROM ${quoteIdent(own)}.totals WHERE id = 'held'`);
+        return rows.rows[0]?.total === 7;
+      }, 20_000);
+    } finally {
+      await blocker.query('ROLLBACK').catch(() => {});
+      blocker.release();
+      await runner.stop();
+      await store.close();
+      await checkpoints.close();
+      await deadLetters.close();
+      await dropSchema(pool, own);
+    }
+  });
+
   it('refuses a checkpoint store that cannot join its transactions', async () => {
     const { InMemoryCheckpointStore } = await import('../checkpoint-store/memory-checkpoint-store.ts');
     expect(() => runnerFor(newTotals(), { checkpointStore: new InMemoryCheckpointStore() })).toThrow(

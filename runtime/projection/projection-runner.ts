@@ -16,6 +16,9 @@ import { WakeSignal } from './wake-signal.ts';
 
 export type { CatchUpResult, ProjectionRunnerOptions } from './runner-options.ts';
 
+/** First wait before looking again for events the store holds back (doubles up to the poll interval). */
+const HELD_BACK_FIRST_RECHECK_MS = 25;
+
 /**
  * Runs a projection over the store's global order, with a checkpoint (the
  * CheckpointTrackingProjection behaviour). It always reads the store (`readAll` from
@@ -46,6 +49,8 @@ export class ProjectionRunner {
   readonly #wakeSignal = new WakeSignal();
   #lock: Promise<unknown> = Promise.resolve();
   #scannedThrough = 0;
+  /** The last pass ended below the store's head without a filter: events are held back. */
+  #heldBack = false;
 
   constructor(projection: Projection, options: ProjectionRunnerOptions) {
     this.#c = resolveRunnerConfig(projection, options);
@@ -228,7 +233,12 @@ export class ProjectionRunner {
         cursor.saved = cursor.position;
       }
       if (page.length < this.#c.batchSize) {
-        this.#scannedThrough = Math.max(this.#scannedThrough, head, cursor.position);
+        // Unfiltered, a head beyond the last event read means committed events the store holds
+        // back (an older transaction is still in flight): not scanned yet, look again soon.
+        const unfiltered =
+          !this.#c.readFilter.eventTypes?.length && this.#c.readFilter.tenantId === undefined;
+        this.#heldBack = unfiltered && head > cursor.position;
+        this.#scannedThrough = Math.max(this.#scannedThrough, this.#heldBack ? 0 : head, cursor.position);
         return false;
       }
     }
@@ -236,8 +246,10 @@ export class ProjectionRunner {
 
   async #follow(signal: AbortSignal, firstDone: () => void): Promise<void> {
     let failures = 0;
+    let recheck = 0;
     while (!signal.aborted) {
       this.#wakeSignal.clear();
+      this.#heldBack = false;
       try {
         await this.#exclusive(() => this.#catchUp(signal));
         failures = 0;
@@ -246,8 +258,12 @@ export class ProjectionRunner {
         this.#c.onFollowError(error, this.name);
       }
       firstDone();
+      // Held-back events announce nothing when they become readable: look again soon, backing
+      // off to the poll interval.
+      const poll = this.#c.pollIntervalMs;
+      recheck = this.#heldBack ? Math.min(poll, recheck === 0 ? HELD_BACK_FIRST_RECHECK_MS : recheck * 2) : 0;
       await this.#wakeSignal.wait(
-        failures > 0 ? retryDelay(this.#c.retry, failures) : this.#c.pollIntervalMs,
+        failures > 0 ? retryDelay(this.#c.retry, failures) : recheck || poll,
         signal,
       );
     }
