@@ -1,11 +1,16 @@
-import type { StoredEvent } from '../events/domain-event.ts';
 import { SpanNames, traced } from '../observability/tracing.ts';
 import { PgComponent, type PostgresStoreConnectionOptions } from '../postgres/pg-component.ts';
+import {
+  DEAD_LETTER_COLUMNS,
+  type DeadLetterRow,
+  deadLetterValues,
+  listFilters,
+  rowToDeadLetter,
+} from './dead-letter-rows.ts';
 import {
   assertDeadLetter,
   assertListLimit,
   type DeadLetter,
-  type DeadLetterError,
   type DeadLetterStore,
   type DeadLetterStoreOptions,
   type ListDeadLettersOptions,
@@ -15,15 +20,6 @@ import {
 export interface PostgreSQLDeadLetterStoreOptions
   extends DeadLetterStoreOptions,
     PostgresStoreConnectionOptions {}
-
-interface Row {
-  id: string;
-  projection: string;
-  event: string;
-  error: string;
-  attempts: number;
-  failed_at: string;
-}
 
 /**
  * A `DeadLetterStore` on PostgreSQL (`<schema>.dead_letters`): one entry per projection and
@@ -54,23 +50,11 @@ export class PostgreSQLDeadLetterStore implements DeadLetterStore {
     const attributes = { 'es.projection': projection, 'es.event_id': event.eventId };
     await traced(this.#tracing, SpanNames.deadLetterAdd, attributes, async () => {
       await this.#pg.query(`add the dead letter of event ${event.eventId} for "${projection}"`, {
-        text: `INSERT INTO ${this.#pg.s}.dead_letters
-            (id, projection, event_id, position, aggregate_type, aggregate_id, event, error, attempts, failed_at)
+        text: `INSERT INTO ${this.#pg.s}.dead_letters (${DEAD_LETTER_COLUMNS})
           VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10)
           ON CONFLICT (projection, event_id) DO UPDATE SET event = excluded.event, error = excluded.error,
             attempts = excluded.attempts, failed_at = excluded.failed_at`,
-        values: [
-          deadLetter.id,
-          projection,
-          event.eventId,
-          event.position,
-          event.aggregateType,
-          event.aggregateId,
-          JSON.stringify(event),
-          JSON.stringify(deadLetter.error),
-          deadLetter.attempts,
-          deadLetter.failedAt,
-        ],
+        values: deadLetterValues(deadLetter),
       });
     });
   }
@@ -80,12 +64,7 @@ export class PostgreSQLDeadLetterStore implements DeadLetterStore {
     assertListLimit(options.limit);
     const where: string[] = [];
     const values: unknown[] = [];
-    for (const [column, value] of [
-      ['projection', options.projection],
-      ['aggregate_type', options.aggregateType],
-      ['aggregate_id', options.aggregateId],
-    ] as const) {
-      if (value === undefined) continue;
+    for (const [column, value] of listFilters(options)) {
       values.push(value);
       where.push(`${column} = $${values.length}`);
     }
@@ -94,13 +73,13 @@ export class PostgreSQLDeadLetterStore implements DeadLetterStore {
       values.push(options.limit);
       limit = ` LIMIT $${values.length}`;
     }
-    const rows = await this.#pg.query<Row>('list dead letters', {
+    const rows = await this.#pg.query<DeadLetterRow>('list dead letters', {
       text: `SELECT id, projection, event::text AS event, error::text AS error, attempts, failed_at
         FROM ${this.#pg.s}.dead_letters ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY position, projection${limit}`,
       values,
     });
-    return rows.map(toDeadLetter);
+    return rows.map(rowToDeadLetter);
   }
 
   async count(projection?: string): Promise<number> {
@@ -134,15 +113,4 @@ export class PostgreSQLDeadLetterStore implements DeadLetterStore {
   async close(): Promise<void> {
     await this.#pg.close();
   }
-}
-
-function toDeadLetter(row: Row): DeadLetter {
-  return {
-    id: row.id,
-    projection: row.projection,
-    event: JSON.parse(row.event) as StoredEvent,
-    error: JSON.parse(row.error) as DeadLetterError,
-    attempts: row.attempts,
-    failedAt: row.failed_at,
-  };
 }

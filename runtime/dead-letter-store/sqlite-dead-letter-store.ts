@@ -1,13 +1,18 @@
 import type Database from 'better-sqlite3';
 import { ClosedError } from '../errors.ts';
 import { assertTableName, openSqliteFile, runSqlite } from '../event-store/sqlite-migrations.ts';
-import type { StoredEvent } from '../events/domain-event.ts';
 import { SpanNames, traced } from '../observability/tracing.ts';
+import {
+  DEAD_LETTER_COLUMNS,
+  type DeadLetterRow,
+  deadLetterValues,
+  listFilters,
+  rowToDeadLetter,
+} from './dead-letter-rows.ts';
 import {
   assertDeadLetter,
   assertListLimit,
   type DeadLetter,
-  type DeadLetterError,
   type DeadLetterStore,
   type DeadLetterStoreOptions,
   type ListDeadLettersOptions,
@@ -17,15 +22,6 @@ import {
 export interface SQLiteDeadLetterStoreOptions extends DeadLetterStoreOptions {
   /** Table holding the dead letters, created if missing (default `es_dead_letters`). */
   readonly tableName?: string;
-}
-
-interface Row {
-  id: string;
-  projection: string;
-  event: string;
-  error: string;
-  attempts: number;
-  failed_at: string;
 }
 
 /**
@@ -69,24 +65,12 @@ export class SQLiteDeadLetterStore implements DeadLetterStore {
     await traced(this.#tracing, SpanNames.deadLetterAdd, attributes, () =>
       runSqlite(`add the dead letter of event ${event.eventId} for "${projection}"`, () =>
         this.#statement(
-          `INSERT INTO ${this.#table}
-             (id, projection, event_id, position, aggregate_type, aggregate_id, event, error, attempts, failed_at)
+          `INSERT INTO ${this.#table} (${DEAD_LETTER_COLUMNS})
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (projection, event_id) DO UPDATE SET
              event = excluded.event, error = excluded.error,
              attempts = excluded.attempts, failed_at = excluded.failed_at`,
-        ).run(
-          deadLetter.id,
-          projection,
-          event.eventId,
-          event.position,
-          event.aggregateType,
-          event.aggregateId,
-          JSON.stringify(event),
-          JSON.stringify(deadLetter.error),
-          deadLetter.attempts,
-          deadLetter.failedAt,
-        ),
+        ).run(...deadLetterValues(deadLetter)),
       ),
     );
   }
@@ -96,12 +80,7 @@ export class SQLiteDeadLetterStore implements DeadLetterStore {
     assertListLimit(options.limit);
     const where: string[] = [];
     const params: (string | number)[] = [];
-    for (const [column, value] of [
-      ['projection', options.projection],
-      ['aggregate_type', options.aggregateType],
-      ['aggregate_id', options.aggregateId],
-    ] as const) {
-      if (value === undefined) continue;
+    for (const [column, value] of listFilters(options)) {
       where.push(`${column} = ?`);
       params.push(value);
     }
@@ -109,7 +88,7 @@ export class SQLiteDeadLetterStore implements DeadLetterStore {
       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY position, projection ${options.limit === undefined ? '' : 'LIMIT ?'}`;
     if (options.limit !== undefined) params.push(options.limit);
-    const rows = runSqlite('list dead letters', () => this.#statement(sql).all(...params) as Row[]);
+    const rows = runSqlite('list dead letters', () => this.#statement(sql).all(...params) as DeadLetterRow[]);
     return rows.map(rowToDeadLetter);
   }
 
@@ -177,15 +156,4 @@ function createTableSql(table: string): string {
     CREATE INDEX IF NOT EXISTS ${table}_by_aggregate
       ON ${table} (projection, aggregate_type, aggregate_id, position);
     CREATE INDEX IF NOT EXISTS ${table}_by_position ON ${table} (position, projection);`;
-}
-
-function rowToDeadLetter(row: Row): DeadLetter {
-  return {
-    id: row.id,
-    projection: row.projection,
-    event: JSON.parse(row.event) as StoredEvent,
-    error: JSON.parse(row.error) as DeadLetterError,
-    attempts: row.attempts,
-    failedAt: row.failed_at,
-  };
 }
