@@ -323,7 +323,7 @@ export class PostgreSQLEventStore implements EventStore {
       if (results) {
         const last = results.reduce((max, r) => Math.max(max, r.lastPosition), 0);
         if (last > 0) this.#notifier?.announce(last);
-        group.forEach((w, i) => w.resolve(results[i]!));
+        for (const [i, w] of group.entries()) w.resolve(results[i]!);
         return;
       }
     }
