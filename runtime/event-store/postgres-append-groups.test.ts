@@ -147,3 +147,76 @@ describe.skipIf(!pgAvailable)('PostgreSQLEventStore groups appends made while ot
     }
   });
 });
+
+describe.skipIf(!pgAvailable)('PostgreSQLEventStore grouped appends under a random mix of races', () => {
+  it('keeps every stream contiguous, every result true to what is stored, and every failure traceless', async () => {
+    const pool = testPool(8);
+    const schema = uniqueSchema('es_pg_group_mix');
+    const store = new PostgreSQLEventStore({ connection: pool, schema, appendConcurrency: 2 });
+    try {
+      await store.initialize();
+      const streams = Array.from({ length: 6 }, (_, i) => `mix-${i}`);
+      // A seeded generator, so a failure can be replayed.
+      let seed = 20261127;
+      const random = () => {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        return seed / 2 ** 31;
+      };
+      const known = new Map<string, number>(streams.map((s) => [s, 0]));
+      const succeeded: AppendResult[] = [];
+      const failedIds: string[] = [];
+      const client = async (c: number) => {
+        for (let round = 0; round < 25; round++) {
+          const id = streams[Math.floor(random() * streams.length)]!;
+          const size = 1 + Math.floor(random() * 3);
+          const batch = Array.from({ length: size }, (_, i) => event(id, { c, round, i }));
+          const pick = random();
+          const seen = known.get(id)!;
+          const expected =
+            pick < 0.5
+              ? seen
+              : pick < 0.65
+                ? 'any'
+                : pick < 0.75
+                  ? 'no_stream'
+                  : pick < 0.85
+                    ? 'stream_exists'
+                    : seen + 1;
+          try {
+            const result = await store.appendEvents(id, 'Counter', batch, expected);
+            succeeded.push(result);
+            known.set(id, Math.max(known.get(id)!, result.nextExpectedVersion));
+          } catch (error) {
+            if (!isOptimisticLockError(error)) throw error;
+            known.set(id, Math.max(known.get(id)!, error.actual));
+            failedIds.push(...batch.map((e) => e.eventId));
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: 8 }, (_, c) => client(c)));
+
+      const stored = new Map<string, number>();
+      for (const id of streams) {
+        const events = await store.getEvents(id, 'Counter');
+        expect(events.map((e) => e.aggregateVersion)).toEqual(events.map((_, i) => i + 1));
+        for (const e of events) stored.set(e.eventId, e.position);
+      }
+      const appended = succeeded.flatMap((r) => r.events);
+      expect(stored.size).toBe(appended.length);
+      for (const e of appended) expect(stored.get(e.eventId)).toBe(e.position);
+      for (const id of failedIds) expect(stored.has(id)).toBe(false);
+      expect(new Set(stored.values()).size).toBe(stored.size);
+      expect(succeeded.length).toBeGreaterThan(50);
+      // Some appends were written together.
+      const transactions = await pool.query<{ n: number }>(
+        `SELECT count(DISTINCT transaction_id)::int AS n FROM ${quoteIdent(schema)}.events`,
+      );
+      expect(transactions.rows[0]!.n).toBeLessThan(succeeded.length);
+      expect(failedIds.length).toBeGreaterThan(0);
+    } finally {
+      await store.close();
+      await dropSchema(pool, schema);
+      await pool.end();
+    }
+  });
+});
