@@ -1,6 +1,7 @@
 import type { CommandModule } from '../context.ts';
 import { buildCommand } from './build.ts';
 import { checkCommand } from './check.ts';
+import { docsCommand } from './docs.ts';
 import { initCommand } from './init.ts';
 import { lockCommand } from './lock.ts';
 import { migrateCommand } from './migrate.ts';
@@ -8,15 +9,12 @@ import { migrateCommand } from './migrate.ts';
 /**
  * Every CLI command, in the order `--help` lists them. Adding a command is one file in this
  * folder exporting a `CommandModule`, plus one line here.
- *
- * Commands still to be added here:
- * - `docs`: generate documentation (`commands/docs.ts`)
  */
 export const COMMANDS: readonly CommandModule[] = [
   initCommand,
   buildCommand,
   checkCommand,
   lockCommand,
+  docsCommand,
   migrateCommand,
-  // docs: register here
 ];
