@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadModel } from '../test/emit-harness.ts';
 import { DOCS_MARKER, renderDocs } from './render-docs.ts';
@@ -30,9 +30,9 @@ describe('renderDocs', () => {
   it('writes an index, a page per aggregate, the projections and the types, each marked', () => {
     expect(files.map((f) => f.path)).toEqual([
       'README.md',
-      'customer.md',
-      'inventory-item.md',
-      'order.md',
+      'aggregates/customer.md',
+      'aggregates/inventory-item.md',
+      'aggregates/order.md',
       'projections.md',
       'types.md',
     ]);
@@ -44,7 +44,7 @@ describe('renderDocs', () => {
   });
 
   it('documents every event version, newest first, with its upcast in words', () => {
-    const order = byPath.get('order.md')!;
+    const order = byPath.get('aggregates/order.md')!;
     const v3 = order.indexOf('#### OrderPlaced v3');
     const v2 = order.indexOf('#### OrderPlaced v2');
     const v1 = order.indexOf('#### OrderPlaced v1');
@@ -54,7 +54,7 @@ describe('renderDocs', () => {
     expect(order.slice(v3, v2)).toContain('- renames `total` to `amount`');
     expect(order.slice(v3, v2)).toContain('- adds `channel` = `"web"`');
     expect(order).toContain('| `currency` | string | no | `"USD"` | matches `^[A-Z]{3}$` |  |');
-    expect(byPath.get('customer.md')).toContain(
+    expect(byPath.get('aggregates/customer.md')).toContain(
       'runs the upcaster `upcastCustomerRegisteredV1ToV2` (user code)',
     );
   });
@@ -64,7 +64,7 @@ describe('renderDocs', () => {
     for (const [path, content] of byPath) {
       for (const match of content.matchAll(/\]\(([^)]*)\)/g)) {
         const [file, hash] = match[1]!.split('#') as [string, string | undefined];
-        const target = file === '' ? path : file;
+        const target = file === '' ? path : posix.join(posix.dirname(path), file);
         expect(byPath.has(target), `${path} links to ${match[1]}`).toBe(true);
         if (hash !== undefined)
           expect(anchors(byPath.get(target)!).has(hash), `${path} links to ${match[1]}`).toBe(true);

@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { kebabCase } from '../emit/names.ts';
 import type {
   AggregateModel,
@@ -24,9 +25,15 @@ export interface DocFile {
 const TYPES_FILE = 'types.md';
 const PROJECTIONS_FILE = 'projections.md';
 
-/** The Markdown page of an aggregate. */
+/** The Markdown page of an aggregate (in a folder of its own, so no name meets a fixed page). */
 function aggregateFile(aggregate: string): string {
-  return `${kebabCase(aggregate)}.md`;
+  return `aggregates/${kebabCase(aggregate)}.md`;
+}
+
+/** A link target from page `from` to `hash` on page `to` (the same page: only the hash). */
+function href(from: string, to: string, hash?: string): string {
+  const path = from === to ? '' : posix.relative(posix.dirname(from), to);
+  return hash === undefined ? path : `${path}#${hash}`;
 }
 
 /** A GitHub-style heading anchor. */
@@ -65,8 +72,7 @@ export function renderDocs(model: SchemaModel): DocFile[] {
     if (ref.kind === 'primitive') return ref.name;
     if (ref.kind === 'array') return `${typeRef(ref.items, from)}[]`;
     if (!typeNames.has(ref.name)) return ref.name;
-    const target = from === TYPES_FILE ? '' : TYPES_FILE;
-    return `[${ref.name}](${target}#${anchor(ref.name)})`;
+    return `[${ref.name}](${href(from, TYPES_FILE, anchor(ref.name))})`;
   };
   const fieldTable = (fields: readonly FieldModel[], from: string): string[] => {
     if (fields.length === 0) return ['No fields.'];
@@ -82,10 +88,8 @@ export function renderDocs(model: SchemaModel): DocFile[] {
       ]),
     );
   };
-  const eventLink = (aggregate: string, event: string, from: string): string => {
-    const page = aggregateFile(aggregate);
-    return `[${event}](${page === from ? '' : page}#${anchor(event)})`;
-  };
+  const eventLink = (aggregate: string, event: string, from: string): string =>
+    `[${event}](${href(from, aggregateFile(aggregate), anchor(event))})`;
 
   const files: DocFile[] = [
     { path: 'README.md', content: renderIndex(model) },

