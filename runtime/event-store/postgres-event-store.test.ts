@@ -415,6 +415,45 @@ describe.skipIf(!pgAvailable)('PostgreSQLEventStore on a real server', () => {
     expect(failures.every((e) => isOptimisticLockError(e) && e.actual === 2 && e.expected === 1)).toBe(true);
   });
 
+  it('a due notification rides on the append that commits, with no statement of its own', async () => {
+    let standalone = 0;
+    const counting = new Proxy(pool, {
+      get(target, key) {
+        const value = Reflect.get(target, key, target);
+        if (key === 'query') {
+          return (...args: Parameters<Pool['query']>) => {
+            if (typeof args[0] === 'string' && args[0].includes('pg_notify')) standalone++;
+            return (value as Pool['query']).apply(target, args);
+          };
+        }
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const notifying = new PostgreSQLEventStore({ connection: counting, schema, notifyIntervalMs: 50 });
+    const listener = await pool.connect();
+    const got: number[] = [];
+    try {
+      listener.on('notification', (n) => got.push(Number(n.payload)));
+      await listener.query(`LISTEN "${notifying.channel}"`);
+      const id = `ride-${uniqueSchema()}`;
+      const first = await notifying.appendEvents(id, 'Counter', [event(id, { n: 0 })], 0);
+      await waitFor(() => got.includes(first.lastPosition));
+      expect(standalone).toBe(0);
+      // A burst: every append is covered by a notification at or after its commit, and most
+      // of them share one.
+      let last = first;
+      for (let i = 1; i <= 30; i++)
+        last = await notifying.appendEvents(id, 'Counter', [event(id, { n: i })], i);
+      await notifying.close();
+      await waitFor(() => got.some((p) => p >= last.lastPosition));
+      expect(got.length).toBeLessThan(20);
+    } finally {
+      await notifying.close();
+      await listener.query('UNLISTEN *');
+      listener.release();
+    }
+  });
+
   it('notifies the schema channel with the last position after the append commits', async () => {
     const listener = await pool.connect();
     const got: string[] = [];

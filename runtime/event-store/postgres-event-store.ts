@@ -72,9 +72,11 @@ export interface PostgreSQLEventStoreOptions extends EventStoreOptions {
   /** Schema holding the tables (default `es_gen`); any name, it is always quoted. */
   readonly schema?: string;
   /**
-   * Notify the schema's events channel (`channel`) with the last position after appends commit
-   * (default true). Sent after the commit, coalesced, not awaited by `appendEvents`: a wake-up
-   * for `PostgresEventWaker`, never the only way readers learn of events (they poll too).
+   * Notify the schema's events channel (`channel`) with the last position when appends commit
+   * (default true). Coalesced (see `CommitNotifier`): a due notification is delivered by the
+   * commit of the append that carries it, the others are sent after their commits, not awaited
+   * by `appendEvents`. A wake-up for `PostgresEventWaker`, never the only way readers learn of
+   * events (they poll too).
    */
   readonly notify?: boolean;
   /**
@@ -239,17 +241,18 @@ export class PostgreSQLEventStore implements EventStore {
 
   /** One append in its own statement, with retries of lost `any` races and precise errors. */
   async #appendAlone(batch: PreparedBatch, expected: ExpectedVersion): Promise<AppendResult> {
-    // Notified after the commit (#interpret), not by the function inside the transaction.
-    const query = appendQuery(this.#schema, batch, expected, null);
     for (let attempt = 1; ; attempt++) {
+      // A due notification rides on the append's own commit; otherwise #interpret announces it.
+      const channel = this.#notifier?.claim() ?? null;
       let row: AppendRow;
       try {
-        row = (await this.#pool.query<AppendRow>(query)).rows[0]!;
+        row = (await this.#pool.query<AppendRow>(appendQuery(this.#schema, batch, expected, channel)))
+          .rows[0]!;
       } catch (error) {
         if (attempt < MAX_APPEND_ATTEMPTS && isLostVersionRace(error, expected)) continue;
         return this.#recover(error, batch, expected);
       }
-      return this.#interpret(row, batch, expected);
+      return this.#interpret(row, batch, expected, channel !== null);
     }
   }
 
@@ -314,15 +317,16 @@ export class PostgreSQLEventStore implements EventStore {
   async #appendGroup(group: readonly Waiting[]): Promise<void> {
     if (group.length > 1) {
       let results: AppendResult[] | undefined;
+      const channel = this.#notifier?.claim() ?? null;
       try {
-        const row = (await this.#pool.query<AppendGroupRow>(appendGroupQuery(this.#schema, group))).rows[0]!;
-        results = groupResults(group, row);
+        const query = appendGroupQuery(this.#schema, group, channel);
+        results = groupResults(group, (await this.#pool.query<AppendGroupRow>(query)).rows[0]!);
       } catch {
         // Nothing of the group was written; each member below gets its own answer.
       }
       if (results) {
         const last = results.reduce((max, r) => Math.max(max, r.lastPosition), 0);
-        if (last > 0) this.#notifier?.announce(last);
+        if (last > 0 && channel === null) this.#notifier?.announce(last);
         for (const [i, w] of group.entries()) w.resolve(results[i]!);
         return;
       }
@@ -330,11 +334,16 @@ export class PostgreSQLEventStore implements EventStore {
     await Promise.all(group.map((w) => this.#appendAlone(w.batch, w.expected).then(w.resolve, w.reject)));
   }
 
-  async #interpret(row: AppendRow, batch: PreparedBatch, expected: ExpectedVersion): Promise<AppendResult> {
+  async #interpret(
+    row: AppendRow,
+    batch: PreparedBatch,
+    expected: ExpectedVersion,
+    notified: boolean,
+  ): Promise<AppendResult> {
     switch (row.o_status) {
       case 'ok': {
         const result = appendedResult(batch, Number(row.o_first_position), row.o_actual_version ?? 0);
-        if (result.lastPosition > 0) this.#notifier?.announce(result.lastPosition);
+        if (result.lastPosition > 0 && !notified) this.#notifier?.announce(result.lastPosition);
         return result;
       }
       case 'duplicate':

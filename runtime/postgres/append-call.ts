@@ -119,6 +119,7 @@ export interface GroupMember {
 export function appendGroupQuery(
   schema: string,
   members: readonly GroupMember[],
+  channel: string | null,
 ): { name: string; text: string; values: unknown[] } {
   const events: PreparedEvent[] = [];
   const batchOf: number[] = [];
@@ -131,7 +132,7 @@ export function appendGroupQuery(
     });
   });
   return {
-    ...statement(schema, 'append_group', 15),
+    ...statement(schema, 'append_group', 16),
     values: [
       members.map((m) => m.batch.aggregateType),
       members.map((m) => m.batch.aggregateId),
@@ -140,6 +141,7 @@ export function appendGroupQuery(
       batchOf,
       indexInBatch,
       ...eventArrays(events),
+      channel,
     ],
   };
 }

@@ -372,6 +372,9 @@ ${insertEventsSql(s, 'v_base', probe)};
     END IF;
     RAISE EXCEPTION 'stream version does not match' USING ERRCODE = 'ES409', DETAIL = v_version::text;
   END IF;
+  IF p_channel IS NOT NULL THEN
+    v_void := pg_notify(p_channel, (v_first + v_count - 1)::text)::text;
+  END IF;
   o_status := 'ok';
   o_first_position := v_first;
   o_actual_version := v_base;
@@ -417,7 +420,8 @@ function reserveSql(schema: string): string {
  * if any check fails, or the insert fails (a version or event id taken meanwhile), the whole
  * group fails with nothing written, and the store appends each batch alone to get its precise
  * answer. Events arrive flattened: `p_batch_of` and `p_index_in_batch` place each in its batch.
- * Answers the first position of the group and each batch's version before the append.
+ * Answers the first position of the group and each batch's version before the append. With
+ * `p_channel`, the commit notifies it with the group's last position.
  */
 export function appendGroupSql(schema: string): string {
   const s = quoteIdent(schema);
@@ -426,7 +430,7 @@ export function appendGroupSql(schema: string): string {
   p_batch_of integer[], p_index_in_batch integer[],
   p_event_ids uuid[], p_event_types text[], p_schema_versions integer[],
   p_actor_ids text[], p_correlation_ids text[], p_causation_ids text[],
-  p_data jsonb[], p_metadata jsonb[], p_occurred_at timestamptz[]
+  p_data jsonb[], p_metadata jsonb[], p_occurred_at timestamptz[], p_channel text
 ) RETURNS TABLE (o_first_position bigint, o_base_versions integer[])
 LANGUAGE plpgsql SET enable_seqscan = off AS $fn$
 DECLARE
@@ -458,6 +462,9 @@ ${reserveSql(schema)}
       p_correlation_ids, p_causation_ids, p_data, p_metadata, p_occurred_at)
       WITH ORDINALITY AS u(batch, index_in_batch, event_id, event_type, schema_version, actor_id,
         correlation_id, causation_id, data, metadata, occurred_at, ord);
+  IF p_channel IS NOT NULL THEN
+    v_void := pg_notify(p_channel, (v_first + v_count - 1)::text)::text;
+  END IF;
   o_first_position := v_first;
   o_base_versions := v_bases;
   RETURN NEXT;

@@ -19,15 +19,17 @@ export function eventsChannel(schema: string): string {
 const NOTIFY_SQL = `SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, $2)`;
 
 /**
- * Announces appended positions on a channel after their transactions committed, never inside
- * them: a `pg_notify` inside the append transaction would hold the cluster-wide notify lock
- * through the commit's WAL flush and so serialise every appending transaction.
+ * Announces appended positions on a channel. A notification that is due rides on the next
+ * append (`claim`): that append's transaction notifies, and its commit delivers it. Other
+ * appends announce their positions after they committed, folded into a notification of its own
+ * statement: a `pg_notify` in every append transaction would hold the cluster-wide notify lock
+ * through each commit's WAL flush and so serialise all appending transactions, while one per
+ * interval holds it for one commit.
  *
  * Coalesced: at most one notification is in flight per notifier, and notifications are at
  * least `intervalMs` apart; positions announced meanwhile are folded into the next one, which
  * carries the highest of them. An announcement after a quiet spell goes out at once; a steady
- * stream of appends costs one NOTIFY (a small transaction of its own) per interval instead of
- * one per append. A notification is only a wake-up ("read again"): readers follow `readAll`
+ * stream of appends notifies once per interval, mostly from inside one of the appends. A notification is only a wake-up ("read again"): readers follow `readAll`
  * from their checkpoint and poll, so a lost one (a failed statement, a crash right after a
  * commit) costs at most a poll interval.
  *
@@ -50,6 +52,18 @@ export class CommitNotifier {
     this.#pool = pool;
     this.#channel = channel;
     this.#intervalMs = intervalMs;
+  }
+
+  /**
+   * The channel for an append to notify inside its own transaction, when a notification is due
+   * (`intervalMs` since the last one, none scheduled); null otherwise. The commit then delivers
+   * it, with no statement of its own; a rolled-back append notifies nothing, and committed
+   * nothing either. The spacing counts from the claim.
+   */
+  claim(): string | null {
+    if (this.#sending || performance.now() < this.#lastSentAt + this.#intervalMs) return null;
+    this.#lastSentAt = performance.now();
+    return this.#channel;
   }
 
   /** Schedules a notification of `position` (or a higher one) without waiting for it. */
