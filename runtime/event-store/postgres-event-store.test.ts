@@ -429,7 +429,7 @@ describe.skipIf(!pgAvailable)('PostgreSQLEventStore on a real server', () => {
         return typeof value === 'function' ? value.bind(target) : value;
       },
     });
-    const notifying = new PostgreSQLEventStore({ connection: counting, schema, notifyIntervalMs: 50 });
+    const notifying = new PostgreSQLEventStore({ connection: counting, schema, notifyIntervalMs: 200 });
     const listener = await pool.connect();
     const got: number[] = [];
     try {

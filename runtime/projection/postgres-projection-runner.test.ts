@@ -232,12 +232,12 @@ describe.skipIf(!pgAvailable)('ProjectionRunner with a PostgreSQL transactional 
         ]);
       }
     })(pool, { name: 'all' });
-    // No filter (no event types, no tenant) and a poll interval far beyond this test.
+    // No filter (no event types, no tenant); re-checks back off up to the poll interval.
     const runner = new ProjectionRunner(projection, {
       eventStore: counting,
       checkpointStore: checkpoints,
       deadLetterStore: deadLetters,
-      pollIntervalMs: 600_000,
+      pollIntervalMs: 5000,
     });
     const blocker = await pool.connect();
     try {
@@ -251,8 +251,9 @@ describe.skipIf(!pgAvailable)('ProjectionRunner with a PostgreSQL transactional 
       });
       await store.appendEvents('held', 'T', [event]);
       await runner.start();
-      // Held back: the runner reads again long before its poll interval.
-      await waitFor(() => reads >= 3, 10_000);
+      // Held back: the runner reads again long before its poll interval (three reads by polling
+      // alone would take 10 s).
+      await waitFor(() => reads >= 3, 2000);
       await blocker.query('COMMIT');
       await waitFor(async () => {
         const rows = await pool.query(`SELECT total FROM ${quoteIdent(own)}.totals WHERE id = 'held'`);
