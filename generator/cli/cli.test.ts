@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TempProject } from '../write/test/project.ts';
-import { main } from './main.ts';
+import { runCli } from './test/run-cli.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/es-gen.js', import.meta.url));
 const VERSION = (
@@ -41,21 +41,7 @@ const files = (project: TempProject, dir: string) =>
     ? readdirSync(join(project.root, dir), { recursive: true }).map(String).sort()
     : [];
 
-/** Runs the CLI in this process (same code as the bin, without the process start-up). */
-async function runHere(cwd: string, ...args: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    cwd,
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-  });
-  return { code, stdout, stderr };
-}
+const runHere = runCli;
 
 const BAD_SCHEMA = 'kind: projection\nname: Broken\nhandles: [OrderPlacd]\n';
 

@@ -2,25 +2,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aggregateYaml, TempProject } from '../../write/test/project.ts';
-import { main } from '../main.ts';
+import { runCli } from '../test/run-cli.ts';
 
-async function run(
-  cwd: string,
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    cwd,
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-  });
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 const CONFIG = 'schemas: schemas\noutput: src/generated\ndomain: src/domain\n';
 

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../cli/main.ts';
+import { runCli } from '../../cli/test/run-cli.ts';
 
 const V1 = `kind: aggregate
 name: Order
@@ -49,18 +49,8 @@ function project(schema: string): string {
 
 /** Runs the real es-gen CLI entry in `cwd` and returns exit code and output. */
 async function run(cwd: string, args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(args, {
-    cwd,
-    stdout: (t) => {
-      out += t;
-    },
-    stderr: (t) => {
-      err += t;
-    },
-  });
-  return { code, out, err };
+  const { code, stdout, stderr } = await runCli(cwd, ...args);
+  return { code, out: stdout, err: stderr };
 }
 
 describe('es-gen lock and es-gen check', () => {
