@@ -275,10 +275,11 @@ export class PostgreSQLEventStore implements EventStore {
    * works on large appends in parallel.
    */
   #dispatch(): void {
+    let waitingEvents = this.#waiting.reduce((n, w) => n + w.batch.events.length, 0);
     while (this.#waiting.length > 0 && this.#inFlight < this.#concurrency) {
-      const waitingEvents = this.#waiting.reduce((n, w) => n + w.batch.events.length, 0);
       const share = Math.ceil(waitingEvents / (this.#concurrency - this.#inFlight));
       const group = this.#takeGroup(Math.min(MAX_GROUP_EVENTS, Math.max(MIN_GROUP_SHARE, share)));
+      for (const w of group) waitingEvents -= w.batch.events.length;
       this.#inFlight++;
       void this.#appendGroup(group).finally(() => this.#slotFreed());
     }
@@ -334,30 +335,20 @@ export class PostgreSQLEventStore implements EventStore {
     await Promise.all(group.map((w) => this.#appendAlone(w.batch, w.expected).then(w.resolve, w.reject)));
   }
 
-  async #interpret(
+  #interpret(
     row: AppendRow,
     batch: PreparedBatch,
     expected: ExpectedVersion,
     notified: boolean,
-  ): Promise<AppendResult> {
-    switch (row.o_status) {
-      case 'ok': {
-        const result = appendedResult(batch, Number(row.o_first_position), row.o_actual_version ?? 0);
-        if (result.lastPosition > 0 && !notified) this.#notifier?.announce(result.lastPosition);
-        return result;
-      }
-      case 'duplicate':
-        return this.#replayOrThrow(batch, () => {
-          throw new StoreError(
-            `events of ${batch.aggregateType} "${batch.aggregateId}" vanished during an append`,
-          );
-        });
-      case 'conflict':
-        throw lockError(batch, expected, row.o_actual_version ?? 0);
-      default:
-        assertStreamTenant(batch, row.o_stream_tenant);
-        throw new StoreError(`unexpected append status ${JSON.stringify(row.o_status)}`);
-    }
+  ): AppendResult {
+    // A duplicate id or another tenant's stream raise errors (see #recover); a conflict is
+    // answered only when the function read the stream first (`any`, `stream_exists`, no events).
+    if (row.o_status === 'conflict') throw lockError(batch, expected, row.o_actual_version ?? 0);
+    if (row.o_status !== 'ok')
+      throw new StoreError(`unexpected append status ${JSON.stringify(row.o_status)}`);
+    const result = appendedResult(batch, Number(row.o_first_position), row.o_actual_version ?? 0);
+    if (result.lastPosition > 0 && !notified) this.#notifier?.announce(result.lastPosition);
+    return result;
   }
 
   /** Maps a failed append: a lost race to the same ids replays, a changed stream is a lock error. */

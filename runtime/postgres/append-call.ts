@@ -10,7 +10,7 @@ import { nameTag, quoteIdent } from './identifiers.ts';
 
 /** What `append_events` answers. */
 export interface AppendRow {
-  readonly o_status: 'ok' | 'duplicate' | 'conflict' | 'tenant';
+  readonly o_status: 'ok' | 'conflict';
   readonly o_first_position: string | null;
   readonly o_actual_version: number | null;
   readonly o_stream_tenant: string | null;
