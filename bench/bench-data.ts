@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
-import { SQLiteEventStore } from '../runtime/event-store/sqlite-event-store.ts';
-import type { SQLiteSynchronous } from '../runtime/event-store/sqlite-migrations.ts';
 import { createEvent, type DomainEvent } from '../runtime/events/domain-event.ts';
 import { uuidv7 } from '../runtime/events/uuid.ts';
+import { SQLiteEventStore } from '../runtime/sqlite/sqlite-event-store.ts';
+import type { SQLiteSynchronous } from '../runtime/sqlite/sqlite-migrations.ts';
 
 /** A temporary folder for benchmark databases, removed by `remove()`. */
 export function benchDir(): { path: string; file: (name: string) => string; remove: () => void } {

@@ -7,8 +7,8 @@
  */
 import pg from 'pg';
 import { streamAll } from '../runtime/event-store/event-store.ts';
-import { PostgreSQLEventStore } from '../runtime/event-store/postgres-event-store.ts';
 import { quoteIdent } from '../runtime/postgres/identifiers.ts';
+import { PostgreSQLEventStore } from '../runtime/postgres/postgres-event-store.ts';
 
 const [url, schema, mode] = process.argv.slice(2);
 if (!url || !schema || (mode !== 'ours' && mode !== 'raw')) {

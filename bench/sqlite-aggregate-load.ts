@@ -1,9 +1,9 @@
 import { AggregateRepository } from '../runtime/aggregate/aggregate-repository.ts';
 import { AggregateRoot } from '../runtime/aggregate/aggregate-root.ts';
-import { SQLiteEventStore } from '../runtime/event-store/sqlite-event-store.ts';
 import type { DomainEvent } from '../runtime/events/domain-event.ts';
 import { uuidv7 } from '../runtime/events/uuid.ts';
-import { SQLiteSnapshotStore } from '../runtime/snapshot-store/sqlite-snapshot-store.ts';
+import { SQLiteEventStore } from '../runtime/sqlite/sqlite-event-store.ts';
+import { SQLiteSnapshotStore } from '../runtime/sqlite/sqlite-snapshot-store.ts';
 import { benchDir, orderPayload } from './bench-data.ts';
 import type { BenchRow } from './bench-kit.ts';
 import { bestOf } from './bench-kit.ts';

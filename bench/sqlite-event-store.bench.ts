@@ -1,7 +1,7 @@
 import { ExpectedVersion } from '../runtime/event-store/event-store.ts';
-import { SQLiteEventStore } from '../runtime/event-store/sqlite-event-store.ts';
-import type { SQLiteSynchronous } from '../runtime/event-store/sqlite-migrations.ts';
 import type { DomainEvent } from '../runtime/events/domain-event.ts';
+import { SQLiteEventStore } from '../runtime/sqlite/sqlite-event-store.ts';
+import type { SQLiteSynchronous } from '../runtime/sqlite/sqlite-migrations.ts';
 import { benchDir, openRawDatabase, orderEvents, rawInserter, streamIds } from './bench-data.ts';
 import type { Benchmark, BenchRow } from './bench-kit.ts';
 import { aggregateLoadRows } from './sqlite-aggregate-load.ts';

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { SQLiteEventStore } from '../runtime/event-store/sqlite-event-store.ts';
+import { SQLiteEventStore } from '../runtime/sqlite/sqlite-event-store.ts';
 import { benchDir, orderEvents, streamIds } from './bench-data.ts';
 import type { BenchRow } from './bench-kit.ts';
 

@@ -3,7 +3,7 @@
  * argument with `streamAll` and prints `{ count, seconds, peakGrowthMb }` as JSON.
  */
 import { streamAll } from '../runtime/event-store/event-store.ts';
-import { SQLiteEventStore } from '../runtime/event-store/sqlite-event-store.ts';
+import { SQLiteEventStore } from '../runtime/sqlite/sqlite-event-store.ts';
 
 const file = process.argv[2];
 if (!file) throw new Error('usage: stream-million.ts <database file>');

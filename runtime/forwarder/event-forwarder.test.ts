@@ -1,11 +1,11 @@
 import type { Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PostgreSQLCheckpointStore } from '../checkpoint-store/postgres-checkpoint-store.ts';
 import { InMemoryEventBus } from '../event-bus/memory-event-bus.ts';
-import { PostgreSQLEventStore } from '../event-store/postgres-event-store.ts';
 import { createEvent, type DomainEvent } from '../events/domain-event.ts';
+import { PostgreSQLCheckpointStore } from '../postgres/postgres-checkpoint-store.ts';
+import { PostgreSQLEventStore } from '../postgres/postgres-event-store.ts';
+import { PostgresEventWaker } from '../postgres/postgres-event-waker.ts';
 import { dropSchema, testPool, uniqueSchema, waitFor } from '../postgres/test/pg-test-env.ts';
-import { PostgresEventWaker } from '../projection/postgres-event-waker.ts';
 import { serviceAvailable } from '../testing/services.ts';
 import { EventForwarder } from './event-forwarder.ts';
 

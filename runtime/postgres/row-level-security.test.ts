@@ -1,9 +1,9 @@
 import type { Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PostgreSQLEventStore } from '../event-store/postgres-event-store.ts';
 import { createEvent } from '../events/domain-event.ts';
 import { serviceAvailable } from '../testing/services.ts';
 import { quoteIdent } from './identifiers.ts';
+import { PostgreSQLEventStore } from './postgres-event-store.ts';
 import { dropSchema, testPool, uniqueSchema } from './test/pg-test-env.ts';
 
 const pgAvailable = await serviceAvailable('postgres');

@@ -1,18 +1,18 @@
 import type { CheckpointStore } from '../checkpoint-store/checkpoint-store.ts';
 import { InvalidArgumentError, isEventSourcingError, StoreError } from '../errors.ts';
 import type { StoredEvent } from '../events/domain-event.ts';
-import { postgresExecutor } from './postgres-projection-executor.ts';
+import { postgresExecutor } from '../postgres/postgres-projection-executor.ts';
 import {
   assertPostgreSQLCheckpoints,
   isPostgreSQLTransactionalProjection,
-} from './postgres-transactional-projection.ts';
-import type { Projection } from './projection.ts';
+} from '../postgres/postgres-transactional-projection.ts';
 import {
   assertSharedDatabase,
   isSQLiteTransactionalProjection,
   type SQLiteTransactionalProjection,
   type TransactionalCheckpointStore,
-} from './sqlite-transactional-projection.ts';
+} from '../sqlite/sqlite-transactional-projection.ts';
+import type { Projection } from './projection.ts';
 
 /** The outcome of one handler attempt: handler errors are data, store errors are thrown. */
 export type Attempt = { readonly ok: true } | { readonly ok: false; readonly error: unknown };

@@ -34,10 +34,10 @@ async function migratePostgresStore(context: CliContext, target: string, flags: 
 async function migrateSqliteStore(context: CliContext, file: string): Promise<void> {
   const [{ default: Database }, events, snapshots, checkpoints, deadLetters] = await Promise.all([
     import('better-sqlite3'),
-    import('../../../runtime/event-store/sqlite-event-store.ts'),
-    import('../../../runtime/snapshot-store/sqlite-snapshot-store.ts'),
-    import('../../../runtime/checkpoint-store/sqlite-checkpoint-store.ts'),
-    import('../../../runtime/dead-letter-store/sqlite-dead-letter-store.ts'),
+    import('../../../runtime/sqlite/sqlite-event-store.ts'),
+    import('../../../runtime/sqlite/sqlite-snapshot-store.ts'),
+    import('../../../runtime/sqlite/sqlite-checkpoint-store.ts'),
+    import('../../../runtime/sqlite/sqlite-dead-letter-store.ts'),
   ]);
   const db = new Database(file);
   try {

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { EventStore } from '../../event-store/event-store.ts';
 import { InMemoryEventStore } from '../../event-store/memory-event-store.ts';
-import { SQLiteEventStore } from '../../event-store/sqlite-event-store.ts';
 import { InMemorySnapshotStore } from '../../snapshot-store/memory-snapshot-store.ts';
 import type { SnapshotStore } from '../../snapshot-store/snapshot-store.ts';
-import { SQLiteSnapshotStore } from '../../snapshot-store/sqlite-snapshot-store.ts';
+import { SQLiteEventStore } from '../../sqlite/sqlite-event-store.ts';
+import { SQLiteSnapshotStore } from '../../sqlite/sqlite-snapshot-store.ts';
 
 /** An event store and a snapshot store for one test, and how to dispose of both. */
 export interface Stores {

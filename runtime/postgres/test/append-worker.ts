@@ -7,8 +7,8 @@
  */
 import { once } from 'node:events';
 import { isOptimisticLockError } from '../../errors.ts';
-import { PostgreSQLEventStore } from '../../event-store/postgres-event-store.ts';
 import { createEvent } from '../../events/domain-event.ts';
+import { PostgreSQLEventStore } from '../postgres-event-store.ts';
 
 const [url, schema, streamId, worker, count] = process.argv.slice(2);
 if (!url || !schema || !streamId || !worker || !count) {

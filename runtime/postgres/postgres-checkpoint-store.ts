@@ -1,0 +1,103 @@
+import type { ClientBase, Pool } from 'pg';
+import {
+  assertCheckpoint,
+  type CheckpointStore,
+  type CheckpointStoreOptions,
+} from '../checkpoint-store/checkpoint-store.ts';
+import { SpanNames, traced } from '../observability/tracing.ts';
+import { PgComponent, type PostgresStoreConnectionOptions } from './pg-component.ts';
+
+/** Options of `PostgreSQLCheckpointStore`. */
+export interface PostgreSQLCheckpointStoreOptions
+  extends CheckpointStoreOptions,
+    PostgresStoreConnectionOptions {}
+
+/** The upsert that moves a checkpoint forward only (`GREATEST`), shared with transactional saves. */
+export function checkpointUpsertSql(quotedSchema: string): string {
+  return `INSERT INTO ${quotedSchema}.checkpoints AS t (projection, position) VALUES ($1, $2)
+    ON CONFLICT (projection) DO UPDATE SET position = GREATEST(t.position, excluded.position), updated_at = now()`;
+}
+
+/**
+ * A `CheckpointStore` on PostgreSQL (`<schema>.checkpoints`). `saveInTransaction` writes a
+ * checkpoint on the caller's client inside its transaction, so a read model in the same
+ * database and its checkpoint commit together (see `PostgreSQLTransactionalProjection`, which a
+ * `ProjectionRunner` runs on this store's `pool`).
+ *
+ * @example
+ * const checkpoints = new PostgreSQLCheckpointStore({ connection: pool });
+ * await checkpoints.save('OrderSummary', 42);
+ */
+export class PostgreSQLCheckpointStore implements CheckpointStore {
+  readonly #pg: PgComponent;
+  readonly #tracing: boolean;
+
+  constructor(options: PostgreSQLCheckpointStoreOptions) {
+    this.#pg = new PgComponent('PostgreSQLCheckpointStore', options);
+    this.#tracing = options.enableTracing ?? false;
+  }
+
+  /**
+   * The pool of the database holding the checkpoints. A `ProjectionRunner` runs a
+   * `PostgreSQLTransactionalProjection`'s transactions on it, so the read model must live in
+   * that database.
+   */
+  get pool(): Pool {
+    return this.#pg.pool;
+  }
+
+  /** Creates or upgrades the schema (idempotent; also done on first use). */
+  async initialize(): Promise<void> {
+    await this.#pg.ready();
+  }
+
+  async load(projection: string): Promise<number> {
+    this.#pg.assertOpen();
+    assertCheckpoint(projection, 0);
+    return traced(this.#tracing, SpanNames.checkpointLoad, { 'es.projection': projection }, async () => {
+      const rows = await this.#pg.query<{ position: string }>(`load the checkpoint of "${projection}"`, {
+        text: `SELECT position::text AS position FROM ${this.#pg.s}.checkpoints WHERE projection = $1`,
+        values: [projection],
+      });
+      return rows[0] ? Number(rows[0].position) : 0;
+    });
+  }
+
+  async save(projection: string, position: number): Promise<void> {
+    this.#pg.assertOpen();
+    assertCheckpoint(projection, position);
+    const attributes = { 'es.projection': projection, 'es.position': position };
+    await traced(this.#tracing, SpanNames.checkpointSave, attributes, async () => {
+      await this.#pg.query(`save checkpoint ${position} of "${projection}"`, {
+        text: checkpointUpsertSql(this.#pg.s),
+        values: [projection, position],
+      });
+    });
+  }
+
+  /**
+   * Saves a checkpoint on `client` (inside the caller's open transaction): it commits or rolls
+   * back with the caller's other writes. Never moves the checkpoint backwards.
+   */
+  async saveInTransaction(client: ClientBase, projection: string, position: number): Promise<void> {
+    this.#pg.assertOpen();
+    assertCheckpoint(projection, position);
+    await this.#pg.ready();
+    await client.query(checkpointUpsertSql(this.#pg.s), [projection, position]);
+  }
+
+  async reset(projection: string, position = 0): Promise<void> {
+    this.#pg.assertOpen();
+    assertCheckpoint(projection, position);
+    await this.#pg.query(`reset the checkpoint of "${projection}" to ${position}`, {
+      text: `INSERT INTO ${this.#pg.s}.checkpoints (projection, position) VALUES ($1, $2)
+        ON CONFLICT (projection) DO UPDATE SET position = excluded.position, updated_at = now()`,
+      values: [projection, position],
+    });
+  }
+
+  /** Closes the store; ends its pool when it built it from a connection string. Idempotent. */
+  async close(): Promise<void> {
+    await this.#pg.close();
+  }
+}

@@ -1,0 +1,116 @@
+import {
+  DEAD_LETTER_COLUMNS,
+  type DeadLetterRow,
+  deadLetterValues,
+  listFilters,
+  rowToDeadLetter,
+} from '../dead-letter-store/dead-letter-rows.ts';
+import {
+  assertDeadLetter,
+  assertListLimit,
+  type DeadLetter,
+  type DeadLetterStore,
+  type DeadLetterStoreOptions,
+  type ListDeadLettersOptions,
+} from '../dead-letter-store/dead-letter-store.ts';
+import { SpanNames, traced } from '../observability/tracing.ts';
+import { PgComponent, type PostgresStoreConnectionOptions } from './pg-component.ts';
+
+/** Options of `PostgreSQLDeadLetterStore`. */
+export interface PostgreSQLDeadLetterStoreOptions
+  extends DeadLetterStoreOptions,
+    PostgresStoreConnectionOptions {}
+
+/**
+ * A `DeadLetterStore` on PostgreSQL (`<schema>.dead_letters`): one entry per projection and
+ * event id, listed in the events' global order.
+ *
+ * @example
+ * const deadLetters = new PostgreSQLDeadLetterStore({ connection: pool });
+ * for (const letter of await deadLetters.list({ projection: 'OrderSummary' })) console.log(letter.error.message);
+ */
+export class PostgreSQLDeadLetterStore implements DeadLetterStore {
+  readonly #pg: PgComponent;
+  readonly #tracing: boolean;
+
+  constructor(options: PostgreSQLDeadLetterStoreOptions) {
+    this.#pg = new PgComponent('PostgreSQLDeadLetterStore', options);
+    this.#tracing = options.enableTracing ?? false;
+  }
+
+  /** Creates or upgrades the schema (idempotent; also done on first use). */
+  async initialize(): Promise<void> {
+    await this.#pg.ready();
+  }
+
+  async add(deadLetter: DeadLetter): Promise<void> {
+    this.#pg.assertOpen();
+    assertDeadLetter(deadLetter);
+    const { projection, event } = deadLetter;
+    const attributes = { 'es.projection': projection, 'es.event_id': event.eventId };
+    await traced(this.#tracing, SpanNames.deadLetterAdd, attributes, async () => {
+      await this.#pg.query(`add the dead letter of event ${event.eventId} for "${projection}"`, {
+        text: `INSERT INTO ${this.#pg.s}.dead_letters (${DEAD_LETTER_COLUMNS})
+          VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10)
+          ON CONFLICT (projection, event_id) DO UPDATE SET event = excluded.event, error = excluded.error,
+            attempts = excluded.attempts, failed_at = excluded.failed_at`,
+        values: deadLetterValues(deadLetter),
+      });
+    });
+  }
+
+  async list(options: ListDeadLettersOptions = {}): Promise<DeadLetter[]> {
+    this.#pg.assertOpen();
+    assertListLimit(options.limit);
+    const where: string[] = [];
+    const values: unknown[] = [];
+    for (const [column, value] of listFilters(options)) {
+      values.push(value);
+      where.push(`${column} = $${values.length}`);
+    }
+    let limit = '';
+    if (options.limit !== undefined) {
+      values.push(options.limit);
+      limit = ` LIMIT $${values.length}`;
+    }
+    const rows = await this.#pg.query<DeadLetterRow>('list dead letters', {
+      text: `SELECT id, projection, event::text AS event, error::text AS error, attempts, failed_at
+        FROM ${this.#pg.s}.dead_letters ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY position, projection${limit}`,
+      values,
+    });
+    return rows.map(rowToDeadLetter);
+  }
+
+  async count(projection?: string): Promise<number> {
+    this.#pg.assertOpen();
+    const rows = await this.#pg.query<{ n: number }>('count dead letters', {
+      text: `SELECT count(*)::int AS n FROM ${this.#pg.s}.dead_letters${projection === undefined ? '' : ' WHERE projection = $1'}`,
+      values: projection === undefined ? [] : [projection],
+    });
+    return rows[0]!.n;
+  }
+
+  async hasPending(projection: string, aggregateType: string, aggregateId: string): Promise<boolean> {
+    this.#pg.assertOpen();
+    const rows = await this.#pg.query(`look up dead letters of ${aggregateType} "${aggregateId}"`, {
+      text: `SELECT 1 FROM ${this.#pg.s}.dead_letters
+        WHERE projection = $1 AND aggregate_type = $2 AND aggregate_id = $3 LIMIT 1`,
+      values: [projection, aggregateType, aggregateId],
+    });
+    return rows.length > 0;
+  }
+
+  async remove(id: string): Promise<void> {
+    this.#pg.assertOpen();
+    await this.#pg.query(`remove dead letter ${id}`, {
+      text: `DELETE FROM ${this.#pg.s}.dead_letters WHERE id = $1`,
+      values: [id],
+    });
+  }
+
+  /** Closes the store; ends its pool when it built it from a connection string. Idempotent. */
+  async close(): Promise<void> {
+    await this.#pg.close();
+  }
+}

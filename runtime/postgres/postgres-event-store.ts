@@ -1,0 +1,528 @@
+import type { Pool, QueryConfig } from 'pg';
+import { ClosedError, isEventSourcingError, StoreError } from '../errors.ts';
+import {
+  assertStreamTenant,
+  lockError,
+  type PreparedBatch,
+  prepareBatch,
+  resolveReplay,
+} from '../event-store/append-batch.ts';
+import type { EventRow } from '../event-store/event-row.ts';
+import { readRows } from '../event-store/event-row.ts';
+import {
+  type AppendResult,
+  type EventStore,
+  type EventStoreOptions,
+  type EventToAppend,
+  ExpectedVersion,
+  type GetEventsByTypeOptions,
+  type GetEventsOptions,
+  type ReadAllOptions,
+} from '../event-store/event-store.ts';
+import { toPageQuery, toStreamRange, toTypeQuery } from '../event-store/read-options.ts';
+import type { StoredEvent } from '../events/domain-event.ts';
+import type { EventRegistry, UnknownEventPolicy } from '../events/event-registry.ts';
+import { SpanNames, traced } from '../observability/tracing.ts';
+import {
+  type AppendGroupRow,
+  type AppendRow,
+  appendedResult,
+  appendGroupQuery,
+  appendQuery,
+  assertUuids,
+  type GroupMember,
+  groupResults,
+} from './append-call.ts';
+import { PgCode, pgError } from './errors.ts';
+import { eventsByIdQuery, lagQuery, readAllQuery, streamQuery, typeQuery } from './event-queries.ts';
+import { type PgEventRow, toEventRow } from './event-rows.ts';
+import { assertIdentifier, quoteIdent } from './identifiers.ts';
+import { ensureSchema } from './migrations.ts';
+import { CommitNotifier, eventsChannel } from './notifications.ts';
+import { DEFAULT_SCHEMA, type PostgresConnection, resolvePool } from './pool.ts';
+import { scopedQuery } from './scoped-query.ts';
+
+/** The unique index that keeps one event per stream version. */
+const STREAM_VERSION_KEY = 'events_stream_version_key';
+
+/**
+ * Attempts of one append whose expected version is `any` or `stream_exists`: such an append
+ * reads the stream's version and writes after it, so a concurrent append to the same stream can
+ * take that version first; the append then simply runs again on the new version.
+ */
+const MAX_APPEND_ATTEMPTS = 20;
+
+/** True when an `any` or `stream_exists` append lost the race for its versions (retry it). */
+function isLostVersionRace(error: unknown, expected: ExpectedVersion): boolean {
+  if (expected !== ExpectedVersion.Any && expected !== ExpectedVersion.StreamExists) return false;
+  const pg = pgError(error);
+  return pg.code === PgCode.UniqueViolation && pg.constraint === STREAM_VERSION_KEY;
+}
+
+/** Options of `PostgreSQLEventStore`. */
+export interface PostgreSQLEventStoreOptions extends EventStoreOptions {
+  /** A pg `Pool` (ended by its owner) or a connection string (the store's own pool, ended on close). */
+  readonly connection: PostgresConnection;
+  /** Schema holding the tables (default `es_gen`); any name, it is always quoted. */
+  readonly schema?: string;
+  /**
+   * Notify the schema's events channel (`channel`) with the last position when appends commit
+   * (default true). Coalesced (see `CommitNotifier`): a due notification is delivered by the
+   * commit of the append that carries it, the others are sent after their commits, not awaited
+   * by `appendEvents`. A wake-up for `PostgresEventWaker`, never the only way readers learn of
+   * events (they poll too).
+   */
+  readonly notify?: boolean;
+  /**
+   * Least time in ms between two notifications of this store (default 10): a steady stream of
+   * appends sends one per interval, carrying the highest position, instead of one per append.
+   */
+  readonly notifyIntervalMs?: number;
+  /**
+   * Create tenant row-level security policies and set `es_gen.tenant_id` on tenant-scoped
+   * queries (default false). See `rowLevelSecuritySql`.
+   */
+  readonly rowLevelSecurity?: boolean;
+  /** Size of the pool built from a connection string (default 10). */
+  readonly poolSize?: number;
+  /**
+   * Group appends (default true, off with `rowLevelSecurity`): while `appendConcurrency`
+   * appends are in flight, further appends wait, and when one finishes the waiting ones of
+   * distinct streams are written together in one transaction (one statement, one commit).
+   * Each keeps its own checks and answer: if any batch of a group fails, nothing of the group
+   * is written and each batch is appended alone.
+   */
+  readonly groupAppends?: boolean;
+  /** Appends (or groups) in flight at once when `groupAppends` is on (default 4). */
+  readonly appendConcurrency?: number;
+}
+
+/** Most batches, and events, written by one group. */
+const MAX_GROUP_BATCHES = 64;
+const MAX_GROUP_EVENTS = 2000;
+/**
+ * Fewest events a free slot is given before the next one is used: small appends are cheapest
+ * in few large groups, large ones are spread over the slots to run in parallel.
+ */
+const MIN_GROUP_SHARE = 64;
+
+/** An append waiting for a free slot. */
+interface Waiting extends GroupMember {
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** How far the gap-free order trails the committed events (see `getInFlightLag`). */
+export interface InFlightLag {
+  /** Highest committed position. */
+  readonly headPosition: number;
+  /** Highest position `readAll` returns now. */
+  readonly readablePosition: number;
+  /** Committed events `readAll` holds back until older transactions finish. */
+  readonly pendingEvents: number;
+  /** The oldest transaction id still in flight (`pg_snapshot_xmin`), as text. */
+  readonly horizon: string;
+  /** Age in ms of the oldest open writing transaction of the cluster, if any. */
+  readonly oldestTransactionMs: number | null;
+}
+
+/**
+ * An `EventStore` on PostgreSQL (pg). Appends are one statement calling the schema's
+ * `append_events` function: one transaction, one multi-row insert, optimistic check against
+ * the stream's newest event (the unique stream-version index rejects a lost race), idempotent
+ * by event id. Appends made while `appendConcurrency` are in flight are written together (see
+ * `groupAppends`). After the commit the schema's channel is notified (see `notify`).
+ *
+ * Gap-free global order: positions of a batch are reserved together with its transaction id,
+ * so position order equals (transaction id, position) order, and `readAll` returns only events
+ * of transactions below `pg_snapshot_xmin(pg_current_snapshot())`. A reader that resumes from
+ * its last position + 1 never skips an event committed late and never sees one twice.
+ * Trade-off: any transaction of the cluster that holds a transaction id (a writer) and stays
+ * open holds back every reader until it ends, even if it never touches events; watch
+ * `getInFlightLag()` and keep write transactions short (`idle_in_transaction_session_timeout`).
+ *
+ * The schema is created on first use (or by `initialize()` / `migratePostgres`).
+ *
+ * @example
+ * const store = new PostgreSQLEventStore({ connection: 'postgres://app@db/prod', registry });
+ * await store.initialize();
+ * await store.appendEvents(id, 'Order', [placed], ExpectedVersion.NoStream);
+ */
+export class PostgreSQLEventStore implements EventStore {
+  readonly #pool: Pool;
+  readonly #ownsPool: boolean;
+  readonly #schema: string;
+  readonly #registry: EventRegistry | undefined;
+  readonly #policy: UnknownEventPolicy;
+  readonly #tracing: boolean;
+  readonly #channel: string | null;
+  readonly #notifier: CommitNotifier | null;
+  readonly #rls: boolean;
+  readonly #grouping: boolean;
+  readonly #concurrency: number;
+  #inFlight = 0;
+  #dispatchScheduled = false;
+  readonly #waiting: Waiting[] = [];
+  readonly #idle: (() => void)[] = [];
+  #closed = false;
+
+  constructor(options: PostgreSQLEventStoreOptions) {
+    const { pool, owned } = resolvePool(options.connection, options.poolSize);
+    this.#pool = pool;
+    this.#ownsPool = owned;
+    this.#schema = assertIdentifier(options.schema ?? DEFAULT_SCHEMA);
+    this.#registry = options.registry;
+    this.#policy = options.onUnknownEvent ?? 'fail';
+    this.#tracing = options.enableTracing ?? false;
+    this.#channel = (options.notify ?? true) ? eventsChannel(this.#schema) : null;
+    this.#notifier =
+      this.#channel === null
+        ? null
+        : new CommitNotifier(this.#pool, this.#channel, options.notifyIntervalMs ?? 10);
+    this.#rls = options.rowLevelSecurity ?? false;
+    this.#grouping = (options.groupAppends ?? true) && !this.#rls;
+    this.#concurrency = Math.max(1, Math.floor(options.appendConcurrency ?? 4));
+  }
+
+  /** The schema holding the tables. */
+  get schema(): string {
+    return this.#schema;
+  }
+
+  /** The channel appends notify (undefined when `notify` is off). */
+  get channel(): string | undefined {
+    return this.#channel ?? undefined;
+  }
+
+  /** Creates or upgrades the schema (idempotent; also done on first use). Throws `StoreError`. */
+  async initialize(): Promise<void> {
+    this.#assertOpen();
+    await ensureSchema(this.#pool, this.#schema, this.#rls);
+  }
+
+  async appendEvents(
+    aggregateId: string,
+    aggregateType: string,
+    events: readonly EventToAppend[],
+    expectedVersion: ExpectedVersion = ExpectedVersion.Any,
+  ): Promise<AppendResult> {
+    this.#assertOpen();
+    const attributes = {
+      'es.aggregate_type': aggregateType,
+      'es.aggregate_id': aggregateId,
+      'es.event_count': events.length,
+    };
+    return traced(this.#tracing, SpanNames.appendEvents, attributes, async () => {
+      const batch = prepareBatch(aggregateId, aggregateType, events, expectedVersion, this.#registry);
+      assertUuids(batch);
+      await this.initialize();
+      if (!this.#grouping || batch.events.length === 0) return this.#appendAlone(batch, expectedVersion);
+      if (this.#inFlight === 0 && this.#waiting.length === 0) {
+        // An idle store writes at once; appends made while this one is in flight are grouped.
+        this.#inFlight++;
+        try {
+          return await this.#appendAlone(batch, expectedVersion);
+        } finally {
+          this.#slotFreed();
+        }
+      }
+      return new Promise<AppendResult>((resolve, reject) => {
+        this.#waiting.push({ batch, expected: expectedVersion, resolve, reject });
+        this.#scheduleDispatch();
+      });
+    });
+  }
+
+  /** One append in its own statement, with retries of lost `any` races and precise errors. */
+  async #appendAlone(batch: PreparedBatch, expected: ExpectedVersion): Promise<AppendResult> {
+    for (let attempt = 1; ; attempt++) {
+      // A due notification rides on the append's own commit; otherwise #interpret announces it.
+      const channel = this.#notifier?.claim() ?? null;
+      let row: AppendRow;
+      try {
+        row = (await this.#pool.query<AppendRow>(appendQuery(this.#schema, batch, expected, channel)))
+          .rows[0]!;
+      } catch (error) {
+        if (attempt < MAX_APPEND_ATTEMPTS && isLostVersionRace(error, expected)) continue;
+        return this.#recover(error, batch, expected);
+      }
+      return this.#interpret(row, batch, expected, channel !== null);
+    }
+  }
+
+  /**
+   * Dispatches waiting appends after the current turn of the event loop, so that the appends
+   * made in this turn (e.g. by every caller whose previous append just finished) go together.
+   */
+  #scheduleDispatch(): void {
+    if (this.#dispatchScheduled) return;
+    this.#dispatchScheduled = true;
+    setImmediate(() => {
+      this.#dispatchScheduled = false;
+      this.#dispatch();
+    });
+  }
+
+  /**
+   * Writes waiting appends of distinct streams as groups while slots are free, sharing the
+   * waiting events between the free slots (at least `MIN_GROUP_SHARE` each) so that the server
+   * works on large appends in parallel.
+   */
+  #dispatch(): void {
+    let waitingEvents = this.#waiting.reduce((n, w) => n + w.batch.events.length, 0);
+    while (this.#waiting.length > 0 && this.#inFlight < this.#concurrency) {
+      const share = Math.ceil(waitingEvents / (this.#concurrency - this.#inFlight));
+      const group = this.#takeGroup(Math.min(MAX_GROUP_EVENTS, Math.max(MIN_GROUP_SHARE, share)));
+      for (const w of group) waitingEvents -= w.batch.events.length;
+      this.#inFlight++;
+      void this.#appendGroup(group).finally(() => this.#slotFreed());
+    }
+  }
+
+  /** An append or group finished: dispatches what waits, or wakes `close()` when all is done. */
+  #slotFreed(): void {
+    this.#inFlight--;
+    if (this.#waiting.length > 0) this.#scheduleDispatch();
+    else if (this.#inFlight === 0) for (const wake of this.#idle.splice(0)) wake();
+  }
+
+  /** Removes and returns the oldest waiting appends, at most one per stream, up to `maxEvents` events. */
+  #takeGroup(maxEvents: number): Waiting[] {
+    const group: Waiting[] = [];
+    const streams = new Set<string>();
+    let events = 0;
+    for (let i = 0; i < this.#waiting.length && group.length < MAX_GROUP_BATCHES; ) {
+      const w = this.#waiting[i]!;
+      const stream = `${w.batch.aggregateType}\u0000${w.batch.aggregateId}`;
+      const fits = group.length === 0 || events + w.batch.events.length <= maxEvents;
+      if (streams.has(stream) || !fits) {
+        streams.add(stream); // later appends to this stream wait for the next group, in order
+        i++;
+        continue;
+      }
+      streams.add(stream);
+      events += w.batch.events.length;
+      group.push(w);
+      this.#waiting.splice(i, 1);
+    }
+    return group;
+  }
+
+  /** Writes a group in one statement; if it is refused, appends each member alone. */
+  async #appendGroup(group: readonly Waiting[]): Promise<void> {
+    if (group.length > 1) {
+      let results: AppendResult[] | undefined;
+      const channel = this.#notifier?.claim() ?? null;
+      try {
+        const query = appendGroupQuery(this.#schema, group, channel);
+        results = groupResults(group, (await this.#pool.query<AppendGroupRow>(query)).rows[0]!);
+      } catch {
+        // Nothing of the group was written; each member below gets its own answer.
+      }
+      if (results) {
+        const last = results.reduce((max, r) => Math.max(max, r.lastPosition), 0);
+        if (last > 0 && channel === null) this.#notifier?.announce(last);
+        for (const [i, w] of group.entries()) w.resolve(results[i]!);
+        return;
+      }
+    }
+    await Promise.all(group.map((w) => this.#appendAlone(w.batch, w.expected).then(w.resolve, w.reject)));
+  }
+
+  #interpret(
+    row: AppendRow,
+    batch: PreparedBatch,
+    expected: ExpectedVersion,
+    notified: boolean,
+  ): AppendResult {
+    // A duplicate id or another tenant's stream raise errors (see #recover); a conflict is
+    // answered only when the function read the stream first (`any`, `stream_exists`, no events).
+    if (row.o_status === 'conflict') throw lockError(batch, expected, row.o_actual_version ?? 0);
+    if (row.o_status !== 'ok')
+      throw new StoreError(`unexpected append status ${JSON.stringify(row.o_status)}`);
+    const result = appendedResult(batch, Number(row.o_first_position), row.o_actual_version ?? 0);
+    if (result.lastPosition > 0 && !notified) this.#notifier?.announce(result.lastPosition);
+    return result;
+  }
+
+  /** Maps a failed append: a lost race to the same ids replays, a changed stream is a lock error. */
+  async #recover(error: unknown, batch: PreparedBatch, expected: ExpectedVersion): Promise<AppendResult> {
+    if (isEventSourcingError(error)) throw error;
+    const pg = pgError(error);
+    if (pg.code === PgCode.StreamChanged) {
+      return this.#replayOrThrow(batch, () => {
+        throw lockError(batch, expected, Number(pg.detail));
+      });
+    }
+    if (pg.code === PgCode.StreamTenant) assertStreamTenant(batch, pg.detail || null);
+    if (pg.code === PgCode.UniqueViolation && pg.constraint === STREAM_VERSION_KEY) {
+      // Another append took these versions after this one checked the stream.
+      const actual = await this.#streamVersion(batch.aggregateId, batch.aggregateType);
+      return this.#replayOrThrow(batch, () => {
+        throw lockError(batch, expected, actual);
+      });
+    }
+    if (pg.code === PgCode.UniqueViolation && pg.constraint === 'events_event_id_key') {
+      return this.#replayOrThrow(batch, () => {
+        throw error;
+      });
+    }
+    const what = `appending ${batch.events.length} event(s) to ${batch.aggregateType} "${batch.aggregateId}"`;
+    throw new StoreError(
+      `${what} failed, nothing was written: ${(error as Error).message}; retry the append (it is idempotent by event id)`,
+      error,
+    );
+  }
+
+  async #replayOrThrow(batch: PreparedBatch, otherwise: () => never): Promise<AppendResult> {
+    const rows = await this.#rowsByIds(batch.events.map((e) => e.eventId));
+    const byId = new Map(rows.map((r) => [r.eventId, r]));
+    return resolveReplay(batch, (id) => byId.get(id)) ?? otherwise();
+  }
+
+  async #rowsByIds(ids: readonly string[]): Promise<EventRow[]> {
+    const result = await this.#pool.query<PgEventRow>(eventsByIdQuery(this.#schema, ids));
+    return result.rows.map(toEventRow);
+  }
+
+  async getEvents(
+    aggregateId: string,
+    aggregateType: string,
+    options?: GetEventsOptions,
+  ): Promise<StoredEvent[]> {
+    this.#assertOpen();
+    const attributes = { 'es.aggregate_type': aggregateType, 'es.aggregate_id': aggregateId };
+    return traced(this.#tracing, SpanNames.getEvents, attributes, async () => {
+      const range = toStreamRange(options);
+      return this.#read(streamQuery(this.#schema, aggregateId, aggregateType, range), range.tenantId);
+    });
+  }
+
+  async getEventsByType(aggregateType: string, options?: GetEventsByTypeOptions): Promise<StoredEvent[]> {
+    this.#assertOpen();
+    return traced(this.#tracing, SpanNames.getEvents, { 'es.aggregate_type': aggregateType }, async () => {
+      const q = toTypeQuery(options);
+      return this.#read(typeQuery(this.#schema, aggregateType, q), q.tenantId);
+    });
+  }
+
+  /**
+   * One page of the gap-free global order from `fromPosition` (inclusive), positions strictly
+   * increasing. Events of a transaction still in flight, and of every transaction that started
+   * writing after it, are held back until it ends; resume from the last position + 1.
+   */
+  async readAll(options?: ReadAllOptions): Promise<StoredEvent[]> {
+    this.#assertOpen();
+    return traced(this.#tracing, SpanNames.readAll, {}, async () => {
+      const q = toPageQuery(options);
+      const out: StoredEvent[] = [];
+      let from = q.fromPosition;
+      // Under the 'skip' policy a page may lose unknown events; read on so pages stay full.
+      for (;;) {
+        const rows = await this.#readRows(
+          readAllQuery(this.#schema, { ...q, fromPosition: from }),
+          q.tenantId,
+        );
+        out.push(...readRows(rows, this.#registry, this.#policy).slice(0, q.limit - out.length));
+        if (out.length >= q.limit || rows.length < q.limit) return out;
+        from = rows[rows.length - 1]!.position + 1;
+      }
+    });
+  }
+
+  async #read(query: QueryConfig, tenantId: string | null | undefined): Promise<StoredEvent[]> {
+    return readRows(await this.#readRows(query, tenantId), this.#registry, this.#policy);
+  }
+
+  async #readRows(query: QueryConfig, tenantId: string | null | undefined): Promise<EventRow[]> {
+    await this.initialize();
+    const rows = await this.#wrap('reading events', () =>
+      scopedQuery<PgEventRow>(this.#pool, query, { rowLevelSecurity: this.#rls, tenantId }),
+    );
+    return rows.map(toEventRow);
+  }
+
+  async getStreamVersion(aggregateId: string, aggregateType: string): Promise<number> {
+    this.#assertOpen();
+    await this.initialize();
+    return this.#streamVersion(aggregateId, aggregateType);
+  }
+
+  /** The stream's version: the version of its newest event (0 for no stream). */
+  async #streamVersion(aggregateId: string, aggregateType: string): Promise<number> {
+    const text = `SELECT version FROM ${quoteIdent(this.#schema)}.events
+      WHERE aggregate_type = $1 AND aggregate_id = $2 ORDER BY version DESC LIMIT 1`;
+    const result = await this.#wrap('reading a stream version', () =>
+      this.#pool.query<{ version: number }>(text, [aggregateType, aggregateId]),
+    );
+    return result.rows[0]?.version ?? 0;
+  }
+
+  async getHeadPosition(): Promise<number> {
+    this.#assertOpen();
+    await this.initialize();
+    const text = `SELECT coalesce(max(position), 0)::text AS head FROM ${quoteIdent(this.#schema)}.events`;
+    const result = await this.#wrap('reading the head position', () =>
+      this.#pool.query<{ head: string }>(text),
+    );
+    return Number(result.rows[0]!.head);
+  }
+
+  /**
+   * How far `readAll` trails the committed events because of transactions still in flight.
+   *
+   * @example
+   * const { pendingEvents, oldestTransactionMs } = await store.getInFlightLag();
+   */
+  async getInFlightLag(): Promise<InFlightLag> {
+    this.#assertOpen();
+    await this.initialize();
+    const result = await this.#wrap('reading the in-flight lag', () =>
+      this.#pool.query<{
+        readable: string;
+        head: string;
+        pending: number;
+        horizon: string;
+        oldest_ms: number | null;
+      }>(lagQuery(this.#schema)),
+    );
+    const r = result.rows[0]!;
+    return {
+      headPosition: Number(r.head),
+      readablePosition: Number(r.readable),
+      pendingEvents: r.pending,
+      horizon: r.horizon,
+      oldestTransactionMs: r.oldest_ms,
+    };
+  }
+
+  /**
+   * Closes the store after its pending notifications are sent; ends its pool when it built it
+   * from a connection string. Idempotent.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#inFlight > 0 || this.#waiting.length > 0) {
+      await new Promise<void>((resolve) => this.#idle.push(resolve));
+    }
+    await this.#notifier?.flush();
+    if (this.#ownsPool) await this.#pool.end();
+  }
+
+  async #wrap<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      if (isEventSourcingError(error)) throw error;
+      throw new StoreError(
+        `${what} in PostgreSQL schema ${JSON.stringify(this.#schema)} failed: ${(error as Error).message}`,
+        error,
+      );
+    }
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new ClosedError('PostgreSQLEventStore');
+  }
+}

@@ -1,0 +1,260 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Redis } from 'ioredis';
+import { decodeEvent } from '../event-bus/bus-message.ts';
+import { type DeliveryPolicy, deliver } from '../event-bus/delivery.ts';
+import type { EventHandler } from '../event-bus/event-bus.ts';
+import type { DomainEvent } from '../events/domain-event.ts';
+import { SpanNames, traced } from '../observability/tracing.ts';
+
+/** Everything one consumer of one stream needs. */
+export interface RedisStreamConsumerConfig {
+  /** Shared connection for acknowledgements, claims and dead letters. */
+  readonly client: Redis;
+  /** Dedicated connection for blocking reads; disconnected by `stop()`. */
+  readonly reader: Redis;
+  readonly stream: string;
+  readonly group: string;
+  readonly consumer: string;
+  readonly subscription: string;
+  readonly handler: EventHandler;
+  readonly eventTypes: ReadonlySet<string> | undefined;
+  readonly deadLetterStream: string;
+  readonly batchSize: number;
+  readonly blockMs: number;
+  readonly claimIdleMs: number;
+  readonly policy: DeliveryPolicy;
+}
+
+type RawEntry = [id: string, fields: string[]];
+
+interface Entry {
+  readonly id: string;
+  readonly fields: Record<string, string>;
+  /** Deliveries before this one (from the pending-entries list). */
+  readonly previous: number;
+}
+
+/**
+ * Reads one stream as one member of a consumer group (`XREADGROUP`), hands each entry to the
+ * handler (one aggregate's entries in order, different aggregates concurrently), acknowledges
+ * after success, dead-letters after `maxDeliveries`, and periodically claims entries that sat
+ * unacknowledged with another (dead) member for `claimIdleMs` (`XAUTOCLAIM`).
+ */
+export class RedisStreamConsumer {
+  readonly #c: RedisStreamConsumerConfig;
+  readonly #inFlight = new Set<string>();
+  #active = true;
+  #loop: Promise<void> | undefined;
+  #heartbeat: NodeJS.Timeout | undefined;
+  #lastClaim = 0;
+
+  constructor(config: RedisStreamConsumerConfig) {
+    this.#c = config;
+  }
+
+  /** Creates the group if needed (at the stream's end), then starts reading. */
+  async start(): Promise<void> {
+    await this.#ensureGroup();
+    this.#heartbeat = setInterval(() => void this.#touchInFlight(), Math.max(50, this.#c.claimIdleMs / 3));
+    this.#heartbeat.unref();
+    this.#loop = this.#run();
+  }
+
+  /** Stops reading, lets the current batch finish and be acknowledged. */
+  async stop(): Promise<void> {
+    this.#active = false;
+    this.#c.reader.disconnect();
+    await this.#loop;
+    clearInterval(this.#heartbeat);
+    await this.#forgetIfIdle().catch(() => {});
+  }
+
+  /** Removes this member from the group unless it still owns pending entries (others claim those). */
+  async #forgetIfIdle(): Promise<void> {
+    const { client, stream, group, consumer } = this.#c;
+    const pending = (await client.xpending(stream, group, '-', '+', 1, consumer)) as unknown[];
+    if (pending.length === 0) await client.xgroup('DELCONSUMER', stream, group, consumer);
+  }
+
+  async #ensureGroup(): Promise<void> {
+    try {
+      await this.#c.client.xgroup('CREATE', this.#c.stream, this.#c.group, '$', 'MKSTREAM');
+    } catch (error) {
+      if (!String((error as Error).message).includes('BUSYGROUP')) throw error;
+    }
+  }
+
+  async #run(): Promise<void> {
+    let backoff = 50;
+    while (this.#active) {
+      try {
+        if (Date.now() - this.#lastClaim >= this.#c.claimIdleMs / 2) await this.#claim();
+        await this.#readOnce();
+        backoff = 50;
+      } catch (error) {
+        if (!this.#active) break;
+        const message = String((error as Error)?.message ?? error);
+        // Once per failure streak: ioredis reconnects on its own, so most streaks are short.
+        if (backoff === 50)
+          console.warn(`es-gen: RedisEventBus reading ${this.#c.stream} failed, retrying: ${message}`);
+        if (message.includes('NOGROUP')) await this.#ensureGroup().catch(() => {});
+        await sleep(backoff);
+        backoff = Math.min(backoff * 2, 2_000);
+      }
+    }
+  }
+
+  async #readOnce(): Promise<void> {
+    const { reader, group, consumer, batchSize, blockMs, stream } = this.#c;
+    const reply = (await reader.xreadgroup(
+      'GROUP',
+      group,
+      consumer,
+      'COUNT',
+      batchSize,
+      'BLOCK',
+      blockMs,
+      'STREAMS',
+      stream,
+      '>',
+    )) as [string, RawEntry[]][] | null;
+    const raw = reply?.[0]?.[1] ?? [];
+    if (raw.length > 0) await this.#processBatch(raw.map(([id, fields]) => toEntry(id, fields, 0)));
+  }
+
+  /** Takes over entries another member received but left unacknowledged for `claimIdleMs`. */
+  async #claim(): Promise<void> {
+    this.#lastClaim = Date.now();
+    const { client, stream, group, consumer, claimIdleMs, batchSize } = this.#c;
+    let cursor = '0-0';
+    for (let round = 0; round < 10 && this.#active; round++) {
+      const [next, raw] = (await client.xautoclaim(
+        stream,
+        group,
+        consumer,
+        claimIdleMs,
+        cursor,
+        'COUNT',
+        batchSize,
+      )) as [string, RawEntry[]];
+      const live = raw.filter((e): e is RawEntry => Array.isArray(e) && Array.isArray(e[1]));
+      if (live.length > 0) await this.#processBatch(await this.#withDeliveryCounts(live));
+      cursor = next;
+      if (cursor === '0-0') break;
+    }
+  }
+
+  async #withDeliveryCounts(raw: RawEntry[]): Promise<Entry[]> {
+    const pipeline = this.#c.client.pipeline();
+    for (const [id] of raw) pipeline.xpending(this.#c.stream, this.#c.group, id, id, 1);
+    const results = (await pipeline.exec()) ?? [];
+    return raw.map(([id, fields], i) => {
+      const info = results[i]?.[1] as [string, string, number, number][] | undefined;
+      const deliveries = info?.[0]?.[3] ?? 1;
+      return toEntry(id, fields, Math.max(0, deliveries - 1));
+    });
+  }
+
+  /** Handles one batch read from the stream, in an `event_bus.consume` span when tracing. */
+  #processBatch(entries: Entry[]): Promise<void> {
+    const attributes = {
+      'messaging.system': 'redis',
+      'messaging.destination.name': this.#c.stream,
+      'messaging.batch.message_count': entries.length,
+    };
+    return traced(this.#c.policy.enableTracing, SpanNames.busConsume, attributes, () =>
+      this.#handleBatch(entries),
+    );
+  }
+
+  async #handleBatch(entries: Entry[]): Promise<void> {
+    const byAggregate = new Map<string, Entry[]>();
+    for (const entry of entries) {
+      const key = aggregateKey(entry);
+      const list = byAggregate.get(key);
+      if (list) list.push(entry);
+      else byAggregate.set(key, [entry]);
+    }
+    const acks: string[] = [];
+    await Promise.all(
+      [...byAggregate.values()].map(async (list) => {
+        for (const entry of list) {
+          if (await this.#processEntry(entry)) acks.push(entry.id);
+        }
+      }),
+    );
+    if (acks.length > 0) await this.#c.client.xack(this.#c.stream, this.#c.group, ...acks);
+  }
+
+  /** Resolves true when the entry may be acknowledged (handled, skipped or dead-lettered). */
+  async #processEntry(entry: Entry): Promise<boolean> {
+    let event: DomainEvent;
+    try {
+      event = decodeEvent(entry.fields.event ?? '', `stream ${this.#c.stream} entry ${entry.id}`);
+    } catch (error) {
+      await this.#deadLetter(entry, error, entry.previous + 1);
+      return false;
+    }
+    if (this.#c.eventTypes && !this.#c.eventTypes.has(event.eventType)) return true;
+    this.#inFlight.add(entry.id);
+    try {
+      const outcome = await deliver(
+        {
+          event,
+          handler: this.#c.handler,
+          subscription: this.#c.subscription,
+          destination: this.#c.stream,
+          carrier: entry.fields,
+          previousAttempts: entry.previous,
+          shouldStop: () => !this.#active,
+        },
+        this.#c.policy,
+      );
+      if (outcome.handled) return true;
+      if (outcome.gaveUp) await this.#deadLetter(entry, outcome.error, outcome.attempts);
+      return false;
+    } finally {
+      this.#inFlight.delete(entry.id);
+    }
+  }
+
+  /** Moves an entry to the dead-letter stream and acknowledges it, in one transaction. */
+  async #deadLetter(entry: Entry, error: unknown, attempts: number): Promise<void> {
+    const { client, stream, group, deadLetterStream, subscription } = this.#c;
+    const meta: Record<string, string> = {
+      'x-source-stream': stream,
+      'x-source-id': entry.id,
+      'x-group': group,
+      'x-subscription': subscription,
+      'x-error': error instanceof Error ? error.message : String(error),
+      'x-attempts': String(attempts),
+      'x-dead-lettered-at': new Date().toISOString(),
+    };
+    const fields = Object.entries({ ...entry.fields, ...meta }).flat();
+    const results = await client
+      .multi()
+      .xadd(deadLetterStream, '*', ...fields)
+      .xack(stream, group, entry.id)
+      .exec();
+    const failed = results?.find(([err]) => err);
+    if (failed) throw failed[0];
+  }
+
+  /** Resets the idle time of entries still being handled, so no other member claims them. */
+  async #touchInFlight(): Promise<void> {
+    if (this.#inFlight.size === 0) return;
+    const { client, stream, group, consumer } = this.#c;
+    await client.xclaim(stream, group, consumer, 0, ...this.#inFlight, 'JUSTID').catch(() => {});
+  }
+}
+
+function toEntry(id: string, flat: string[], previous: number): Entry {
+  const fields: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!;
+  return { id, fields, previous };
+}
+
+/** Entries of one aggregate share a key; the envelope is parsed cheaply from its prefix. */
+function aggregateKey(entry: Entry): string {
+  return entry.fields['x-aggregate'] ?? entry.id;
+}

@@ -1,0 +1,159 @@
+import type Database from 'better-sqlite3';
+import {
+  DEAD_LETTER_COLUMNS,
+  type DeadLetterRow,
+  deadLetterValues,
+  listFilters,
+  rowToDeadLetter,
+} from '../dead-letter-store/dead-letter-rows.ts';
+import {
+  assertDeadLetter,
+  assertListLimit,
+  type DeadLetter,
+  type DeadLetterStore,
+  type DeadLetterStoreOptions,
+  type ListDeadLettersOptions,
+} from '../dead-letter-store/dead-letter-store.ts';
+import { ClosedError } from '../errors.ts';
+import { SpanNames, traced } from '../observability/tracing.ts';
+import { assertTableName, openSqliteFile, runSqlite } from './sqlite-migrations.ts';
+
+/** Options of {@link SQLiteDeadLetterStore}. */
+export interface SQLiteDeadLetterStoreOptions extends DeadLetterStoreOptions {
+  /** Table holding the dead letters, created if missing (default `es_dead_letters`). */
+  readonly tableName?: string;
+}
+
+/**
+ * A `DeadLetterStore` in an embedded SQLite database (better-sqlite3). Give it a file path (the
+ * store opens the file in WAL mode and closes it on `close()`) or an open `Database`, e.g. the
+ * one the `SQLiteEventStore` uses (it is then left open on `close()`).
+ *
+ * @example
+ * const deadLetters = new SQLiteDeadLetterStore(db);
+ * const failed = await deadLetters.list({ projection: 'OrderSummary', limit: 20 });
+ */
+export class SQLiteDeadLetterStore implements DeadLetterStore {
+  readonly #db: Database.Database;
+  readonly #table: string;
+  readonly #ownsDatabase: boolean;
+  readonly #tracing: boolean;
+  /** Statements by SQL text, prepared once: the list filters make a handful of variants. */
+  readonly #statements = new Map<string, Database.Statement>();
+  #closed = false;
+
+  constructor(database: Database.Database | string, options: SQLiteDeadLetterStoreOptions = {}) {
+    const table = options.tableName ?? 'es_dead_letters';
+    assertTableName(table);
+    this.#table = table;
+    this.#ownsDatabase = typeof database === 'string';
+    this.#db = typeof database === 'string' ? openSqliteFile(database) : database;
+    this.#tracing = options.enableTracing ?? false;
+    try {
+      runSqlite(`create the dead-letter table "${table}"`, () => this.#db.exec(createTableSql(table)));
+    } catch (error) {
+      if (this.#ownsDatabase) this.#db.close();
+      throw error;
+    }
+  }
+
+  async add(deadLetter: DeadLetter): Promise<void> {
+    this.#assertOpen();
+    assertDeadLetter(deadLetter);
+    const { projection, event } = deadLetter;
+    const attributes = { 'es.projection': projection, 'es.event_id': event.eventId };
+    await traced(this.#tracing, SpanNames.deadLetterAdd, attributes, () =>
+      runSqlite(`add the dead letter of event ${event.eventId} for "${projection}"`, () =>
+        this.#statement(
+          `INSERT INTO ${this.#table} (${DEAD_LETTER_COLUMNS})
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (projection, event_id) DO UPDATE SET
+             event = excluded.event, error = excluded.error,
+             attempts = excluded.attempts, failed_at = excluded.failed_at`,
+        ).run(...deadLetterValues(deadLetter)),
+      ),
+    );
+  }
+
+  async list(options: ListDeadLettersOptions = {}): Promise<DeadLetter[]> {
+    this.#assertOpen();
+    assertListLimit(options.limit);
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    for (const [column, value] of listFilters(options)) {
+      where.push(`${column} = ?`);
+      params.push(value);
+    }
+    const sql = `SELECT id, projection, event, error, attempts, failed_at FROM ${this.#table}
+      ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY position, projection ${options.limit === undefined ? '' : 'LIMIT ?'}`;
+    if (options.limit !== undefined) params.push(options.limit);
+    const rows = runSqlite('list dead letters', () => this.#statement(sql).all(...params) as DeadLetterRow[]);
+    return rows.map(rowToDeadLetter);
+  }
+
+  async count(projection?: string): Promise<number> {
+    this.#assertOpen();
+    const row = runSqlite('count dead letters', () =>
+      projection === undefined
+        ? this.#statement(`SELECT count(*) AS n FROM ${this.#table}`).get()
+        : this.#statement(`SELECT count(*) AS n FROM ${this.#table} WHERE projection = ?`).get(projection),
+    ) as { n: number };
+    return row.n;
+  }
+
+  async hasPending(projection: string, aggregateType: string, aggregateId: string): Promise<boolean> {
+    this.#assertOpen();
+    const row = runSqlite(`look up dead letters of ${aggregateType} "${aggregateId}"`, () =>
+      this.#statement(
+        `SELECT 1 FROM ${this.#table} WHERE projection = ? AND aggregate_type = ? AND aggregate_id = ? LIMIT 1`,
+      ).get(projection, aggregateType, aggregateId),
+    );
+    return row !== undefined;
+  }
+
+  async remove(id: string): Promise<void> {
+    this.#assertOpen();
+    runSqlite(`remove dead letter ${id}`, () =>
+      this.#statement(`DELETE FROM ${this.#table} WHERE id = ?`).run(id),
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#ownsDatabase && this.#db.open) this.#db.close();
+  }
+
+  #statement(sql: string): Database.Statement {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new ClosedError('SQLiteDeadLetterStore');
+  }
+}
+
+function createTableSql(table: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${table} (
+      id TEXT PRIMARY KEY,
+      projection TEXT NOT NULL,
+      event_id TEXT NOT NULL,
+      position INTEGER NOT NULL,
+      aggregate_type TEXT NOT NULL,
+      aggregate_id TEXT NOT NULL,
+      event TEXT NOT NULL,
+      error TEXT NOT NULL,
+      attempts INTEGER NOT NULL,
+      failed_at TEXT NOT NULL,
+      UNIQUE (projection, event_id)
+    );
+    CREATE INDEX IF NOT EXISTS ${table}_by_aggregate
+      ON ${table} (projection, aggregate_type, aggregate_id, position);
+    CREATE INDEX IF NOT EXISTS ${table}_by_position ON ${table} (position, projection);`;
+}

@@ -1,0 +1,102 @@
+import type Database from 'better-sqlite3';
+import type { CheckpointStore } from '../checkpoint-store/checkpoint-store.ts';
+import { InvalidArgumentError } from '../errors.ts';
+import type { StoredEvent } from '../events/domain-event.ts';
+import type { Projection } from '../projection/projection.ts';
+
+/**
+ * A projection whose read model lives in a SQLite database. The runner calls
+ * `handleInTransaction` inside a better-sqlite3 transaction that also saves the checkpoint
+ * (with a `SQLiteCheckpointStore` on the same `Database`), so the read model and the
+ * checkpoint commit together or not at all: each event takes effect exactly once.
+ *
+ * `handleInTransaction` must be synchronous (better-sqlite3 transactions cannot span an
+ * `await`) and must write through `db`.
+ */
+export interface SQLiteTransactionalProjection extends Projection {
+  /** The database holding the read model (and the checkpoints). */
+  readonly database: Database.Database;
+  /** Writes one event's effect; throwing rolls the transaction back. */
+  handleInTransaction(db: Database.Database, event: StoredEvent): void;
+}
+
+/** A checkpoint store that can save inside a transaction on its own database (`SQLiteCheckpointStore`). */
+export interface TransactionalCheckpointStore extends CheckpointStore {
+  readonly database: Database.Database;
+  saveInTransaction(projection: string, position: number): void;
+}
+
+/** Options of {@link SQLiteProjection}. */
+export interface SQLiteProjectionOptions {
+  /** The projection's name (default: the subclass's name). */
+  readonly name?: string;
+  /** Only these event types are read from the store (default: every event). */
+  readonly eventTypes?: readonly string[];
+}
+
+/**
+ * Base class of a `SQLiteTransactionalProjection`: implement `handleInTransaction` (and
+ * `reset` to clear the tables before a rebuild). `handle` runs it in a transaction of its own,
+ * for callers other than the runner.
+ *
+ * @example
+ * class OrderTotals extends SQLiteProjection {
+ *   constructor(db: Database.Database) {
+ *     super(db, { eventTypes: ['OrderPlaced'] });
+ *     db.exec('CREATE TABLE IF NOT EXISTS order_totals (id TEXT PRIMARY KEY, total REAL)');
+ *   }
+ *   handleInTransaction(db: Database.Database, e: StoredEvent) {
+ *     db.prepare('INSERT OR REPLACE INTO order_totals VALUES (?, ?)').run(e.aggregateId, (e.data as { total: number }).total);
+ *   }
+ *   override reset() { this.database.exec('DELETE FROM order_totals'); }
+ * }
+ */
+export abstract class SQLiteProjection implements SQLiteTransactionalProjection {
+  readonly name: string;
+  readonly database: Database.Database;
+  readonly eventTypes: readonly string[] | undefined;
+
+  constructor(database: Database.Database, options: SQLiteProjectionOptions = {}) {
+    this.name = options.name ?? new.target.name;
+    this.database = database;
+    this.eventTypes = options.eventTypes;
+  }
+
+  abstract handleInTransaction(db: Database.Database, event: StoredEvent): void;
+
+  handle(event: StoredEvent): void {
+    this.database.transaction(() => this.handleInTransaction(this.database, event))();
+  }
+
+  /** Clears the read model before a rebuild; override it (the default does nothing). */
+  reset(): Promise<void> | void {}
+}
+
+/** True when `projection` writes its read model in SQLite transactions. */
+export function isSQLiteTransactionalProjection(
+  projection: Projection,
+): projection is SQLiteTransactionalProjection {
+  const candidate = projection as Partial<SQLiteTransactionalProjection>;
+  return typeof candidate.handleInTransaction === 'function' && candidate.database !== undefined;
+}
+
+/**
+ * Checks that `checkpoints` can join the projection's transactions: a `SQLiteCheckpointStore`
+ * on the very same `Database` object. Throws `InvalidArgumentError` naming the fix otherwise.
+ */
+export function assertSharedDatabase(
+  projection: SQLiteTransactionalProjection,
+  checkpoints: CheckpointStore,
+): asserts checkpoints is TransactionalCheckpointStore {
+  const candidate = checkpoints as Partial<TransactionalCheckpointStore>;
+  if (typeof candidate.saveInTransaction !== 'function') {
+    throw new InvalidArgumentError(
+      `projection "${projection.name}" writes in SQLite transactions, so its checkpoints must be in the same database: pass new SQLiteCheckpointStore(projection.database)`,
+    );
+  }
+  if (candidate.database !== projection.database) {
+    throw new InvalidArgumentError(
+      `projection "${projection.name}" and its SQLiteCheckpointStore use different Database objects; give both the same one so the read model and the checkpoint commit in one transaction`,
+    );
+  }
+}
