@@ -24,7 +24,7 @@ function writeProject(root: string): ResolvedConfig {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, text);
   }
-  // Inside the repository, so `es-gen/runtime` resolves to the package itself.
+  // Inside the repository, so `@es-gen/runtime` resolves to the package itself.
   writeFileSync(
     join(root, 'tsconfig.json'),
     JSON.stringify({ extends: join(REPO, 'tsconfig.json'), include: ['src'], exclude: [] }),
@@ -34,7 +34,7 @@ function writeProject(root: string): ResolvedConfig {
     schemasDir: 'schemas',
     outputDir: 'src/generated',
     domainDir: 'src/domain',
-    runtimeImport: 'es-gen/runtime',
+    runtimeImport: '@es-gen/runtime',
   };
 }
 

@@ -5,7 +5,7 @@ import { streamAll } from '../runtime/event-store/event-store.ts';
 import { quoteIdent } from '../runtime/postgres/identifiers.ts';
 import { PostgreSQLEventStore } from '../runtime/postgres/postgres-event-store.ts';
 import { PostgreSQLSnapshotStore } from '../runtime/postgres/postgres-snapshot-store.ts';
-import { dropSchema, testPool, uniqueSchema } from '../runtime/postgres/test/pg-test-env.ts';
+import { dropSchema, testPool, uniqueSchema } from '../runtime/postgres/test/postgres-test-env.ts';
 import { serviceUrls } from '../runtime/testing/services.ts';
 import { orderEvents } from './bench-data.ts';
 import type { Benchmark, BenchRow } from './bench-kit.ts';

@@ -1,5 +1,8 @@
 /**
- * es-gen runtime: the public API that generated code and applications import as `es-gen/runtime`.
+ * es-gen runtime, imported as `@es-gen/runtime`: events, the registry, aggregates and their
+ * repository, projections and their runner, the ports with their in-memory adapters, the
+ * forwarder and tracing. It loads no database or broker driver; each technology has its own
+ * entry point (`@es-gen/runtime/sqlite`, `/postgres`, `/redis`, `/rabbitmq`, `/kafka`).
  */
 
 export { AggregateRepository } from './aggregate/aggregate-repository.ts';
@@ -73,33 +76,7 @@ export { isUuid, uuidv7 } from './events/uuid.ts';
 export { ajvFormats, ucs2length } from './events/validator-support.ts';
 export type { EventForwarderOptions, ForwarderWaker } from './forwarder/event-forwarder.ts';
 export { EventForwarder } from './forwarder/event-forwarder.ts';
-export type { KafkaEventBusOptions } from './kafka/kafka-event-bus.ts';
-export { KafkaEventBus } from './kafka/kafka-event-bus.ts';
 export * from './observability/index.ts';
-export type { MigrateOptions, MigrateResult } from './postgres/migrations.ts';
-export { migratePostgres, runMigrations } from './postgres/migrations.ts';
-export type { PostgreSQLCheckpointStoreOptions } from './postgres/postgres-checkpoint-store.ts';
-export { PostgreSQLCheckpointStore } from './postgres/postgres-checkpoint-store.ts';
-export type { PostgreSQLDeadLetterStoreOptions } from './postgres/postgres-dead-letter-store.ts';
-export { PostgreSQLDeadLetterStore } from './postgres/postgres-dead-letter-store.ts';
-export type { InFlightLag, PostgreSQLEventStoreOptions } from './postgres/postgres-event-store.ts';
-export { PostgreSQLEventStore } from './postgres/postgres-event-store.ts';
-export type { EventWaker, PostgresEventWakerOptions } from './postgres/postgres-event-waker.ts';
-export { PostgresEventWaker } from './postgres/postgres-event-waker.ts';
-export type { PostgreSQLSnapshotStoreOptions } from './postgres/postgres-snapshot-store.ts';
-export { PostgreSQLSnapshotStore } from './postgres/postgres-snapshot-store.ts';
-export type {
-  PostgreSQLProjectionOptions,
-  PostgreSQLReadModelProjection,
-  PostgreSQLTransactionalCheckpoints,
-  PostgreSQLTransactionalProjection,
-  PostgreSQLTransactionalProjectorOptions,
-} from './postgres/postgres-transactional-projection.ts';
-export {
-  isPostgreSQLTransactionalProjection,
-  PostgreSQLProjection,
-  PostgreSQLTransactionalProjector,
-} from './postgres/postgres-transactional-projection.ts';
 export type { ReplayDeadLettersOptions, ReplayResult } from './projection/dead-letter-replay.ts';
 export type {
   DeclarativeProjectionOptions,
@@ -113,29 +90,6 @@ export { eventTypeOf } from './projection/projection.ts';
 export type { CatchUpResult, ProjectionRunnerOptions } from './projection/projection-runner.ts';
 export { ProjectionRunner } from './projection/projection-runner.ts';
 export type { RetryOptions } from './projection/retry-policy.ts';
-export type { RabbitMQEventBusOptions } from './rabbitmq/rabbitmq-event-bus.ts';
-export { RabbitMQEventBus } from './rabbitmq/rabbitmq-event-bus.ts';
-export type { RedisEventBusOptions } from './redis/redis-event-bus.ts';
-export { RedisEventBus } from './redis/redis-event-bus.ts';
 export type { InMemorySnapshotStoreOptions } from './snapshot-store/memory-snapshot-store.ts';
 export { InMemorySnapshotStorage, InMemorySnapshotStore } from './snapshot-store/memory-snapshot-store.ts';
 export type { Snapshot, SnapshotStore, SnapshotStoreOptions } from './snapshot-store/snapshot-store.ts';
-export type { SQLiteCheckpointStoreOptions } from './sqlite/sqlite-checkpoint-store.ts';
-export { SQLiteCheckpointStore } from './sqlite/sqlite-checkpoint-store.ts';
-export type { SQLiteDeadLetterStoreOptions } from './sqlite/sqlite-dead-letter-store.ts';
-export { SQLiteDeadLetterStore } from './sqlite/sqlite-dead-letter-store.ts';
-export type { SQLiteEventStoreOptions } from './sqlite/sqlite-event-store.ts';
-export { SQLiteEventStore } from './sqlite/sqlite-event-store.ts';
-export type { SQLiteSynchronous } from './sqlite/sqlite-migrations.ts';
-export { migrateSqlite } from './sqlite/sqlite-migrations.ts';
-export type { SQLiteSnapshotStoreOptions } from './sqlite/sqlite-snapshot-store.ts';
-export { SQLiteSnapshotStore } from './sqlite/sqlite-snapshot-store.ts';
-export type {
-  SQLiteProjectionOptions,
-  SQLiteTransactionalProjection,
-  TransactionalCheckpointStore,
-} from './sqlite/sqlite-transactional-projection.ts';
-export {
-  isSQLiteTransactionalProjection,
-  SQLiteProjection,
-} from './sqlite/sqlite-transactional-projection.ts';

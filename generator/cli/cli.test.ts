@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TempProject } from '../write/test/project.ts';
 import { runCli } from './test/run-cli.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/es-gen.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../bin/es-gen.js', import.meta.url));
 const VERSION = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 
 interface Run {

@@ -13,7 +13,7 @@ export const SAMPLE_CONFIG = `# es-gen configuration; paths are relative to this
 schemas: schemas          # the YAML schemas
 output: src/generated     # generated code, rewritten by every build
 domain: src/domain        # user-owned files, created once
-runtime: es-gen/runtime   # import path of the runtime in generated code
+runtime: '@es-gen/runtime'   # import path of the runtime in generated code
 `;
 
 /** A sample aggregate schema (`schemas/order.yaml`). */

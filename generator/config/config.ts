@@ -7,7 +7,7 @@ export const CONFIG_DEFAULTS = {
   /** User-owned files, created once. */
   domain: 'src/domain',
   /** Import path of the runtime in generated code. */
-  runtime: 'es-gen/runtime',
+  runtime: '@es-gen/runtime',
 } as const;
 
 /** The name of the config file looked up in the current folder. */

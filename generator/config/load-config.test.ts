@@ -26,7 +26,7 @@ describe('loadConfig', () => {
         schemasDir: 'schemas',
         outputDir: 'src/generated',
         domainDir: 'src/domain',
-        runtimeImport: 'es-gen/runtime',
+        runtimeImport: '@es-gen/runtime',
       },
       diagnostics: [],
     });
@@ -67,7 +67,7 @@ describe('loadConfig', () => {
   it('reports unknown keys with their position and a suggestion, and every error at once', () => {
     expect(errorsOf('schemas: schemas\noutptu: gen\nruntime: 3\nzzz: 1\n')).toEqual([
       'es-gen.config.yaml:2:1: unknown config key `outptu`; did you mean `output`?',
-      'es-gen.config.yaml:3:10: `runtime` must be a non-empty string, found the integer 3; the default is `es-gen/runtime`',
+      'es-gen.config.yaml:3:10: `runtime` must be a non-empty string, found the integer 3; the default is `@es-gen/runtime`',
       'es-gen.config.yaml:4:1: unknown config key `zzz`; the keys are `schemas`, `output`, `domain`, `runtime`',
     ]);
   });

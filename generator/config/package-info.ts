@@ -35,7 +35,17 @@ export function packageVersion(): string {
     .version;
 }
 
+/**
+ * Absolute path of a folder the package ships beside its code (`schemas`, `templates`): in the
+ * installed package it is in the package's root (copied there when packing); in a checkout of
+ * the repository it is the top-level folder of that name.
+ */
+export function assetDir(name: 'schemas' | 'templates'): string {
+  const packed = join(packageRoot(), name);
+  return existsSync(packed) ? packed : join(packageRoot(), '..', name);
+}
+
 /** Absolute path of the meta-schema of the YAML format, `schemas/es-gen.schema.json`. */
 export function metaSchemaPath(): string {
-  return join(packageRoot(), 'schemas', 'es-gen.schema.json');
+  return join(assetDir('schemas'), 'es-gen.schema.json');
 }

@@ -44,7 +44,7 @@ function assertUniqueNames(model: SchemaModel): void {
  *
  * @throws Error when two events, types or aggregates share a name (their exports would clash).
  * @example
- * const files = emitGenerated(model, { projectRoot, outputDir: 'src/generated', domainDir: 'src/domain', runtimeImport: 'es-gen/runtime', version: '0.1.0' });
+ * const files = emitGenerated(model, { projectRoot, outputDir: 'src/generated', domainDir: 'src/domain', runtimeImport: '@es-gen/runtime', version: '0.1.0' });
  */
 export function emitGenerated(model: SchemaModel, options: EmitOptions): OutputFile[] {
   assertUniqueNames(model);

@@ -10,7 +10,7 @@ export type Statement = string | WriterFunction | StatementStructures;
  * with `header`, has one blank line between top-level statements and ends with exactly one newline.
  *
  * @example
- * printTypeScript('// @generated ...', [importDeclaration('es-gen/runtime', ['DomainEvent'], true)]);
+ * printTypeScript('// @generated ...', [importDeclaration('@es-gen/runtime', ['DomainEvent'], true)]);
  */
 export function printTypeScript(header: string, statements: readonly Statement[]): string {
   return `${header}\n\n${printStatements(statements)}`;

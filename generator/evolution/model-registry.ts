@@ -1,5 +1,10 @@
-import { EventRegistry, type EventVersionDefinition } from '../../runtime/events/event-registry.ts';
-import { declarativeUpcaster, type Upcaster, type UpcastOperation } from '../../runtime/events/upcasters.ts';
+import {
+  declarativeUpcaster,
+  EventRegistry,
+  type EventVersionDefinition,
+  type Upcaster,
+  type UpcastOperation,
+} from '@es-gen/runtime';
 import type { EventModel, EventVersionModel, SchemaModel, UpcastOpModel } from '../model/ir.ts';
 import { objectSchema } from './payload-schema.ts';
 import type { SchemaValidators } from './schema-validator.ts';

@@ -1,7 +1,7 @@
+import type { ValidationIssue } from '@es-gen/runtime';
+import { fromAjv, type Validator } from '@es-gen/runtime';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import type { ValidationIssue } from '../../runtime/errors.ts';
-import { fromAjv, type Validator } from '../../runtime/events/event-registry.ts';
 import { canonicalJson } from './canonical-json.ts';
 import type { PayloadSchema } from './payload-schema.ts';
 

@@ -1,4 +1,4 @@
-import type { EventRegistry } from '../../runtime/events/event-registry.ts';
+import type { EventRegistry } from '@es-gen/runtime';
 import type { SchemaModel, SourceLocation } from '../model/ir.ts';
 import { type Finding, finding, Rules } from './rules.ts';
 import type { StoredRow, StoreSource } from './store-source.ts';

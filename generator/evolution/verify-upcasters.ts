@@ -1,6 +1,4 @@
-import type { DomainEvent } from '../../runtime/events/domain-event.ts';
-import type { EventRegistry } from '../../runtime/events/event-registry.ts';
-import type { Upcaster } from '../../runtime/events/upcasters.ts';
+import type { DomainEvent, EventRegistry, Upcaster } from '@es-gen/runtime';
 import type { AggregateModel, EventModel, SchemaModel, SourceLocation } from '../model/ir.ts';
 import { canonicalJson } from './canonical-json.ts';
 import type { LockFile } from './lock-file.ts';

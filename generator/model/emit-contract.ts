@@ -18,7 +18,7 @@ export interface EmitOptions {
   readonly outputDir: string;
   /** User-owned code folder, e.g. `src/domain`. */
   readonly domainDir: string;
-  /** Import path of the runtime in generated code, e.g. `es-gen/runtime`. */
+  /** Import path of the runtime in generated code, e.g. `@es-gen/runtime`. */
   readonly runtimeImport: string;
   /** The es-gen version, for the `@generated` header. */
   readonly version: string;

@@ -29,7 +29,7 @@ export function defaultOptions(projectRoot: string, overrides: Partial<EmitOptio
     projectRoot,
     outputDir: 'src/generated',
     domainDir: 'src/domain',
-    runtimeImport: 'es-gen/runtime',
+    runtimeImport: '@es-gen/runtime',
     version: GOLDEN_VERSION,
     ...overrides,
   };

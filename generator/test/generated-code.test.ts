@@ -8,7 +8,7 @@ import {
   isInvalidArgumentError,
   isSchemaValidationError,
   type SchemaValidationError,
-} from 'es-gen/runtime';
+} from '@es-gen/runtime';
 import { describe, expect, it } from 'vitest';
 import { Customer } from '../../examples/shop/src/domain/customer.ts';
 import { Order } from '../../examples/shop/src/domain/order.ts';

@@ -145,7 +145,7 @@ describe('user-owned files', () => {
 
 describe('a command added to the YAML of a project whose handlers are written', () => {
   it('gets a stub that compiles under the strict tsconfig and throws an error naming the command', async () => {
-    // Inside the repository, so the generated code's `es-gen/runtime` resolves to the package itself.
+    // Inside the repository, so the generated code's `@es-gen/runtime` resolves to the package itself.
     const root = join(REPO, '.tmp', `stub-insertion-${process.pid}-${Date.now()}`);
     try {
       const schemas = Object.fromEntries(

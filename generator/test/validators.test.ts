@@ -27,7 +27,7 @@ const options = {
   projectRoot: '/project',
   outputDir: 'src/generated',
   domainDir: 'src/domain',
-  runtimeImport: 'es-gen/runtime',
+  runtimeImport: '@es-gen/runtime',
   version: '0.0.0-test',
 };
 

@@ -86,7 +86,7 @@ export interface EventBusOptions {
  * The event bus port: at-least-once delivery of published events to subscribers and consumer
  * groups.
  *
- * Contract (proved by `describeEventBusConformance` from `es-gen/testing`):
+ * Contract (proved by `describeEventBusConformance` from `@es-gen/runtime/testing`):
  * - Every event published after a subscription starts reaches it (or one member of its group)
  *   at least once; a handler that rejects is retried up to `maxDeliveries` deliveries, then its
  *   event is dead-lettered and every failure reported through `onError`.

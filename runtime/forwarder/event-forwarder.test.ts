@@ -4,8 +4,8 @@ import { InMemoryEventBus } from '../event-bus/memory-event-bus.ts';
 import { createEvent, type DomainEvent } from '../events/domain-event.ts';
 import { PostgreSQLCheckpointStore } from '../postgres/postgres-checkpoint-store.ts';
 import { PostgreSQLEventStore } from '../postgres/postgres-event-store.ts';
-import { PostgresEventWaker } from '../postgres/postgres-event-waker.ts';
-import { dropSchema, testPool, uniqueSchema, waitFor } from '../postgres/test/pg-test-env.ts';
+import { PostgreSQLEventWaker } from '../postgres/postgres-event-waker.ts';
+import { dropSchema, testPool, uniqueSchema, waitFor } from '../postgres/test/postgres-test-env.ts';
 import { serviceAvailable } from '../testing/services.ts';
 import { EventForwarder } from './event-forwarder.ts';
 
@@ -71,7 +71,7 @@ describe.skipIf(!pgAvailable)('EventForwarder on PostgreSQL', () => {
     await bus.subscribe((e) => {
       got.push((e.data as { n: number }).n);
     });
-    const waker = new PostgresEventWaker({ pool, schema });
+    const waker = new PostgreSQLEventWaker({ pool, schema });
     const forwarder = new EventForwarder({
       eventStore: store,
       bus,

@@ -3,7 +3,7 @@ import type { EventBus } from '../event-bus/event-bus.ts';
 import type { EventStore } from '../event-store/event-store.ts';
 import { SpanNames, traced } from '../observability/tracing.ts';
 
-/** Anything a forwarder can wait on for new events (e.g. `PostgresEventWaker`). */
+/** Anything a forwarder can wait on for new events (e.g. `PostgreSQLEventWaker`). */
 export interface ForwarderWaker {
   wait(timeoutMs: number): Promise<void>;
 }
@@ -37,7 +37,7 @@ export interface EventForwarderOptions {
  * (then the page is published again: consumers deduplicate by `eventId`).
  *
  * @example
- * const forwarder = new EventForwarder({ eventStore, bus, checkpoints, waker: new PostgresEventWaker({ pool }) });
+ * const forwarder = new EventForwarder({ eventStore, bus, checkpoints, waker: new PostgreSQLEventWaker({ pool }) });
  * forwarder.start();
  * // ...
  * await forwarder.stop();

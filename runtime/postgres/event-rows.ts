@@ -23,7 +23,7 @@ export function eventColumns(alias = ''): string {
 }
 
 /** A row as selected by `eventColumns`. */
-export interface PgEventRow {
+export interface PostgreSQLEventRow {
   readonly position: string;
   readonly event_id: string;
   readonly event_type: string;
@@ -41,7 +41,7 @@ export interface PgEventRow {
 }
 
 /** Maps a selected row to the adapter-neutral `EventRow`. */
-export function toEventRow(r: PgEventRow): EventRow {
+export function toEventRow(r: PostgreSQLEventRow): EventRow {
   return {
     position: Number(r.position),
     eventId: r.event_id,

@@ -37,7 +37,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 9, name: 'appends of several streams in one transaction', sql: appendGroupSql },
 ];
 
-/** Options of `migratePostgres` and `runMigrations`. */
+/** Options of `migratePostgreSQL` and `runMigrations`. */
 export interface MigrateOptions {
   /** Schema to create the tables in (default `es_gen`); any name, it is always quoted. */
   readonly schema?: string;
@@ -114,9 +114,9 @@ async function migrateInTransaction(
  * `es-gen migrate --store <url>` runs. Idempotent; a second run applies nothing.
  *
  * @example
- * const { applied } = await migratePostgres('postgres://app@db/prod', { schema: 'es_gen' });
+ * const { applied } = await migratePostgreSQL('postgres://app@db/prod', { schema: 'es_gen' });
  */
-export async function migratePostgres(url: string, options: MigrateOptions = {}): Promise<MigrateResult> {
+export async function migratePostgreSQL(url: string, options: MigrateOptions = {}): Promise<MigrateResult> {
   const { pool } = resolvePool(url, 1);
   try {
     return await runMigrations(pool, options);

@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import pg from 'pg';
 
 /** A pg `Pool` to use, or a connection string to build one from. */
-export type PostgresConnection = Pool | string;
+export type PostgreSQLConnection = Pool | string;
 
 /** A pool and whether the component that resolved it must end it on close. */
 export interface ResolvedPool {
@@ -17,7 +17,7 @@ export interface ResolvedPool {
  * @example
  * const { pool, owned } = resolvePool('postgres://postgres@127.0.0.1:5432/test');
  */
-export function resolvePool(connection: PostgresConnection, max = 10): ResolvedPool {
+export function resolvePool(connection: PostgreSQLConnection, max = 10): ResolvedPool {
   if (typeof connection === 'string') {
     const pool = new pg.Pool({ connectionString: connection, max });
     // An idle client that loses its server emits 'error' on the pool; without a listener Node

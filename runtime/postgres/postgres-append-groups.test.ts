@@ -6,7 +6,7 @@ import { createEvent, type DomainEvent } from '../events/domain-event.ts';
 import { serviceAvailable } from '../testing/services.ts';
 import { quoteIdent } from './identifiers.ts';
 import { PostgreSQLEventStore } from './postgres-event-store.ts';
-import { dropSchema, testPool, uniqueSchema } from './test/pg-test-env.ts';
+import { dropSchema, testPool, uniqueSchema } from './test/postgres-test-env.ts';
 
 const pgAvailable = await serviceAvailable('postgres');
 

@@ -4,8 +4,8 @@ import type { CheckpointStoreOptions } from '../checkpoint-store/checkpoint-stor
 import { describeCheckpointStoreConformance } from '../testing/checkpoint-store-conformance.ts';
 import { serviceAvailable } from '../testing/services.ts';
 import { PostgreSQLCheckpointStore } from './postgres-checkpoint-store.ts';
-import { sharedPgSchema } from './test/pg-harness.ts';
-import { testPool } from './test/pg-test-env.ts';
+import { sharedPgSchema } from './test/postgres-harness.ts';
+import { testPool } from './test/postgres-test-env.ts';
 
 const pgAvailable = await serviceAvailable('postgres');
 

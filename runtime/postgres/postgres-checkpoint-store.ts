@@ -5,12 +5,12 @@ import {
   type CheckpointStoreOptions,
 } from '../checkpoint-store/checkpoint-store.ts';
 import { SpanNames, traced } from '../observability/tracing.ts';
-import { PgComponent, type PostgresStoreConnectionOptions } from './pg-component.ts';
+import { PostgreSQLComponent, type PostgreSQLConnectionOptions } from './postgres-component.ts';
 
 /** Options of `PostgreSQLCheckpointStore`. */
 export interface PostgreSQLCheckpointStoreOptions
   extends CheckpointStoreOptions,
-    PostgresStoreConnectionOptions {}
+    PostgreSQLConnectionOptions {}
 
 /** The upsert that moves a checkpoint forward only (`GREATEST`), shared with transactional saves. */
 export function checkpointUpsertSql(quotedSchema: string): string {
@@ -29,11 +29,11 @@ export function checkpointUpsertSql(quotedSchema: string): string {
  * await checkpoints.save('OrderSummary', 42);
  */
 export class PostgreSQLCheckpointStore implements CheckpointStore {
-  readonly #pg: PgComponent;
+  readonly #pg: PostgreSQLComponent;
   readonly #tracing: boolean;
 
   constructor(options: PostgreSQLCheckpointStoreOptions) {
-    this.#pg = new PgComponent('PostgreSQLCheckpointStore', options);
+    this.#pg = new PostgreSQLComponent('PostgreSQLCheckpointStore', options);
     this.#tracing = options.enableTracing ?? false;
   }
 

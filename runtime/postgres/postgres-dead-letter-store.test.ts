@@ -4,8 +4,8 @@ import type { DeadLetterStoreOptions } from '../dead-letter-store/dead-letter-st
 import { describeDeadLetterStoreConformance } from '../testing/dead-letter-store-conformance.ts';
 import { serviceAvailable } from '../testing/services.ts';
 import { PostgreSQLDeadLetterStore } from './postgres-dead-letter-store.ts';
-import { sharedPgSchema } from './test/pg-harness.ts';
-import { testPool } from './test/pg-test-env.ts';
+import { sharedPgSchema } from './test/postgres-harness.ts';
+import { testPool } from './test/postgres-test-env.ts';
 
 const pgAvailable = await serviceAvailable('postgres');
 

@@ -14,12 +14,12 @@ import {
   type ListDeadLettersOptions,
 } from '../dead-letter-store/dead-letter-store.ts';
 import { SpanNames, traced } from '../observability/tracing.ts';
-import { PgComponent, type PostgresStoreConnectionOptions } from './pg-component.ts';
+import { PostgreSQLComponent, type PostgreSQLConnectionOptions } from './postgres-component.ts';
 
 /** Options of `PostgreSQLDeadLetterStore`. */
 export interface PostgreSQLDeadLetterStoreOptions
   extends DeadLetterStoreOptions,
-    PostgresStoreConnectionOptions {}
+    PostgreSQLConnectionOptions {}
 
 /**
  * A `DeadLetterStore` on PostgreSQL (`<schema>.dead_letters`): one entry per projection and
@@ -30,11 +30,11 @@ export interface PostgreSQLDeadLetterStoreOptions
  * for (const letter of await deadLetters.list({ projection: 'OrderSummary' })) console.log(letter.error.message);
  */
 export class PostgreSQLDeadLetterStore implements DeadLetterStore {
-  readonly #pg: PgComponent;
+  readonly #pg: PostgreSQLComponent;
   readonly #tracing: boolean;
 
   constructor(options: PostgreSQLDeadLetterStoreOptions) {
-    this.#pg = new PgComponent('PostgreSQLDeadLetterStore', options);
+    this.#pg = new PostgreSQLComponent('PostgreSQLDeadLetterStore', options);
     this.#tracing = options.enableTracing ?? false;
   }
 

@@ -12,10 +12,10 @@ import { describeEventStoreConformance } from '../testing/event-store-conformanc
 import { serviceAvailable, serviceUrls } from '../testing/services.ts';
 import { appendQuery } from './append-call.ts';
 import { quoteIdent } from './identifiers.ts';
-import { MIGRATIONS, migratePostgres } from './migrations.ts';
+import { MIGRATIONS, migratePostgreSQL } from './migrations.ts';
 import { PostgreSQLEventStore } from './postgres-event-store.ts';
-import { sharedPgSchema } from './test/pg-harness.ts';
-import { dropSchema, testPool, uniqueSchema, waitFor } from './test/pg-test-env.ts';
+import { sharedPgSchema } from './test/postgres-harness.ts';
+import { dropSchema, testPool, uniqueSchema, waitFor } from './test/postgres-test-env.ts';
 import { appendOnClient } from './test/raw-append.ts';
 
 const pgAvailable = await serviceAvailable('postgres');
@@ -106,9 +106,9 @@ describe.skipIf(!pgAvailable)('PostgreSQLEventStore on a real server', () => {
   it('migrates twice as a no-op, also in a schema whose name is SQL', async () => {
     const odd = `${uniqueSchema('es_odd')}"; DROP TABLE x; --`;
     try {
-      const first = await migratePostgres(serviceUrls.postgres, { schema: odd });
+      const first = await migratePostgreSQL(serviceUrls.postgres, { schema: odd });
       expect(first.applied).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
-      const second = await migratePostgres(serviceUrls.postgres, { schema: odd });
+      const second = await migratePostgreSQL(serviceUrls.postgres, { schema: odd });
       expect(second.applied).toEqual([]);
       const tables = await pool.query(
         `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = $1`,
@@ -327,7 +327,7 @@ describe.skipIf(!pgAvailable)('PostgreSQLEventStore on a real server', () => {
       await pool.query(appendQuery(old, before, 0, null));
       expect((await pool.query(`SELECT version FROM ${s}.streams`)).rows).toEqual([{ version: 1 }]);
 
-      const result = await migratePostgres(serviceUrls.postgres, { schema: old });
+      const result = await migratePostgreSQL(serviceUrls.postgres, { schema: old });
       expect(result.applied).toEqual([8, 9]);
       expect(await upgraded.getStreamVersion('up-1', 'Counter')).toBe(1);
       await upgraded.appendEvents('up-1', 'Counter', [event('up-1', { n: 2 }, acme)], 1);

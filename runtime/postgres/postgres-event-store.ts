@@ -33,13 +33,13 @@ import {
   type GroupMember,
   groupResults,
 } from './append-call.ts';
-import { PgCode, pgError } from './errors.ts';
+import { PostgreSQLErrorCode, postgreSQLErrorFields } from './errors.ts';
 import { eventsByIdQuery, lagQuery, readAllQuery, streamQuery, typeQuery } from './event-queries.ts';
-import { type PgEventRow, toEventRow } from './event-rows.ts';
+import { type PostgreSQLEventRow, toEventRow } from './event-rows.ts';
 import { assertIdentifier, quoteIdent } from './identifiers.ts';
 import { ensureSchema } from './migrations.ts';
 import { CommitNotifier, eventsChannel } from './notifications.ts';
-import { DEFAULT_SCHEMA, type PostgresConnection, resolvePool } from './pool.ts';
+import { DEFAULT_SCHEMA, type PostgreSQLConnection, resolvePool } from './pool.ts';
 import { scopedQuery } from './scoped-query.ts';
 
 /** The unique index that keeps one event per stream version. */
@@ -55,21 +55,21 @@ const MAX_APPEND_ATTEMPTS = 20;
 /** True when an `any` or `stream_exists` append lost the race for its versions (retry it). */
 function isLostVersionRace(error: unknown, expected: ExpectedVersion): boolean {
   if (expected !== ExpectedVersion.Any && expected !== ExpectedVersion.StreamExists) return false;
-  const pg = pgError(error);
-  return pg.code === PgCode.UniqueViolation && pg.constraint === STREAM_VERSION_KEY;
+  const pg = postgreSQLErrorFields(error);
+  return pg.code === PostgreSQLErrorCode.UniqueViolation && pg.constraint === STREAM_VERSION_KEY;
 }
 
 /** Options of `PostgreSQLEventStore`. */
 export interface PostgreSQLEventStoreOptions extends EventStoreOptions {
   /** A pg `Pool` (ended by its owner) or a connection string (the store's own pool, ended on close). */
-  readonly connection: PostgresConnection;
+  readonly connection: PostgreSQLConnection;
   /** Schema holding the tables (default `es_gen`); any name, it is always quoted. */
   readonly schema?: string;
   /**
    * Notify the schema's events channel (`channel`) with the last position when appends commit
    * (default true). Coalesced (see `CommitNotifier`): a due notification is delivered by the
    * commit of the append that carries it, the others are sent after their commits, not awaited
-   * by `appendEvents`. A wake-up for `PostgresEventWaker`, never the only way readers learn of
+   * by `appendEvents`. A wake-up for `PostgreSQLEventWaker`, never the only way readers learn of
    * events (they poll too).
    */
   readonly notify?: boolean;
@@ -141,7 +141,7 @@ export interface InFlightLag {
  * open holds back every reader until it ends, even if it never touches events; watch
  * `getInFlightLag()` and keep write transactions short (`idle_in_transaction_session_timeout`).
  *
- * The schema is created on first use (or by `initialize()` / `migratePostgres`).
+ * The schema is created on first use (or by `initialize()` / `migratePostgreSQL`).
  *
  * @example
  * const store = new PostgreSQLEventStore({ connection: 'postgres://app@db/prod', registry });
@@ -348,21 +348,21 @@ export class PostgreSQLEventStore implements EventStore {
   /** Maps a failed append: a lost race to the same ids replays, a changed stream is a lock error. */
   async #recover(error: unknown, batch: PreparedBatch, expected: ExpectedVersion): Promise<AppendResult> {
     if (isEventSourcingError(error)) throw error;
-    const pg = pgError(error);
-    if (pg.code === PgCode.StreamChanged) {
+    const pg = postgreSQLErrorFields(error);
+    if (pg.code === PostgreSQLErrorCode.StreamChanged) {
       return this.#replayOrThrow(batch, () => {
         throw lockError(batch, expected, Number(pg.detail));
       });
     }
-    if (pg.code === PgCode.StreamTenant) assertStreamTenant(batch, pg.detail || null);
-    if (pg.code === PgCode.UniqueViolation && pg.constraint === STREAM_VERSION_KEY) {
+    if (pg.code === PostgreSQLErrorCode.StreamTenant) assertStreamTenant(batch, pg.detail || null);
+    if (pg.code === PostgreSQLErrorCode.UniqueViolation && pg.constraint === STREAM_VERSION_KEY) {
       // Another append took these versions after this one checked the stream.
       const actual = await this.#streamVersion(batch.aggregateId, batch.aggregateType);
       return this.#replayOrThrow(batch, () => {
         throw lockError(batch, expected, actual);
       });
     }
-    if (pg.code === PgCode.UniqueViolation && pg.constraint === 'events_event_id_key') {
+    if (pg.code === PostgreSQLErrorCode.UniqueViolation && pg.constraint === 'events_event_id_key') {
       return this.#replayOrThrow(batch, () => {
         throw error;
       });
@@ -381,7 +381,7 @@ export class PostgreSQLEventStore implements EventStore {
   }
 
   async #rowsByIds(ids: readonly string[]): Promise<EventRow[]> {
-    const result = await this.#pool.query<PgEventRow>(eventsByIdQuery(this.#schema, ids));
+    const result = await this.#pool.query<PostgreSQLEventRow>(eventsByIdQuery(this.#schema, ids));
     return result.rows.map(toEventRow);
   }
 
@@ -437,7 +437,7 @@ export class PostgreSQLEventStore implements EventStore {
   async #readRows(query: QueryConfig, tenantId: string | null | undefined): Promise<EventRow[]> {
     await this.initialize();
     const rows = await this.#wrap('reading events', () =>
-      scopedQuery<PgEventRow>(this.#pool, query, { rowLevelSecurity: this.#rls, tenantId }),
+      scopedQuery<PostgreSQLEventRow>(this.#pool, query, { rowLevelSecurity: this.#rls, tenantId }),
     );
     return rows.map(toEventRow);
   }

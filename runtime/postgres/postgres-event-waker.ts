@@ -11,8 +11,8 @@ export interface EventWaker {
   close(): Promise<void>;
 }
 
-/** Options of `PostgresEventWaker`. */
-export interface PostgresEventWakerOptions {
+/** Options of `PostgreSQLEventWaker`. */
+export interface PostgreSQLEventWakerOptions {
   /** Pool to take the listening client from (one client is held while the waker is open). */
   readonly pool: Pool;
   /** Schema whose appends notify (default `es_gen`); ignored when `channel` is given. */
@@ -32,11 +32,11 @@ export interface PostgresEventWakerOptions {
  * to wake a `ProjectionRunner` (which polls as well).
  *
  * @example
- * const waker = new PostgresEventWaker({ pool, schema: 'es_gen' });
+ * const waker = new PostgreSQLEventWaker({ pool, schema: 'es_gen' });
  * const stopWaking = waker.onWake(() => runner.wake());
  * await runner.start();
  */
-export class PostgresEventWaker implements EventWaker {
+export class PostgreSQLEventWaker implements EventWaker {
   readonly #pool: Pool;
   readonly #channel: string;
   #client: PoolClient | undefined;
@@ -47,14 +47,14 @@ export class PostgresEventWaker implements EventWaker {
   readonly #listeners = new Set<() => void>();
   #reconnect: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(options: PostgresEventWakerOptions) {
+  constructor(options: PostgreSQLEventWakerOptions) {
     this.#pool = options.pool;
     this.#channel = options.channel ?? eventsChannel(options.schema ?? DEFAULT_SCHEMA);
   }
 
   /** Starts listening (also done by the first `wait`). Throws the driver error when it cannot. */
   async listen(): Promise<void> {
-    if (this.#closed) throw new ClosedError('PostgresEventWaker');
+    if (this.#closed) throw new ClosedError('PostgreSQLEventWaker');
     if (this.#client) return;
     this.#connecting ??= this.#connect().finally(() => {
       this.#connecting = undefined;
@@ -112,7 +112,7 @@ export class PostgresEventWaker implements EventWaker {
    * retried every second. Returns a function that removes the listener.
    */
   onWake(listener: () => void): () => void {
-    if (this.#closed) throw new ClosedError('PostgresEventWaker');
+    if (this.#closed) throw new ClosedError('PostgreSQLEventWaker');
     this.#listeners.add(listener);
     this.listen().catch(() => this.#scheduleReconnect());
     return () => {
@@ -121,7 +121,7 @@ export class PostgresEventWaker implements EventWaker {
   }
 
   async wait(timeoutMs: number): Promise<void> {
-    if (this.#closed) throw new ClosedError('PostgresEventWaker');
+    if (this.#closed) throw new ClosedError('PostgreSQLEventWaker');
     // A lost connection falls back to polling until the next wait reconnects.
     await this.listen().catch(() => {});
     if (this.#pending) {

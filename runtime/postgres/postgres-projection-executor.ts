@@ -1,11 +1,41 @@
-import type { PoolClient } from 'pg';
-import { isEventSourcingError, StoreError } from '../errors.ts';
+import type { ClientBase, Pool, PoolClient } from 'pg';
+import type { CheckpointStore } from '../checkpoint-store/checkpoint-store.ts';
+import { InvalidArgumentError, isEventSourcingError, StoreError } from '../errors.ts';
 import type { StoredEvent } from '../events/domain-event.ts';
-import type { Attempt, ProjectionExecutor } from '../projection/projection-executor.ts';
-import type {
-  PostgreSQLTransactionalCheckpoints,
-  PostgreSQLTransactionalProjection,
-} from './postgres-transactional-projection.ts';
+import type { Attempt, ProjectionExecutor } from '../projection/projection.ts';
+
+/** A projection whose read model lives in PostgreSQL: it writes with the client it is given. */
+export interface PostgreSQLReadModelProjection {
+  readonly name: string;
+  /** Only these event types (default: all). */
+  readonly eventTypes?: readonly string[] | undefined;
+  /** Applies one event using `client`, inside the transaction that also saves the checkpoint. */
+  handleInTransaction(client: PoolClient, event: StoredEvent): Promise<void>;
+}
+
+/** A checkpoint store that can save inside a caller's transaction (`PostgreSQLCheckpointStore`). */
+export interface PostgreSQLTransactionalCheckpoints extends CheckpointStore {
+  /** The pool of the database holding the checkpoints (and so the read model). */
+  readonly pool: Pool;
+  saveInTransaction(client: ClientBase, projection: string, position: number): Promise<void>;
+}
+
+/**
+ * Checks that `checkpoints` can join the projection's transactions (a
+ * `PostgreSQLCheckpointStore`, whose pool must reach the read model's database). Throws
+ * `InvalidArgumentError` naming the fix otherwise.
+ */
+export function assertPostgreSQLCheckpoints(
+  projection: PostgreSQLReadModelProjection,
+  checkpoints: CheckpointStore,
+): asserts checkpoints is PostgreSQLTransactionalCheckpoints {
+  const candidate = checkpoints as Partial<PostgreSQLTransactionalCheckpoints>;
+  if (typeof candidate.saveInTransaction !== 'function' || candidate.pool === undefined) {
+    throw new InvalidArgumentError(
+      `projection "${projection.name}" writes in PostgreSQL transactions, so its checkpoints must be in the same database: pass new PostgreSQLCheckpointStore({ connection: pool }) on the read model's database`,
+    );
+  }
+}
 
 /** SQLSTATE class 23 (integrity constraint violation): the handler's writes are at fault. */
 const isIntegrityViolation = (error: unknown) =>
@@ -18,10 +48,11 @@ const isIntegrityViolation = (error: unknown) =>
  * reported as failed attempts (retried, then dead-lettered); any other failure (connection
  * lost, server down) is thrown as `StoreError`, and the runner reads the event again later.
  */
-export function postgresExecutor(
-  projection: PostgreSQLTransactionalProjection,
-  checkpoints: PostgreSQLTransactionalCheckpoints,
+export function postgresProjectionExecutor(
+  projection: PostgreSQLReadModelProjection,
+  checkpoints: CheckpointStore,
 ): ProjectionExecutor {
+  assertPostgreSQLCheckpoints(projection, checkpoints);
   return {
     transactional: true,
     attempt: (event, checkpoint) => attemptInTransaction(projection, checkpoints, event, checkpoint),
@@ -30,7 +61,7 @@ export function postgresExecutor(
 }
 
 async function attemptInTransaction(
-  projection: PostgreSQLTransactionalProjection,
+  projection: PostgreSQLReadModelProjection,
   checkpoints: PostgreSQLTransactionalCheckpoints,
   event: StoredEvent,
   checkpoint: boolean,
@@ -75,7 +106,7 @@ async function attemptInTransaction(
 }
 
 async function connect(
-  projection: PostgreSQLTransactionalProjection,
+  projection: PostgreSQLReadModelProjection,
   checkpoints: PostgreSQLTransactionalCheckpoints,
   event: StoredEvent,
 ): Promise<PoolClient> {

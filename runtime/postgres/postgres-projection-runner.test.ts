@@ -9,9 +9,9 @@ import { quoteIdent } from './identifiers.ts';
 import { PostgreSQLCheckpointStore } from './postgres-checkpoint-store.ts';
 import { PostgreSQLDeadLetterStore } from './postgres-dead-letter-store.ts';
 import { PostgreSQLEventStore } from './postgres-event-store.ts';
-import { PostgresEventWaker } from './postgres-event-waker.ts';
+import { PostgreSQLEventWaker } from './postgres-event-waker.ts';
 import { PostgreSQLProjection } from './postgres-transactional-projection.ts';
-import { dropSchema, testPool, uniqueSchema, waitFor } from './test/pg-test-env.ts';
+import { dropSchema, testPool, uniqueSchema, waitFor } from './test/postgres-test-env.ts';
 
 const pgAvailable = await serviceAvailable('postgres');
 
@@ -181,7 +181,7 @@ describe.skipIf(!pgAvailable)('ProjectionRunner with a PostgreSQL transactional 
     const name = totals.name;
     // The poll only catches events an older transaction held back when their NOTIFY came.
     const runner = runnerFor(totals, { pollIntervalMs: 250 });
-    const waker = new PostgresEventWaker({ pool, schema });
+    const waker = new PostgreSQLEventWaker({ pool, schema });
     let wakes = 0;
     const stopWaking = waker.onWake(() => {
       wakes++;

@@ -4,8 +4,8 @@ import type { SnapshotStoreOptions } from '../snapshot-store/snapshot-store.ts';
 import { serviceAvailable } from '../testing/services.ts';
 import { describeSnapshotStoreConformance } from '../testing/snapshot-store-conformance.ts';
 import { PostgreSQLSnapshotStore } from './postgres-snapshot-store.ts';
-import { sharedPgSchema } from './test/pg-harness.ts';
-import { testPool } from './test/pg-test-env.ts';
+import { sharedPgSchema } from './test/postgres-harness.ts';
+import { testPool } from './test/postgres-test-env.ts';
 
 const pgAvailable = await serviceAvailable('postgres');
 

@@ -5,12 +5,10 @@ import {
   toSnapshotRecord,
 } from '../snapshot-store/snapshot-record.ts';
 import type { Snapshot, SnapshotStore, SnapshotStoreOptions } from '../snapshot-store/snapshot-store.ts';
-import { PgComponent, type PostgresStoreConnectionOptions } from './pg-component.ts';
+import { PostgreSQLComponent, type PostgreSQLConnectionOptions } from './postgres-component.ts';
 
 /** Options of `PostgreSQLSnapshotStore`. */
-export interface PostgreSQLSnapshotStoreOptions
-  extends SnapshotStoreOptions,
-    PostgresStoreConnectionOptions {}
+export interface PostgreSQLSnapshotStoreOptions extends SnapshotStoreOptions, PostgreSQLConnectionOptions {}
 
 interface Row {
   aggregate_id: string;
@@ -32,11 +30,11 @@ interface Row {
  * const repo = new AggregateRepository({ eventStore, snapshotStore: snapshots, ... });
  */
 export class PostgreSQLSnapshotStore implements SnapshotStore {
-  readonly #pg: PgComponent;
+  readonly #pg: PostgreSQLComponent;
   readonly #tracing: boolean;
 
   constructor(options: PostgreSQLSnapshotStoreOptions) {
-    this.#pg = new PgComponent('PostgreSQLSnapshotStore', options);
+    this.#pg = new PostgreSQLComponent('PostgreSQLSnapshotStore', options);
     this.#tracing = options.enableTracing ?? false;
   }
 

@@ -6,9 +6,9 @@ import { serviceAvailable } from '../testing/services.ts';
 import { quoteIdent } from './identifiers.ts';
 import { PostgreSQLCheckpointStore } from './postgres-checkpoint-store.ts';
 import { PostgreSQLEventStore } from './postgres-event-store.ts';
-import { PostgresEventWaker } from './postgres-event-waker.ts';
+import { PostgreSQLEventWaker } from './postgres-event-waker.ts';
 import { PostgreSQLTransactionalProjector } from './postgres-transactional-projection.ts';
-import { dropSchema, testPool, uniqueSchema, waitFor } from './test/pg-test-env.ts';
+import { dropSchema, testPool, uniqueSchema, waitFor } from './test/postgres-test-env.ts';
 
 const pgAvailable = await serviceAvailable('postgres');
 
@@ -83,7 +83,7 @@ describe.skipIf(!pgAvailable)('PostgreSQLTransactionalProjector', () => {
   });
 
   it('a waker resolves on NOTIFY from an append and falls back to its timeout', async () => {
-    const waker = new PostgresEventWaker({ pool, schema });
+    const waker = new PostgreSQLEventWaker({ pool, schema });
     try {
       await waker.listen();
       await waker.wait(10); // consumes the wake-up given on connect

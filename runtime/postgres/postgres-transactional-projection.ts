@@ -3,17 +3,13 @@ import type { CheckpointStore } from '../checkpoint-store/checkpoint-store.ts';
 import { HandlerError, InvalidArgumentError } from '../errors.ts';
 import type { EventStore } from '../event-store/event-store.ts';
 import type { StoredEvent } from '../events/domain-event.ts';
-import type { Projection } from '../projection/projection.ts';
+import type { Projection, ProjectionExecutor } from '../projection/projection.ts';
 import type { PostgreSQLCheckpointStore } from './postgres-checkpoint-store.ts';
-
-/** A projection whose read model lives in PostgreSQL: it writes with the client it is given. */
-export interface PostgreSQLReadModelProjection {
-  readonly name: string;
-  /** Only these event types (default: all). */
-  readonly eventTypes?: readonly string[] | undefined;
-  /** Applies one event using `client`, inside the transaction that also saves the checkpoint. */
-  handleInTransaction(client: PoolClient, event: StoredEvent): Promise<void>;
-}
+import {
+  type PostgreSQLReadModelProjection,
+  type PostgreSQLTransactionalCheckpoints,
+  postgresProjectionExecutor,
+} from './postgres-projection-executor.ts';
 
 /**
  * A projection a `ProjectionRunner` runs with exactly-once effects on PostgreSQL: for each
@@ -24,13 +20,6 @@ export interface PostgreSQLReadModelProjection {
  */
 export interface PostgreSQLTransactionalProjection extends Projection, PostgreSQLReadModelProjection {
   readonly eventTypes?: readonly string[] | undefined;
-}
-
-/** A checkpoint store that can save inside a caller's transaction (`PostgreSQLCheckpointStore`). */
-export interface PostgreSQLTransactionalCheckpoints extends CheckpointStore {
-  /** The pool of the database holding the checkpoints (and so the read model). */
-  readonly pool: Pool;
-  saveInTransaction(client: ClientBase, projection: string, position: number): Promise<void>;
 }
 
 /** Options of {@link PostgreSQLProjection}. */
@@ -97,33 +86,10 @@ export abstract class PostgreSQLProjection implements PostgreSQLTransactionalPro
    * run `rebuild()` again.
    */
   reset(): Promise<void> | void {}
-}
 
-/**
- * True when `projection` writes its read model in PostgreSQL transactions: it has
- * `handleInTransaction` and no SQLite `database`.
- */
-export function isPostgreSQLTransactionalProjection(
-  projection: Projection,
-): projection is PostgreSQLTransactionalProjection {
-  const candidate = projection as Partial<PostgreSQLTransactionalProjection> & { database?: unknown };
-  return typeof candidate.handleInTransaction === 'function' && candidate.database === undefined;
-}
-
-/**
- * Checks that `checkpoints` can join the projection's transactions (a
- * `PostgreSQLCheckpointStore`, whose pool must reach the read model's database). Throws
- * `InvalidArgumentError` naming the fix otherwise.
- */
-export function assertPostgreSQLCheckpoints(
-  projection: PostgreSQLTransactionalProjection,
-  checkpoints: CheckpointStore,
-): asserts checkpoints is PostgreSQLTransactionalCheckpoints {
-  const candidate = checkpoints as Partial<PostgreSQLTransactionalCheckpoints>;
-  if (typeof candidate.saveInTransaction !== 'function' || candidate.pool === undefined) {
-    throw new InvalidArgumentError(
-      `projection "${projection.name}" writes in PostgreSQL transactions, so its checkpoints must be in the same database: pass new PostgreSQLCheckpointStore({ connection: pool }) on the read model's database`,
-    );
+  /** Handles each event and saves its checkpoint in one transaction on the checkpoint store's pool. */
+  createExecutor(checkpoints: CheckpointStore): ProjectionExecutor {
+    return postgresProjectionExecutor(this, checkpoints);
   }
 }
 

@@ -4,8 +4,8 @@ import type { StoredEvent } from '../events/domain-event.ts';
 import { withEventContext } from '../events/event-context.ts';
 import { uuidv7 } from '../events/uuid.ts';
 import { SpanNames, traced } from '../observability/tracing.ts';
-import type { Projection } from './projection.ts';
-import type { Attempt, ProjectionExecutor } from './projection-executor.ts';
+import type { Attempt, Projection, ProjectionExecutor } from './projection.ts';
+
 import { type RetryPolicy, retryDelay, sleep } from './retry-policy.ts';
 
 /** A handler failure, reported so none is lost. */

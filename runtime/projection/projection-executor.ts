@@ -1,49 +1,20 @@
 import type { CheckpointStore } from '../checkpoint-store/checkpoint-store.ts';
-import { InvalidArgumentError, isEventSourcingError, StoreError } from '../errors.ts';
-import type { StoredEvent } from '../events/domain-event.ts';
-import { postgresExecutor } from '../postgres/postgres-projection-executor.ts';
-import {
-  assertPostgreSQLCheckpoints,
-  isPostgreSQLTransactionalProjection,
-} from '../postgres/postgres-transactional-projection.ts';
-import {
-  assertSharedDatabase,
-  isSQLiteTransactionalProjection,
-  type SQLiteTransactionalProjection,
-  type TransactionalCheckpointStore,
-} from '../sqlite/sqlite-transactional-projection.ts';
-import type { Projection } from './projection.ts';
-
-/** The outcome of one handler attempt: handler errors are data, store errors are thrown. */
-export type Attempt = { readonly ok: true } | { readonly ok: false; readonly error: unknown };
+import { InvalidArgumentError } from '../errors.ts';
+import type { Projection, ProjectionExecutor } from './projection.ts';
 
 /**
- * Runs a projection's handler and saves its checkpoint: one after the other for ordinary
- * projections (at-least-once), in one transaction for SQLite and PostgreSQL transactional ones
- * (exactly-once).
- */
-export interface ProjectionExecutor {
-  /** True when the handler and the checkpoint commit together. */
-  readonly transactional: boolean;
-  /** Runs the handler once; when `checkpoint`, also saves `event.position` after it succeeds. */
-  attempt(event: StoredEvent, checkpoint: boolean): Promise<Attempt>;
-  /** Saves the checkpoint without handling (after a dead letter). */
-  saveCheckpoint(position: number): Promise<void>;
-}
-
-/**
- * Picks the executor for `projection`: SQLite transactional (`handleInTransaction` and a
- * `database`), PostgreSQL transactional (`handleInTransaction` without one) or plain. Throws
- * `InvalidArgumentError` when the checkpoint store cannot join the projection's transactions.
+ * The executor of `projection`: its own (`createExecutor`, supplied by transactional
+ * projections such as `SQLiteProjection` and `PostgreSQLProjection`), or the plain one that
+ * calls `handle` and then saves the checkpoint. Throws `InvalidArgumentError` for a projection
+ * that writes in transactions (`handleInTransaction`) but brings no executor, since running it
+ * as a plain one would silently lose its exactly-once effects.
  */
 export function createExecutor(projection: Projection, checkpoints: CheckpointStore): ProjectionExecutor {
-  if (isSQLiteTransactionalProjection(projection)) {
-    assertSharedDatabase(projection, checkpoints);
-    return transactionalExecutor(projection, checkpoints);
-  }
-  if (isPostgreSQLTransactionalProjection(projection)) {
-    assertPostgreSQLCheckpoints(projection, checkpoints);
-    return postgresExecutor(projection, checkpoints);
+  if (typeof projection.createExecutor === 'function') return projection.createExecutor(checkpoints);
+  if (typeof (projection as { handleInTransaction?: unknown }).handleInTransaction === 'function') {
+    throw new InvalidArgumentError(
+      `projection "${projection.name}" has handleInTransaction but no createExecutor(checkpoints): extend SQLiteProjection (@es-gen/runtime/sqlite) or PostgreSQLProjection (@es-gen/runtime/postgres), or implement createExecutor, so that its writes and its checkpoint commit together`,
+    );
   }
   return plainExecutor(projection, checkpoints);
 }
@@ -61,48 +32,5 @@ function plainExecutor(projection: Projection, checkpoints: CheckpointStore): Pr
       return { ok: true };
     },
     saveCheckpoint: (position) => checkpoints.save(projection.name, position),
-  };
-}
-
-function transactionalExecutor(
-  projection: SQLiteTransactionalProjection,
-  checkpoints: TransactionalCheckpointStore,
-): ProjectionExecutor {
-  const db = projection.database;
-  return {
-    transactional: true,
-    async attempt(event, checkpoint) {
-      let handlerFailed = false;
-      let handlerError: unknown;
-      const unit = db.transaction(() => {
-        try {
-          const result: unknown = projection.handleInTransaction(db, event);
-          if (typeof (result as { then?: unknown } | undefined)?.then === 'function') {
-            throw new InvalidArgumentError(
-              `projection "${projection.name}": handleInTransaction returned a promise; it must be synchronous, since a better-sqlite3 transaction cannot span an await`,
-            );
-          }
-        } catch (error) {
-          handlerFailed = true;
-          handlerError = error;
-          throw error;
-        }
-        if (checkpoint) checkpoints.saveInTransaction(projection.name, event.position);
-      });
-      try {
-        unit();
-      } catch (error) {
-        if (handlerFailed) return { ok: false, error: handlerError };
-        if (isEventSourcingError(error)) throw error;
-        throw new StoreError(
-          `projection "${projection.name}": cannot commit event ${event.eventId} at position ${event.position}: ${(error as Error).message}`,
-          error,
-        );
-      }
-      return { ok: true };
-    },
-    async saveCheckpoint(position) {
-      await checkpoints.save(projection.name, position);
-    },
   };
 }

@@ -3,8 +3,8 @@ import { InvalidArgumentError } from '../errors.ts';
 import type { Subscription } from '../event-bus/event-bus.ts';
 import { type ReplayDeadLettersOptions, type ReplayResult, replayDeadLetters } from './dead-letter-replay.ts';
 import { type PassState, type ProcessorContext, processEvent } from './event-processor.ts';
-import type { Projection } from './projection.ts';
-import { createExecutor, type ProjectionExecutor } from './projection-executor.ts';
+import type { Projection, ProjectionExecutor } from './projection.ts';
+import { createExecutor } from './projection-executor.ts';
 import { retryDelay, StoppedSignal } from './retry-policy.ts';
 import {
   type CatchUpResult,

@@ -1,3 +1,4 @@
+import type { CheckpointStore } from '../checkpoint-store/checkpoint-store.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import type { StoredEvent } from '../events/domain-event.ts';
 
@@ -28,6 +29,30 @@ export interface Projection {
   handle(event: StoredEvent): Promise<void> | void;
   /** Clears the read model before a rebuild from position 0. */
   reset?(): Promise<void> | void;
+  /**
+   * How the runner applies an event and saves the checkpoint. Projections whose read model
+   * lives beside the checkpoints (`SQLiteProjection`, `PostgreSQLProjection`) return one that
+   * commits both in one transaction; without it the runner calls `handle`, then saves the
+   * checkpoint (at-least-once). Throws `InvalidArgumentError` when `checkpoints` cannot join.
+   */
+  createExecutor?(checkpoints: CheckpointStore): ProjectionExecutor;
+}
+
+/** The outcome of one handler attempt: handler errors are data, store errors are thrown. */
+export type Attempt = { readonly ok: true } | { readonly ok: false; readonly error: unknown };
+
+/**
+ * Runs a projection's handler and saves its checkpoint, for a `ProjectionRunner`: one after the
+ * other for ordinary projections (at-least-once), in one transaction for transactional ones
+ * (exactly-once).
+ */
+export interface ProjectionExecutor {
+  /** True when the handler and the checkpoint commit together. */
+  readonly transactional: boolean;
+  /** Runs the handler once; when `checkpoint`, also saves `event.position` after it succeeds. */
+  attempt(event: StoredEvent, checkpoint: boolean): Promise<Attempt>;
+  /** Saves the checkpoint without handling (after a dead letter). */
+  saveCheckpoint(position: number): Promise<void>;
 }
 
 /** An event class (anything with a static `eventType`, like the generated ones) or an event type name. */

@@ -4,7 +4,7 @@ import type { EventRow } from '../event-store/event-row.ts';
 /** Table of the SQLite event store. */
 export const EVENTS_TABLE = 'es_events';
 
-/** Schema migrations of the SQLite event store, oldest first (see `migrateSqlite`). */
+/** Schema migrations of the SQLite event store, oldest first (see `migrateSQLite`). */
 export const EVENT_STORE_MIGRATIONS: readonly string[] = [
   `CREATE TABLE ${EVENTS_TABLE} (
      position INTEGER PRIMARY KEY AUTOINCREMENT,

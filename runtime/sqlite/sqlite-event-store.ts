@@ -35,7 +35,7 @@ import {
   StatementCache,
   selectEventsSql,
 } from './sqlite-event-sql.ts';
-import { configureSqlite, migrateSqlite, type SQLiteSynchronous } from './sqlite-migrations.ts';
+import { configureSqlite, migrateSQLite, type SQLiteSynchronous } from './sqlite-migrations.ts';
 
 /** Options of `SQLiteEventStore`. */
 export interface SQLiteEventStoreOptions extends EventStoreOptions {
@@ -112,7 +112,7 @@ export class SQLiteEventStore implements EventStore {
     this.#tracing = options.enableTracing ?? false;
     try {
       configureSqlite(this.#db, options.synchronous ?? (this.#ownsDb ? 'full' : undefined));
-      migrateSqlite(this.#db, 'event_store', EVENT_STORE_MIGRATIONS);
+      migrateSQLite(this.#db, 'event_store', EVENT_STORE_MIGRATIONS);
     } catch (error) {
       if (this.#ownsDb) this.#db.close();
       throw isEventSourcingError(error) ? error : new StoreError('cannot open the SQLite event store', error);

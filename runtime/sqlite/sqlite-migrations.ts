@@ -10,9 +10,9 @@ export const SCHEMA_VERSIONS_TABLE = 'es_schema_versions';
  * once. Idempotent. Throws `StoreError` when the database was written by a newer es-gen.
  *
  * @example
- * migrateSqlite(db, 'snapshot_store', ['CREATE TABLE es_snapshots (...)']);
+ * migrateSQLite(db, 'snapshot_store', ['CREATE TABLE es_snapshots (...)']);
  */
-export function migrateSqlite(db: Database, component: string, migrations: readonly string[]): void {
+export function migrateSQLite(db: Database, component: string, migrations: readonly string[]): void {
   db.exec(
     `CREATE TABLE IF NOT EXISTS ${SCHEMA_VERSIONS_TABLE} (component TEXT PRIMARY KEY, version INTEGER NOT NULL)`,
   );

@@ -8,7 +8,7 @@ import {
   visibleToTenant,
 } from '../snapshot-store/snapshot-record.ts';
 import type { Snapshot, SnapshotStore, SnapshotStoreOptions } from '../snapshot-store/snapshot-store.ts';
-import { configureSqlite, migrateSqlite, type SQLiteSynchronous } from './sqlite-migrations.ts';
+import { configureSqlite, migrateSQLite, type SQLiteSynchronous } from './sqlite-migrations.ts';
 
 /** Table of the SQLite snapshot store. */
 export const SNAPSHOTS_TABLE = 'es_snapshots';
@@ -70,7 +70,7 @@ export class SQLiteSnapshotStore implements SnapshotStore {
     this.#tracing = options.enableTracing ?? false;
     try {
       configureSqlite(this.#db, options.synchronous ?? (this.#ownsDb ? 'full' : undefined));
-      migrateSqlite(this.#db, 'snapshot_store', MIGRATIONS);
+      migrateSQLite(this.#db, 'snapshot_store', MIGRATIONS);
     } catch (error) {
       if (this.#ownsDb) this.#db.close();
       throw isEventSourcingError(error)

@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { CheckpointStore } from '../checkpoint-store/checkpoint-store.ts';
-import { InvalidArgumentError } from '../errors.ts';
 import type { StoredEvent } from '../events/domain-event.ts';
-import type { Projection } from '../projection/projection.ts';
+import type { Projection, ProjectionExecutor } from '../projection/projection.ts';
+import { sqliteProjectionExecutor } from './sqlite-projection-executor.ts';
 
 /**
  * A projection whose read model lives in a SQLite database. The runner calls
@@ -18,12 +18,8 @@ export interface SQLiteTransactionalProjection extends Projection {
   readonly database: Database.Database;
   /** Writes one event's effect; throwing rolls the transaction back. */
   handleInTransaction(db: Database.Database, event: StoredEvent): void;
-}
-
-/** A checkpoint store that can save inside a transaction on its own database (`SQLiteCheckpointStore`). */
-export interface TransactionalCheckpointStore extends CheckpointStore {
-  readonly database: Database.Database;
-  saveInTransaction(projection: string, position: number): void;
+  /** The runner's executor: `sqliteProjectionExecutor(this, checkpoints)`. */
+  createExecutor(checkpoints: CheckpointStore): ProjectionExecutor;
 }
 
 /** Options of {@link SQLiteProjection}. */
@@ -70,6 +66,11 @@ export abstract class SQLiteProjection implements SQLiteTransactionalProjection 
 
   /** Clears the read model before a rebuild; override it (the default does nothing). */
   reset(): Promise<void> | void {}
+
+  /** Handles each event and saves its checkpoint in one transaction on `database`. */
+  createExecutor(checkpoints: CheckpointStore): ProjectionExecutor {
+    return sqliteProjectionExecutor(this, checkpoints);
+  }
 }
 
 /** True when `projection` writes its read model in SQLite transactions. */
@@ -78,25 +79,4 @@ export function isSQLiteTransactionalProjection(
 ): projection is SQLiteTransactionalProjection {
   const candidate = projection as Partial<SQLiteTransactionalProjection>;
   return typeof candidate.handleInTransaction === 'function' && candidate.database !== undefined;
-}
-
-/**
- * Checks that `checkpoints` can join the projection's transactions: a `SQLiteCheckpointStore`
- * on the very same `Database` object. Throws `InvalidArgumentError` naming the fix otherwise.
- */
-export function assertSharedDatabase(
-  projection: SQLiteTransactionalProjection,
-  checkpoints: CheckpointStore,
-): asserts checkpoints is TransactionalCheckpointStore {
-  const candidate = checkpoints as Partial<TransactionalCheckpointStore>;
-  if (typeof candidate.saveInTransaction !== 'function') {
-    throw new InvalidArgumentError(
-      `projection "${projection.name}" writes in SQLite transactions, so its checkpoints must be in the same database: pass new SQLiteCheckpointStore(projection.database)`,
-    );
-  }
-  if (candidate.database !== projection.database) {
-    throw new InvalidArgumentError(
-      `projection "${projection.name}" and its SQLiteCheckpointStore use different Database objects; give both the same one so the read model and the checkpoint commit in one transaction`,
-    );
-  }
 }

@@ -28,7 +28,7 @@ describe('startSpanRecorder', () => {
   });
 });
 
-describe('es-gen/testing', () => {
+describe('@es-gen/runtime/testing', () => {
   it('loads without the OpenTelemetry SDK packages, which it imports only when spans are recorded', () => {
     const hook = pathToFileURL(join(here, 'test/block-dev-otel.mjs')).href;
     const entry = pathToFileURL(join(here, 'index.ts')).href;

@@ -30,7 +30,7 @@ export interface SpanRecorder {
  * AsyncLocalStorage context manager (so spans nest across `await`), replacing any registered
  * before. The OpenTelemetry SDK packages (`@opentelemetry/sdk-trace-base`,
  * `@opentelemetry/context-async-hooks`, and `@opentelemetry/core` with `propagation`) load only
- * when this is called, so importing `es-gen/testing` does not need them.
+ * when this is called, so importing `@es-gen/runtime/testing` does not need them.
  *
  * @throws Error naming the packages to install when they are missing.
  * @example

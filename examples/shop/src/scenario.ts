@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import {
   AggregateRepository,
   createEvent,
@@ -6,14 +5,17 @@ import {
   ExpectedVersion,
   isSchemaValidationError,
   ProjectionRunner,
+  type StoredEvent,
+  streamAll,
+  uuidv7,
+} from '@es-gen/runtime';
+import {
   SQLiteCheckpointStore,
   SQLiteDeadLetterStore,
   SQLiteEventStore,
   SQLiteSnapshotStore,
-  type StoredEvent,
-  streamAll,
-  uuidv7,
-} from 'es-gen/runtime';
+} from '@es-gen/runtime/sqlite';
+import Database from 'better-sqlite3';
 import { Customer } from './domain/customer.ts';
 import { InventoryItem } from './domain/inventory-item.ts';
 import { Order } from './domain/order.ts';

@@ -1,5 +1,5 @@
+import { isEventSourcingError } from '@es-gen/runtime';
 import type { Command } from 'commander';
-import { isEventSourcingError } from '../../../runtime/errors.ts';
 import type { CliContext, CommandModule } from '../context.ts';
 import { ExitCode } from '../context.ts';
 
@@ -22,8 +22,8 @@ function postgresTarget(url: string, schemaFlag: string | undefined): { url: str
 async function migratePostgresStore(context: CliContext, target: string, flags: MigrateFlags): Promise<void> {
   const { url, schema } = postgresTarget(target, flags.schema);
   // Drivers load only when this command runs, so the other commands start fast.
-  const { migratePostgres } = await import('../../../runtime/postgres/migrations.ts');
-  const result = await migratePostgres(url, { schema, rowLevelSecurity: flags.rls === true });
+  const { migratePostgreSQL } = await import('@es-gen/runtime/postgres');
+  const result = await migratePostgreSQL(url, { schema, rowLevelSecurity: flags.rls === true });
   context.stdout(
     result.applied.length === 0
       ? `es-gen: schema "${result.schema}" is up to date (version ${result.version})\n`
@@ -32,20 +32,17 @@ async function migratePostgresStore(context: CliContext, target: string, flags: 
 }
 
 async function migrateSqliteStore(context: CliContext, file: string): Promise<void> {
-  const [{ default: Database }, events, snapshots, checkpoints, deadLetters] = await Promise.all([
+  const [{ default: Database }, sqlite] = await Promise.all([
     import('better-sqlite3'),
-    import('../../../runtime/sqlite/sqlite-event-store.ts'),
-    import('../../../runtime/sqlite/sqlite-snapshot-store.ts'),
-    import('../../../runtime/sqlite/sqlite-checkpoint-store.ts'),
-    import('../../../runtime/sqlite/sqlite-dead-letter-store.ts'),
+    import('@es-gen/runtime/sqlite'),
   ]);
   const db = new Database(file);
   try {
     // Each store creates (or upgrades) its own tables, versioned and idempotent.
-    new events.SQLiteEventStore(db);
-    new snapshots.SQLiteSnapshotStore(db);
-    new checkpoints.SQLiteCheckpointStore(db);
-    new deadLetters.SQLiteDeadLetterStore(db);
+    new sqlite.SQLiteEventStore(db);
+    new sqlite.SQLiteSnapshotStore(db);
+    new sqlite.SQLiteCheckpointStore(db);
+    new sqlite.SQLiteDeadLetterStore(db);
   } finally {
     db.close();
   }

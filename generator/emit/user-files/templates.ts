@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Handlebars from 'handlebars';
-import { packageRoot } from '../../config/package-info.ts';
+import { assetDir } from '../../config/package-info.ts';
 
 /**
  * The folder of the handlebars templates of user-owned files: `templates/` at the package root,
  * found the same way from the sources and from a compiled `dist/`.
  */
-export const TEMPLATES_DIR = pathToFileURL(`${join(packageRoot(), 'templates')}/`);
+export const TEMPLATES_DIR = pathToFileURL(`${assetDir('templates')}/`);
 
 const compiled = new Map<string, HandlebarsTemplateDelegate>();
 

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { EventStore } from '../../../runtime/event-store/event-store.ts';
 import { createEvent } from '../../../runtime/events/domain-event.ts';
 import { PostgreSQLEventStore } from '../../../runtime/postgres/postgres-event-store.ts';
-import { dropSchema, testPool, uniqueSchema } from '../../../runtime/postgres/test/pg-test-env.ts';
+import { dropSchema, testPool, uniqueSchema } from '../../../runtime/postgres/test/postgres-test-env.ts';
 import { SQLiteEventStore } from '../../../runtime/sqlite/sqlite-event-store.ts';
 import { serviceAvailable, serviceUrls } from '../../../runtime/testing/services.ts';
 import { buildModelRegistry } from '../model-registry.ts';

@@ -15,7 +15,7 @@ export class TempProject {
       schemasDir: 'schemas',
       outputDir: 'src/generated',
       domainDir: 'src/domain',
-      runtimeImport: 'es-gen/runtime',
+      runtimeImport: '@es-gen/runtime',
     };
   }
 

@@ -1,9 +1,9 @@
 import type { Pool } from 'pg';
 import { quoteIdent } from '../identifiers.ts';
-import { dropSchema, uniqueSchema } from './pg-test-env.ts';
+import { dropSchema, uniqueSchema } from './postgres-test-env.ts';
 
 /** A conformance harness: stores on one storage, and a cleanup that closes them and empties it. */
-export interface PgHarness<S, O> {
+export interface PostgreSQLHarness<S, O> {
   open: (options?: O) => Promise<S>;
   cleanup: () => Promise<void>;
 }
@@ -22,7 +22,7 @@ export function sharedPgSchema(pool: () => Pool, prefix: string) {
     schema,
     harness<S extends { close(): Promise<void> }, O>(
       make: (schema: string, options: O | undefined) => S,
-    ): PgHarness<S, O> {
+    ): PostgreSQLHarness<S, O> {
       const stores: S[] = [];
       return {
         open: async (options?: O) => {
@@ -55,11 +55,11 @@ async function truncateSchema(pool: Pool, schema: string): Promise<void> {
  * that schema (a second call is a second client of the same storage); `cleanup()` closes the
  * stores and drops the schema.
  */
-export function pgHarness<S extends { close(): Promise<void> }, O>(
+export function postgreSQLHarness<S extends { close(): Promise<void> }, O>(
   pool: Pool,
   prefix: string,
   make: (schema: string, options: O | undefined) => S,
-): PgHarness<S, O> {
+): PostgreSQLHarness<S, O> {
   const schema = uniqueSchema(prefix);
   const stores: S[] = [];
   return {

@@ -7,8 +7,8 @@ import { register } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const root = new URL('../', import.meta.url);
-const distEntry = new URL('dist/generator/cli/main.js', root);
-const sourceEntry = new URL('generator/cli/main.ts', root);
+const distEntry = new URL('dist/cli/main.js', root);
+const sourceEntry = new URL('cli/main.ts', root);
 
 function chooseEntry() {
   const forced = process.env.ES_GEN_FROM;
@@ -30,7 +30,7 @@ async function loadSources() {
     );
     process.exit(3);
   }
-  // Registered after tsx, so it runs first and lets tsx resolve `es-gen/*` to the sources.
+  // Registered after tsx, so it runs first and lets tsx resolve `@es-gen/runtime` to its sources.
   const hook =
     'export async function resolve(specifier, context, next) {' +
     " return next(specifier, { ...context, conditions: [...context.conditions, 'es-gen-source'] }); }";

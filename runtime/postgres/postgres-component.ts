@@ -2,12 +2,12 @@ import type { Pool, QueryConfig, QueryResultRow } from 'pg';
 import { ClosedError, isEventSourcingError, StoreError } from '../errors.ts';
 import { assertIdentifier, quoteIdent } from './identifiers.ts';
 import { ensureSchema } from './migrations.ts';
-import { DEFAULT_SCHEMA, type PostgresConnection, resolvePool } from './pool.ts';
+import { DEFAULT_SCHEMA, type PostgreSQLConnection, resolvePool } from './pool.ts';
 
 /** Connection options shared by the PostgreSQL stores. */
-export interface PostgresStoreConnectionOptions {
+export interface PostgreSQLConnectionOptions {
   /** A pg `Pool` (ended by its owner) or a connection string (the store's own pool, ended on close). */
-  readonly connection: PostgresConnection;
+  readonly connection: PostgreSQLConnection;
   /** Schema holding the tables (default `es_gen`); any name, it is always quoted. */
   readonly schema?: string;
   /** Size of the pool built from a connection string (default 10). */
@@ -18,7 +18,7 @@ export interface PostgresStoreConnectionOptions {
  * What every PostgreSQL store shares: the pool (owned or not), the schema created on first
  * use, driver errors wrapped in `StoreError`, and `ClosedError` after close.
  */
-export class PgComponent {
+export class PostgreSQLComponent {
   readonly pool: Pool;
   readonly schema: string;
   /** The quoted schema, ready for SQL text. */
@@ -27,7 +27,7 @@ export class PgComponent {
   readonly #name: string;
   #closed = false;
 
-  constructor(name: string, options: PostgresStoreConnectionOptions) {
+  constructor(name: string, options: PostgreSQLConnectionOptions) {
     const { pool, owned } = resolvePool(options.connection, options.poolSize);
     this.pool = pool;
     this.#owned = owned;
