@@ -1,41 +1,11 @@
 import type { Pool, PoolClient } from 'pg';
 import { StoreError } from '../errors.ts';
-import {
-  appendGroupSql,
-  appendPlansSql,
-  directAppendFunctionSql,
-  eventsOnlyAppendSql,
-  eventTablesSql,
-  leanAppendFunctionSql,
-} from './event-sql.ts';
 import { advisoryKey, assertIdentifier, quoteIdent } from './identifiers.ts';
+import { MIGRATIONS } from './migrations/index.ts';
 import { DEFAULT_SCHEMA, resolvePool } from './pool.ts';
-import {
-  checkpointTableSql,
-  deadLetterTableSql,
-  rowLevelSecuritySql,
-  snapshotTableSql,
-} from './store-sql.ts';
 
-/** One versioned schema change. Versions are applied in order, each exactly once. */
-export interface Migration {
-  readonly version: number;
-  readonly name: string;
-  readonly sql: (schema: string) => string;
-}
-
-/** Every migration of the es-gen PostgreSQL schema, oldest first. Never edit a shipped one. */
-export const MIGRATIONS: readonly Migration[] = [
-  { version: 1, name: 'events and streams', sql: eventTablesSql },
-  { version: 2, name: 'snapshots', sql: snapshotTableSql },
-  { version: 3, name: 'checkpoints', sql: checkpointTableSql },
-  { version: 4, name: 'dead letters', sql: deadLetterTableSql },
-  { version: 5, name: 'append writes the stream row once', sql: leanAppendFunctionSql },
-  { version: 6, name: 'append lookups always use their indexes', sql: appendPlansSql },
-  { version: 7, name: 'append writes before it reads', sql: directAppendFunctionSql },
-  { version: 8, name: 'append checks streams through their events', sql: eventsOnlyAppendSql },
-  { version: 9, name: 'appends of several streams in one transaction', sql: appendGroupSql },
-];
+export type { Migration } from './migrations/index.ts';
+export { MIGRATIONS } from './migrations/index.ts';
 
 /** Options of `migratePostgreSQL` and `runMigrations`. */
 export interface MigrateOptions {
@@ -117,7 +87,7 @@ async function migrateInTransaction(
  * const { applied } = await migratePostgreSQL('postgres://app@db/prod', { schema: 'es_gen' });
  */
 export async function migratePostgreSQL(url: string, options: MigrateOptions = {}): Promise<MigrateResult> {
-  const { pool } = resolvePool(url, 1);
+  const { pool } = resolvePool('migratePostgreSQL', url, 1);
   try {
     return await runMigrations(pool, options);
   } finally {
@@ -145,4 +115,24 @@ export function ensureSchema(pool: Pool, schema: string, rowLevelSecurity = fals
     run.catch(() => bySchema.delete(key));
   }
   return run;
+}
+
+/**
+ * Row-level security on the tenant-owned tables: a role without BYPASSRLS that does not own
+ * the tables only sees rows of the tenant in the session setting `es_gen.tenant_id` (rows
+ * without a tenant when the setting is empty). Idempotent.
+ */
+export function rowLevelSecuritySql(schema: string): string {
+  const s = quoteIdent(schema);
+  const tenant = `nullif(current_setting('es_gen.tenant_id', true), '')`;
+  return ['events', 'snapshots']
+    .map(
+      (table) => `
+ALTER TABLE ${s}.${table} ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS tenant_isolation ON ${s}.${table};
+CREATE POLICY tenant_isolation ON ${s}.${table}
+  USING (tenant_id IS NOT DISTINCT FROM ${tenant})
+  WITH CHECK (tenant_id IS NOT DISTINCT FROM ${tenant});`,
+    )
+    .join('\n');
 }

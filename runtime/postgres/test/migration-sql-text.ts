@@ -1,5 +1,5 @@
-import { MIGRATIONS } from '../migrations.ts';
-import { rowLevelSecuritySql } from '../store-sql.ts';
+import { MIGRATIONS } from '../migrations/index.ts';
+import { rowLevelSecuritySql } from '../migrations.ts';
 
 /** The schema name the migration SQL fixture is rendered for: it needs quoting and escaping. */
 export const FIXTURE_SCHEMA = 'sample "schema" é';

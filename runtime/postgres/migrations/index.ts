@@ -1,0 +1,28 @@
+import { migration0001 } from './0001-events-and-streams.ts';
+import { migration0002 } from './0002-snapshots.ts';
+import { migration0003 } from './0003-checkpoints.ts';
+import { migration0004 } from './0004-dead-letters.ts';
+import { migration0005 } from './0005-append-writes-stream-row-once.ts';
+import { migration0006 } from './0006-append-plans-use-indexes.ts';
+import { migration0007 } from './0007-append-writes-before-reading.ts';
+import { migration0008 } from './0008-append-checks-streams-through-events.ts';
+import { migration0009 } from './0009-append-group.ts';
+import type { Migration } from './migration.ts';
+
+export type { Migration } from './migration.ts';
+
+/**
+ * Every migration of the es-gen PostgreSQL schema, oldest first, one file per version. Never
+ * edit a shipped one: a schema change is a new file `NNNN-<what-it-does>.ts` added here.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  migration0001,
+  migration0002,
+  migration0003,
+  migration0004,
+  migration0005,
+  migration0006,
+  migration0007,
+  migration0008,
+  migration0009,
+];
