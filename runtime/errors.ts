@@ -17,6 +17,7 @@ export const ErrorCode = {
   AggregateNotFound: 'ES_AGGREGATE_NOT_FOUND',
   Store: 'ES_STORE',
   Bus: 'ES_BUS',
+  MissingDriver: 'ES_MISSING_DRIVER',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -195,6 +196,27 @@ export class BusError extends EventSourcingError {
   }
 }
 
+/**
+ * Thrown when a component needs a driver package (an optional peer dependency such as `pg`)
+ * that is not installed. Install the package named in `packageName`.
+ */
+export class MissingDriverError extends EventSourcingError {
+  /** The npm package to install, e.g. `pg`. */
+  readonly packageName: string;
+  /** The runtime entry point that needs it, e.g. `@es-gen/runtime/postgres`. */
+  readonly entry: string;
+
+  constructor(packageName: string, entry: string, cause?: unknown) {
+    super(
+      ErrorCode.MissingDriver,
+      `${entry} needs the "${packageName}" package, which is not installed: run npm install ${packageName}`,
+      cause === undefined ? undefined : { cause },
+    );
+    this.packageName = packageName;
+    this.entry = entry;
+  }
+}
+
 function hasCode(error: unknown, code: ErrorCode): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
 }
@@ -217,3 +239,5 @@ export const isIdempotencyConflictError = (e: unknown): e is IdempotencyConflict
 export const isClosedError = (e: unknown): e is ClosedError => hasCode(e, ErrorCode.Closed);
 export const isInvalidArgumentError = (e: unknown): e is InvalidArgumentError =>
   hasCode(e, ErrorCode.InvalidArgument);
+export const isMissingDriverError = (e: unknown): e is MissingDriverError =>
+  hasCode(e, ErrorCode.MissingDriver);

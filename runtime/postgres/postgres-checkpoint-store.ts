@@ -5,6 +5,7 @@ import {
   type CheckpointStoreOptions,
 } from '../checkpoint-store/checkpoint-store.ts';
 import { SpanNames, traced } from '../observability/tracing.ts';
+import { type PostgreSQLConnection, toConnectionOptions } from './pool.ts';
 import { PostgreSQLComponent, type PostgreSQLConnectionOptions } from './postgres-component.ts';
 
 /** Options of `PostgreSQLCheckpointStore`. */
@@ -32,7 +33,23 @@ export class PostgreSQLCheckpointStore implements CheckpointStore {
   readonly #pg: PostgreSQLComponent;
   readonly #tracing: boolean;
 
-  constructor(options: PostgreSQLCheckpointStoreOptions) {
+  /**
+   * @param options - `{ connection, ... }`, or the connection alone: a connection string (the
+   *   store builds its own pool, ended by `close()`) or a pg `Pool` (never ended by the store),
+   *   followed by the other options.
+   * @throws InvalidArgumentError for any other shape; MissingDriverError when a connection
+   *   string is given and `pg` is not installed.
+   */
+  constructor(options: PostgreSQLCheckpointStoreOptions);
+  constructor(
+    connection: PostgreSQLConnection,
+    options?: Omit<PostgreSQLCheckpointStoreOptions, 'connection'>,
+  );
+  constructor(
+    first: PostgreSQLCheckpointStoreOptions | PostgreSQLConnection,
+    rest?: Omit<PostgreSQLCheckpointStoreOptions, 'connection'>,
+  ) {
+    const options = toConnectionOptions('PostgreSQLCheckpointStore', first, rest);
     this.#pg = new PostgreSQLComponent('PostgreSQLCheckpointStore', options);
     this.#tracing = options.enableTracing ?? false;
   }

@@ -6,7 +6,10 @@ import { DEFAULT_SCHEMA, type PostgreSQLConnection, resolvePool } from './pool.t
 
 /** Connection options shared by the PostgreSQL stores. */
 export interface PostgreSQLConnectionOptions {
-  /** A pg `Pool` (ended by its owner) or a connection string (the store's own pool, ended on close). */
+  /**
+   * A pg `Pool` (ended by its owner, never by the store) or a connection string
+   * (`postgres://...`; the store builds its own pool and ends it on `close()`).
+   */
   readonly connection: PostgreSQLConnection;
   /** Schema holding the tables (default `es_gen`); any name, it is always quoted. */
   readonly schema?: string;
@@ -28,7 +31,7 @@ export class PostgreSQLComponent {
   #closed = false;
 
   constructor(name: string, options: PostgreSQLConnectionOptions) {
-    const { pool, owned } = resolvePool(options.connection, options.poolSize);
+    const { pool, owned } = resolvePool(name, options.connection, options.poolSize);
     this.pool = pool;
     this.#owned = owned;
     this.#name = name;

@@ -14,6 +14,7 @@ import {
   type ListDeadLettersOptions,
 } from '../dead-letter-store/dead-letter-store.ts';
 import { SpanNames, traced } from '../observability/tracing.ts';
+import { type PostgreSQLConnection, toConnectionOptions } from './pool.ts';
 import { PostgreSQLComponent, type PostgreSQLConnectionOptions } from './postgres-component.ts';
 
 /** Options of `PostgreSQLDeadLetterStore`. */
@@ -33,7 +34,23 @@ export class PostgreSQLDeadLetterStore implements DeadLetterStore {
   readonly #pg: PostgreSQLComponent;
   readonly #tracing: boolean;
 
-  constructor(options: PostgreSQLDeadLetterStoreOptions) {
+  /**
+   * @param options - `{ connection, ... }`, or the connection alone: a connection string (the
+   *   store builds its own pool, ended by `close()`) or a pg `Pool` (never ended by the store),
+   *   followed by the other options.
+   * @throws InvalidArgumentError for any other shape; MissingDriverError when a connection
+   *   string is given and `pg` is not installed.
+   */
+  constructor(options: PostgreSQLDeadLetterStoreOptions);
+  constructor(
+    connection: PostgreSQLConnection,
+    options?: Omit<PostgreSQLDeadLetterStoreOptions, 'connection'>,
+  );
+  constructor(
+    first: PostgreSQLDeadLetterStoreOptions | PostgreSQLConnection,
+    rest?: Omit<PostgreSQLDeadLetterStoreOptions, 'connection'>,
+  ) {
+    const options = toConnectionOptions('PostgreSQLDeadLetterStore', first, rest);
     this.#pg = new PostgreSQLComponent('PostgreSQLDeadLetterStore', options);
     this.#tracing = options.enableTracing ?? false;
   }

@@ -39,7 +39,7 @@ import { type PostgreSQLEventRow, toEventRow } from './event-rows.ts';
 import { assertIdentifier, quoteIdent } from './identifiers.ts';
 import { ensureSchema } from './migrations.ts';
 import { CommitNotifier, eventsChannel } from './notifications.ts';
-import { DEFAULT_SCHEMA, type PostgreSQLConnection, resolvePool } from './pool.ts';
+import { DEFAULT_SCHEMA, type PostgreSQLConnection, resolvePool, toConnectionOptions } from './pool.ts';
 import { scopedQuery } from './scoped-query.ts';
 
 /** The unique index that keeps one event per stream version. */
@@ -61,7 +61,10 @@ function isLostVersionRace(error: unknown, expected: ExpectedVersion): boolean {
 
 /** Options of `PostgreSQLEventStore`. */
 export interface PostgreSQLEventStoreOptions extends EventStoreOptions {
-  /** A pg `Pool` (ended by its owner) or a connection string (the store's own pool, ended on close). */
+  /**
+   * A pg `Pool` (ended by its owner, never by the store) or a connection string
+   * (`postgres://...`; the store builds its own pool and ends it on `close()`).
+   */
   readonly connection: PostgreSQLConnection;
   /** Schema holding the tables (default `es_gen`); any name, it is always quoted. */
   readonly schema?: string;
@@ -166,8 +169,23 @@ export class PostgreSQLEventStore implements EventStore {
   readonly #idle: (() => void)[] = [];
   #closed = false;
 
-  constructor(options: PostgreSQLEventStoreOptions) {
-    const { pool, owned } = resolvePool(options.connection, options.poolSize);
+  /**
+   * @param options - `{ connection, ... }`, or the connection alone: a connection string (the
+   *   store builds its own pool, ended by `close()`) or a pg `Pool` (never ended by the store),
+   *   followed by the other options.
+   * @throws InvalidArgumentError for any other shape; MissingDriverError when a connection
+   *   string is given and `pg` is not installed.
+   * @example
+   * const store = new PostgreSQLEventStore('postgres://app@db/prod', { registry });
+   */
+  constructor(options: PostgreSQLEventStoreOptions);
+  constructor(connection: PostgreSQLConnection, options?: Omit<PostgreSQLEventStoreOptions, 'connection'>);
+  constructor(
+    first: PostgreSQLEventStoreOptions | PostgreSQLConnection,
+    rest?: Omit<PostgreSQLEventStoreOptions, 'connection'>,
+  ) {
+    const options = toConnectionOptions('PostgreSQLEventStore', first, rest);
+    const { pool, owned } = resolvePool('PostgreSQLEventStore', options.connection, options.poolSize);
     this.#pool = pool;
     this.#ownsPool = owned;
     this.#schema = assertIdentifier(options.schema ?? DEFAULT_SCHEMA);

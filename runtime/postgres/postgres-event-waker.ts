@@ -1,8 +1,9 @@
 import type { Client, Pool, PoolClient } from 'pg';
-import { ClosedError } from '../errors.ts';
+import { describeValue } from '../describe-value.ts';
+import { ClosedError, InvalidArgumentError } from '../errors.ts';
 import { quoteIdent } from './identifiers.ts';
 import { eventsChannel } from './notifications.ts';
-import { DEFAULT_SCHEMA } from './pool.ts';
+import { DEFAULT_SCHEMA, isPool, type PostgreSQLConnection, resolvePool } from './pool.ts';
 
 /** Something a follower of the event feed can wait on until there may be new events. */
 export interface EventWaker {
@@ -13,8 +14,12 @@ export interface EventWaker {
 
 /** Options of `PostgreSQLEventWaker`. */
 export interface PostgreSQLEventWakerOptions {
-  /** Pool to take the listening client from (one client is held while the waker is open). */
-  readonly pool: Pool;
+  /**
+   * Pool to take the listening client from (one client is held while the waker is open; the
+   * waker never ends it), or a connection string: the waker then builds a pool of one
+   * connection and ends it on `close()`.
+   */
+  readonly pool: PostgreSQLConnection;
   /** Schema whose appends notify (default `es_gen`); ignored when `channel` is given. */
   readonly schema?: string;
   /** Channel to listen on (default: the schema's events channel). */
@@ -38,6 +43,7 @@ export interface PostgreSQLEventWakerOptions {
  */
 export class PostgreSQLEventWaker implements EventWaker {
   readonly #pool: Pool;
+  readonly #ownsPool: boolean;
   readonly #channel: string;
   #client: PoolClient | undefined;
   #connecting: Promise<void> | undefined;
@@ -47,8 +53,24 @@ export class PostgreSQLEventWaker implements EventWaker {
   readonly #listeners = new Set<() => void>();
   #reconnect: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(options: PostgreSQLEventWakerOptions) {
-    this.#pool = options.pool;
+  /**
+   * @param options - `{ pool, schema?, channel? }`, or the pool alone (a pg `Pool`, or a
+   *   connection string to build one from) followed by the other options.
+   * @throws InvalidArgumentError for any other shape; MissingDriverError when a connection
+   *   string is given and `pg` is not installed.
+   * @example
+   * const waker = new PostgreSQLEventWaker('postgres://app@db/prod', { schema: 'es_gen' });
+   */
+  constructor(options: PostgreSQLEventWakerOptions);
+  constructor(pool: PostgreSQLConnection, options?: Omit<PostgreSQLEventWakerOptions, 'pool'>);
+  constructor(
+    first: PostgreSQLEventWakerOptions | PostgreSQLConnection,
+    rest?: Omit<PostgreSQLEventWakerOptions, 'pool'>,
+  ) {
+    const options = wakerOptions(first, rest);
+    const { pool, owned } = resolvePool('PostgreSQLEventWaker', options.pool, 1);
+    this.#pool = pool;
+    this.#ownsPool = owned;
     this.#channel = options.channel ?? eventsChannel(options.schema ?? DEFAULT_SCHEMA);
   }
 
@@ -138,7 +160,10 @@ export class PostgreSQLEventWaker implements EventWaker {
     });
   }
 
-  /** Stops listening, releases the client and wakes every waiter. Idempotent. */
+  /**
+   * Stops listening, releases the client and wakes every waiter; ends the pool when the waker
+   * built it from a connection string. Idempotent.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -151,5 +176,18 @@ export class PostgreSQLEventWaker implements EventWaker {
     }
     this.#listeners.clear();
     this.#wake();
+    if (this.#ownsPool) await this.#pool.end();
   }
+}
+
+/** The waker's options from its constructor's arguments (see the constructor). */
+function wakerOptions(
+  first: PostgreSQLEventWakerOptions | PostgreSQLConnection,
+  rest: Omit<PostgreSQLEventWakerOptions, 'pool'> | undefined,
+): PostgreSQLEventWakerOptions {
+  if (typeof first === 'string' || isPool(first)) return { ...rest, pool: first };
+  if (typeof first === 'object' && first !== null && 'pool' in first && rest === undefined) return first;
+  throw new InvalidArgumentError(
+    `PostgreSQLEventWaker: expected a connection string ("postgres://..."), a pg Pool, or { pool, schema?, channel? }, got ${describeValue(first)}${rest === undefined ? '' : ' and further options'}`,
+  );
 }

@@ -5,6 +5,7 @@ import {
   toSnapshotRecord,
 } from '../snapshot-store/snapshot-record.ts';
 import type { Snapshot, SnapshotStore, SnapshotStoreOptions } from '../snapshot-store/snapshot-store.ts';
+import { type PostgreSQLConnection, toConnectionOptions } from './pool.ts';
 import { PostgreSQLComponent, type PostgreSQLConnectionOptions } from './postgres-component.ts';
 
 /** Options of `PostgreSQLSnapshotStore`. */
@@ -33,7 +34,20 @@ export class PostgreSQLSnapshotStore implements SnapshotStore {
   readonly #pg: PostgreSQLComponent;
   readonly #tracing: boolean;
 
-  constructor(options: PostgreSQLSnapshotStoreOptions) {
+  /**
+   * @param options - `{ connection, ... }`, or the connection alone: a connection string (the
+   *   store builds its own pool, ended by `close()`) or a pg `Pool` (never ended by the store),
+   *   followed by the other options.
+   * @throws InvalidArgumentError for any other shape; MissingDriverError when a connection
+   *   string is given and `pg` is not installed.
+   */
+  constructor(options: PostgreSQLSnapshotStoreOptions);
+  constructor(connection: PostgreSQLConnection, options?: Omit<PostgreSQLSnapshotStoreOptions, 'connection'>);
+  constructor(
+    first: PostgreSQLSnapshotStoreOptions | PostgreSQLConnection,
+    rest?: Omit<PostgreSQLSnapshotStoreOptions, 'connection'>,
+  ) {
+    const options = toConnectionOptions('PostgreSQLSnapshotStore', first, rest);
     this.#pg = new PostgreSQLComponent('PostgreSQLSnapshotStore', options);
     this.#tracing = options.enableTracing ?? false;
   }

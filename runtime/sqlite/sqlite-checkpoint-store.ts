@@ -6,7 +6,8 @@ import {
 } from '../checkpoint-store/checkpoint-store.ts';
 import { ClosedError, InvalidArgumentError, StoreError } from '../errors.ts';
 import { SpanNames, traced } from '../observability/tracing.ts';
-import { assertTableName, openSqliteFile, runSqlite } from './sqlite-migrations.ts';
+import { resolveSqliteDatabase } from './sqlite-database.ts';
+import { assertTableName, runSqlite } from './sqlite-migrations.ts';
 
 /** Options of {@link SQLiteCheckpointStore}. */
 export interface SQLiteCheckpointStoreOptions extends CheckpointStoreOptions {
@@ -40,8 +41,9 @@ export class SQLiteCheckpointStore implements CheckpointStore {
   constructor(database: Database.Database | string, options: SQLiteCheckpointStoreOptions = {}) {
     const table = options.tableName ?? 'es_checkpoints';
     assertTableName(table);
-    this.#ownsDatabase = typeof database === 'string';
-    this.#db = typeof database === 'string' ? openSqliteFile(database) : database;
+    const { db, owned } = resolveSqliteDatabase('SQLiteCheckpointStore', database);
+    this.#ownsDatabase = owned;
+    this.#db = db;
     this.#tracing = options.enableTracing ?? false;
     try {
       this.#db.exec(

@@ -16,7 +16,8 @@ import {
 } from '../dead-letter-store/dead-letter-store.ts';
 import { ClosedError } from '../errors.ts';
 import { SpanNames, traced } from '../observability/tracing.ts';
-import { assertTableName, openSqliteFile, runSqlite } from './sqlite-migrations.ts';
+import { resolveSqliteDatabase } from './sqlite-database.ts';
+import { assertTableName, runSqlite } from './sqlite-migrations.ts';
 
 /** Options of {@link SQLiteDeadLetterStore}. */
 export interface SQLiteDeadLetterStoreOptions extends DeadLetterStoreOptions {
@@ -46,8 +47,9 @@ export class SQLiteDeadLetterStore implements DeadLetterStore {
     const table = options.tableName ?? 'es_dead_letters';
     assertTableName(table);
     this.#table = table;
-    this.#ownsDatabase = typeof database === 'string';
-    this.#db = typeof database === 'string' ? openSqliteFile(database) : database;
+    const { db, owned } = resolveSqliteDatabase('SQLiteDeadLetterStore', database);
+    this.#ownsDatabase = owned;
+    this.#db = db;
     this.#tracing = options.enableTracing ?? false;
     try {
       runSqlite(`create the dead-letter table "${table}"`, () => this.#db.exec(createTableSql(table)));

@@ -1,4 +1,4 @@
-import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import { ClosedError, isEventSourcingError, StoreError } from '../errors.ts';
 import {
   appendedResult,
@@ -24,6 +24,7 @@ import { toPageQuery, toStreamRange, toTypeQuery } from '../event-store/read-opt
 import type { StoredEvent } from '../events/domain-event.ts';
 import type { EventRegistry, UnknownEventPolicy } from '../events/event-registry.ts';
 import { SpanNames, traced } from '../observability/tracing.ts';
+import { resolveSqliteDatabase } from './sqlite-database.ts';
 import {
   arrayToRow,
   EVENT_STORE_MIGRATIONS,
@@ -105,8 +106,9 @@ export class SQLiteEventStore implements EventStore {
   #closed = false;
 
   constructor(database: Database | string, options: SQLiteEventStoreOptions = {}) {
-    this.#ownsDb = typeof database === 'string';
-    this.#db = typeof database === 'string' ? new BetterSqlite3(database) : database;
+    const { db, owned } = resolveSqliteDatabase('SQLiteEventStore', database);
+    this.#ownsDb = owned;
+    this.#db = db;
     this.#registry = options.registry;
     this.#policy = options.onUnknownEvent ?? 'fail';
     this.#tracing = options.enableTracing ?? false;

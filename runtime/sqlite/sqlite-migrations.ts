@@ -1,4 +1,4 @@
-import BetterSqlite3, { type Database } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import { InvalidArgumentError, isEventSourcingError, StoreError } from '../errors.ts';
 
 /** Name of the table that records which schema version each es-gen component's tables are at. */
@@ -44,25 +44,6 @@ export type SQLiteSynchronous = 'off' | 'normal' | 'full' | 'extra';
 export function configureSqlite(db: Database, synchronous: SQLiteSynchronous | undefined): void {
   if (!db.memory) db.pragma('journal_mode = WAL');
   if (synchronous !== undefined) db.pragma(`synchronous = ${synchronous.toUpperCase()}`);
-}
-
-/**
- * Opens the SQLite file at `path` in WAL mode with a 5 s busy timeout, for a store that owns
- * its connection. The connection is closed again when the settings cannot be applied.
- *
- * @throws StoreError naming the path.
- */
-export function openSqliteFile(path: string): Database {
-  let db: Database | undefined;
-  try {
-    db = new BetterSqlite3(path);
-    db.pragma('journal_mode = WAL');
-    db.pragma('busy_timeout = 5000');
-    return db;
-  } catch (error) {
-    db?.close();
-    throw new StoreError(`cannot open SQLite database "${path}": ${(error as Error).message}`, error);
-  }
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -1,4 +1,4 @@
-import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import { ClosedError, isEventSourcingError, StoreError } from '../errors.ts';
 import { SpanNames, traced } from '../observability/tracing.ts';
 import {
@@ -8,6 +8,7 @@ import {
   visibleToTenant,
 } from '../snapshot-store/snapshot-record.ts';
 import type { Snapshot, SnapshotStore, SnapshotStoreOptions } from '../snapshot-store/snapshot-store.ts';
+import { resolveSqliteDatabase } from './sqlite-database.ts';
 import { configureSqlite, migrateSQLite, type SQLiteSynchronous } from './sqlite-migrations.ts';
 
 /** Table of the SQLite snapshot store. */
@@ -65,8 +66,9 @@ export class SQLiteSnapshotStore implements SnapshotStore {
   #closed = false;
 
   constructor(database: Database | string, options: SQLiteSnapshotStoreOptions = {}) {
-    this.#ownsDb = typeof database === 'string';
-    this.#db = typeof database === 'string' ? new BetterSqlite3(database) : database;
+    const { db, owned } = resolveSqliteDatabase('SQLiteSnapshotStore', database);
+    this.#ownsDb = owned;
+    this.#db = db;
     this.#tracing = options.enableTracing ?? false;
     try {
       configureSqlite(this.#db, options.synchronous ?? (this.#ownsDb ? 'full' : undefined));
