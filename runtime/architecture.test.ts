@@ -1,63 +1,126 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { findCycles, groupGraph } from './test/support/graph-cycles.ts';
+import {
+  forbiddenChains,
+  isPackageNode,
+  listSourceFiles,
+  packageNameOf,
+} from './test/support/import-graph.ts';
+import { moduleReferences } from './test/support/module-references.ts';
+import {
+  DRIVERS,
+  entryPoints,
+  folderOf,
+  REPO_DIR,
+  RUNTIME_DIR,
+  runtimeGraph,
+  runtimeManifest,
+  TECHNOLOGIES,
+  TECHNOLOGY_FOLDERS,
+  technologyOf,
+} from './test/support/runtime-layout.ts';
 
 /**
- * Architecture rules of the runtime, checked on the source text: each port is one interface
- * file with its adapters beside it, every adapter implements its port and runs the port's one
- * conformance suite, and port files import no driver.
+ * Architecture rules of the runtime, computed from its source with the TypeScript parser: what
+ * each entry point loads at run time and references in its types, no import cycles between
+ * folders or files, and the generator reaching the runtime only through its package entries.
+ * The port and technology-folder rules are in port-layout.test.ts.
  */
-const runtimeDir = dirname(fileURLToPath(import.meta.url));
+const graph = runtimeGraph();
+const entries = entryPoints();
+const sources = listSourceFiles(RUNTIME_DIR);
+const rel = (file: string) => relative(RUNTIME_DIR, file);
 
-const ports = [
-  { folder: 'event-store', iface: 'EventStore', suite: 'describeEventStoreConformance' },
-  { folder: 'snapshot-store', iface: 'SnapshotStore', suite: 'describeSnapshotStoreConformance' },
-  { folder: 'checkpoint-store', iface: 'CheckpointStore', suite: 'describeCheckpointStoreConformance' },
-  { folder: 'dead-letter-store', iface: 'DeadLetterStore', suite: 'describeDeadLetterStoreConformance' },
-  { folder: 'event-bus', iface: 'EventBus', suite: 'describeEventBusConformance' },
-] as const;
-
-const DRIVERS = ['pg', 'ioredis', 'kafkajs', 'amqplib', 'better-sqlite3'];
-
-function read(path: string): string {
-  return readFileSync(path, 'utf8');
+/** Technology of an entry key (`./sqlite` -> `sqlite`), if it is one. */
+function technologyOfEntry(key: string) {
+  return TECHNOLOGY_FOLDERS.find((t) => `./${t}` === key);
 }
 
-function importsOf(source: string): string[] {
-  return [...source.matchAll(/^\s*import[^'"]*['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
+/** What an entry may not reach: other drivers, other technology folders, vitest outside ./testing. */
+function forbiddenFor(key: string): (node: string) => boolean {
+  const own = technologyOfEntry(key);
+  return (node) => {
+    if (!isPackageNode(node)) return technologyOf(node) !== undefined && technologyOf(node) !== own;
+    if (node === 'vitest' || node.startsWith('@vitest/')) return key !== './testing';
+    return DRIVERS.includes(node) && (own === undefined || node !== TECHNOLOGIES[own]);
+  };
 }
 
-describe.each(ports)('port $folder', ({ folder, iface, suite }) => {
-  const dir = join(runtimeDir, folder);
-  const files = readdirSync(dir);
-  const adapters = files.filter((f) => f.endsWith(`-${folder}.ts`) && f !== `${folder}.ts`);
-
-  it('has one interface file that imports no driver package', () => {
-    expect(files).toContain(`${folder}.ts`);
-    const drivers = importsOf(read(join(dir, `${folder}.ts`))).filter((m) => DRIVERS.includes(m));
-    expect(drivers).toEqual([]);
+describe('entry points', () => {
+  it('are the core, one per technology folder and the test kits', () => {
+    const expected = ['.', './testing', ...TECHNOLOGY_FOLDERS.map((t) => `./${t}`)];
+    expect(entries.map((e) => e.key).sort()).toEqual(expected.sort());
   });
 
-  it('has a memory adapter and at least one persistent adapter', () => {
-    expect(adapters).toContain(`memory-${folder}.ts`);
-    expect(adapters.length).toBeGreaterThan(1);
+  describe.each(entries)('$specifier', ({ key, file }) => {
+    it('loads at run time no other driver, technology folder or vitest (chains listed)', () => {
+      expect(graph.reach(file, 'value').size).toBeGreaterThan(1);
+      expect(forbiddenChains(graph, file, 'value', forbiddenFor(key), RUNTIME_DIR)).toEqual([]);
+    });
+
+    it('references in its types no other driver, technology folder or vitest (chains listed)', () => {
+      expect(forbiddenChains(graph, file, 'all', forbiddenFor(key), RUNTIME_DIR)).toEqual([]);
+    });
   });
 
-  it.each(adapters)('%s implements the port', (adapter) => {
-    expect(read(join(dir, adapter))).toMatch(new RegExp(`class \\w+ implements [\\w, ]*\\b${iface}\\b`));
-  });
-
-  it.each(adapters)('%s runs the one conformance suite of the port', (adapter) => {
-    const base = adapter.replace(/\.ts$/, '');
-    const specs = files.filter((f) => f.startsWith(base) && f.endsWith('.test.ts'));
-    expect(specs.some((spec) => read(join(dir, spec)).includes(`${suite}(`))).toBe(true);
+  it.each(TECHNOLOGY_FOLDERS)('@es-gen/runtime/%s references its own driver (the walk sees it)', (tech) => {
+    const entry = entries.find((e) => e.key === `./${tech}`);
+    expect(entry && graph.reach(entry.file, 'all').has(TECHNOLOGIES[tech])).toBe(true);
   });
 });
 
-describe('runtime public entry', () => {
-  it('imports no driver package directly', () => {
-    const drivers = importsOf(read(join(runtimeDir, 'index.ts'))).filter((m) => DRIVERS.includes(m));
-    expect(drivers).toEqual([]);
+describe('runtime imports (non-test files, type and value)', () => {
+  const files = graph.among(sources);
+  const show = (cycle: string[]) => cycle.join(' -> ');
+
+  it('form no cycle between folders', () => {
+    expect(findCycles(groupGraph(files, folderOf)).map(show)).toEqual([]);
+  });
+
+  it('form no cycle between files', () => {
+    expect(findCycles(files).map((cycle) => show(cycle.map(rel)))).toEqual([]);
+  });
+
+  it('go from technology folders to the core, never from the core or another technology', () => {
+    const wrong = sources.flatMap((file) =>
+      [...(files.get(file) ?? [])]
+        .filter((to) => technologyOf(to) !== undefined && technologyOf(to) !== technologyOf(file))
+        .map((to) => `${rel(file)} -> ${rel(to)}`),
+    );
+    expect(wrong).toEqual([]);
+  });
+
+  it('reach no test file', () => {
+    const isTest = (to: string) => /\.test\.ts$/.test(to) || rel(to).split(sep).includes('test');
+    const wrong = sources.flatMap((file) =>
+      graph
+        .edgesOf(file)
+        .filter((e) => !isPackageNode(e.to) && isTest(e.to))
+        .map((e) => `${rel(file)} -> ${rel(e.to)}`),
+    );
+    expect(wrong).toEqual([]);
+  });
+});
+
+describe('generator production sources', () => {
+  const manifest = runtimeManifest();
+  const allowed = new Set(Object.keys(manifest.exports).map((key) => manifest.name + key.slice(1)));
+  const generatorDir = join(REPO_DIR, 'generator');
+  const references = listSourceFiles(generatorDir).flatMap((file) =>
+    moduleReferences(file, readFileSync(file, 'utf8')).map((r) => ({ file, ...r })),
+  );
+
+  it('import the runtime only through its package entries', () => {
+    const intoRuntime = (file: string, specifier: string) =>
+      specifier.startsWith('.') && resolve(dirname(file), specifier).startsWith(RUNTIME_DIR + sep);
+    const wrong = references
+      .filter(({ file, specifier }) =>
+        packageNameOf(specifier) === manifest.name ? !allowed.has(specifier) : intoRuntime(file, specifier),
+      )
+      .map(({ file, specifier }) => `${relative(REPO_DIR, file)}: ${specifier}`);
+    expect(references.some((r) => packageNameOf(r.specifier) === manifest.name)).toBe(true);
+    expect(wrong).toEqual([]);
   });
 });
