@@ -33,6 +33,7 @@ import {
   type GroupMember,
   groupResults,
 } from './append-call.ts';
+import { AppendGrouper } from './append-grouper.ts';
 import { PostgreSQLErrorCode, postgreSQLErrorFields } from './errors.ts';
 import { eventsByIdQuery, lagQuery, readAllQuery, streamQuery, typeQuery } from './event-queries.ts';
 import { type PostgreSQLEventRow, toEventRow } from './event-rows.ts';
@@ -100,21 +101,6 @@ export interface PostgreSQLEventStoreOptions extends EventStoreOptions {
   readonly appendConcurrency?: number;
 }
 
-/** Most batches, and events, written by one group. */
-const MAX_GROUP_BATCHES = 64;
-const MAX_GROUP_EVENTS = 2000;
-/**
- * Fewest events a free slot is given before the next one is used: small appends are cheapest
- * in few large groups, large ones are spread over the slots to run in parallel.
- */
-const MIN_GROUP_SHARE = 64;
-
-/** An append waiting for a free slot. */
-interface Waiting extends GroupMember {
-  readonly resolve: (result: AppendResult) => void;
-  readonly reject: (error: unknown) => void;
-}
-
 /** How far the gap-free order trails the committed events (see `getInFlightLag`). */
 export interface InFlightLag {
   /** Highest committed position. */
@@ -162,11 +148,7 @@ export class PostgreSQLEventStore implements EventStore {
   readonly #notifier: CommitNotifier | null;
   readonly #rls: boolean;
   readonly #grouping: boolean;
-  readonly #concurrency: number;
-  #inFlight = 0;
-  #dispatchScheduled = false;
-  readonly #waiting: Waiting[] = [];
-  readonly #idle: (() => void)[] = [];
+  readonly #grouper: AppendGrouper<GroupMember, AppendResult>;
   #closed = false;
 
   /**
@@ -199,7 +181,7 @@ export class PostgreSQLEventStore implements EventStore {
         : new CommitNotifier(this.#pool, this.#channel, options.notifyIntervalMs ?? 10);
     this.#rls = options.rowLevelSecurity ?? false;
     this.#grouping = (options.groupAppends ?? true) && !this.#rls;
-    this.#concurrency = Math.max(1, Math.floor(options.appendConcurrency ?? 4));
+    this.#grouper = this.#createGrouper(options.appendConcurrency);
   }
 
   /** The schema holding the tables. */
@@ -235,19 +217,18 @@ export class PostgreSQLEventStore implements EventStore {
       assertUuids(batch);
       await this.initialize();
       if (!this.#grouping || batch.events.length === 0) return this.#appendAlone(batch, expectedVersion);
-      if (this.#inFlight === 0 && this.#waiting.length === 0) {
-        // An idle store writes at once; appends made while this one is in flight are grouped.
-        this.#inFlight++;
-        try {
-          return await this.#appendAlone(batch, expectedVersion);
-        } finally {
-          this.#slotFreed();
-        }
-      }
-      return new Promise<AppendResult>((resolve, reject) => {
-        this.#waiting.push({ batch, expected: expectedVersion, resolve, reject });
-        this.#scheduleDispatch();
-      });
+      return this.#grouper.append({ batch, expected: expectedVersion });
+    });
+  }
+
+  /** Schedules grouped appends (see `groupAppends`) over `concurrency` slots. */
+  #createGrouper(concurrency = 4): AppendGrouper<GroupMember, AppendResult> {
+    return new AppendGrouper<GroupMember, AppendResult>({
+      concurrency,
+      appendOne: (m) => this.#appendAlone(m.batch, m.expected),
+      appendGroup: (members) => this.#appendGroup(members),
+      streamOf: (m) => `${m.batch.aggregateType}\u0000${m.batch.aggregateId}`,
+      eventCount: (m) => m.batch.events.length,
     });
   }
 
@@ -268,83 +249,14 @@ export class PostgreSQLEventStore implements EventStore {
     }
   }
 
-  /**
-   * Dispatches waiting appends after the current turn of the event loop, so that the appends
-   * made in this turn (e.g. by every caller whose previous append just finished) go together.
-   */
-  #scheduleDispatch(): void {
-    if (this.#dispatchScheduled) return;
-    this.#dispatchScheduled = true;
-    setImmediate(() => {
-      this.#dispatchScheduled = false;
-      this.#dispatch();
-    });
-  }
-
-  /**
-   * Writes waiting appends of distinct streams as groups while slots are free, sharing the
-   * waiting events between the free slots (at least `MIN_GROUP_SHARE` each) so that the server
-   * works on large appends in parallel.
-   */
-  #dispatch(): void {
-    let waitingEvents = this.#waiting.reduce((n, w) => n + w.batch.events.length, 0);
-    while (this.#waiting.length > 0 && this.#inFlight < this.#concurrency) {
-      const share = Math.ceil(waitingEvents / (this.#concurrency - this.#inFlight));
-      const group = this.#takeGroup(Math.min(MAX_GROUP_EVENTS, Math.max(MIN_GROUP_SHARE, share)));
-      for (const w of group) waitingEvents -= w.batch.events.length;
-      this.#inFlight++;
-      void this.#appendGroup(group).finally(() => this.#slotFreed());
-    }
-  }
-
-  /** An append or group finished: dispatches what waits, or wakes `close()` when all is done. */
-  #slotFreed(): void {
-    this.#inFlight--;
-    if (this.#waiting.length > 0) this.#scheduleDispatch();
-    else if (this.#inFlight === 0) for (const wake of this.#idle.splice(0)) wake();
-  }
-
-  /** Removes and returns the oldest waiting appends, at most one per stream, up to `maxEvents` events. */
-  #takeGroup(maxEvents: number): Waiting[] {
-    const group: Waiting[] = [];
-    const streams = new Set<string>();
-    let events = 0;
-    for (let i = 0; i < this.#waiting.length && group.length < MAX_GROUP_BATCHES; ) {
-      const w = this.#waiting[i]!;
-      const stream = `${w.batch.aggregateType}\u0000${w.batch.aggregateId}`;
-      const fits = group.length === 0 || events + w.batch.events.length <= maxEvents;
-      if (streams.has(stream) || !fits) {
-        streams.add(stream); // later appends to this stream wait for the next group, in order
-        i++;
-        continue;
-      }
-      streams.add(stream);
-      events += w.batch.events.length;
-      group.push(w);
-      this.#waiting.splice(i, 1);
-    }
-    return group;
-  }
-
-  /** Writes a group in one statement; if it is refused, appends each member alone. */
-  async #appendGroup(group: readonly Waiting[]): Promise<void> {
-    if (group.length > 1) {
-      let results: AppendResult[] | undefined;
-      const channel = this.#notifier?.claim() ?? null;
-      try {
-        const query = appendGroupQuery(this.#schema, group, channel);
-        results = groupResults(group, (await this.#pool.query<AppendGroupRow>(query)).rows[0]!);
-      } catch {
-        // Nothing of the group was written; each member below gets its own answer.
-      }
-      if (results) {
-        const last = results.reduce((max, r) => Math.max(max, r.lastPosition), 0);
-        if (last > 0 && channel === null) this.#notifier?.announce(last);
-        for (const [i, w] of group.entries()) w.resolve(results[i]!);
-        return;
-      }
-    }
-    await Promise.all(group.map((w) => this.#appendAlone(w.batch, w.expected).then(w.resolve, w.reject)));
+  /** Writes a group in one statement; rejects, with nothing written, when it is refused. */
+  async #appendGroup(group: readonly GroupMember[]): Promise<AppendResult[]> {
+    const channel = this.#notifier?.claim() ?? null;
+    const query = appendGroupQuery(this.#schema, group, channel);
+    const results = groupResults(group, (await this.#pool.query<AppendGroupRow>(query)).rows[0]!);
+    const last = results.reduce((max, r) => Math.max(max, r.lastPosition), 0);
+    if (last > 0 && channel === null) this.#notifier?.announce(last);
+    return results;
   }
 
   #interpret(
@@ -521,9 +433,7 @@ export class PostgreSQLEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#inFlight > 0 || this.#waiting.length > 0) {
-      await new Promise<void>((resolve) => this.#idle.push(resolve));
-    }
+    await this.#grouper.whenIdle();
     await this.#notifier?.flush();
     if (this.#ownsPool) await this.#pool.end();
   }
