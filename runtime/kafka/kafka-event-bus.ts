@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Admin, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
-import { BusError, ClosedError, InvalidArgumentError } from '../errors.ts';
+import type { Admin, Kafka, Producer } from 'kafkajs';
+import { BusError, ClosedError } from '../errors.ts';
 import {
   checkPublish,
   checkSubscribe,
@@ -20,6 +20,7 @@ import type {
 } from '../event-bus/event-bus.ts';
 import type { DomainEvent } from '../events/domain-event.ts';
 import { injectTraceContext, SpanNames, traced } from '../observability/tracing.ts';
+import { assertBrokersOption, createKafka, isKafkaClient, loadKafkajs } from './kafka-client.ts';
 import { KafkaSubscription } from './kafka-consumer.ts';
 import { readTopic } from './kafka-read-topic.ts';
 import { startNewGroupAtEnd } from './kafka-start-offsets.ts';
@@ -94,19 +95,17 @@ export class KafkaEventBus implements EventBus {
   #admin: Promise<Admin> | undefined;
   #closed = false;
 
-  /** @throws InvalidArgumentError for missing brokers or bad numeric options. */
+  /**
+   * @throws InvalidArgumentError for `brokers` that are neither a non-empty list of
+   *   `host:port` strings nor a kafkajs `Kafka` instance, or bad numeric options;
+   *   MissingDriverError when `kafkajs` is not installed (loaded here for broker addresses).
+   */
   constructor(options: KafkaEventBusOptions) {
-    if (!options?.brokers)
-      throw new InvalidArgumentError('KafkaEventBus: `brokers` (or a Kafka client) is required');
+    assertBrokersOption(options);
     this.#policy = resolveDeliveryPolicy(options, 'kafka');
-    this.#kafka =
-      options.brokers instanceof Kafka
-        ? options.brokers
-        : new Kafka({
-            clientId: options.clientId ?? 'es-gen',
-            brokers: [...options.brokers],
-            logLevel: logLevel.WARN,
-          });
+    this.#kafka = isKafkaClient(options.brokers)
+      ? options.brokers
+      : createKafka(options.clientId ?? 'es-gen', options.brokers);
     this.#topic = options.topic ?? 'es-gen.events';
     this.#perType = options.topics === 'per-aggregate-type';
     this.#aggregateTypes = options.aggregateTypes ?? [];
@@ -293,7 +292,7 @@ export class KafkaEventBus implements EventBus {
         idempotent: true,
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
-        createPartitioner: Partitioners.DefaultPartitioner,
+        createPartitioner: loadKafkajs().Partitioners.DefaultPartitioner,
       });
       await producer.connect();
       return producer;

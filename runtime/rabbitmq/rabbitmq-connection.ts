@@ -1,6 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import amqp, { type ChannelModel } from 'amqplib';
+import type * as Amqp from 'amqplib';
+import type { ChannelModel } from 'amqplib';
 import { BusError, ClosedError } from '../errors.ts';
+import { loadDriver } from '../load-driver.ts';
+
+/** The `amqplib` package, loaded on first use (`MissingDriverError` when not installed). */
+export function loadAmqplib(): typeof Amqp {
+  return loadDriver<typeof Amqp>('amqplib', '@es-gen/runtime/rabbitmq');
+}
 
 /** Called with every new connection (the first one and each one after a loss). */
 export type ConnectionListener = (model: ChannelModel) => Promise<void> | void;
@@ -56,6 +63,7 @@ export class RabbitMQConnection {
   }
 
   async #connect(timeoutMs: number): Promise<ChannelModel> {
+    const amqp = loadAmqplib(); // before the retries: a missing driver is no connection problem
     const deadline = Date.now() + timeoutMs;
     let delay = this.#reconnectDelayMs;
     for (;;) {

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import amqp, { type ConfirmChannel } from 'amqplib';
+import type { Channel, ConfirmChannel } from 'amqplib';
+import { describeValue } from '../describe-value.ts';
 import { BusError, ClosedError, InvalidArgumentError } from '../errors.ts';
 import { checkPublish, checkSubscribe, positiveOption, SubscriptionSet } from '../event-bus/bus-lifecycle.ts';
 import { decodeEvent, encodeEvent, randomSuffix, traceHeaders } from '../event-bus/bus-message.ts';
@@ -15,7 +16,7 @@ import type {
 } from '../event-bus/event-bus.ts';
 import type { DomainEvent } from '../events/domain-event.ts';
 import { injectTraceContext, SpanNames, traced } from '../observability/tracing.ts';
-import { RabbitMQConnection, redact } from './rabbitmq-connection.ts';
+import { loadAmqplib, RabbitMQConnection, redact } from './rabbitmq-connection.ts';
 import { RabbitMQConsumer, type RabbitMQQueueTopology } from './rabbitmq-consumer.ts';
 
 /** Options of {@link RabbitMQEventBus}. */
@@ -78,9 +79,14 @@ export class RabbitMQEventBus implements EventBus {
   #publisher: Promise<ConfirmChannel> | undefined;
   #closed = false;
 
-  /** @throws InvalidArgumentError for a missing `url` or bad numeric options. */
+  /**
+   * Connects on first use, loading `amqplib` then (`MissingDriverError` when not installed).
+   *
+   * @throws InvalidArgumentError for a `url` that is not an `amqp://`/`amqps://` URL, or bad
+   *   numeric options.
+   */
   constructor(options: RabbitMQEventBusOptions) {
-    if (!options?.url) throw new InvalidArgumentError('RabbitMQEventBus: `url` (amqp://...) is required');
+    assertUrlOption(options);
     this.#policy = resolveDeliveryPolicy(options, 'rabbitmq');
     this.#url = options.url;
     this.#exchange = options.exchange ?? 'es-gen.events';
@@ -260,8 +266,8 @@ export class RabbitMQEventBus implements EventBus {
     await this.#withTemporaryChannel((c) => c.deleteQueue(queue)).catch(() => {});
   }
 
-  async #withTemporaryChannel<T>(fn: (channel: amqp.Channel) => Promise<T>): Promise<T> {
-    const model = await amqp.connect(this.#url);
+  async #withTemporaryChannel<T>(fn: (channel: Channel) => Promise<T>): Promise<T> {
+    const model = await loadAmqplib().connect(this.#url);
     model.on('error', () => {});
     try {
       const channel = await model.createChannel();
@@ -271,6 +277,18 @@ export class RabbitMQEventBus implements EventBus {
       await model.close().catch(() => {});
     }
   }
+}
+
+function assertUrlOption(options: RabbitMQEventBusOptions): void {
+  const url = (options as Partial<RabbitMQEventBusOptions> | null | undefined)?.url;
+  if (typeof url === 'string' && /^amqps?:\/\/./i.test(url)) return;
+  const got =
+    typeof options !== 'object' || options === null
+      ? `options ${describeValue(options)}`
+      : `url ${describeValue(url)}`;
+  throw new InvalidArgumentError(
+    `RabbitMQEventBus: expected { url, ... } with url an AMQP URL ("amqp://user:pass@host:5672/vhost" or "amqps://..."), got ${got}`,
+  );
 }
 
 function positive(name: string, value: number | undefined): number | undefined {

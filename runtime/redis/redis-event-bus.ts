@@ -1,5 +1,7 @@
 import { hostname } from 'node:os';
-import { Redis } from 'ioredis';
+import type * as IORedis from 'ioredis';
+import type { Redis } from 'ioredis';
+import { describeValue } from '../describe-value.ts';
 import { BusError, InvalidArgumentError } from '../errors.ts';
 import {
   checkPublish,
@@ -19,6 +21,7 @@ import type {
   Subscription,
 } from '../event-bus/event-bus.ts';
 import type { DomainEvent } from '../events/domain-event.ts';
+import { loadDriver } from '../load-driver.ts';
 import { injectTraceContext, SpanNames, traced } from '../observability/tracing.ts';
 import { RedisStreamConsumer } from './redis-stream-consumer.ts';
 
@@ -98,12 +101,16 @@ export class RedisEventBus implements EventBus {
   #members = 0;
   #closed = false;
 
-  /** @throws InvalidArgumentError for bad numeric options or a missing `redis`. */
+  /**
+   * @throws InvalidArgumentError for bad numeric options, or a `redis` that is neither a
+   *   `redis://`/`rediss://` URL nor an ioredis client; MissingDriverError when a URL is given and
+   *   `ioredis` is not installed.
+   */
   constructor(options: RedisEventBusOptions) {
-    if (!options?.redis) throw new InvalidArgumentError('RedisEventBus: `redis` (client or URL) is required');
+    assertRedisOption(options);
     this.#policy = resolveDeliveryPolicy(options, 'redis');
     this.#ownsClient = typeof options.redis === 'string';
-    this.#client = typeof options.redis === 'string' ? new Redis(options.redis) : options.redis;
+    this.#client = typeof options.redis === 'string' ? connectRedis(options.redis) : options.redis;
     this.#prefix = options.streamPrefix ?? 'es-gen:events';
     this.#perType = options.streams === 'per-aggregate-type';
     this.#aggregateTypes = options.aggregateTypes ?? [];
@@ -229,6 +236,35 @@ export class RedisEventBus implements EventBus {
       this.#streamsToRead().map((stream) => this.#client.xgroup('DESTROY', stream, group).catch(() => 0)),
     );
   }
+}
+
+/** True when `value` looks like an ioredis client (a `Redis`, or a `Cluster`). */
+function isRedisClient(value: unknown): value is Redis {
+  const client = value as Partial<Record<'xadd' | 'duplicate' | 'quit', unknown>> | null;
+  return (
+    typeof client?.xadd === 'function' &&
+    typeof client.duplicate === 'function' &&
+    typeof client.quit === 'function'
+  );
+}
+
+function assertRedisOption(options: RedisEventBusOptions): void {
+  const redis = (options as Partial<RedisEventBusOptions> | null | undefined)?.redis;
+  if (typeof redis === 'string' && /^rediss?:\/\/./i.test(redis)) return;
+  if (isRedisClient(redis)) return;
+  const got =
+    typeof options !== 'object' || options === null
+      ? `options ${describeValue(options)}`
+      : `redis ${describeValue(redis)}`;
+  throw new InvalidArgumentError(
+    `RedisEventBus: expected { redis, ... } with redis a URL ("redis://..." or "rediss://...") or an ioredis client, got ${got}`,
+  );
+}
+
+/** A client of its own for the bus, from a URL; loads `ioredis` on first use. */
+function connectRedis(url: string): Redis {
+  const { Redis } = loadDriver<typeof IORedis>('ioredis', '@es-gen/runtime/redis');
+  return new Redis(url);
 }
 
 function positive(name: string, value: number | undefined): number | undefined {
