@@ -8,6 +8,7 @@ import { eventBusBenchmark } from './event-bus.bench.ts';
 import { generatorBenchmark } from './generator.bench.ts';
 import { postgresEventStoreBenchmark } from './postgres.bench.ts';
 import { sqliteEventStoreBenchmark } from './sqlite-event-store.bench.ts';
+import { startupBenchmark } from './startup.bench.ts';
 
 /** Every benchmark; add new ones here. */
 const benchmarks: Benchmark[] = [
@@ -15,6 +16,7 @@ const benchmarks: Benchmark[] = [
   sqliteEventStoreBenchmark,
   eventBusBenchmark,
   generatorBenchmark,
+  startupBenchmark,
 ];
 
 const filter = process.argv[2];
