@@ -50,3 +50,19 @@ describe.skipIf(process.platform !== 'linux').each(opens)(
     });
   },
 );
+
+describe.each(opens)('%s given a wrong shape', (name, open) => {
+  it.each([
+    [42, 'a number'],
+    ['', 'an empty string'],
+    [{ filename: 'app.db' }, 'an object with keys filename'],
+    [null, 'null'],
+  ])('rejects %j with InvalidArgumentError naming the expected shape', (arg, got) => {
+    expect(() => open(arg as string)).toThrow(
+      expect.objectContaining({
+        code: ErrorCode.InvalidArgument,
+        message: `${name}: expected a file path (or ":memory:") or a better-sqlite3 Database, got ${got}`,
+      }),
+    );
+  });
+});
