@@ -1,6 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResolvedConfig } from './config/config.ts';
+import {
+  type ImportExtension,
+  resolveImportExtension,
+  TsconfigReadError,
+} from './config/import-extension.ts';
 import type { Diagnostic } from './load/diagnostic.ts';
 import { loadSchemas } from './load/load-schemas.ts';
 import type { SourceFile } from './load/source-file.ts';
@@ -84,12 +89,16 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
   const compiled = compileSchemas(config);
   if (!compiled.model)
     return { kind: 'invalid', diagnostics: compiled.diagnostics, sources: compiled.sources };
+  const importExtension = importExtensionOrDiagnostic(config);
+  if (typeof importExtension === 'object')
+    return { kind: 'invalid', diagnostics: [importExtension], sources: [] };
   const emitter = typeof options.emitter === 'function' ? await options.emitter() : options.emitter;
   const emitOptions: EmitOptions = {
     projectRoot: config.projectRoot,
     outputDir: config.outputDir,
     domainDir: config.domainDir,
     runtimeImport: config.runtimeImport,
+    importExtension,
     version: options.version,
   };
   const plan = planOutput(
@@ -111,6 +120,24 @@ export async function runBuild(options: BuildOptions): Promise<BuildOutcome> {
     config.outputDir,
   );
   return { kind: 'built', plan, created: user.created, insertions: user.insertions };
+}
+
+/** The configured extension of relative imports, `auto` resolved; a diagnostic when tsconfig.json cannot be read. */
+function importExtensionOrDiagnostic(config: ResolvedConfig): ImportExtension | Diagnostic {
+  try {
+    return resolveImportExtension(config.projectRoot, config.importExtension);
+  } catch (error) {
+    if (!(error instanceof TsconfigReadError)) throw error;
+    return {
+      file: error.file,
+      line: error.line,
+      column: error.column,
+      length: 1,
+      code: 'tsconfig-unreadable',
+      message: `${error.reason} (read for \`importExtension: auto\`)`,
+      hint: 'fix the file, or set `importExtension` (.ts, .js or none) in es-gen.config.yaml',
+    };
+  }
 }
 
 function planUser(

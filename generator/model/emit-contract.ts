@@ -2,6 +2,7 @@
  * The contract between the build pipeline and the emitters (`generator/emit/index.ts`), which
  * implement `emitGenerated` and `planUserFiles` with these shapes.
  */
+import type { ImportExtension } from '../config/import-extension.ts';
 import type { SchemaModel } from './ir.ts';
 
 /** A file to write: path relative to the project root with `/` separators, and its full text. */
@@ -20,6 +21,8 @@ export interface EmitOptions {
   readonly domainDir: string;
   /** Import path of the runtime in generated code, e.g. `es-gen/runtime`. */
   readonly runtimeImport: string;
+  /** The extension of every relative import in generated and user-owned files (`''` for none). */
+  readonly importExtension: ImportExtension;
   /** The es-gen version, for the `@generated` header. */
   readonly version: string;
 }

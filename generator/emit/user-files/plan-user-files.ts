@@ -21,7 +21,9 @@ export function planUserFiles(
   const layout = createLayout(options.outputDir, options.domainDir);
   const creates: OutputFile[] = [];
   const updates: UserFileUpdate[] = [];
-  const specs = userFileSpecs(model, layout).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const specs = userFileSpecs(model, layout, options.importExtension).sort((a, b) =>
+    a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
+  );
   for (const spec of specs) {
     const existing = readFile(spec.path);
     if (existing === undefined) {
