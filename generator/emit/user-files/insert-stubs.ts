@@ -119,7 +119,7 @@ export function planStubInsertions(spec: UserFileSpec, text: string): StubInsert
   const insertions = [memberInsertion(text, file, cls, missing)];
   const imports = importInsertion(file, spec, types);
   if (imports) insertions.push(imports);
-  const labels = missing.map((m) => `${spec.path}: ${m.label}`);
-  if (types.length > 0) labels.push(`${spec.path}: import type { ${types.join(', ')} }`);
+  const labels = missing.map((m) => m.label);
+  if (types.length > 0) labels.push(`import type { ${types.join(', ')} }`);
   return { content: splice(text, insertions), insertions: labels };
 }
