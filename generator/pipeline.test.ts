@@ -79,11 +79,19 @@ describe('runBuild', () => {
 
   it('removes folders that removing generated files left empty', async () => {
     project.write('schemas/cart.yaml', aggregateYaml('Cart'));
+    // A schema stays (one without aggregates), so there is still something to build.
+    project.write('schemas/types.yaml', 'kind: types\ntypes:\n  Money: { fields: { amount: number } }\n');
     await build();
     project.remove('schemas/cart.yaml');
     await build();
     expect(existsSync(join(project.root, 'src/generated/aggregates'))).toBe(false);
     expect(existsSync(join(project.root, 'src/generated/index.ts'))).toBe(true);
+  });
+
+  it('writes nothing and says so when there is no schema file', async () => {
+    const outcome = await build();
+    expect(outcome).toEqual({ kind: 'empty', projectRoot: project.root, schemasDir: 'schemas' });
+    expect(existsSync(join(project.root, 'src'))).toBe(false);
   });
 
   it('removes the validators.mjs and validators.d.mts of earlier versions, leaving validators.ts', async () => {
