@@ -35,6 +35,7 @@ function writeProject(root: string): ResolvedConfig {
     outputDir: 'src/generated',
     domainDir: 'src/domain',
     runtimeImport: '@es-gen/runtime',
+    importExtension: '.ts' as const,
   };
 }
 

@@ -14,6 +14,7 @@ schemas: schemas          # the YAML schemas
 output: src/generated     # generated code, rewritten by every build
 domain: src/domain        # user-owned files, created once
 runtime: '@es-gen/runtime'   # import path of the runtime in generated code
+importExtension: auto     # .ts | .js | none in relative imports; auto reads tsconfig.json
 `;
 
 /** A sample aggregate schema (`schemas/order.yaml`). */

@@ -1,3 +1,5 @@
+import type { ImportExtensionSetting } from './import-extension.ts';
+
 /** The keys of `es-gen.config.yaml` with their defaults (DESIGN §4). Paths are relative to the config file. */
 export const CONFIG_DEFAULTS = {
   /** The YAML schemas. */
@@ -8,6 +10,11 @@ export const CONFIG_DEFAULTS = {
   domain: 'src/domain',
   /** Import path of the runtime in generated code. */
   runtime: '@es-gen/runtime',
+  /**
+   * The extension of relative imports in generated and user-owned files: `.ts`, `.js`, `none`,
+   * or `auto` (read from the project's tsconfig.json; see `resolveImportExtension`).
+   */
+  importExtension: 'auto',
 } as const;
 
 /** The name of the config file looked up in the current folder. */
@@ -29,4 +36,6 @@ export interface ResolvedConfig {
   readonly domainDir: string;
   /** Import path of the runtime used in generated code. */
   readonly runtimeImport: string;
+  /** The `importExtension` setting; `auto` is resolved against tsconfig.json at build time. */
+  readonly importExtension: ImportExtensionSetting;
 }

@@ -27,6 +27,7 @@ describe('loadConfig', () => {
         outputDir: 'src/generated',
         domainDir: 'src/domain',
         runtimeImport: '@es-gen/runtime',
+        importExtension: 'auto',
       },
       diagnostics: [],
     });
@@ -68,7 +69,20 @@ describe('loadConfig', () => {
     expect(errorsOf('schemas: schemas\noutptu: gen\nruntime: 3\nzzz: 1\n')).toEqual([
       'es-gen.config.yaml:2:1: unknown config key `outptu`; did you mean `output`?',
       'es-gen.config.yaml:3:10: `runtime` must be a non-empty string, found the integer 3; the default is `@es-gen/runtime`',
-      'es-gen.config.yaml:4:1: unknown config key `zzz`; the keys are `schemas`, `output`, `domain`, `runtime`',
+      'es-gen.config.yaml:4:1: unknown config key `zzz`; the keys are `schemas`, `output`, `domain`, `runtime`, `importExtension`',
+    ]);
+  });
+
+  it('reads importExtension and names the allowed values when it is wrong', () => {
+    for (const value of ['auto', '.ts', '.js', 'none']) {
+      writeFileSync(join(dir, 'es-gen.config.yaml'), `importExtension: ${value}\n`);
+      expect(loadConfig({ cwd: dir }).config?.importExtension).toBe(value);
+    }
+    expect(errorsOf('importExtension: ts\n')).toEqual([
+      'es-gen.config.yaml:1:18: `importExtension` must be one of `auto`, `.ts`, `.js`, `none`, found the string `ts`; did you mean `.ts`?',
+    ]);
+    expect(errorsOf('importExtension: .mjs\n')).toEqual([
+      'es-gen.config.yaml:1:18: `importExtension` must be one of `auto`, `.ts`, `.js`, `none`, found the string `.mjs`; did you mean `.js`?',
     ]);
   });
 
@@ -84,7 +98,7 @@ describe('loadConfig', () => {
       'es-gen.config.yaml:2:1: duplicate key `output`; each key may appear once in a map; remove or rename one of them',
     ]);
     expect(errorsOf('- schemas\n')).toEqual([
-      'es-gen.config.yaml:1:1: the config must be a map of keys, found a list; use the keys `schemas`, `output`, `domain`, `runtime`',
+      'es-gen.config.yaml:1:1: the config must be a map of keys, found a list; use the keys `schemas`, `output`, `domain`, `runtime`, `importExtension`',
     ]);
   });
 });

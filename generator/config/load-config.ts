@@ -6,6 +6,7 @@ import { describeValue } from '../validate/describe-value.ts';
 import { didYouMean } from '../validate/did-you-mean.ts';
 import type { ConfigKey, ResolvedConfig } from './config.ts';
 import { CONFIG_DEFAULTS, CONFIG_FILE_NAME } from './config.ts';
+import { IMPORT_EXTENSION_SETTINGS, type ImportExtensionSetting } from './import-extension.ts';
 
 /** The outcome of loading a config: the config, or the errors found in it (then `config` is undefined). */
 export interface LoadedConfig {
@@ -86,6 +87,17 @@ function readValues(source: SourceFile, diagnostics: Diagnostic[]): Partial<Reco
           `the default is \`${CONFIG_DEFAULTS[key as ConfigKey]}\``,
         ),
       );
+    } else if (key === 'importExtension' && !isImportExtension(raw.trim())) {
+      diagnostics.push(
+        source.diagnostic(
+          [key],
+          'value',
+          'config-value',
+          `\`importExtension\` must be one of ${settingList()}, found ${describeValue(raw)}`,
+          didYouMean(raw.trim(), IMPORT_EXTENSION_SETTINGS) ??
+            `the default is \`${CONFIG_DEFAULTS.importExtension}\``,
+        ),
+      );
     } else {
       values[key as ConfigKey] = raw.trim();
     }
@@ -107,6 +119,7 @@ function resolveConfig(
     outputDir: folder('output'),
     domainDir: folder('domain'),
     runtimeImport: values.runtime ?? CONFIG_DEFAULTS.runtime,
+    importExtension: (values.importExtension ?? CONFIG_DEFAULTS.importExtension) as ImportExtensionSetting,
   };
 }
 
@@ -168,6 +181,14 @@ function keyList(): string {
   return Object.keys(CONFIG_DEFAULTS)
     .map((k) => `\`${k}\``)
     .join(', ');
+}
+
+function isImportExtension(value: string): value is ImportExtensionSetting {
+  return (IMPORT_EXTENSION_SETTINGS as readonly string[]).includes(value);
+}
+
+function settingList(): string {
+  return IMPORT_EXTENSION_SETTINGS.map((s) => `\`${s}\``).join(', ');
 }
 
 function isDirectory(path: string): boolean {

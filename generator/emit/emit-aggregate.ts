@@ -4,7 +4,7 @@ import { aggregateBaseStatements } from './aggregate-base.ts';
 import { aggregateEventStatements } from './aggregate-events.ts';
 import type { EmitContext } from './context.ts';
 import { generatedHeader } from './header.ts';
-import { relativeImport, validatorName } from './names.ts';
+import { validatorName } from './names.ts';
 import { importDeclaration, printTypeScript } from './ts-project.ts';
 
 function addNamed(type: TypeRef, into: Set<string>): void {
@@ -38,14 +38,14 @@ export function emitAggregate(aggregate: AggregateModel, model: SchemaModel, ctx
     importDeclaration(ctx.runtimeImport, ['DomainEvent', 'StoredEvent'], true),
     importDeclaration(ctx.runtimeImport, runtimeValues, false),
     importDeclaration(
-      relativeImport(path, ctx.layout.types),
+      ctx.importPath(path, ctx.layout.types),
       [...namedTypesUsedBy(aggregate), 'EventEnvelope'],
       true,
     ),
   ];
   if (hasEvents) {
     const validators = aggregate.events.map((e) => validatorName(e.name, currentVersion(e).version));
-    imports.push(importDeclaration(relativeImport(path, ctx.layout.validators), validators, false));
+    imports.push(importDeclaration(ctx.importPath(path, ctx.layout.validators), validators, false));
   }
   return printTypeScript(generatedHeader(ctx.version, aggregate.file), [
     ...imports,

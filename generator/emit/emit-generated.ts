@@ -57,8 +57,7 @@ export function emitGenerated(model: SchemaModel, options: EmitOptions): OutputF
     { path: layout.index, content: emitIndex(model, ctx) },
     { path: layout.types, content: emitTypes(model, ctx) },
     { path: layout.registry, content: emitRegistry(model, ctx) },
-    { path: layout.validators, content: validators.code },
-    { path: layout.validatorsTypes, content: validators.types },
+    { path: layout.validators, content: validators },
   ];
   for (const aggregate of model.aggregates) {
     files.push({ path: layout.aggregate(aggregate.name), content: emitAggregate(aggregate, model, ctx) });

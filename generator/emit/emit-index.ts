@@ -1,7 +1,6 @@
 import type { SchemaModel } from '../model/ir.ts';
 import type { EmitContext } from './context.ts';
 import { generatedHeader } from './header.ts';
-import { relativeImport } from './names.ts';
 
 /** Emits `index.ts`: the runtime's event types, re-exports of the named types, every aggregate and projection, and the registry. */
 export function emitIndex(model: SchemaModel, ctx: EmitContext): string {
@@ -14,7 +13,7 @@ export function emitIndex(model: SchemaModel, ctx: EmitContext): string {
   ];
   const lines = [
     `export type { DomainEvent, StoredEvent } from '${ctx.runtimeImport}';`,
-    ...targets.map((to) => `export * from '${relativeImport(layout.index, to)}';`),
+    ...targets.map((to) => `export * from '${ctx.importPath(layout.index, to)}';`),
   ];
   return `${generatedHeader(ctx.version, ctx.sourceOf([]))}\n\n${lines.join('\n')}\n`;
 }

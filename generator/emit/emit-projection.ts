@@ -2,13 +2,7 @@ import { type MethodDeclarationStructure, type OptionalKind, Scope, StructureKin
 import type { HandledEventRef, ProjectionModel, SchemaModel } from '../model/ir.ts';
 import type { EmitContext } from './context.ts';
 import { generatedHeader } from './header.ts';
-import {
-  eventTypeNames,
-  projectionHandlerName,
-  projectionTypeNames,
-  relativeImport,
-  tsString,
-} from './names.ts';
+import { eventTypeNames, projectionHandlerName, projectionTypeNames, tsString } from './names.ts';
 import { importDeclaration, printTypeScript, type Statement } from './ts-project.ts';
 
 function storedType(ref: HandledEventRef): string {
@@ -129,7 +123,7 @@ export function emitProjection(projection: ProjectionModel, _model: SchemaModel,
   ];
   for (const aggregate of [...byAggregate.keys()].sort()) {
     const refs = byAggregate.get(aggregate)!;
-    const from = relativeImport(path, ctx.layout.aggregate(aggregate));
+    const from = ctx.importPath(path, ctx.layout.aggregate(aggregate));
     imports.push(
       importDeclaration(
         from,

@@ -2,7 +2,7 @@ import type { EventModel, EventVersionModel, SchemaModel, UpcastOpModel } from '
 import { payloadTypeName } from '../model/ir.ts';
 import type { EmitContext } from './context.ts';
 import { generatedHeader } from './header.ts';
-import { relativeImport, tsLiteral, tsString, validatorName } from './names.ts';
+import { tsLiteral, tsString, validatorName } from './names.ts';
 import { importDeclaration, printTypeScript, type Statement } from './ts-project.ts';
 
 function operation(op: UpcastOpModel, event: string, from: number): string {
@@ -67,7 +67,7 @@ function imports(model: SchemaModel, ctx: EmitContext): Statement[] {
   const validators: string[] = [];
   for (const aggregate of model.aggregates) {
     if (aggregate.events.length === 0) continue;
-    const from = relativeImport(path, ctx.layout.aggregate(aggregate.name));
+    const from = ctx.importPath(path, ctx.layout.aggregate(aggregate.name));
     const payloads: string[] = [];
     for (const event of aggregate.events) {
       event.versions.forEach((v, i) => {
@@ -89,10 +89,10 @@ function imports(model: SchemaModel, ctx: EmitContext): Statement[] {
     );
   }
   if (customs.length > 0) {
-    out.push(importDeclaration(relativeImport(path, ctx.layout.userUpcasters), customs, false));
+    out.push(importDeclaration(ctx.importPath(path, ctx.layout.userUpcasters), customs, false));
   }
   if (validators.length > 0)
-    out.push(importDeclaration(relativeImport(path, ctx.layout.validators), validators, false));
+    out.push(importDeclaration(ctx.importPath(path, ctx.layout.validators), validators, false));
   return out;
 }
 

@@ -43,7 +43,7 @@ const ajvVersion = (createRequire(import.meta.url)('ajv/package.json') as { vers
 
 /** A fingerprint of everything the compiled module depends on. */
 function inputsFingerprint(schemas: [string, Record<string, unknown>][], runtimeImport: string): string {
-  const hash = createHash('sha256').update(canonicalJson({ schemas, runtimeImport, ajvVersion, format: 2 }));
+  const hash = createHash('sha256').update(canonicalJson({ schemas, runtimeImport, ajvVersion, format: 3 }));
   return `sha256:${hash.digest('hex').slice(0, 32)}`;
 }
 
@@ -134,15 +134,42 @@ function useRuntimeHelpers(code: string): { code: string; helpers: string[] } {
   return { code: out, helpers: helpers.sort() };
 }
 
+/** The `export const validateX = validateN;` lines ajv writes, which the typed exports replace. */
+const AJV_EXPORT = /^export const (\w+) = (\w+);\n/gm;
+
+/**
+ * The standalone code as a TypeScript module. ajv's code is untyped JavaScript, so the module
+ * opts out of type checking (`@ts-nocheck`, a pragma that must precede the first statement),
+ * and its exports are re-declared with explicit types: callers, declaration files and
+ * `tsc`'s emitted JavaScript all see `AjvValidateFunction`.
+ */
 function compiledModule(
   model: SchemaModel,
   schemas: [string, Record<string, unknown>][],
   ctx: EmitContext,
 ): string {
-  if (schemas.length === 0) return '';
+  if (schemas.length === 0) return 'export {};\n';
   const compiled = useRuntimeHelpers(compileStandalone(model, schemas));
-  const imports = `import { ${compiled.helpers.join(', ')} } from ${tsString(ctx.runtimeImport)};\n`;
-  return `${imports}${compiled.code.replace(/\n*$/, '\n')}`;
+  const functions = new Map<string, string>();
+  const code = compiled.code.replace(AJV_EXPORT, (_line, name: string, fn: string) => {
+    functions.set(name, fn);
+    return '';
+  });
+  const exports = schemas.map(([name, schema]) => {
+    const fn = functions.get(name);
+    if (fn === undefined) throw new Error(`ajv did not export the validator ${name}`);
+    const doc = `/** Validates ${article(name.slice(8))} ${String(schema['title'])} payload. */`;
+    return `${doc}\nexport const ${name}: AjvValidateFunction = ${fn} as AjvValidateFunction;\n`;
+  });
+  return [
+    '// @ts-nocheck\n',
+    '// ajv standalone code is untyped JavaScript; the exports at the end carry the types.\n',
+    `import type { AjvValidateFunction } from ${tsString(ctx.runtimeImport)};\n`,
+    `import { ${compiled.helpers.join(', ')} } from ${tsString(ctx.runtimeImport)};\n`,
+    code.replace(/\n*$/, '\n'),
+    '\n',
+    exports.join(''),
+  ].join('');
 }
 
 /** The code of `existing` after `prefix`, when it starts with it. */
@@ -154,8 +181,9 @@ function reusable(existing: string | undefined, prefix: string): string | undefi
 const memo = new Map<string, string>();
 
 /**
- * Emits the precompiled validators of every event version: ajv standalone ESM code (no schema
- * compilation at start-up) importing its helpers from the runtime, and its declarations.
+ * Emits `validators.ts`, the precompiled validators of every event version: ajv standalone code
+ * (no schema compilation at start-up) importing its helpers from the runtime only, with one
+ * typed export per event version, so `tsc` compiles it to its outDir like any other module.
  * Validators fill in declared defaults on the payload they check.
  *
  * Compiling is the slowest step of a build, so the module's second line is a fingerprint of its
@@ -167,18 +195,12 @@ export function emitValidators(
   model: SchemaModel,
   ctx: EmitContext,
   readExisting: () => string | undefined = () => undefined,
-): { code: string; types: string } {
+): string {
   const schemas = validatorSchemas(model);
   const header = generatedHeader(ctx.version, ctx.sourceOf([]));
   const stamp = `// inputs: ${inputsFingerprint(schemas, ctx.runtimeImport)}`;
   const prefix = `${header}\n${stamp}\n\n`;
   const body = memo.get(stamp) ?? reusable(readExisting(), prefix) ?? compiledModule(model, schemas, ctx);
   memo.set(stamp, body);
-  const code = `${prefix}${body}`;
-  const declarations = schemas.map(
-    ([name, schema]) =>
-      `/** Validates ${article(name.slice(8))} ${String(schema['title'])} payload. */\nexport declare const ${name}: AjvValidateFunction;\n`,
-  );
-  const types = `${header}\n\nimport type { AjvValidateFunction } from ${tsString(ctx.runtimeImport)};\n\n${declarations.join('')}`;
-  return { code, types: schemas.length > 0 ? types : `${header}\n\nexport {};\n` };
+  return `${prefix}${body}`;
 }

@@ -5,9 +5,8 @@ export interface Layout {
   readonly index: string;
   readonly types: string;
   readonly registry: string;
-  /** The precompiled validators (ESM JavaScript) and their declarations. */
+  /** The precompiled validators (ajv standalone code in a TypeScript module). */
   readonly validators: string;
-  readonly validatorsTypes: string;
   aggregate(name: string): string;
   projection(name: string): string;
   schema(event: string, version: number): string;
@@ -18,7 +17,7 @@ export interface Layout {
 
 /**
  * The file layout for an output folder and a user-code folder:
- * `<output>/{index,types,registry}.ts`, `<output>/validators.mjs` (+ `.d.mts`),
+ * `<output>/{index,types,registry,validators}.ts`,
  * `<output>/aggregates/<name>.ts`, `<output>/projections/<name>.ts`,
  * `<output>/schemas/<Event>.v<N>.json`; `<domain>/<name>.ts`, `<domain>/projections/<name>.ts`,
  * `<domain>/upcasters.ts`.
@@ -30,8 +29,7 @@ export function createLayout(outputDir: string, domainDir: string): Layout {
     index: out('index.ts'),
     types: out('types.ts'),
     registry: out('registry.ts'),
-    validators: out('validators.mjs'),
-    validatorsTypes: out('validators.d.mts'),
+    validators: out('validators.ts'),
     aggregate: (name) => out('aggregates', `${kebabCase(name)}.ts`),
     projection: (name) => out('projections', `${kebabCase(name)}.ts`),
     schema: (event, version) => out('schemas', `${event}.v${version}.json`),

@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import type { ImportExtension } from '../config/import-extension.ts';
 
 /** `OrderSummary` → `order-summary`; `HTTPRequest` → `http-request`. */
 export function kebabCase(name: string): string {
@@ -75,12 +76,20 @@ export function joinPath(...parts: string[]): string {
 }
 
 /**
- * The import specifier from the file `from` to the file `to` (both project-relative), always
- * starting with `./` or `../`.
+ * The import specifier from the file `from` to the TypeScript file `to` (both project-relative),
+ * always starting with `./` or `../`, with `to`'s `.ts` replaced by `extension` (`''` for none).
+ *
+ * @example
+ * relativeImport('src/domain/order.ts', 'src/generated/index.ts', '.js'); // '../generated/index.js'
  */
-export function relativeImport(from: string, to: string): string {
-  const rel = posix.relative(posix.dirname(from), to);
+export function relativeImport(from: string, to: string, extension: ImportExtension): string {
+  const rel = posix.relative(posix.dirname(from), to).replace(/\.ts$/, extension);
   return rel.startsWith('.') ? rel : `./${rel}`;
+}
+
+/** A relative import specifier without its `.ts`/`.js` extension, to compare specifiers written either way. */
+export function withoutExtension(specifier: string): string {
+  return specifier.replace(/\.(ts|js)$/, '');
 }
 
 /** True when `name` can be written as a bare property name. */

@@ -27,6 +27,9 @@ import {
 
 const INDENT = '  ';
 
+/** An import longer than this is written one name per line. */
+const MAX_IMPORT_LINE = 100;
+
 type Docs = readonly (string | OptionalKind<JSDocStructure> | WriterFunction)[] | undefined;
 type Lines = string[];
 
@@ -195,7 +198,10 @@ function importLine(i: ImportDeclarationStructure): string {
     if (typeof n !== 'string') throw new Error('named imports are written as plain names');
     return n;
   });
-  return `import ${i.isTypeOnly ? 'type ' : ''}{ ${names.join(', ')} } from '${i.moduleSpecifier}';`;
+  const keyword = `import ${i.isTypeOnly ? 'type ' : ''}`;
+  const line = `${keyword}{ ${names.join(', ')} } from '${i.moduleSpecifier}';`;
+  if (line.length <= MAX_IMPORT_LINE) return line;
+  return `${keyword}{\n${names.map((n) => `${INDENT}${n},\n`).join('')}} from '${i.moduleSpecifier}';`;
 }
 
 /** One top-level statement as text; unsupported structure kinds throw, naming the kind. */

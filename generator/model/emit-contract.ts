@@ -2,6 +2,7 @@
  * The contract between the build pipeline and the emitters (`generator/emit/index.ts`), which
  * implement `emitGenerated` and `planUserFiles` with these shapes.
  */
+import type { ImportExtension } from '../config/import-extension.ts';
 import type { SchemaModel } from './ir.ts';
 
 /** A file to write: path relative to the project root with `/` separators, and its full text. */
@@ -20,6 +21,8 @@ export interface EmitOptions {
   readonly domainDir: string;
   /** Import path of the runtime in generated code, e.g. `@es-gen/runtime`. */
   readonly runtimeImport: string;
+  /** The extension of every relative import in generated and user-owned files (`''` for none). */
+  readonly importExtension: ImportExtension;
   /** The es-gen version, for the `@generated` header. */
   readonly version: string;
 }
@@ -32,20 +35,33 @@ export interface UserFileUpdate {
   readonly insertions: readonly string[];
 }
 
+/** A user-owned file es-gen created for something no schema defines any more. */
+export interface OrphanUserFile {
+  readonly path: string;
+  /** What it was created for, e.g. `aggregate Book` or `projection BookLoans`. */
+  readonly owner: string;
+}
+
 /** The once-only user files to create and the stubs to insert into existing ones. */
 export interface UserFilePlan {
   readonly creates: readonly OutputFile[];
   readonly updates: readonly UserFileUpdate[];
+  /** Files in the domain folder created for an aggregate, projection or upcasters no schema has any more. */
+  readonly orphans?: readonly OrphanUserFile[];
 }
 
 /** Renders every generated file (all under `outputDir`); called on every build. */
 export type EmitGenerated = (model: SchemaModel, options: EmitOptions) => OutputFile[];
 
-/** Plans user-owned files; `readFile` returns a file's current text (path relative to the root) or undefined. */
+/**
+ * Plans user-owned files; `readFile` returns a file's current text (path relative to the root) or
+ * undefined, and `listFiles` every file under a folder (paths relative to the root), for orphans.
+ */
 export type PlanUserFiles = (
   model: SchemaModel,
   options: EmitOptions,
   readFile: (path: string) => string | undefined,
+  listFiles?: (dir: string) => readonly string[],
 ) => UserFilePlan;
 
 /** The emitter module's exports as the pipeline uses them. */

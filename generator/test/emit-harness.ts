@@ -23,13 +23,14 @@ export function loadModel(root: string, schemasDir = 'schemas'): SchemaModel {
   return buildModel(loaded.sources);
 }
 
-/** Emit options for a project with the default folders. */
+/** Emit options for a project with the default folders and `.ts` relative imports (the golden fixtures' setting). */
 export function defaultOptions(projectRoot: string, overrides: Partial<EmitOptions> = {}): EmitOptions {
   return {
     projectRoot,
     outputDir: 'src/generated',
     domainDir: 'src/domain',
     runtimeImport: '@es-gen/runtime',
+    importExtension: '.ts',
     version: GOLDEN_VERSION,
     ...overrides,
   };

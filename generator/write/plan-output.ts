@@ -44,6 +44,11 @@ export function planOutput(projectRoot: string, outputDir: string, files: readon
 
 /** Every file under `outputDir` that carries the generated marker, sorted (paths relative to the root). */
 export function listGeneratedFiles(projectRoot: string, outputDir: string): string[] {
+  return listFiles(projectRoot, outputDir).filter((path) => isGeneratedFile(join(projectRoot, path)));
+}
+
+/** Every file under `dir` (relative to the root), sorted, paths relative to the root; empty when `dir` is missing. */
+export function listFiles(projectRoot: string, dir: string): string[] {
   const found: string[] = [];
   const walk = (relative: string) => {
     let entries: import('node:fs').Dirent[];
@@ -55,10 +60,10 @@ export function listGeneratedFiles(projectRoot: string, outputDir: string): stri
     for (const entry of entries) {
       const path = `${relative}/${entry.name}`;
       if (entry.isDirectory()) walk(path);
-      else if (entry.isFile() && isGeneratedFile(join(projectRoot, path))) found.push(path);
+      else if (entry.isFile()) found.push(path);
     }
   };
-  walk(outputDir);
+  walk(dir);
   return found.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 

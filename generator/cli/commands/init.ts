@@ -5,6 +5,7 @@ import { CONFIG_DEFAULTS, CONFIG_FILE_NAME } from '../../config/config.ts';
 import type { CliContext, CommandModule } from '../context.ts';
 import { ExitCode } from '../context.ts';
 import { SAMPLE_AGGREGATE, SAMPLE_CONFIG, SAMPLE_PROJECTION, schemaComment } from '../sample-schemas.ts';
+import { writeProjectFiles } from './init-project-files.ts';
 
 /** The meta-schema as seen from the project root once es-gen is installed. */
 const META_SCHEMA = 'node_modules/es-gen/schemas/es-gen.schema.json';
@@ -25,14 +26,17 @@ export function initFiles(): { path: string; content: string }[] {
 /**
  * `es-gen init [folder]`: scaffolds `es-gen.config.yaml`, a sample aggregate and projection
  * schema, and the output and domain folders. Refuses (exit 2, nothing written) when any of
- * those files exists.
+ * those files exists. Then writes `tsconfig.json` when there is none and creates or completes
+ * `package.json` (`es-gen:build` and `es-gen:check` scripts), never overwriting anything.
  */
 export const initCommand: CommandModule = {
   name: 'init',
   register(program: Command, context: CliContext) {
     program
       .command('init')
-      .description('scaffold es-gen.config.yaml, sample schemas and the source folders')
+      .description(
+        'scaffold es-gen.config.yaml, sample schemas, the source folders, tsconfig.json and package.json scripts',
+      )
       .argument('[folder]', 'the project folder', '.')
       .version(context.version)
       .action((folder: string) => {
@@ -55,6 +59,13 @@ export const initCommand: CommandModule = {
         for (const dir of [CONFIG_DEFAULTS.output, CONFIG_DEFAULTS.domain]) {
           mkdirSync(join(target, dir), { recursive: true });
           context.stdout(`created ${dir}/\n`);
+        }
+        try {
+          for (const line of writeProjectFiles(target)) context.stdout(`${line}\n`);
+        } catch (error) {
+          context.stderr(`es-gen init: ${(error as Error).message}\n`);
+          context.fail(ExitCode.Invalid);
+          return;
         }
         context.stdout('es-gen: next, run `npx es-gen build`\n');
       });

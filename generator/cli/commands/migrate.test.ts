@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -28,7 +28,13 @@ describe('es-gen migrate on SQLite', () => {
 
   it('creates every store table, and a second run changes nothing', async () => {
     const file = join(dir, 'app.db');
-    expect((await run('migrate', '--store', file)).code).toBe(0);
+    const created = await run('migrate', '--store', file);
+    expect(created.code).toBe(0);
+    expect(created.stdout).toMatch(
+      new RegExp(
+        `^es-gen: created SQLite database ${file} with the tables .*es_schema_versions.* \\(schema versions: event_store \\d+`,
+      ),
+    );
     const tables = () =>
       new Database(file, { readonly: true })
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
@@ -36,8 +42,20 @@ describe('es-gen migrate on SQLite', () => {
         .all();
     const first = tables();
     expect(first.length).toBeGreaterThanOrEqual(4);
-    expect((await run('migrate', '--store', file)).code).toBe(0);
+    const again = await run('migrate', '--store', file);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(`es-gen: SQLite database ${file} is up to date (schema versions: `);
     expect(tables()).toEqual(first);
+  });
+
+  it('exits 2 naming the missing folder of a new SQLite file, creating nothing', async () => {
+    const file = join(dir, 'missing', 'x.db');
+    const result = await run('migrate', '--store', file);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `es-gen migrate: cannot create the SQLite database ${file}: the folder ${join(dir, 'missing')} does not exist; create it first (mkdir -p ${join(dir, 'missing')}) or give another --store path\n`,
+    );
+    expect(existsSync(join(dir, 'missing'))).toBe(false);
   });
 
   it('exits 2 with the fix when --store is missing or --rls is used on SQLite', async () => {

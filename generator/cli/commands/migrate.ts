@@ -1,5 +1,7 @@
-import { isEventSourcingError } from '@es-gen/runtime';
+import { existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Command } from 'commander';
+import { isEventSourcingError } from '@es-gen/runtime';
 import type { CliContext, CommandModule } from '../context.ts';
 import { ExitCode } from '../context.ts';
 
@@ -31,22 +33,87 @@ async function migratePostgresStore(context: CliContext, target: string, flags: 
   );
 }
 
+/** The folder a SQLite file would be created in, when it does not exist (better-sqlite3 creates files, not folders). */
+function missingFolder(file: string): string | undefined {
+  if (file === ':memory:' || file.startsWith('file:')) return undefined;
+  const folder = dirname(file);
+  return existsSync(folder) ? undefined : folder;
+}
+
+type Database = import('better-sqlite3').Database;
+
+/** Schema version per component (`events`, `snapshots`, ...), from es-gen's version table; empty before the first run. */
+function componentVersions(db: Database): Map<string, number> {
+  const table = db
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'es_schema_versions'")
+    .get();
+  if (!table) return new Map();
+  const rows = db.prepare('SELECT component, version FROM es_schema_versions ORDER BY component').all() as {
+    component: string;
+    version: number;
+  }[];
+  return new Map(rows.map((r) => [r.component, r.version]));
+}
+
+function tableNames(db: Database): string[] {
+  return db
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    .pluck()
+    .all() as string[];
+}
+
+function describeVersions(before: Map<string, number>, after: Map<string, number>): string {
+  return [...after]
+    .map(([component, version]) => {
+      const was = before.get(component);
+      return was === undefined || was === version
+        ? `${component} ${version}`
+        : `${component} ${was} → ${version}`;
+    })
+    .join(', ');
+}
+
 async function migrateSqliteStore(context: CliContext, file: string): Promise<void> {
+  const folder = missingFolder(file);
+  if (folder !== undefined) {
+    context.stderr(
+      `es-gen migrate: cannot create the SQLite database ${file}: the folder ${folder} does not exist; create it first (mkdir -p ${folder}) or give another --store path\n`,
+    );
+    context.fail(ExitCode.Invalid);
+    return;
+  }
   const [{ default: Database }, sqlite] = await Promise.all([
     import('better-sqlite3'),
     import('@es-gen/runtime/sqlite'),
   ]);
+  const existed = file !== ':memory:' && existsSync(file) && statSync(file).size > 0;
   const db = new Database(file);
+  let before: Map<string, number>;
+  let after: Map<string, number>;
+  let tables: string[];
   try {
+    before = componentVersions(db);
     // Each store creates (or upgrades) its own tables, versioned and idempotent.
     new sqlite.SQLiteEventStore(db);
     new sqlite.SQLiteSnapshotStore(db);
     new sqlite.SQLiteCheckpointStore(db);
     new sqlite.SQLiteDeadLetterStore(db);
+    after = componentVersions(db);
+    tables = tableNames(db);
   } finally {
     db.close();
   }
-  context.stdout(`es-gen: SQLite database ${file} is up to date\n`);
+  const versions = describeVersions(before, after);
+  const changed = [...after].some(([component, version]) => before.get(component) !== version);
+  if (!existed) {
+    context.stdout(
+      `es-gen: created SQLite database ${file} with the tables ${tables.join(', ')} (schema versions: ${versions})\n`,
+    );
+  } else if (changed) {
+    context.stdout(`es-gen: SQLite database ${file} migrated (schema versions: ${versions})\n`);
+  } else {
+    context.stdout(`es-gen: SQLite database ${file} is up to date (schema versions: ${versions})\n`);
+  }
 }
 
 async function migrate(context: CliContext, flags: MigrateFlags): Promise<void> {

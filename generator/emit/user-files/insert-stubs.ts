@@ -1,4 +1,5 @@
 import { type ClassDeclaration, Node, Project, type SourceFile } from 'ts-morph';
+import { withoutExtension } from '../names.ts';
 import { declaredNames } from './member-names.ts';
 import type { StubMember, UserFileSpec } from './user-file-specs.ts';
 
@@ -52,14 +53,13 @@ function importInsertion(
   types: readonly string[],
 ): Insertion | undefined {
   if (types.length === 0) return undefined;
-  const target = file
-    .getImportDeclarations()
-    .find(
-      (d) =>
-        d.getModuleSpecifierValue() === spec.generatedImport &&
-        d.isTypeOnly() &&
-        d.getNamedImports().length > 0,
-    );
+  const target = file.getImportDeclarations().find(
+    (d) =>
+      // The file may still import the index with another extension than the one configured now.
+      withoutExtension(d.getModuleSpecifierValue()) === withoutExtension(spec.generatedImport) &&
+      d.isTypeOnly() &&
+      d.getNamedImports().length > 0,
+  );
   if (target) {
     const last = target.getNamedImports().at(-1)!;
     const text = file.getFullText();
@@ -119,7 +119,7 @@ export function planStubInsertions(spec: UserFileSpec, text: string): StubInsert
   const insertions = [memberInsertion(text, file, cls, missing)];
   const imports = importInsertion(file, spec, types);
   if (imports) insertions.push(imports);
-  const labels = missing.map((m) => `${spec.path}: ${m.label}`);
-  if (types.length > 0) labels.push(`${spec.path}: import type { ${types.join(', ')} }`);
+  const labels = missing.map((m) => m.label);
+  if (types.length > 0) labels.push(`import type { ${types.join(', ')} }`);
   return { content: splice(text, insertions), insertions: labels };
 }

@@ -2,12 +2,14 @@ import type { EmitOptions, OutputFile, UserFilePlan, UserFileUpdate } from '../.
 import type { SchemaModel } from '../../model/ir.ts';
 import { createLayout } from '../layout.ts';
 import { planStubInsertions } from './insert-stubs.ts';
+import { findOrphanUserFiles } from './orphan-user-files.ts';
 import { userFileSpecs } from './user-file-specs.ts';
 
 /**
  * Plans the user-owned files: each missing one is created from its template with every stub;
  * an existing one only gets the stubs it lacks (new commands, events, handled events, custom
  * upcasters), inserted without changing any existing character. Files are in path order.
+ * Files es-gen once created for what no schema defines any more are listed as orphans.
  *
  * @example
  * const plan = planUserFiles(model, options, (path) => readIfExists(join(root, path)));
@@ -17,11 +19,14 @@ export function planUserFiles(
   model: SchemaModel,
   options: EmitOptions,
   readFile: (path: string) => string | undefined,
+  listFiles: (dir: string) => readonly string[] = () => [],
 ): UserFilePlan {
   const layout = createLayout(options.outputDir, options.domainDir);
   const creates: OutputFile[] = [];
   const updates: UserFileUpdate[] = [];
-  const specs = userFileSpecs(model, layout).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const specs = userFileSpecs(model, layout, options.importExtension).sort((a, b) =>
+    a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
+  );
   for (const spec of specs) {
     const existing = readFile(spec.path);
     if (existing === undefined) {
@@ -31,5 +36,7 @@ export function planUserFiles(
     const plan = planStubInsertions(spec, existing);
     if (plan) updates.push({ path: spec.path, content: plan.content, insertions: plan.insertions });
   }
-  return { creates, updates };
+  const wanted = new Set(specs.map((spec) => spec.path));
+  const orphans = findOrphanUserFiles(listFiles(options.domainDir), wanted, layout, readFile);
+  return { creates, updates, orphans };
 }

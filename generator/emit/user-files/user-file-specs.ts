@@ -1,3 +1,4 @@
+import type { ImportExtension } from '../../config/import-extension.ts';
 import type { AggregateModel, ProjectionModel, SchemaModel } from '../../model/ir.ts';
 import { payloadTypeName } from '../../model/ir.ts';
 import type { Layout } from '../layout.ts';
@@ -30,7 +31,7 @@ export interface UserFileSpec {
   readonly path: string;
   /** The class the stubs go into; undefined when they are top-level functions. */
   readonly className: string | undefined;
-  /** Value imports of a new file (besides the types of its members). */
+  /** The specifier of the generated index in this file, with the configured extension. */
   readonly generatedImport: string;
   readonly members: readonly StubMember[];
   /** The whole file for these members. */
@@ -41,9 +42,9 @@ function typeList(members: readonly StubMember[], extra: readonly string[] = [])
   return [...new Set([...extra, ...members.flatMap((m) => m.types)])].sort().join(', ');
 }
 
-function aggregateSpec(aggregate: AggregateModel, layout: Layout): UserFileSpec {
+function aggregateSpec(aggregate: AggregateModel, layout: Layout, extension: ImportExtension): UserFileSpec {
   const path = layout.userAggregate(aggregate.name);
-  const generatedImport = relativeImport(path, layout.index);
+  const generatedImport = relativeImport(path, layout.index, extension);
   const commands = aggregate.commands.map((command): StubMember => {
     const method = commandHandlerName(command.name);
     const text = renderTemplate('stubs/command-handler.ts.hbs', {
@@ -91,9 +92,13 @@ function aggregateSpec(aggregate: AggregateModel, layout: Layout): UserFileSpec 
   };
 }
 
-function projectionSpec(projection: ProjectionModel, layout: Layout): UserFileSpec {
+function projectionSpec(
+  projection: ProjectionModel,
+  layout: Layout,
+  extension: ImportExtension,
+): UserFileSpec {
   const path = layout.userProjection(projection.name);
-  const generatedImport = relativeImport(path, layout.index);
+  const generatedImport = relativeImport(path, layout.index, extension);
   const className = `${projection.name}Projection`;
   const members = projection.handles.map((ref): StubMember => {
     const method = projectionHandlerName(ref.event);
@@ -125,9 +130,13 @@ function projectionSpec(projection: ProjectionModel, layout: Layout): UserFileSp
   };
 }
 
-function upcastersSpec(model: SchemaModel, layout: Layout): UserFileSpec | undefined {
+function upcastersSpec(
+  model: SchemaModel,
+  layout: Layout,
+  extension: ImportExtension,
+): UserFileSpec | undefined {
   const path = layout.userUpcasters;
-  const generatedImport = relativeImport(path, layout.index);
+  const generatedImport = relativeImport(path, layout.index, extension);
   const members: StubMember[] = [];
   for (const event of model.aggregates.flatMap((a) => a.events)) {
     for (const version of event.versions) {
@@ -164,13 +173,20 @@ function upcastersSpec(model: SchemaModel, layout: Layout): UserFileSpec | undef
   };
 }
 
-/** Every user-owned file the model calls for, with the stubs each should contain. */
-export function userFileSpecs(model: SchemaModel, layout: Layout): UserFileSpec[] {
+/**
+ * Every user-owned file the model calls for, with the stubs each should contain; relative
+ * imports end in `extension`.
+ */
+export function userFileSpecs(
+  model: SchemaModel,
+  layout: Layout,
+  extension: ImportExtension,
+): UserFileSpec[] {
   const specs = [
-    ...model.aggregates.map((a) => aggregateSpec(a, layout)),
-    ...model.projections.map((p) => projectionSpec(p, layout)),
+    ...model.aggregates.map((a) => aggregateSpec(a, layout, extension)),
+    ...model.projections.map((p) => projectionSpec(p, layout, extension)),
   ];
-  const upcasters = upcastersSpec(model, layout);
+  const upcasters = upcastersSpec(model, layout, extension);
   if (upcasters) specs.push(upcasters);
   return specs;
 }

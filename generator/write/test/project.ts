@@ -16,6 +16,7 @@ export class TempProject {
       outputDir: 'src/generated',
       domainDir: 'src/domain',
       runtimeImport: '@es-gen/runtime',
+      importExtension: 'auto',
     };
   }
 

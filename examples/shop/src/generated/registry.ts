@@ -7,7 +7,19 @@ import { CustomerEmailChanged, CustomerRegistered } from './aggregates/customer.
 import { ItemRegistered, StockReceived, StockReserved } from './aggregates/inventory-item.ts';
 import { OrderCancelled, OrderPlaced, OrderShipped } from './aggregates/order.ts';
 import { upcastCustomerRegisteredV1ToV2 } from '../domain/upcasters.ts';
-import { validateCustomerEmailChangedV1, validateCustomerRegisteredV1, validateCustomerRegisteredV2, validateItemRegisteredV1, validateOrderCancelledV1, validateOrderPlacedV1, validateOrderPlacedV2, validateOrderPlacedV3, validateOrderShippedV1, validateStockReceivedV1, validateStockReservedV1 } from './validators.mjs';
+import {
+  validateCustomerEmailChangedV1,
+  validateCustomerRegisteredV1,
+  validateCustomerRegisteredV2,
+  validateItemRegisteredV1,
+  validateOrderCancelledV1,
+  validateOrderPlacedV1,
+  validateOrderPlacedV2,
+  validateOrderPlacedV3,
+  validateOrderShippedV1,
+  validateStockReceivedV1,
+  validateStockReservedV1,
+} from './validators.ts';
 
 /** Every event type of the domain: versions, validators, upcasters and event classes. */
 export const eventDefinitions: readonly EventTypeDefinition[] = [

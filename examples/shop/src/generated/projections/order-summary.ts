@@ -4,7 +4,11 @@ import type { Projection, StoredEvent } from '@es-gen/runtime';
 import { InvalidArgumentError } from '@es-gen/runtime';
 import type { CustomerRegisteredStoredEvent } from '../aggregates/customer.ts';
 import { CustomerRegistered } from '../aggregates/customer.ts';
-import type { OrderCancelledStoredEvent, OrderPlacedStoredEvent, OrderShippedStoredEvent } from '../aggregates/order.ts';
+import type {
+  OrderCancelledStoredEvent,
+  OrderPlacedStoredEvent,
+  OrderShippedStoredEvent,
+} from '../aggregates/order.ts';
 import { OrderCancelled, OrderPlaced, OrderShipped } from '../aggregates/order.ts';
 
 /**

@@ -2,7 +2,11 @@
 
 import type { Projection, StoredEvent } from '@es-gen/runtime';
 import { InvalidArgumentError } from '@es-gen/runtime';
-import type { ItemRegisteredStoredEvent, StockReceivedStoredEvent, StockReservedStoredEvent } from '../aggregates/inventory-item.ts';
+import type {
+  ItemRegisteredStoredEvent,
+  StockReceivedStoredEvent,
+  StockReservedStoredEvent,
+} from '../aggregates/inventory-item.ts';
 import { ItemRegistered, StockReceived, StockReserved } from '../aggregates/inventory-item.ts';
 
 /**
