@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Command } from 'commander';
 import { isEventSourcingError } from '@es-gen/runtime';
+import type { Command } from 'commander';
 import type { CliContext, CommandModule } from '../context.ts';
 import { ExitCode } from '../context.ts';
 
