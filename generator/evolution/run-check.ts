@@ -81,7 +81,7 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckResult> {
     }),
   );
   if (options.store === undefined) return { findings: sortFindings(findings) };
-  const source = await openStoreSource(options.store);
+  const source = await openStoreSource(options.store, projectRoot);
   try {
     const store = await scanStore(source, registry, model, options.storeOptions ?? {});
     return { findings: sortFindings([...findings, ...store.findings]), store };

@@ -1,6 +1,7 @@
-import Database from 'better-sqlite3';
-import pg from 'pg';
+import type Database from 'better-sqlite3';
+import type * as Pg from 'pg';
 import { EvolutionInputError } from './errors.ts';
+import { loadStoreDriver } from './store-driver.ts';
 
 /** The part of a stored event the check reads. */
 export interface StoredRow {
@@ -40,11 +41,21 @@ function toRow(r: RawRow): StoredRow {
   };
 }
 
-/** Opens the SQLite event store file read-only (table `es_events`, as SQLiteEventStore writes it). */
-export function openSqliteSource(file: string): StoreSource {
+/**
+ * Opens the SQLite event store file read-only (table `es_events`, as SQLiteEventStore writes it),
+ * with the `better-sqlite3` of the project in `projectRoot` (else es-gen's own).
+ *
+ * @throws EvolutionInputError when the file cannot be read or `better-sqlite3` is not installed.
+ */
+export function openSqliteSource(file: string, projectRoot: string = process.cwd()): StoreSource {
+  const Sqlite = loadStoreDriver<typeof Database>(
+    'better-sqlite3',
+    projectRoot,
+    `the SQLite event store ${file}`,
+  );
   let db: Database.Database;
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
+    db = new Sqlite(file, { readonly: true, fileMustExist: true });
     db.prepare('SELECT 1 FROM es_events LIMIT 0');
   } catch (error) {
     throw new EvolutionInputError(
@@ -95,10 +106,17 @@ function pgTarget(url: string): { connectionString: string; schema: string; show
 /**
  * Opens a PostgreSQL event store read-only: one connection in a `READ ONLY` transaction that is
  * rolled back on close. The schema of the tables is the URL's `schema` parameter (default `es_gen`,
- * as PostgreSQLEventStore uses), e.g. `postgres://app@db/prod?schema=es_gen`.
+ * as PostgreSQLEventStore uses), e.g. `postgres://app@db/prod?schema=es_gen`. Uses the `pg` of the
+ * project in `projectRoot` (else es-gen's own).
+ *
+ * @throws EvolutionInputError when the store cannot be read or `pg` is not installed.
  */
-export async function openPostgresSource(url: string): Promise<StoreSource> {
+export async function openPostgresSource(
+  url: string,
+  projectRoot: string = process.cwd(),
+): Promise<StoreSource> {
   const { connectionString, schema, shown } = pgTarget(url);
+  const pg = loadStoreDriver<typeof Pg>('pg', projectRoot, `the PostgreSQL event store ${shown}`);
   const client = new pg.Client({ connectionString });
   try {
     await client.connect();
@@ -137,7 +155,15 @@ export async function openPostgresSource(url: string): Promise<StoreSource> {
   };
 }
 
-/** Opens `--store`: a `postgres://`/`postgresql://` URL, otherwise a SQLite file path. */
-export async function openStoreSource(target: string): Promise<StoreSource> {
-  return /^postgres(ql)?:\/\//.test(target) ? openPostgresSource(target) : openSqliteSource(target);
+/**
+ * Opens `--store`: a `postgres://`/`postgresql://` URL, otherwise a SQLite file path. The driver
+ * is loaded from the project in `projectRoot` (default: the working folder), else from es-gen.
+ */
+export async function openStoreSource(
+  target: string,
+  projectRoot: string = process.cwd(),
+): Promise<StoreSource> {
+  return /^postgres(ql)?:\/\//.test(target)
+    ? openPostgresSource(target, projectRoot)
+    : openSqliteSource(target, projectRoot);
 }
