@@ -38,6 +38,12 @@ export class SQLiteCheckpointStore implements CheckpointStore {
   readonly #reset: Database.Statement<[string, number, string]>;
   #closed = false;
 
+  /**
+   * @param database - a file path or `":memory:"` (opened here, closed by `close()`), or an open
+   *   better-sqlite3 `Database` (left open: its owner closes it).
+   * @throws InvalidArgumentError for any other value; StoreError when the file cannot be opened;
+   *   MissingDriverError when a path is given and `better-sqlite3` is not installed.
+   */
   constructor(database: Database.Database | string, options: SQLiteCheckpointStoreOptions = {}) {
     const table = options.tableName ?? 'es_checkpoints';
     assertTableName(table);

@@ -43,6 +43,12 @@ export class SQLiteDeadLetterStore implements DeadLetterStore {
   readonly #statements = new Map<string, Database.Statement>();
   #closed = false;
 
+  /**
+   * @param database - a file path or `":memory:"` (opened here, closed by `close()`), or an open
+   *   better-sqlite3 `Database` (left open: its owner closes it).
+   * @throws InvalidArgumentError for any other value; StoreError when the file cannot be opened;
+   *   MissingDriverError when a path is given and `better-sqlite3` is not installed.
+   */
   constructor(database: Database.Database | string, options: SQLiteDeadLetterStoreOptions = {}) {
     const table = options.tableName ?? 'es_dead_letters';
     assertTableName(table);

@@ -105,6 +105,12 @@ export class SQLiteEventStore implements EventStore {
   readonly #appendTx: (batch: PreparedBatch, expected: ExpectedVersion) => AppendResult;
   #closed = false;
 
+  /**
+   * @param database - a file path or `":memory:"` (opened here, closed by `close()`), or an open
+   *   better-sqlite3 `Database` (left open: its owner closes it).
+   * @throws InvalidArgumentError for any other value; StoreError when the file cannot be opened;
+   *   MissingDriverError when a path is given and `better-sqlite3` is not installed.
+   */
   constructor(database: Database | string, options: SQLiteEventStoreOptions = {}) {
     const { db, owned } = resolveSqliteDatabase('SQLiteEventStore', database);
     this.#ownsDb = owned;

@@ -65,6 +65,12 @@ export class SQLiteSnapshotStore implements SnapshotStore {
   readonly #delete: Statement;
   #closed = false;
 
+  /**
+   * @param database - a file path or `":memory:"` (opened here, closed by `close()`), or an open
+   *   better-sqlite3 `Database` (left open: its owner closes it).
+   * @throws InvalidArgumentError for any other value; StoreError when the file cannot be opened;
+   *   MissingDriverError when a path is given and `better-sqlite3` is not installed.
+   */
   constructor(database: Database | string, options: SQLiteSnapshotStoreOptions = {}) {
     const { db, owned } = resolveSqliteDatabase('SQLiteSnapshotStore', database);
     this.#ownsDb = owned;
