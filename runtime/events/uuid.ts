@@ -1,5 +1,3 @@
-import { randomFillSync } from 'node:crypto';
-
 const POOL_SIZE = 16 * 256;
 const pool = new Uint8Array(POOL_SIZE);
 let poolOffset = POOL_SIZE;
@@ -10,7 +8,8 @@ const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padSt
 
 function randomBytes10(out: Uint8Array): void {
   if (poolOffset + 10 > POOL_SIZE) {
-    randomFillSync(pool);
+    // Web Crypto: built into Node.js and loaded on first use, so importing the runtime stays cheap.
+    globalThis.crypto.getRandomValues(pool);
     poolOffset = 0;
   }
   for (let i = 0; i < 10; i++) out[6 + i] = pool[poolOffset + i]!;

@@ -1,11 +1,32 @@
-import { fullFormats } from 'ajv-formats/dist/formats.js';
+import { createRequire } from 'node:module';
+
+type Formats = Readonly<Record<string, unknown>>;
+
+let loaded: Formats | undefined;
+
+/** ajv-formats' full format table, loaded on first use (most of it is large regular expressions). */
+function formats(): Formats {
+  loaded ??= (
+    createRequire(import.meta.url)('ajv-formats/dist/formats.js') as { fullFormats: Formats }
+  ).fullFormats;
+  return loaded;
+}
 
 /**
  * The string formats (uuid, date, date-time, email, …) that precompiled validators check
  * against. Generated validator modules import them from the runtime, so an application needs
- * no direct dependency on ajv-formats.
+ * no direct dependency on ajv-formats. The table loads when a validator first reads a format
+ * from it, so importing the runtime does not pay for it.
  */
-export const ajvFormats: Readonly<Record<string, unknown>> = fullFormats;
+export const ajvFormats: Formats = new Proxy({} as Formats, {
+  get: (_target, name) => (typeof name === 'string' ? formats()[name] : undefined),
+  has: (_target, name) => typeof name === 'string' && name in formats(),
+  ownKeys: () => Reflect.ownKeys(formats()),
+  getOwnPropertyDescriptor: (_target, name) => {
+    const descriptor = Reflect.getOwnPropertyDescriptor(formats(), name);
+    return descriptor && { ...descriptor, configurable: true };
+  },
+});
 
 /**
  * The length of a string in Unicode code points (a surrogate pair counts once), as JSON Schema

@@ -1,12 +1,24 @@
-import {
-  type Attributes,
-  context,
-  propagation,
-  type Span,
-  SpanStatusCode,
-  type Tracer,
-  trace,
-} from '@opentelemetry/api';
+import { createRequire } from 'node:module';
+import type { Attributes, Span, Tracer } from '@opentelemetry/api';
+
+type OpenTelemetryApi = typeof import('@opentelemetry/api');
+
+let loadedApi: OpenTelemetryApi | undefined;
+
+/**
+ * `@opentelemetry/api`, loaded on first use: an application that never turns tracing on and
+ * never carries trace context through a bus does not pay for loading it at start-up. The API
+ * keeps its providers in a process-wide registry, so this copy sees the SDK the application
+ * registered, whichever module format it imported the API in.
+ */
+function otel(): OpenTelemetryApi {
+  loadedApi ??= createRequire(import.meta.url)('@opentelemetry/api') as OpenTelemetryApi;
+  return loadedApi;
+}
+
+/** `SpanStatusCode.OK` and `.ERROR` of the API, as numbers, so they need no loaded module. */
+const STATUS_OK = 1;
+const STATUS_ERROR = 2;
 
 /**
  * True when `@opentelemetry/api` is installed (it is a dependency of es-gen; this flag exists so
@@ -38,7 +50,7 @@ const TRACER_NAME = 'es-gen';
 
 /** The es-gen tracer (or one named `name`) from the globally registered provider. */
 export function getTracer(name: string = TRACER_NAME): Tracer {
-  return trace.getTracer(name);
+  return otel().trace.getTracer(name);
 }
 
 /**
@@ -59,11 +71,11 @@ export async function traced<T>(
   return getTracer().startActiveSpan(spanName, { attributes }, async (span) => {
     try {
       const result = await fn(span);
-      span.setStatus({ code: SpanStatusCode.OK });
+      span.setStatus({ code: STATUS_OK });
       return result;
     } catch (error) {
       span.recordException(error as Error);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message ?? String(error) });
+      span.setStatus({ code: STATUS_ERROR, message: (error as Error)?.message ?? String(error) });
       throw error;
     } finally {
       span.end();
@@ -73,7 +85,8 @@ export async function traced<T>(
 
 /** Writes the active trace context into a string carrier (e.g. message headers), W3C format. */
 export function injectTraceContext(carrier: Record<string, string> = {}): Record<string, string> {
-  propagation.inject(context.active(), carrier);
+  const api = otel();
+  api.propagation.inject(api.context.active(), carrier);
   return carrier;
 }
 
@@ -82,8 +95,9 @@ export function injectTraceContext(carrier: Record<string, string> = {}): Record
  * consumer's spans join the producer's trace.
  */
 export function withExtractedTraceContext<T>(carrier: Record<string, string | undefined>, fn: () => T): T {
-  const parent = propagation.extract(context.active(), carrier);
-  return context.with(parent, fn);
+  const api = otel();
+  const parent = api.propagation.extract(api.context.active(), carrier);
+  return api.context.with(parent, fn);
 }
 
 /** Anything with a constructor, for the mixin below. */
