@@ -1,5 +1,5 @@
 /**
- * es-gen test kits, imported as `es-gen/testing`: conformance suites for adapters and
+ * es-gen test kits, imported as `@es-gen/runtime/testing`: conformance suites for adapters and
  * given/when/then helpers for aggregates.
  */
 
