@@ -57,3 +57,19 @@ export function nameTag(name: string): string {
     .toString(16)
     .padStart(16, '0');
 }
+
+/**
+ * The dollar-quote tag for SQL bodies that contain `texts` (schema names): `$fn$` unless one
+ * of them contains it, then the first of `$fn1$`, `$fn2$`, ... that none contains, so a body
+ * quoted with it can never end early. Ordinary names get `$fn$`, the tag every shipped
+ * migration has always used.
+ *
+ * @example
+ * const tag = dollarQuoteTag(schema); // '$fn$', or '$fn1$' for a schema named 'odd$fn$name'
+ */
+export function dollarQuoteTag(...texts: readonly string[]): string {
+  for (let n = 0; ; n++) {
+    const tag = `$fn${n === 0 ? '' : n}$`;
+    if (!texts.some((text) => text.includes(tag))) return tag;
+  }
+}

@@ -1,4 +1,4 @@
-import { advisoryKey, quoteIdent, quoteLiteral } from '../identifiers.ts';
+import { advisoryKey, dollarQuoteTag, quoteIdent, quoteLiteral } from '../identifiers.ts';
 import { appendSignature, insertEventsSql } from './append-sql.ts';
 import type { Migration } from './migration.ts';
 
@@ -22,6 +22,8 @@ export const migration0001: Migration = {
  */
 function eventTablesSql(schema: string): string {
   const s = quoteIdent(schema);
+  // The body's quote tag must not occur in it, and the schema name is part of the body.
+  const q = dollarQuoteTag(s);
   const seq = quoteLiteral(`${s}.events_position_seq`);
   const lock = advisoryKey(`es-gen positions ${schema}`);
   return `
@@ -55,7 +57,7 @@ CREATE TABLE ${s}.streams (
   PRIMARY KEY (aggregate_type, aggregate_id)
 );
 CREATE FUNCTION ${s}.reserve_positions(p_count integer) RETURNS bigint
-LANGUAGE plpgsql AS $fn$
+LANGUAGE plpgsql AS ${q}
 DECLARE
   v_first bigint;
 BEGIN
@@ -77,15 +79,16 @@ BEGIN
   PERFORM pg_advisory_unlock(${lock});
   RETURN v_first;
 END
-$fn$;
+${q};
 ${appendFunctionSql(s)}
 `;
 }
 
 function appendFunctionSql(s: string): string {
+  const q = dollarQuoteTag(s);
   return `
 CREATE ${appendSignature(s)}
-LANGUAGE plpgsql AS $fn$
+LANGUAGE plpgsql AS ${q}
 DECLARE
   v_count integer := coalesce(cardinality(p_event_ids), 0);
   v_version integer;
@@ -133,15 +136,15 @@ ${insertEventsSql(s, 'v_version')};
   END IF;
   RETURN QUERY SELECT 'ok'::text, v_first, v_version, v_tenant;
 END
-$fn$;
+${q};
 CREATE FUNCTION ${s}.version_matches(p_expected text, p_actual integer) RETURNS boolean
-LANGUAGE sql IMMUTABLE AS $fn$
+LANGUAGE sql IMMUTABLE AS ${q}
   SELECT CASE p_expected
     WHEN 'any' THEN true
     WHEN 'no_stream' THEN p_actual = 0
     WHEN 'stream_exists' THEN p_actual > 0
     ELSE p_actual = p_expected::integer
   END
-$fn$;
+${q};
 `;
 }

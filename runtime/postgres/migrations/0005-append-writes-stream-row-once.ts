@@ -1,4 +1,4 @@
-import { quoteIdent } from '../identifiers.ts';
+import { dollarQuoteTag, quoteIdent } from '../identifiers.ts';
 import { appendSignature, insertEventsSql } from './append-sql.ts';
 import type { Migration } from './migration.ts';
 
@@ -19,9 +19,11 @@ export const migration0005: Migration = {
  */
 function leanAppendFunctionSql(schema: string): string {
   const s = quoteIdent(schema);
+  // The body's quote tag must not occur in it, and the schema name is part of the body.
+  const q = dollarQuoteTag(s);
   return `
 CREATE OR REPLACE ${appendSignature(s)}
-LANGUAGE plpgsql AS $fn$
+LANGUAGE plpgsql AS ${q}
 DECLARE
   v_count integer := coalesce(cardinality(p_event_ids), 0);
   v_version integer;
@@ -76,6 +78,6 @@ ${insertEventsSql(s, 'v_base')};
   END IF;
   RETURN QUERY SELECT 'ok'::text, v_first, v_base, p_tenant_id;
 END
-$fn$;
+${q};
 `;
 }

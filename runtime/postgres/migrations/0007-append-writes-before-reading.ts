@@ -1,4 +1,4 @@
-import { quoteIdent } from '../identifiers.ts';
+import { dollarQuoteTag, quoteIdent } from '../identifiers.ts';
 import { appendSignature, insertEventsSql } from './append-sql.ts';
 import type { Migration } from './migration.ts';
 
@@ -20,10 +20,12 @@ export const migration0007: Migration = {
  */
 function directAppendFunctionSql(schema: string): string {
   const s = quoteIdent(schema);
+  // The body's quote tag must not occur in it, and the schema name is part of the body.
+  const q = dollarQuoteTag(s);
   const key = 'st.aggregate_type = p_aggregate_type AND st.aggregate_id = p_aggregate_id';
   return `
 CREATE OR REPLACE ${appendSignature(s)}
-LANGUAGE plpgsql SET enable_seqscan = off AS $fn$
+LANGUAGE plpgsql SET enable_seqscan = off AS ${q}
 DECLARE
   v_count integer := coalesce(cardinality(p_event_ids), 0);
   v_version integer;
@@ -62,6 +64,6 @@ ${insertEventsSql(s, 'v_base')};
   END IF;
   RETURN QUERY SELECT 'ok'::text, v_first, v_base, p_tenant_id;
 END
-$fn$;
+${q};
 `;
 }

@@ -1,4 +1,4 @@
-import { quoteIdent } from '../identifiers.ts';
+import { dollarQuoteTag, quoteIdent } from '../identifiers.ts';
 import { appendSignature, insertEventsSql, reserveSql } from './append-sql.ts';
 import type { Migration } from './migration.ts';
 
@@ -22,6 +22,8 @@ export const migration0008: Migration = {
  */
 function eventsOnlyAppendSql(schema: string): string {
   const s = quoteIdent(schema);
+  // The body's quote tag must not occur in it, and the schema name is part of the body.
+  const q = dollarQuoteTag(s);
   const stream = 'e.aggregate_type = p_aggregate_type AND e.aggregate_id = p_aggregate_id';
   // Ordered by version with a range condition, so that only the stream index serves it without
   // a sort: a plan cached while the table was empty then still reads one index entry.
@@ -31,7 +33,7 @@ function eventsOnlyAppendSql(schema: string): string {
 DROP TABLE ${s}.streams;
 DROP FUNCTION ${s}.reserve_positions(integer);
 CREATE OR REPLACE ${appendSignature(s)}
-LANGUAGE plpgsql SET enable_seqscan = off AS $fn$
+LANGUAGE plpgsql SET enable_seqscan = off AS ${q}
 DECLARE
   v_count integer := coalesce(cardinality(p_event_ids), 0);
   v_version integer;
@@ -86,6 +88,6 @@ ${insertEventsSql(s, 'v_base', probe)};
   o_stream_tenant := p_tenant_id;
   RETURN NEXT;
 END
-$fn$;
+${q};
 `;
 }

@@ -1,4 +1,4 @@
-import { quoteIdent } from '../identifiers.ts';
+import { dollarQuoteTag, quoteIdent } from '../identifiers.ts';
 import { reserveSql } from './append-sql.ts';
 import type { Migration } from './migration.ts';
 
@@ -21,6 +21,8 @@ export const migration0009: Migration = {
  */
 function appendGroupSql(schema: string): string {
   const s = quoteIdent(schema);
+  // The body's quote tag must not occur in it, and the schema name is part of the body.
+  const q = dollarQuoteTag(s);
   return `CREATE FUNCTION ${s}.append_group(
   p_aggregate_types text[], p_aggregate_ids text[], p_tenant_ids text[], p_expected text[],
   p_batch_of integer[], p_index_in_batch integer[],
@@ -28,7 +30,7 @@ function appendGroupSql(schema: string): string {
   p_actor_ids text[], p_correlation_ids text[], p_causation_ids text[],
   p_data jsonb[], p_metadata jsonb[], p_occurred_at timestamptz[], p_channel text
 ) RETURNS TABLE (o_first_position bigint, o_base_versions integer[])
-LANGUAGE plpgsql SET enable_seqscan = off AS $fn$
+LANGUAGE plpgsql SET enable_seqscan = off AS ${q}
 DECLARE
   v_count integer := coalesce(cardinality(p_event_ids), 0);
   v_bases integer[];
@@ -65,5 +67,5 @@ ${reserveSql(schema)}
   o_base_versions := v_bases;
   RETURN NEXT;
 END
-$fn$;`;
+${q};`;
 }
