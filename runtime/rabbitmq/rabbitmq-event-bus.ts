@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Channel, ConfirmChannel } from 'amqplib';
 import { describeValue } from '../describe-value.ts';
-import { BusError, ClosedError, InvalidArgumentError } from '../errors.ts';
+import { BusError, ClosedError, InvalidArgumentError, isMissingDriverError } from '../errors.ts';
 import { checkPublish, checkSubscribe, positiveOption, SubscriptionSet } from '../event-bus/bus-lifecycle.ts';
 import { decodeEvent, encodeEvent, randomSuffix, traceHeaders } from '../event-bus/bus-message.ts';
 import { type DeliveryPolicy, resolveDeliveryPolicy, subscriptionName } from '../event-bus/delivery.ts';
@@ -130,6 +130,8 @@ export class RabbitMQEventBus implements EventBus {
           return await this.#publishOnce(events, trace);
         } catch (error) {
           if (this.#closed) throw new ClosedError('RabbitMQEventBus');
+          // A missing driver is no broker hiccup: retrying cannot help.
+          if (isMissingDriverError(error)) throw error;
           if (Date.now() >= deadline) {
             throw new BusError(
               `RabbitMQEventBus: ${events.length} events not confirmed by ${redact(this.#url)} within ${this.#publishTimeoutMs} ms (${attempt} attempts)`,
