@@ -24,7 +24,7 @@ fail() { printf 'consumer-matrix: FAILED: %s\n' "$*" >&2; exit 1; }
 step "pack the packages"
 packs="$work/packs"
 rm -rf "$packs" && mkdir -p "$packs"
-(cd "$repo" && npm pack --workspaces --pack-destination "$packs" >/dev/null)
+(cd "$repo" && npm pack --workspaces --pack-destination "$packs" --loglevel=warn >/dev/null)
 runtime_tgz=$(ls "$packs"/es-gen-runtime-*.tgz)
 cli_tgz=$(ls "$packs"/es-gen-[0-9]*.tgz)
 ls -l "$packs"
@@ -40,6 +40,8 @@ step "a user's project: install the tarballs, es-gen init, schemas, one handler 
 app="$work/app"
 rm -rf "$app" && mkdir -p "$app" && cd "$app"
 npm init -y >/dev/null && npm pkg set type=module
+# npm 11 asks projects to approve packages' install scripts: better-sqlite3 builds its binding.
+npm pkg set allowScripts.better-sqlite3=true allowScripts.esbuild=true --json
 npm install "$runtime_tgz" better-sqlite3@12 @types/better-sqlite3 >/dev/null
 npm install -D "$cli_tgz" typescript@5.9 tsx esbuild @types/node@20 >/dev/null
 npx es-gen init
@@ -50,6 +52,7 @@ npx es-gen build
 node "$repo/scripts/consumer/fill-handler.mjs" "$app"
 node "$repo/scripts/consumer/write-app.mjs" "$app" .js
 npx es-gen build --check
+npx es-gen lock
 npm run es-gen:check --silent || fail "es-gen check failed in the user's project"
 
 step "(a) tsx"
@@ -67,7 +70,9 @@ node "$repo/scripts/consumer/tsconfig.mjs" strictest > tsconfig.strictest.json
 npx tsc -p tsconfig.strictest.json
 
 step "missing drivers fail with a clear error naming the package"
-node "$repo/scripts/consumer/missing-driver.mjs"
+# Run from inside the project, so its imports resolve against the project's node_modules.
+cp "$repo/scripts/consumer/missing-driver.mjs" missing-driver.mjs
+node missing-driver.mjs
 
 step "(c) moduleResolution bundler, bundled with esbuild, then node"
 bundler="$work/bundler"

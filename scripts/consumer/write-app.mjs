@@ -42,12 +42,12 @@ const legacy = await customers.load(legacyId);
 const rejected = await customers
   .update(id, (customer) => customer.changeEmail({ email: 'not an e-mail' }))
   .then(() => 'accepted', (error: Error) => error.name);
-console.log(JSON.stringify({ state: loaded.state, version: loaded.version, legacy: legacy.state, rejected }));
+console.log(JSON.stringify({ state: loaded.getState(), version: loaded.version, legacy: legacy.getState(), rejected }));
 const ok =
-  loaded.state.email === 'ada@analytical.engine' &&
+  loaded.getState().email === 'ada@analytical.engine' &&
   loaded.version === 2 &&
-  legacy.state.firstName === 'Grace Brewster' &&
-  legacy.state.lastName === 'Hopper';
+  legacy.getState().firstName === 'Grace Brewster' &&
+  legacy.getState().lastName === 'Hopper';
 console.log(ok ? 'consumer ok' : 'consumer FAILED');
 await eventStore.close();
 process.exitCode = ok ? 0 : 1;
