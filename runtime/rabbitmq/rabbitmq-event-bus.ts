@@ -18,6 +18,7 @@ import type { DomainEvent } from '../events/domain-event.ts';
 import { injectTraceContext, SpanNames, traced } from '../observability/tracing.ts';
 import { loadAmqplib, RabbitMQConnection, redact } from './rabbitmq-connection.ts';
 import { RabbitMQConsumer, type RabbitMQQueueTopology } from './rabbitmq-consumer.ts';
+import { bindingPatternFor, routingKeyFor } from './routing-key.ts';
 
 /** Options of {@link RabbitMQEventBus}. */
 export interface RabbitMQEventBusOptions extends EventBusOptions {
@@ -42,7 +43,7 @@ export interface RabbitMQEventBusOptions extends EventBusOptions {
 
 /**
  * An event bus on RabbitMQ. Events go to a durable topic exchange with routing key
- * `<aggregateType>.<eventType>`, persistent, with the envelope as JSON and the W3C trace
+ * `<aggregateType>.<eventType>` (each name one word, `.`, `*`, `#`, `%` percent-encoded), persistent, with the envelope as JSON and the W3C trace
  * context in headers; `publish` resolves after the broker confirmed every message (publisher
  * confirms), republishing after a connection loss until confirmed. Each group has one durable
  * queue `<prefix>.<group>` (members share it); a subscription without a group gets a private
@@ -98,9 +99,12 @@ export class RabbitMQEventBus implements EventBus {
     this.#connection = new RabbitMQConnection(this.#url, this.#reconnectDelayMs);
   }
 
-  /** The routing key of an event: `<aggregateType>.<eventType>`. */
+  /**
+   * The routing key of an event: `<aggregateType>.<eventType>`, each one topic word with `.`,
+   * `*`, `#` and `%` percent-encoded (`shop.Order` -> `shop%2EOrder`), so every name routes.
+   */
   static routingKey(event: DomainEvent): string {
-    return `${event.aggregateType}.${event.eventType}`;
+    return routingKeyFor(event);
   }
 
   /** The dead-letter queue of a group (or of an ungrouped subscription's name). */
@@ -204,7 +208,7 @@ export class RabbitMQEventBus implements EventBus {
       deadLetterQueue: this.deadLetterQueueFor(groupOrName),
       durable: options.group !== undefined,
       queueType: this.#queueType,
-      patterns: options.eventTypes ? options.eventTypes.map((t) => `*.${t}`) : ['#'],
+      patterns: options.eventTypes ? options.eventTypes.map(bindingPatternFor) : ['#'],
     };
     this.#declaredQueues.add(topology.queue).add(topology.deadLetterQueue);
     const consumer = new RabbitMQConsumer({

@@ -51,6 +51,7 @@ export const eventBusConformanceTests = {
   deliversToEveryone: 'delivers every published event to every subscription and every group',
   sharesGroupWork: "shares one group's events between the group's members",
   filtersTypes: 'delivers only the subscribed event types',
+  filtersOddNames: 'filters by event type whatever characters the type names hold (dots, *, #, non-ASCII)',
   orderedPerAggregate: "delivers one aggregate's events in publish order",
   orderedWhileRetrying: "keeps one aggregate's order while a failing handler is retried",
   orderedAcrossMembers: "keeps one aggregate's order across a group's members",
@@ -297,6 +298,34 @@ const bodies: Record<TestName, (c: Ctx) => Promise<void>> = {
     );
     await sleep(c.quietMs);
     expect(placed.events.map((e) => e.eventType)).toEqual(['Placed', 'Placed']);
+  },
+
+  [T.filtersOddNames]: async (c) => {
+    const { bus } = await c.make();
+    // Aggregate and event types with the characters brokers give meaning in routing keys.
+    const odd = [
+      ['shop.Order', 'Order.Placed'],
+      ['a*b', 'x#y'],
+      ['#', '*'],
+      ['Größe.Bestellung', 'Bestellung.Aufgegeben%2E'],
+      ['Plain', 'shop.Order'],
+    ] as const;
+    const events = odd.map(([aggregateType, eventType]) =>
+      createEvent({ eventType, aggregateType, aggregateId: newAggregateId(), aggregateVersion: 1, data: {} }),
+    );
+    const recorders = odd.map(() => new Recorder());
+    for (const [i, [, eventType]] of odd.entries()) {
+      await bus.subscribe(recorders[i]!.handler, sub(unique(`odd-${i}`), `odd-${i}`, [eventType]));
+    }
+    await bus.publish(events);
+    // On a timeout the comparison below names the subscriptions that missed their event.
+    await waitUntil('each filtered subscription received its event', c.timeoutMs, () =>
+      recorders.every((r, i) => r.has(events[i]!)),
+    ).catch(() => {});
+    await sleep(c.quietMs);
+    expect(recorders.map((r) => r.events.map((e) => `${e.aggregateType}/${e.eventType}`))).toEqual(
+      odd.map(([aggregateType, eventType]) => [`${aggregateType}/${eventType}`]),
+    );
   },
 
   [T.orderedPerAggregate]: async (c) => {
