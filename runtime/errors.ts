@@ -18,6 +18,7 @@ export const ErrorCode = {
   Store: 'ES_STORE',
   Bus: 'ES_BUS',
   MissingDriver: 'ES_MISSING_DRIVER',
+  TenantMismatch: 'ES_TENANT_MISMATCH',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -168,6 +169,37 @@ export class InvalidArgumentError extends EventSourcingError {
   }
 }
 
+/**
+ * Thrown when an append's events belong to another tenant than the active `withEventContext`
+ * tenant. Nothing is appended.
+ */
+export class TenantMismatchError extends EventSourcingError {
+  /** The tenant of the active event context. */
+  readonly activeTenantId: string;
+  /** The tenant of the refused event (null: no tenant). */
+  readonly eventTenantId: string | null;
+  readonly eventId: string;
+  readonly aggregateType: string;
+  readonly aggregateId: string;
+
+  constructor(
+    activeTenantId: string,
+    event: { eventId: string; tenantId: string | null; aggregateType: string; aggregateId: string },
+  ) {
+    super(
+      ErrorCode.TenantMismatch,
+      `event ${event.eventId} for ${event.aggregateType} "${event.aggregateId}" belongs to tenant ${JSON.stringify(event.tenantId)}, ` +
+        `but the active event context is tenant ${JSON.stringify(activeTenantId)}; nothing was appended. ` +
+        'Raise the event inside withEventContext of its own tenant, or load the aggregate with that tenantId',
+    );
+    this.activeTenantId = activeTenantId;
+    this.eventTenantId = event.tenantId;
+    this.eventId = event.eventId;
+    this.aggregateType = event.aggregateType;
+    this.aggregateId = event.aggregateId;
+  }
+}
+
 /** Thrown when a component is used after `close()`. */
 export class ClosedError extends EventSourcingError {
   constructor(component: string) {
@@ -239,5 +271,7 @@ export const isIdempotencyConflictError = (e: unknown): e is IdempotencyConflict
 export const isClosedError = (e: unknown): e is ClosedError => hasCode(e, ErrorCode.Closed);
 export const isInvalidArgumentError = (e: unknown): e is InvalidArgumentError =>
   hasCode(e, ErrorCode.InvalidArgument);
+export const isTenantMismatchError = (e: unknown): e is TenantMismatchError =>
+  hasCode(e, ErrorCode.TenantMismatch);
 export const isMissingDriverError = (e: unknown): e is MissingDriverError =>
   hasCode(e, ErrorCode.MissingDriver);

@@ -145,7 +145,7 @@ export class AggregateRepository<A extends AggregateRoot> {
   ): Promise<UpdateResult<A, Awaited<R>>> {
     const aggregate = this.#create(id);
     const value = await runInTenant(options, () => command(aggregate));
-    const saved = await this.save(aggregate);
+    const saved = await runInTenant(options, () => this.save(aggregate));
     return { ...saved, aggregate, value, attempts: 1 };
   }
 
@@ -173,7 +173,7 @@ export class AggregateRepository<A extends AggregateRoot> {
       const aggregate = await this.load(id, options);
       const value = await runInTenant(options, () => command(aggregate));
       try {
-        const saved = await this.save(aggregate);
+        const saved = await runInTenant(options, () => this.save(aggregate));
         return { ...saved, aggregate, value, attempts: attempt };
       } catch (error) {
         if (!isOptimisticLockError(error) || attempt > retries) throw error;

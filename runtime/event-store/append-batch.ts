@@ -1,5 +1,11 @@
-import { IdempotencyConflictError, InvalidArgumentError, OptimisticLockError } from '../errors.ts';
+import {
+  IdempotencyConflictError,
+  InvalidArgumentError,
+  OptimisticLockError,
+  TenantMismatchError,
+} from '../errors.ts';
 import type { StoredEvent } from '../events/domain-event.ts';
+import { getEventContext } from '../events/event-context.ts';
 import type { EventRegistry } from '../events/event-registry.ts';
 import { type EventRow, rowToEvent } from './event-row.ts';
 import type { AppendResult, EventToAppend, ExpectedVersion } from './event-store.ts';
@@ -106,9 +112,20 @@ function prepareEvent(
 }
 
 /**
+ * Throws `TenantMismatchError` when a tenant is active in `withEventContext` and `event` belongs
+ * to another one (or to none). A context without a tenant (undefined or null) checks nothing.
+ */
+function assertActiveTenant(event: PreparedEvent): void {
+  const active = getEventContext()?.tenantId;
+  if (active === undefined || active === null || event.tenantId === active) return;
+  throw new TenantMismatchError(active, event);
+}
+
+/**
  * Checks and serialises a batch before anything is written: each event belongs to the stream,
- * ids are unique within the batch, one tenant for all, payloads valid for the registry.
- * Throws `InvalidArgumentError`, `UnknownEventTypeError` or `SchemaValidationError`.
+ * ids are unique within the batch, one tenant for all and it is the active `withEventContext`
+ * tenant if there is one, payloads valid for the registry. Throws `InvalidArgumentError`,
+ * `TenantMismatchError`, `UnknownEventTypeError` or `SchemaValidationError`.
  */
 export function prepareBatch(
   aggregateId: string,
@@ -135,8 +152,10 @@ export function prepareBatch(
       throw new InvalidArgumentError(`event id ${event.eventId} appears twice in one batch`);
     }
     ids.add(event.eventId);
-    if (i === 0) tenantId = event.tenantId;
-    else if (event.tenantId !== tenantId) {
+    if (i === 0) {
+      tenantId = event.tenantId;
+      assertActiveTenant(event);
+    } else if (event.tenantId !== tenantId) {
       throw new InvalidArgumentError(
         `one batch mixes tenants ${JSON.stringify(tenantId)} and ${JSON.stringify(event.tenantId)}; all events of a stream belong to one tenant`,
       );

@@ -14,6 +14,7 @@ import {
   expectErrorCode,
   type StoreHarness,
 } from './conformance.ts';
+import { inputCheckTests } from './event-store-input-conformance.ts';
 import {
   fixtureEvent,
   fixtureEvents,
@@ -74,6 +75,7 @@ export function describeEventStoreConformance(
       tenantTests,
       registryTests,
       lifecycleTests,
+      inputCheckTests,
     ],
   );
 }
