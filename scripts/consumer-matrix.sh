@@ -24,7 +24,7 @@ fail() { printf 'consumer-matrix: FAILED: %s\n' "$*" >&2; exit 1; }
 step "pack the packages"
 packs="$work/packs"
 rm -rf "$packs" && mkdir -p "$packs"
-(cd "$repo" && npm pack --workspaces --pack-destination "$packs" --loglevel=warn >/dev/null)
+(cd "$repo" && npm pack --workspaces --pack-destination "$packs" --loglevel=warn)
 runtime_tgz=$(ls "$packs"/es-gen-runtime-*.tgz)
 cli_tgz=$(ls "$packs"/es-gen-[0-9]*.tgz)
 ls -l "$packs"
