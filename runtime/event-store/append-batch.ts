@@ -9,6 +9,7 @@ import { getEventContext } from '../events/event-context.ts';
 import type { EventRegistry } from '../events/event-registry.ts';
 import { type EventRow, rowToEvent } from './event-row.ts';
 import type { AppendResult, EventToAppend, ExpectedVersion } from './event-store.ts';
+import { assertWellFormed, assertWellFormedEvent } from './well-formed.ts';
 
 /** An event checked and serialised for writing; the store adds version and position. */
 export type PreparedEvent = Omit<EventRow, 'position' | 'aggregateVersion'>;
@@ -95,7 +96,7 @@ function prepareEvent(
     );
   }
   registry?.validate(event.eventType, event.schemaVersion, event.data);
-  return {
+  const prepared: PreparedEvent = {
     eventId: event.eventId,
     eventType: event.eventType,
     schemaVersion: event.schemaVersion,
@@ -109,6 +110,8 @@ function prepareEvent(
     metadataJson: event.metadata ? toJson(event.metadata, 'metadata', label) : '{}',
     dataJson: toJson(event.data, 'data', label),
   };
+  assertWellFormedEvent(prepared, label);
+  return prepared;
 }
 
 /**
@@ -139,6 +142,8 @@ export function prepareBatch(
       `appendEvents needs an aggregateId and an aggregateType, got ${JSON.stringify(aggregateType)} "${aggregateId}"`,
     );
   }
+  assertWellFormed(aggregateId, 'aggregateId');
+  assertWellFormed(aggregateType, 'aggregateType');
   assertExpectedVersion(expectedVersion);
   if (!Array.isArray(events)) {
     throw new InvalidArgumentError(`appendEvents takes an array of events, got ${typeof events}`);

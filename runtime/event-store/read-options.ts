@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../errors.ts';
 import { toIsoInstant } from './append-batch.ts';
 import type { GetEventsByTypeOptions, GetEventsOptions, ReadAllOptions } from './event-store.ts';
+import { assertWellFormed } from './well-formed.ts';
 
 /** Default page size of `readAll`. */
 export const DEFAULT_READ_ALL_LIMIT = 1000;
@@ -40,6 +41,12 @@ function positiveInteger(value: number | undefined, fallback: number, what: stri
   return value;
 }
 
+/** A read's tenant filter; throws `InvalidArgumentError` for a lone surrogate in it. */
+function tenantFilter(tenantId: string | null | undefined): string | null | undefined {
+  assertWellFormed(tenantId, 'tenantId', () => 'the read options');
+  return tenantId;
+}
+
 /** Normalises `getEvents` options; throws `InvalidArgumentError` for malformed values. */
 export function toStreamRange(options: GetEventsOptions = {}): StreamRange {
   return {
@@ -49,14 +56,14 @@ export function toStreamRange(options: GetEventsOptions = {}): StreamRange {
         ? Number.MAX_SAFE_INTEGER
         : positiveInteger(options.toVersion, 1, 'toVersion'),
     until: options.until === undefined ? undefined : toIsoInstant(options.until, 'until'),
-    tenantId: options.tenantId,
+    tenantId: tenantFilter(options.tenantId),
   };
 }
 
 /** Normalises `getEventsByType` options. */
 export function toTypeQuery(options: GetEventsByTypeOptions = {}): TypeQuery {
   return {
-    tenantId: options.tenantId,
+    tenantId: tenantFilter(options.tenantId),
     from: options.from === undefined ? undefined : toIsoInstant(options.from, 'from'),
     to: options.to === undefined ? undefined : toIsoInstant(options.to, 'to'),
     eventTypes: options.eventTypes,
@@ -74,6 +81,6 @@ export function toPageQuery(options: ReadAllOptions = {}): PageQuery {
     fromPosition: Math.max(1, from),
     limit: positiveInteger(options.limit, DEFAULT_READ_ALL_LIMIT, 'limit'),
     eventTypes: options.eventTypes,
-    tenantId: options.tenantId,
+    tenantId: tenantFilter(options.tenantId),
   };
 }
