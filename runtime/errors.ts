@@ -19,6 +19,7 @@ export const ErrorCode = {
   Bus: 'ES_BUS',
   MissingDriver: 'ES_MISSING_DRIVER',
   TenantMismatch: 'ES_TENANT_MISMATCH',
+  SchemaNotMigrated: 'ES_SCHEMA_NOT_MIGRATED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -218,6 +219,29 @@ export class AggregateNotFoundError extends EventSourcingError {
 export class StoreError extends EventSourcingError {
   constructor(message: string, cause?: unknown) {
     super(ErrorCode.Store, message, cause === undefined ? undefined : { cause });
+  }
+}
+
+/**
+ * Thrown by a store whose database schema is behind the version (or row-level security) it
+ * needs, when the store may not migrate it: `migrate: 'check'`, or a role without the rights
+ * to. The message names the schema, both versions and the command the schema owner runs.
+ */
+export class SchemaNotMigratedError extends EventSourcingError {
+  readonly schema: string;
+  /** The schema's version (0: no es-gen tables). */
+  readonly version: number;
+  readonly expectedVersion: number;
+
+  constructor(schema: string, version: number, expectedVersion: number, detail: string, cause?: unknown) {
+    super(
+      ErrorCode.SchemaNotMigrated,
+      `schema ${JSON.stringify(schema)} is at version ${version}, expected version ${expectedVersion}${detail}`,
+      cause === undefined ? undefined : { cause },
+    );
+    this.schema = schema;
+    this.version = version;
+    this.expectedVersion = expectedVersion;
   }
 }
 

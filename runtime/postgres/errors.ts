@@ -1,6 +1,7 @@
 /** SQLSTATE codes the es-gen functions raise, and the driver codes adapters react to. */
 export const PostgreSQLErrorCode = {
   UniqueViolation: '23505',
+  InsufficientPrivilege: '42501',
   StreamChanged: 'ES409',
   StreamTenant: 'ES403',
 } as const;

@@ -1,18 +1,32 @@
 import type { Pool, PoolClient } from 'pg';
-import { StoreError } from '../errors.ts';
+import { InvalidArgumentError, StoreError } from '../errors.ts';
+import { PostgreSQLErrorCode, postgreSQLErrorFields } from './errors.ts';
 import { advisoryKey, assertIdentifier, quoteIdent } from './identifiers.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 import { DEFAULT_SCHEMA, resolvePool } from './pool.ts';
+import {
+  type RowLevelSecurityMode,
+  type RowLevelSecurityOption,
+  rowLevelSecurityMode,
+  tenantPoliciesSql,
+} from './row-level-security.ts';
+import { isCurrent, LATEST_VERSION, readSchemaState, schemaNotMigratedError } from './schema-check.ts';
 
 export type { Migration } from './migrations/index.ts';
 export { MIGRATIONS } from './migrations/index.ts';
+export type { RowLevelSecurityOption } from './row-level-security.ts';
+export { rowLevelSecuritySql, tenantPoliciesSql } from './row-level-security.ts';
 
 /** Options of `migratePostgreSQL` and `runMigrations`. */
 export interface MigrateOptions {
   /** Schema to create the tables in (default `es_gen`); any name, it is always quoted. */
   readonly schema?: string;
-  /** Also enable tenant row-level security policies (see `rowLevelSecuritySql`; default false). */
-  readonly rowLevelSecurity?: boolean;
+  /**
+   * Also create the tenant row-level security policies of this mode on every tenant table,
+   * replacing those of the other mode (see `RowLevelSecurityOption` and `tenantPoliciesSql`;
+   * default false: policies already there are left as they are).
+   */
+  readonly rowLevelSecurity?: RowLevelSecurityOption;
 }
 
 /** What a migration run did. */
@@ -34,10 +48,11 @@ export interface MigrateResult {
  */
 export async function runMigrations(pool: Pool, options: MigrateOptions = {}): Promise<MigrateResult> {
   const schema = assertIdentifier(options.schema ?? DEFAULT_SCHEMA);
+  const mode = rowLevelSecurityMode(options.rowLevelSecurity);
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    const result = await migrateInTransaction(client, schema, options.rowLevelSecurity ?? false);
+    const result = await migrateInTransaction(client, schema, mode);
     await client.query('COMMIT');
     return result;
   } catch (error) {
@@ -54,7 +69,7 @@ export async function runMigrations(pool: Pool, options: MigrateOptions = {}): P
 async function migrateInTransaction(
   client: PoolClient,
   schema: string,
-  rowLevelSecurity: boolean,
+  rowLevelSecurity: RowLevelSecurityMode,
 ): Promise<MigrateResult> {
   const s = quoteIdent(schema);
   await client.query(`SELECT pg_advisory_xact_lock(${advisoryKey(`es-gen migrate ${schema}`)})`);
@@ -75,8 +90,8 @@ async function migrateInTransaction(
     ]);
     applied.push(migration.version);
   }
-  if (rowLevelSecurity) await client.query(rowLevelSecuritySql(schema));
-  return { schema, applied, version: MIGRATIONS[MIGRATIONS.length - 1]!.version };
+  if (rowLevelSecurity !== 'off') await client.query(tenantPoliciesSql(schema, rowLevelSecurity));
+  return { schema, applied, version: LATEST_VERSION };
 }
 
 /**
@@ -95,44 +110,76 @@ export async function migratePostgreSQL(url: string, options: MigrateOptions = {
   }
 }
 
+/**
+ * What a store does with a schema that is behind (older version, or without the row-level
+ * security policies it uses): `'auto'` migrates it (needs the rights of the schema owner),
+ * `'check'` only reads its version and throws `SchemaNotMigratedError` naming the command to
+ * run. In both modes a current schema costs one read and no DDL, so any role can use it.
+ */
+export type MigrateMode = 'auto' | 'check';
+
+/** How a store brings up its schema (see `ensureSchema`). */
+export interface EnsureSchemaOptions {
+  readonly rowLevelSecurity?: RowLevelSecurityOption | RowLevelSecurityMode | undefined;
+  /** Default `'check'` with row-level security, `'auto'` without. */
+  readonly migrate?: MigrateMode | undefined;
+}
+
+/** The migrate mode of a store: as given, else `'check'` with row-level security and `'auto'` without. */
+export function migrateMode(migrate: MigrateMode | undefined, rls: RowLevelSecurityMode): MigrateMode {
+  if (migrate === undefined) return rls === 'off' ? 'auto' : 'check';
+  if (migrate === 'auto' || migrate === 'check') return migrate;
+  throw new InvalidArgumentError(`migrate must be 'auto' or 'check', got ${JSON.stringify(migrate)}`);
+}
+
 const ready = new WeakMap<Pool, Map<string, Promise<MigrateResult>>>();
 
 /**
- * Runs the migrations once per pool and schema within this process; later calls share the
- * first run's promise (a failed run is forgotten so the next call retries).
+ * Checks the schema once per pool, schema and options within this process, migrating it when
+ * it is behind and the mode is `'auto'`; later calls share the first run's promise (a failed
+ * run is forgotten so the next call retries). Throws `SchemaNotMigratedError` when the schema
+ * is behind and the store may not (`'check'`) or cannot (its role lacks the rights) migrate it.
  */
-export function ensureSchema(pool: Pool, schema: string, rowLevelSecurity = false): Promise<MigrateResult> {
+export function ensureSchema(
+  pool: Pool,
+  schema: string,
+  options: EnsureSchemaOptions = {},
+): Promise<MigrateResult> {
+  const rls = rowLevelSecurityMode(options.rowLevelSecurity);
+  const mode = migrateMode(options.migrate, rls);
   let bySchema = ready.get(pool);
   if (!bySchema) {
     bySchema = new Map();
     ready.set(pool, bySchema);
   }
-  const key = `${schema}\u0000${rowLevelSecurity}`;
+  const key = `${schema}\u0000${rls}\u0000${mode}`;
   let run = bySchema.get(key);
   if (!run) {
-    run = runMigrations(pool, { schema, rowLevelSecurity });
+    run = checkOrMigrate(pool, schema, rls, mode);
     bySchema.set(key, run);
     run.catch(() => bySchema.delete(key));
   }
   return run;
 }
 
-/**
- * Row-level security on the tenant-owned tables: a role without BYPASSRLS that does not own
- * the tables only sees rows of the tenant in the session setting `es_gen.tenant_id` (rows
- * without a tenant when the setting is empty). Idempotent.
- */
-export function rowLevelSecuritySql(schema: string): string {
-  const s = quoteIdent(schema);
-  const tenant = `nullif(current_setting('es_gen.tenant_id', true), '')`;
-  return ['events', 'snapshots']
-    .map(
-      (table) => `
-ALTER TABLE ${s}.${table} ENABLE ROW LEVEL SECURITY;
-DROP POLICY IF EXISTS tenant_isolation ON ${s}.${table};
-CREATE POLICY tenant_isolation ON ${s}.${table}
-  USING (tenant_id IS NOT DISTINCT FROM ${tenant})
-  WITH CHECK (tenant_id IS NOT DISTINCT FROM ${tenant});`,
-    )
-    .join('\n');
+async function checkOrMigrate(
+  pool: Pool,
+  schema: string,
+  rls: RowLevelSecurityMode,
+  mode: MigrateMode,
+): Promise<MigrateResult> {
+  const state = await readSchemaState(pool, schema);
+  if (isCurrent(state, rls)) return { schema, applied: [], version: state.version };
+  if (mode === 'check') {
+    throw schemaNotMigratedError(schema, state, rls, "this store only checks it (migrate: 'check')");
+  }
+  try {
+    return await runMigrations(pool, { schema, rowLevelSecurity: rls === 'off' ? false : rls });
+  } catch (error) {
+    // No CREATE on the database or schema, or not the tables' owner.
+    const { code } = postgreSQLErrorFields((error as { cause?: unknown }).cause);
+    if (code !== PostgreSQLErrorCode.InsufficientPrivilege) throw error;
+    const why = `this store's role cannot migrate it (${(error as { cause: Error }).cause.message})`;
+    throw schemaNotMigratedError(schema, state, rls, why, error);
+  }
 }

@@ -1,8 +1,14 @@
 import type { Pool, QueryConfig, QueryResultRow } from 'pg';
 import { ClosedError, isEventSourcingError, StoreError } from '../errors.ts';
 import { assertIdentifier, quoteIdent } from './identifiers.ts';
-import { ensureSchema } from './migrations.ts';
+import { ensureSchema, type MigrateMode, migrateMode } from './migrations.ts';
 import { DEFAULT_SCHEMA, type PostgreSQLConnection, resolvePool } from './pool.ts';
+import {
+  type RowLevelSecurityMode,
+  type RowLevelSecurityOption,
+  rowLevelSecurityMode,
+} from './row-level-security.ts';
+import { scopedQuery } from './scoped-query.ts';
 
 /** Connection options shared by the PostgreSQL stores. */
 export interface PostgreSQLConnectionOptions {
@@ -15,6 +21,19 @@ export interface PostgreSQLConnectionOptions {
   readonly schema?: string;
   /** Size of the pool built from a connection string (default 10). */
   readonly poolSize?: number;
+  /**
+   * The schema's tenant row-level security (default false; see `RowLevelSecurityOption`): with
+   * `true`/`'session'` the store sets `es_gen.tenant_id` on queries of a known tenant. Use the
+   * same value for every store of a schema.
+   */
+  readonly rowLevelSecurity?: RowLevelSecurityOption;
+  /**
+   * `'auto'` migrates a schema that is behind on first use; `'check'` only checks it and throws
+   * `SchemaNotMigratedError` naming the command to run (`es-gen migrate`). Default `'check'`
+   * with `rowLevelSecurity` (the application role of a schema under row-level security is not
+   * its owner and cannot migrate it), `'auto'` without. See `MigrateMode`.
+   */
+  readonly migrate?: MigrateMode;
 }
 
 /**
@@ -28,6 +47,8 @@ export class PostgreSQLComponent {
   readonly s: string;
   readonly #owned: boolean;
   readonly #name: string;
+  readonly #rls: RowLevelSecurityMode;
+  readonly #migrate: MigrateMode;
   #closed = false;
 
   constructor(name: string, options: PostgreSQLConnectionOptions) {
@@ -37,6 +58,8 @@ export class PostgreSQLComponent {
     this.#name = name;
     this.schema = assertIdentifier(options.schema ?? DEFAULT_SCHEMA);
     this.s = quoteIdent(this.schema);
+    this.#rls = rowLevelSecurityMode(options.rowLevelSecurity);
+    this.#migrate = migrateMode(options.migrate, this.#rls);
   }
 
   /** Throws `ClosedError` after `close()`. */
@@ -44,17 +67,24 @@ export class PostgreSQLComponent {
     if (this.#closed) throw new ClosedError(this.#name);
   }
 
-  /** Creates or upgrades the schema once per pool. */
+  /** Checks (and with `migrate: 'auto'`, creates or upgrades) the schema once per pool. */
   async ready(): Promise<void> {
     this.assertOpen();
-    await ensureSchema(this.pool, this.schema);
+    await ensureSchema(this.pool, this.schema, { rowLevelSecurity: this.#rls, migrate: this.#migrate });
   }
 
-  /** Runs one query after `ready()`; driver errors become `StoreError` saying `what` failed. */
-  async query<R extends QueryResultRow>(what: string, query: QueryConfig): Promise<R[]> {
+  /**
+   * Runs one query after `ready()`; driver errors become `StoreError` saying `what` failed.
+   * With session row-level security and a `tenantId`, the query runs as that tenant.
+   */
+  async query<R extends QueryResultRow>(
+    what: string,
+    query: QueryConfig,
+    tenantId?: string | null,
+  ): Promise<R[]> {
     await this.ready();
     try {
-      return (await this.pool.query<R>(query)).rows;
+      return await scopedQuery<R>(this.pool, query, { rowLevelSecurity: this.#rls === 'session', tenantId });
     } catch (error) {
       if (isEventSourcingError(error)) throw error;
       throw new StoreError(`${this.#name}: cannot ${what}: ${(error as Error).message}`, error);

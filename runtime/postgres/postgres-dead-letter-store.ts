@@ -66,13 +66,18 @@ export class PostgreSQLDeadLetterStore implements DeadLetterStore {
     const { projection, event } = deadLetter;
     const attributes = { 'es.projection': projection, 'es.event_id': event.eventId };
     await traced(this.#tracing, SpanNames.deadLetterAdd, attributes, async () => {
-      await this.#pg.query(`add the dead letter of event ${event.eventId} for "${projection}"`, {
-        text: `INSERT INTO ${this.#pg.s}.dead_letters (${DEAD_LETTER_COLUMNS})
-          VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10)
+      await this.#pg.query(
+        `add the dead letter of event ${event.eventId} for "${projection}"`,
+        {
+          // The event's tenant scopes the entry under row-level security (schema version 10).
+          text: `INSERT INTO ${this.#pg.s}.dead_letters (${DEAD_LETTER_COLUMNS}, tenant_id)
+          VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $11)
           ON CONFLICT (projection, event_id) DO UPDATE SET event = excluded.event, error = excluded.error,
             attempts = excluded.attempts, failed_at = excluded.failed_at`,
-        values: deadLetterValues(deadLetter),
-      });
+          values: [...deadLetterValues(deadLetter), event.tenantId ?? null],
+        },
+        event.tenantId ?? null,
+      );
     });
   }
 

@@ -38,20 +38,39 @@ import { PostgreSQLErrorCode, postgreSQLErrorFields } from './errors.ts';
 import { eventsByIdQuery, lagQuery, readAllQuery, streamQuery, typeQuery } from './event-queries.ts';
 import { type PostgreSQLEventRow, toEventRow } from './event-rows.ts';
 import { assertIdentifier, quoteIdent } from './identifiers.ts';
-import { ensureSchema } from './migrations.ts';
+import {
+  ensureSchema,
+  type MigrateMode,
+  type MigrateResult,
+  migrateMode,
+  runMigrations,
+} from './migrations.ts';
 import { CommitNotifier, eventsChannel } from './notifications.ts';
 import { DEFAULT_SCHEMA, type PostgreSQLConnection, resolvePool, toConnectionOptions } from './pool.ts';
+import {
+  type RowLevelSecurityMode,
+  type RowLevelSecurityOption,
+  rowLevelSecurityMode,
+} from './row-level-security.ts';
 import { scopedQuery } from './scoped-query.ts';
 
 /** The unique index that keeps one event per stream version. */
 const STREAM_VERSION_KEY = 'events_stream_version_key';
 
 /**
- * Attempts of one append whose expected version is `any` or `stream_exists`: such an append
- * reads the stream's version and writes after it, so a concurrent append to the same stream can
- * take that version first; the append then simply runs again on the new version.
+ * Attempts of one append whose expected version is `any` or `stream_exists`. Such appends to
+ * one stream take turns in the database (migration 11), so only an append with an exact
+ * expected version (or a group) can take their version first; the append then runs again on
+ * the new version after a short random pause (`lostRacePause`). The bound only stops a loop
+ * that could never end.
  */
-const MAX_APPEND_ATTEMPTS = 20;
+const MAX_APPEND_ATTEMPTS = 1000;
+
+/** Pause before attempt `attempt` + 1 of a lost race: full jitter, up to 1 ms doubling to 50 ms. */
+function lostRacePause(attempt: number): Promise<void> {
+  const ms = Math.random() * Math.min(50, 2 ** Math.min(attempt, 6));
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 
 /** True when an `any` or `stream_exists` append lost the race for its versions (retry it). */
 function isLostVersionRace(error: unknown, expected: ExpectedVersion): boolean {
@@ -83,10 +102,18 @@ export interface PostgreSQLEventStoreOptions extends EventStoreOptions {
    */
   readonly notifyIntervalMs?: number;
   /**
-   * Create tenant row-level security policies and set `es_gen.tenant_id` on tenant-scoped
-   * queries (default false). See `rowLevelSecuritySql`.
+   * The schema's tenant row-level security (default false; see `RowLevelSecurityOption`):
+   * `true`/`'session'` sets `es_gen.tenant_id` on tenant-scoped queries; `'role'` relies on the
+   * login role's tenant (`tenant_roles`). The policies are created by `es-gen migrate --rls`
+   * (or `migrate()`, `migratePostgreSQL(url, { rowLevelSecurity })`) run by the schema owner.
    */
-  readonly rowLevelSecurity?: boolean;
+  readonly rowLevelSecurity?: RowLevelSecurityOption;
+  /**
+   * `'auto'` migrates a schema that is behind on first use; `'check'` only checks it and throws
+   * `SchemaNotMigratedError` naming the command to run. Default `'check'` with
+   * `rowLevelSecurity`, `'auto'` without. See `MigrateMode`.
+   */
+  readonly migrate?: MigrateMode;
   /** Size of the pool built from a connection string (default 10). */
   readonly poolSize?: number;
   /**
@@ -146,7 +173,8 @@ export class PostgreSQLEventStore implements EventStore {
   readonly #tracing: boolean;
   readonly #channel: string | null;
   readonly #notifier: CommitNotifier | null;
-  readonly #rls: boolean;
+  readonly #rls: RowLevelSecurityMode;
+  readonly #migrate: MigrateMode;
   readonly #grouping: boolean;
   readonly #grouper: AppendGrouper<GroupMember, AppendResult>;
   #closed = false;
@@ -179,8 +207,10 @@ export class PostgreSQLEventStore implements EventStore {
       this.#channel === null
         ? null
         : new CommitNotifier(this.#pool, this.#channel, options.notifyIntervalMs ?? 10);
-    this.#rls = options.rowLevelSecurity ?? false;
-    this.#grouping = (options.groupAppends ?? true) && !this.#rls;
+    this.#rls = rowLevelSecurityMode(options.rowLevelSecurity);
+    this.#migrate = migrateMode(options.migrate, this.#rls);
+    // A group has several tenants, and the session setting holds one.
+    this.#grouping = (options.groupAppends ?? true) && this.#rls !== 'session';
     this.#grouper = this.#createGrouper(options.appendConcurrency);
   }
 
@@ -194,10 +224,27 @@ export class PostgreSQLEventStore implements EventStore {
     return this.#channel ?? undefined;
   }
 
-  /** Creates or upgrades the schema (idempotent; also done on first use). Throws `StoreError`. */
+  /**
+   * Checks the schema and, with `migrate: 'auto'`, creates or upgrades it (idempotent; also done
+   * on first use). Throws `SchemaNotMigratedError` when it is behind and may not or cannot be
+   * migrated, `StoreError` for other failures.
+   */
   async initialize(): Promise<void> {
     this.#assertOpen();
-    await ensureSchema(this.#pool, this.#schema, this.#rls);
+    await ensureSchema(this.#pool, this.#schema, { rowLevelSecurity: this.#rls, migrate: this.#migrate });
+  }
+
+  /**
+   * Migrates the schema now, with this store's row-level security, whatever `migrate` says:
+   * for the schema owner (an application role under row-level security cannot). Idempotent.
+   *
+   * @example
+   * await new PostgreSQLEventStore({ connection: ownerPool, rowLevelSecurity: 'role' }).migrate();
+   */
+  async migrate(): Promise<MigrateResult> {
+    this.#assertOpen();
+    const rowLevelSecurity = this.#rls === 'off' ? false : this.#rls;
+    return runMigrations(this.#pool, { schema: this.#schema, rowLevelSecurity });
   }
 
   async appendEvents(
@@ -242,7 +289,10 @@ export class PostgreSQLEventStore implements EventStore {
         row = (await this.#pool.query<AppendRow>(appendQuery(this.#schema, batch, expected, channel)))
           .rows[0]!;
       } catch (error) {
-        if (attempt < MAX_APPEND_ATTEMPTS && isLostVersionRace(error, expected)) continue;
+        if (attempt < MAX_APPEND_ATTEMPTS && isLostVersionRace(error, expected)) {
+          await lostRacePause(attempt);
+          continue;
+        }
         return this.#recover(error, batch, expected);
       }
       return this.#interpret(row, batch, expected, channel !== null);
@@ -367,7 +417,10 @@ export class PostgreSQLEventStore implements EventStore {
   async #readRows(query: QueryConfig, tenantId: string | null | undefined): Promise<EventRow[]> {
     await this.initialize();
     const rows = await this.#wrap('reading events', () =>
-      scopedQuery<PostgreSQLEventRow>(this.#pool, query, { rowLevelSecurity: this.#rls, tenantId }),
+      scopedQuery<PostgreSQLEventRow>(this.#pool, query, {
+        rowLevelSecurity: this.#rls === 'session',
+        tenantId,
+      }),
     );
     return rows.map(toEventRow);
   }

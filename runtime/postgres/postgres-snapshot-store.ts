@@ -66,24 +66,28 @@ export class PostgreSQLSnapshotStore implements SnapshotStore {
     await traced(this.#tracing, SpanNames.snapshotSave, attributes, async () => {
       const r = toSnapshotRecord(snapshot);
       const s = this.#pg.s;
-      await this.#pg.query(`save the snapshot of ${r.aggregateType} "${r.aggregateId}"`, {
-        text: `INSERT INTO ${s}.snapshots AS t
+      await this.#pg.query(
+        `save the snapshot of ${r.aggregateType} "${r.aggregateId}"`,
+        {
+          text: `INSERT INTO ${s}.snapshots AS t
             (aggregate_type, aggregate_id, aggregate_version, state_version, tenant_id, created_at, state)
           VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
           ON CONFLICT (aggregate_type, aggregate_id) DO UPDATE SET
             aggregate_version = excluded.aggregate_version, state_version = excluded.state_version,
             tenant_id = excluded.tenant_id, created_at = excluded.created_at, state = excluded.state
           WHERE excluded.aggregate_version >= t.aggregate_version OR excluded.state_version <> t.state_version`,
-        values: [
-          r.aggregateType,
-          r.aggregateId,
-          r.aggregateVersion,
-          r.stateVersion,
-          r.tenantId,
-          r.createdAt,
-          r.stateJson,
-        ],
-      });
+          values: [
+            r.aggregateType,
+            r.aggregateId,
+            r.aggregateVersion,
+            r.stateVersion,
+            r.tenantId,
+            r.createdAt,
+            r.stateJson,
+          ],
+        },
+        r.tenantId,
+      );
     });
   }
 
@@ -101,12 +105,16 @@ export class PostgreSQLSnapshotStore implements SnapshotStore {
         values.push(options.tenantId);
         tenant = ' AND tenant_id IS NOT DISTINCT FROM $3';
       }
-      const rows = await this.#pg.query<Row>(`read the snapshot of ${aggregateType} "${aggregateId}"`, {
-        text: `SELECT aggregate_id, aggregate_type, aggregate_version, state_version, tenant_id, created_at,
+      const rows = await this.#pg.query<Row>(
+        `read the snapshot of ${aggregateType} "${aggregateId}"`,
+        {
+          text: `SELECT aggregate_id, aggregate_type, aggregate_version, state_version, tenant_id, created_at,
             state::text AS state FROM ${this.#pg.s}.snapshots
           WHERE aggregate_type = $1 AND aggregate_id = $2${tenant}`,
-        values,
-      });
+          values,
+        },
+        options.tenantId,
+      );
       const row = rows[0];
       return row ? fromSnapshotRecord<TState>(toRecord(row)) : undefined;
     });
