@@ -90,6 +90,30 @@ describe.skipIf(!pgAvailable)('es-gen migrate on PostgreSQL', () => {
     expect(second.stdout).toContain(`schema "${schema}" is up to date`);
   });
 
+  it('--rls role creates the role-keyed policies on every tenant table; an unknown mode exits 2', async () => {
+    const result = await run('migrate', '--store', url.href, '--rls', 'role');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("row-level security 'role'");
+    const client = new pg.Client({ connectionString: serviceUrls.postgres });
+    await client.connect();
+    const policies = await client.query(
+      `SELECT c.relname FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+         JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname = $1 AND p.polname = 'tenant_role_isolation' ORDER BY c.relname`,
+      [schema],
+    );
+    await client.end();
+    expect(policies.rows.map((r) => r.relname)).toEqual([
+      'checkpoints',
+      'dead_letters',
+      'events',
+      'snapshots',
+    ]);
+    const bad = await run('migrate', '--store', url.href, '--rls', 'tenant');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('use --rls (session) or --rls role');
+  });
+
   it('exits 2 naming the server when it cannot connect', async () => {
     const result = await run('migrate', '--store', 'postgres://postgres@127.0.0.1:1/test');
     expect(result.code).toBe(2);

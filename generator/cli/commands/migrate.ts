@@ -8,7 +8,17 @@ import { ExitCode } from '../context.ts';
 interface MigrateFlags {
   readonly store?: string;
   readonly schema?: string;
-  readonly rls?: boolean;
+  /** `--rls` alone is `true` (session mode); `--rls role` names the mode. */
+  readonly rls?: boolean | string;
+}
+
+const RLS_MODES = ['session', 'role'] as const;
+
+/** The `rowLevelSecurity` option of `--rls [mode]`, or undefined when the mode is unknown. */
+function rlsOption(rls: boolean | string | undefined): boolean | 'session' | 'role' | undefined {
+  if (rls === undefined || rls === false) return false;
+  if (rls === true) return true;
+  return (RLS_MODES as readonly string[]).includes(rls) ? (rls as 'session' | 'role') : undefined;
 }
 
 const POSTGRES_URL = /^postgres(ql)?:\/\//;
@@ -25,11 +35,16 @@ async function migratePostgresStore(context: CliContext, target: string, flags: 
   const { url, schema } = postgresTarget(target, flags.schema);
   // Drivers load only when this command runs, so the other commands start fast.
   const { migratePostgreSQL } = await import('@es-gen/runtime/postgres');
-  const result = await migratePostgreSQL(url, { schema, rowLevelSecurity: flags.rls === true });
+  const rowLevelSecurity = rlsOption(flags.rls) ?? false;
+  const result = await migratePostgreSQL(url, { schema, rowLevelSecurity });
+  const rls =
+    rowLevelSecurity === false
+      ? ''
+      : `; row-level security '${rowLevelSecurity === true ? 'session' : rowLevelSecurity}' on its tenant tables`;
   context.stdout(
     result.applied.length === 0
-      ? `es-gen: schema "${result.schema}" is up to date (version ${result.version})\n`
-      : `es-gen: schema "${result.schema}" migrated to version ${result.version} (applied ${result.applied.join(', ')})\n`,
+      ? `es-gen: schema "${result.schema}" is up to date (version ${result.version})${rls}\n`
+      : `es-gen: schema "${result.schema}" migrated to version ${result.version} (applied ${result.applied.join(', ')})${rls}\n`,
   );
 }
 
@@ -130,6 +145,13 @@ async function migrate(context: CliContext, flags: MigrateFlags): Promise<void> 
     context.fail(ExitCode.Invalid);
     return;
   }
+  if (rlsOption(flags.rls) === undefined) {
+    context.stderr(
+      `es-gen migrate: --rls ${JSON.stringify(flags.rls)} is not a mode; use --rls (session) or --rls role\n`,
+    );
+    context.fail(ExitCode.Invalid);
+    return;
+  }
   try {
     if (POSTGRES_URL.test(target)) await migratePostgresStore(context, target, flags);
     else await migrateSqliteStore(context, target);
@@ -150,10 +172,12 @@ function isConnectionError(error: unknown): boolean {
 }
 
 /**
- * `es-gen migrate --store <url|file> [--schema <name>] [--rls]`: creates or upgrades the tables
- * of the event, snapshot, checkpoint and dead-letter stores. Idempotent: a second run changes
- * nothing. A PostgreSQL URL may carry the schema as `?schema=` (default `es_gen`); any other
- * value is a SQLite file path.
+ * `es-gen migrate --store <url|file> [--schema <name>] [--rls [session|role]]`: creates or
+ * upgrades the tables of the event, snapshot, checkpoint and dead-letter stores. Idempotent: a
+ * second run changes nothing. A PostgreSQL URL may carry the schema as `?schema=` (default
+ * `es_gen`); any other value is a SQLite file path. With `--rls`, run it as the schema owner:
+ * it creates the tenant row-level security policies (session mode, or `role`: keyed on the
+ * login role's tenant in `tenant_roles`); stores with `rowLevelSecurity` only check the schema.
  */
 export const migrateCommand: CommandModule = {
   name: 'migrate',
@@ -163,7 +187,10 @@ export const migrateCommand: CommandModule = {
       .description('create or upgrade the store tables (PostgreSQL URL or SQLite file); idempotent')
       .option('--store <url|file>', 'postgres://... URL (schema as ?schema=) or a SQLite file path')
       .option('--schema <name>', 'PostgreSQL schema of the tables (default: es_gen)')
-      .option('--rls', 'PostgreSQL: enforce tenant isolation with row-level security')
+      .option(
+        '--rls [mode]',
+        "PostgreSQL: tenant row-level security, keyed on the session setting (default) or 'role' (tenant_roles)",
+      )
       .action(async (flags: MigrateFlags) => migrate(context, flags));
   },
 };
