@@ -23,6 +23,7 @@ import type {
 import type { DomainEvent } from '../events/domain-event.ts';
 import { loadDriver } from '../load-driver.ts';
 import { injectTraceContext, SpanNames, traced } from '../observability/tracing.ts';
+import { liveConsumerPrefixes } from './redis-pending-gate.ts';
 import { RedisStreamConsumer } from './redis-stream-consumer.ts';
 
 /** Options of {@link RedisEventBus}. */
@@ -119,6 +120,7 @@ export class RedisEventBus implements EventBus {
     this.#blockMs = positive('blockMs', options.blockMs) ?? 2_000;
     this.#claimIdleMs = positive('claimIdleMs', options.claimIdleMs) ?? 30_000;
     this.#consumer = options.consumerName ?? `${hostname()}-${process.pid}-${randomSuffix()}`;
+    liveConsumerPrefixes.add(this.#consumer);
   }
 
   /** The stream an event of `aggregateType` goes to. */
@@ -217,6 +219,7 @@ export class RedisEventBus implements EventBus {
     if (this.#closed) return;
     this.#closed = true;
     await this.#subscriptions.stopAll();
+    liveConsumerPrefixes.delete(this.#consumer);
     if (this.#ownsClient) await this.#client.quit().catch(() => this.#client.disconnect());
   }
 

@@ -5,6 +5,7 @@ import { type DeliveryPolicy, deliver } from '../event-bus/delivery.ts';
 import type { EventHandler } from '../event-bus/event-bus.ts';
 import type { DomainEvent } from '../events/domain-event.ts';
 import { SpanNames, traced } from '../observability/tracing.ts';
+import { compareEntryIds, isDeadIncarnation, PendingGate } from './redis-pending-gate.ts';
 
 /** Everything one consumer of one stream needs. */
 export interface RedisStreamConsumerConfig {
@@ -34,15 +35,28 @@ interface Entry {
   readonly previous: number;
 }
 
+/** How often held-back entries are checked again, in ms. */
+const HELD_RECHECK_MS = 100;
+
 /**
  * Reads one stream as one member of a consumer group (`XREADGROUP`), hands each entry to the
  * handler (one aggregate's entries in order, different aggregates concurrently), acknowledges
  * after success, dead-letters after `maxDeliveries`, and periodically claims entries that sat
  * unacknowledged with another (dead) member for `claimIdleMs` (`XAUTOCLAIM`).
+ *
+ * Per-aggregate order across a member's death: on start it first handles the entries still
+ * pending under its own name (a previous incarnation with the same consumer name), and claims
+ * at once the entries of members whose name shows a dead process of this host. An entry is
+ * held back (kept pending, not handled) while an older entry of its aggregate is pending at
+ * another member, until that one is acknowledged or claimed and handled here.
  */
 export class RedisStreamConsumer {
   readonly #c: RedisStreamConsumerConfig;
   readonly #inFlight = new Set<string>();
+  readonly #gate: PendingGate;
+  /** Read or claimed entries waiting for older entries of their aggregate, in id order. */
+  #held: Entry[] = [];
+  #recovered = false;
   #active = true;
   #loop: Promise<void> | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
@@ -50,6 +64,7 @@ export class RedisStreamConsumer {
 
   constructor(config: RedisStreamConsumerConfig) {
     this.#c = config;
+    this.#gate = new PendingGate(config.client, config.stream, config.group, config.consumer);
   }
 
   /** Creates the group if needed (at the stream's end), then starts reading. */
@@ -88,7 +103,9 @@ export class RedisStreamConsumer {
     let backoff = 50;
     while (this.#active) {
       try {
-        if (Date.now() - this.#lastClaim >= this.#c.claimIdleMs / 2) await this.#claim();
+        if (!this.#recovered) await this.#recoverOwn();
+        const claimEvery = this.#held.length > 0 ? HELD_RECHECK_MS : this.#c.claimIdleMs / 2;
+        if (Date.now() - this.#lastClaim >= claimEvery) await this.#claim();
         await this.#readOnce();
         backoff = 50;
       } catch (error) {
@@ -105,7 +122,13 @@ export class RedisStreamConsumer {
   }
 
   async #readOnce(): Promise<void> {
-    const { reader, group, consumer, batchSize, blockMs, stream } = this.#c;
+    const { reader, group, consumer, batchSize, stream } = this.#c;
+    if (this.#held.length >= batchSize * 10) {
+      // Enough is waiting already: let the blocking entries be settled before reading more.
+      await sleep(HELD_RECHECK_MS);
+      return this.#admit([]);
+    }
+    const blockMs = this.#held.length > 0 ? Math.min(this.#c.blockMs, HELD_RECHECK_MS) : this.#c.blockMs;
     const reply = (await reader.xreadgroup(
       'GROUP',
       group,
@@ -119,13 +142,77 @@ export class RedisStreamConsumer {
       '>',
     )) as [string, RawEntry[]][] | null;
     const raw = reply?.[0]?.[1] ?? [];
-    if (raw.length > 0) await this.#processBatch(raw.map(([id, fields]) => toEntry(id, fields, 0)));
+    await this.#admit(raw.map(([id, fields]) => toEntry(id, fields, 0)));
+  }
+
+  /**
+   * Handles `fresh` entries and the held ones whose aggregate has no older entry pending at
+   * another member; holds the rest (and every later entry of their aggregates).
+   */
+  async #admit(fresh: Entry[]): Promise<void> {
+    if (fresh.length === 0 && this.#held.length === 0) return;
+    const candidates = [...this.#held, ...fresh].sort((a, b) => compareEntryIds(a.id, b.id));
+    const oldestForeign = await this.#gate.oldestForeign();
+    const ready: Entry[] = [];
+    const held: Entry[] = [];
+    const blocked = new Set<string>();
+    for (const entry of candidates) {
+      const key = aggregateKey(entry);
+      const foreign = oldestForeign.get(key);
+      if (blocked.has(key) || (foreign !== undefined && compareEntryIds(foreign, entry.id) < 0)) {
+        blocked.add(key);
+        held.push(entry);
+      } else ready.push(entry);
+    }
+    this.#held = held;
+    if (ready.length > 0) await this.#processBatch(ready);
+  }
+
+  /** Handles what a previous incarnation with this consumer name left pending, oldest first. */
+  async #recoverOwn(): Promise<void> {
+    const { client, group, consumer, batchSize, stream } = this.#c;
+    for (let cursor = '0-0'; this.#active; ) {
+      const reply = (await client.xreadgroup(
+        'GROUP',
+        group,
+        consumer,
+        'COUNT',
+        batchSize,
+        'STREAMS',
+        stream,
+        cursor,
+      )) as [string, (RawEntry | [string, null])[]][] | null;
+      const raw = reply?.[0]?.[1] ?? [];
+      if (raw.length === 0) break;
+      cursor = raw[raw.length - 1]![0];
+      const gone = raw.filter(([, fields]) => !Array.isArray(fields)).map(([id]) => id);
+      if (gone.length > 0) await client.xack(stream, group, ...gone); // trimmed: nothing to handle
+      const live = raw.filter((e): e is RawEntry => Array.isArray(e[1]));
+      if (live.length > 0) await this.#admit(await this.#withDeliveryCounts(live));
+    }
+    this.#recovered = true;
+  }
+
+  /** Claims at once every entry pending at a member that belonged to a dead process. */
+  async #claimDeadIncarnations(): Promise<void> {
+    const { client, stream, group, consumer } = this.#c;
+    for (const [owner, count] of await this.#gate.otherOwners()) {
+      if (!this.#active || !isDeadIncarnation(owner)) continue;
+      const ids = await this.#gate.idsOf(owner, Math.min(count, 10_000));
+      if (ids.length === 0) continue;
+      const raw = (await client.xclaim(stream, group, consumer, 0, ...ids)) as (RawEntry | null)[];
+      const live = raw.filter((e): e is RawEntry => Array.isArray(e) && Array.isArray(e[1]));
+      if (count <= ids.length) await client.xgroup('DELCONSUMER', stream, group, owner).catch(() => 0);
+      if (live.length > 0) await this.#admit(await this.#withDeliveryCounts(live));
+    }
   }
 
   /** Takes over entries another member received but left unacknowledged for `claimIdleMs`. */
   async #claim(): Promise<void> {
     this.#lastClaim = Date.now();
     const { client, stream, group, consumer, claimIdleMs, batchSize } = this.#c;
+    await this.#claimDeadIncarnations();
+    const mine = new Set(this.#held.map((e) => e.id));
     let cursor = '0-0';
     for (let round = 0; round < 10 && this.#active; round++) {
       const [next, raw] = (await client.xautoclaim(
@@ -137,8 +224,10 @@ export class RedisStreamConsumer {
         'COUNT',
         batchSize,
       )) as [string, RawEntry[]];
-      const live = raw.filter((e): e is RawEntry => Array.isArray(e) && Array.isArray(e[1]));
-      if (live.length > 0) await this.#processBatch(await this.#withDeliveryCounts(live));
+      const live = raw.filter(
+        (e): e is RawEntry => Array.isArray(e) && Array.isArray(e[1]) && !mine.has(e[0]),
+      );
+      await this.#admit(live.length > 0 ? await this.#withDeliveryCounts(live) : []);
       cursor = next;
       if (cursor === '0-0') break;
     }
@@ -240,11 +329,12 @@ export class RedisStreamConsumer {
     if (failed) throw failed[0];
   }
 
-  /** Resets the idle time of entries still being handled, so no other member claims them. */
+  /** Resets the idle time of entries being handled or held, so no other member claims them. */
   async #touchInFlight(): Promise<void> {
-    if (this.#inFlight.size === 0) return;
+    const ids = [...this.#inFlight, ...this.#held.map((e) => e.id)];
+    if (ids.length === 0) return;
     const { client, stream, group, consumer } = this.#c;
-    await client.xclaim(stream, group, consumer, 0, ...this.#inFlight, 'JUSTID').catch(() => {});
+    await client.xclaim(stream, group, consumer, 0, ...ids, 'JUSTID').catch(() => {});
   }
 }
 

@@ -4,7 +4,8 @@
  * ES_FAULT_DELAY_MS and prints `done <eventId>`. The test kills it with SIGKILL mid-batch.
  *
  * Environment: ES_FAULT_BUS (redis|rabbitmq|kafka), ES_FAULT_NAME (stream prefix, exchange or
- * topic), ES_FAULT_GROUP, ES_FAULT_DELAY_MS (default 300).
+ * topic), ES_FAULT_GROUP, ES_FAULT_DELAY_MS (default 300), ES_FAULT_CLAIM_IDLE_MS and
+ * ES_FAULT_CONSUMER_NAME (Redis's claimIdleMs and consumerName; defaults those of `createFaultBus`).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createFaultBus, type FaultBusKind } from './fault-buses.ts';
@@ -14,7 +15,12 @@ const name = process.env.ES_FAULT_NAME ?? '';
 const group = process.env.ES_FAULT_GROUP ?? '';
 const delayMs = Number(process.env.ES_FAULT_DELAY_MS ?? 300);
 
-const bus = createFaultBus(kind, name);
+const claimIdleMs = process.env.ES_FAULT_CLAIM_IDLE_MS;
+const consumerName = process.env.ES_FAULT_CONSUMER_NAME;
+const bus = createFaultBus(kind, name, undefined, {
+  ...(claimIdleMs ? { claimIdleMs: Number(claimIdleMs) } : {}),
+  ...(consumerName ? { consumerName } : {}),
+});
 await bus.subscribe(
   async (event) => {
     process.stdout.write(`start ${event.eventId}\n`);

@@ -11,9 +11,15 @@ export type FaultBusKind = 'redis' | 'rabbitmq' | 'kafka';
 /**
  * Builds a bus for the fault tests, with short failure-detection times so a dead member's
  * events move quickly: Redis claims entries idle for 1 s, Kafka expires sessions after 6 s
- * (the broker's minimum), RabbitMQ requeues as soon as the connection drops.
+ * (the broker's minimum), RabbitMQ requeues as soon as the connection drops. `redis` overrides
+ * Redis's claim time and consumer name.
  */
-export function createFaultBus(kind: FaultBusKind, name: string, url?: string): EventBus {
+export function createFaultBus(
+  kind: FaultBusKind,
+  name: string,
+  url?: string,
+  redis: { readonly claimIdleMs?: number; readonly consumerName?: string } = {},
+): EventBus {
   const common = { maxDeliveries: 5, retryDelayMs: 20 } as const;
   if (kind === 'redis') {
     return new RedisEventBus({
@@ -21,7 +27,8 @@ export function createFaultBus(kind: FaultBusKind, name: string, url?: string): 
       redis: url ?? serviceUrls.redis,
       streamPrefix: name,
       blockMs: 300,
-      claimIdleMs: 1_000,
+      claimIdleMs: redis.claimIdleMs ?? 1_000,
+      ...(redis.consumerName ? { consumerName: redis.consumerName } : {}),
     });
   }
   if (kind === 'rabbitmq') {

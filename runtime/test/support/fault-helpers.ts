@@ -15,8 +15,14 @@ export interface ConsumerProcess {
 
 const script = fileURLToPath(new URL('./consumer-process.ts', import.meta.url));
 
-/** Starts `consumer-process.ts` under tsx with `env` added to the environment. */
-export function spawnConsumer(env: Record<string, string>): ConsumerProcess {
+/**
+ * Starts `consumer-process.ts` under tsx with `env` added to the environment; `onLine` sees
+ * every `start`/`done` line as it arrives (e.g. to merge several processes' order).
+ */
+export function spawnConsumer(
+  env: Record<string, string>,
+  onLine?: (what: string, eventId: string) => void,
+): ConsumerProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -38,6 +44,7 @@ export function spawnConsumer(env: Record<string, string>): ConsumerProcess {
       if (what === 'ready') isReady = true;
       else if (what === 'start') started.add(id);
       else if (what === 'done') done.add(id);
+      if (what !== undefined) onLine?.(what, id);
     }
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -1,0 +1,138 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import { randomSuffix } from '../event-bus/bus-message.ts';
+import { createEvent, type DomainEvent } from '../events/domain-event.ts';
+import { serviceAvailable, serviceUrls } from '../testing/services.ts';
+import { createFaultBus } from './support/fault-buses.ts';
+import { type ConsumerProcess, spawnConsumer } from './support/fault-helpers.ts';
+
+const redisAvailable = await serviceAvailable('redis');
+
+async function waitUntil(what: string, timeoutMs: number, done: () => boolean): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
+    await sleep(25);
+  }
+}
+
+/** `aggregates` aggregates with `versions` events each, interleaved in publish order. */
+function makeEvents(aggregates: number, versions: number): DomainEvent[] {
+  const ids = Array.from({ length: aggregates }, () => `crash-${randomSuffix()}`);
+  const events: DomainEvent[] = [];
+  for (let v = 1; v <= versions; v++) {
+    for (const aggregateId of ids) {
+      events.push(
+        createEvent({
+          eventType: 'Crashed',
+          aggregateType: 'Crash',
+          aggregateId,
+          aggregateVersion: v,
+          data: {},
+        }),
+      );
+    }
+  }
+  return events;
+}
+
+/**
+ * Per-aggregate inversions in the order events were first handled: an event handled after a
+ * later event of its aggregate. Losses: events never handled.
+ */
+function countFaults(events: readonly DomainEvent[], handledInOrder: readonly string[]) {
+  const byId = new Map(events.map((e) => [e.eventId, e]));
+  const highest = new Map<string, number>();
+  const seen = new Set<string>();
+  let inversions = 0;
+  for (const id of handledInOrder) {
+    const event = byId.get(id);
+    if (!event || seen.has(id)) continue;
+    seen.add(id);
+    const top = highest.get(event.aggregateId) ?? 0;
+    if (event.aggregateVersion < top) inversions += 1;
+    else highest.set(event.aggregateId, event.aggregateVersion);
+  }
+  return { inversions, losses: events.filter((e) => !seen.has(e.eventId)).length };
+}
+
+/**
+ * Default names let the restarted process see that the killed one is dead and claim its
+ * entries at once; custom names (as from another host) leave that to `claimIdleMs`, and the
+ * restarted process must hold newer entries of those aggregates back until then.
+ */
+const namings = [
+  { naming: 'default consumer names', claimIdleMs: '15000', names: () => ({}) },
+  {
+    naming: 'custom consumer names',
+    claimIdleMs: '4000',
+    names: () => ({ ES_FAULT_CONSUMER_NAME: `member-${randomSuffix()}` }),
+  },
+];
+
+describe.each(namings)(
+  'Redis bus: a consumer process killed mid-stream and restarted ($naming)',
+  ({ naming, claimIdleMs, names }) => {
+    it.skipIf(!redisAvailable)(
+      'handles every one of 2,000 events, each aggregate in publish order',
+      async () => {
+        const name = `es-crash.${randomSuffix()}`;
+        const group = `crash-group.${randomSuffix()}`;
+        const env = {
+          ES_FAULT_BUS: 'redis',
+          ES_FAULT_NAME: name,
+          ES_FAULT_GROUP: group,
+          ES_FAULT_DELAY_MS: '20',
+          // Longer than a process takes to start, as in production (default 30 s).
+          ES_FAULT_CLAIM_IDLE_MS: claimIdleMs,
+        };
+        const publisher = createFaultBus('redis', name);
+        const members: ConsumerProcess[] = [];
+        const handledInOrder: string[] = [];
+        const spawn = () => {
+          const member = spawnConsumer(
+            { ...env, ...names() },
+            (what, id) => what === 'done' && handledInOrder.push(id),
+          );
+          members.push(member);
+          return member;
+        };
+        try {
+          const first = spawn();
+          await first.ready(60_000);
+          const events = makeEvents(50, 40);
+          for (let i = 0; i < events.length; i += 200) await publisher.publish(events.slice(i, i + 200));
+          await waitUntil(
+            'the first process handled 400 events and is handling more',
+            30_000,
+            () => first.done.size >= 400 && first.started.size > first.done.size,
+          );
+          await first.kill();
+          const unfinished = [...first.started].filter((id) => !first.done.has(id));
+          const restarted = spawn();
+          await restarted.ready(60_000);
+          await waitUntil(
+            'every event was handled',
+            60_000,
+            () => countFaults(events, handledInOrder).losses === 0,
+          ).catch(() => {});
+          const faults = countFaults(events, handledInOrder);
+          console.info(
+            `crash-order redis (${naming}): ${unfinished.length} events in flight at the kill, ${faults.inversions} inversions and ${faults.losses} losses in ${events.length} events`,
+          );
+          expect(unfinished.length).toBeGreaterThan(0);
+          expect(faults).toEqual({ inversions: 0, losses: 0 });
+        } finally {
+          for (const member of members) await member.kill();
+          await publisher.close();
+          const admin = new Redis(serviceUrls.redis);
+          const keys = await admin.keys(`${name}*`);
+          if (keys.length > 0) await admin.del(...keys);
+          await admin.quit();
+        }
+      },
+      180_000,
+    );
+  },
+);
