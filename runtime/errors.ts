@@ -299,3 +299,5 @@ export const isTenantMismatchError = (e: unknown): e is TenantMismatchError =>
   hasCode(e, ErrorCode.TenantMismatch);
 export const isMissingDriverError = (e: unknown): e is MissingDriverError =>
   hasCode(e, ErrorCode.MissingDriver);
+export const isSchemaNotMigratedError = (e: unknown): e is SchemaNotMigratedError =>
+  hasCode(e, ErrorCode.SchemaNotMigrated);

@@ -4,8 +4,8 @@
  * wake runners, and the schema migrations. Needs the `pg` package (`npm install pg`).
  */
 
-export type { MigrateOptions, MigrateResult } from './migrations.ts';
-export { migratePostgreSQL, runMigrations } from './migrations.ts';
+export type { MigrateMode, MigrateOptions, MigrateResult, RowLevelSecurityOption } from './migrations.ts';
+export { migratePostgreSQL, runMigrations, tenantPoliciesSql } from './migrations.ts';
 export type { PostgreSQLCheckpointStoreOptions } from './postgres-checkpoint-store.ts';
 export { PostgreSQLCheckpointStore } from './postgres-checkpoint-store.ts';
 export type { PostgreSQLDeadLetterStoreOptions } from './postgres-dead-letter-store.ts';
