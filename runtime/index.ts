@@ -13,6 +13,7 @@ export type {
   EventPublisher,
   LoadOptions,
   SaveResult,
+  SnapshotErrorHandler,
   UpdateOptions,
   UpdateResult,
 } from './aggregate/repository-types.ts';

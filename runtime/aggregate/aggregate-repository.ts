@@ -75,7 +75,7 @@ export class AggregateRepository<A extends AggregateRoot> {
     const attributes = { 'es.aggregate_type': this.aggregateType, 'es.aggregate_id': id };
     return traced(this.#tracing, SpanNames.repositoryLoad, attributes, async (span) => {
       const aggregate = this.#create(id);
-      const snapshot = await this.#snapshots?.read(aggregate, tenantId);
+      const snapshot = await this.#snapshots?.read(aggregate, tenantId, span);
       const fromVersion = (snapshot?.aggregateVersion ?? 0) + 1;
       const filter = tenantId === undefined ? { fromVersion } : { fromVersion, tenantId };
       const events = await this.#store.getEvents(id, this.aggregateType, filter);

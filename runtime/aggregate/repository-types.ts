@@ -39,16 +39,28 @@ export interface AggregateRepositoryOptions<A extends AggregateRoot> {
   /** Wraps `load` and `save` in `aggregate_repository.load/save` spans (default false). */
   readonly enableTracing?: boolean;
   /**
-   * Called when writing a snapshot fails. The save itself has succeeded (snapshots only speed up
-   * loads), and the next save tries again. Default: `console.warn`.
+   * Called when a snapshot cannot be used; snapshots only speed up loads, so nothing fails.
+   * `'write'`: writing one failed; the save itself has succeeded and the next save tries again.
+   * `'read'`: reading one failed, or the one read was unusable; the load replayed every event
+   * and the next save writes a fresh snapshot. Default: `console.warn`.
    */
-  readonly onSnapshotError?: (error: unknown, aggregate: A) => void;
+  readonly onSnapshotError?: SnapshotErrorHandler<A>;
   /**
    * Called when publishing saved events fails. Without it, `save` rejects with a `BusError`
    * (the events stay stored and the aggregate is committed: do not save again).
    */
   readonly onPublishError?: (error: unknown, events: readonly StoredEvent[]) => void;
 }
+
+/**
+ * Receives a snapshot failure of `AggregateRepository`: the error, the aggregate, and whether
+ * reading (on load) or writing (after a save) the snapshot failed.
+ */
+export type SnapshotErrorHandler<A extends AggregateRoot> = (
+  error: unknown,
+  aggregate: A,
+  operation: 'read' | 'write',
+) => void;
 
 /** Options of `load`, `get`, `getOrThrow` and `exists`. */
 export interface LoadOptions {

@@ -1,7 +1,8 @@
+import type { Span } from '@opentelemetry/api';
 import { InvalidArgumentError } from '../errors.ts';
 import type { Snapshot, SnapshotStore } from '../snapshot-store/snapshot-store.ts';
 import type { AggregateRoot } from './aggregate-root.ts';
-import type { AggregateRepositoryOptions } from './repository-types.ts';
+import type { AggregateRepositoryOptions, SnapshotErrorHandler } from './repository-types.ts';
 
 const DEFAULT_SNAPSHOT_EVERY = 100;
 
@@ -16,11 +17,11 @@ const DEFAULT_SNAPSHOT_EVERY = 100;
 export class SnapshotPolicy<A extends AggregateRoot> {
   readonly #store: SnapshotStore;
   readonly #every: number;
-  readonly #onError: (error: unknown, aggregate: A) => void;
+  readonly #onError: SnapshotErrorHandler<A>;
   /** Aggregates whose next save must write a snapshot whatever the threshold says. */
   readonly #due = new WeakSet<A>();
 
-  constructor(store: SnapshotStore, every: number, onError: (error: unknown, aggregate: A) => void) {
+  constructor(store: SnapshotStore, every: number, onError: SnapshotErrorHandler<A>) {
     this.#store = store;
     this.#every = every;
     this.#onError = onError;
@@ -44,22 +45,46 @@ export class SnapshotPolicy<A extends AggregateRoot> {
     }
     const onError =
       options.onSnapshotError ??
-      ((error: unknown, aggregate: A) =>
-        console.warn(`es-gen: snapshot of ${aggregate.aggregateType} "${aggregate.id}" failed`, error));
+      ((error: unknown, aggregate: A, operation: 'read' | 'write') =>
+        console.warn(
+          `es-gen: snapshot ${operation} of ${aggregate.aggregateType} "${aggregate.id}" failed`,
+          error,
+        ));
     return new SnapshotPolicy(options.snapshotStore, every ?? DEFAULT_SNAPSHOT_EVERY, onError);
   }
 
   /**
    * The snapshot to start a load from, or undefined. One of another `stateVersion` is ignored
-   * and the aggregate is marked so its next save replaces it.
+   * and the aggregate is marked so its next save replaces it. A failing read is reported (see
+   * `ignore`) and answers undefined: the load replays every event instead.
    */
-  async read(aggregate: A, tenantId: string | null | undefined): Promise<Snapshot | undefined> {
+  async read(aggregate: A, tenantId: string | null | undefined, span?: Span): Promise<Snapshot | undefined> {
     const options = tenantId === undefined ? {} : { tenantId };
-    const snapshot = await this.#store.get(aggregate.id, aggregate.aggregateType, options);
+    let snapshot: Snapshot | undefined;
+    try {
+      snapshot = await this.#store.get(aggregate.id, aggregate.aggregateType, options);
+    } catch (error) {
+      this.ignore(aggregate, 'read_failed', error, span);
+      return undefined;
+    }
     if (!snapshot) return undefined;
     if (snapshot.stateVersion === aggregate.stateVersion) return snapshot;
     this.#due.add(aggregate);
     return undefined;
+  }
+
+  /**
+   * Reports a snapshot the load could not use, `reason` saying why: an event
+   * `snapshot_ignored` on the load span and `onSnapshotError(error, aggregate, 'read')`. The
+   * aggregate's next save writes a fresh snapshot.
+   */
+  ignore(aggregate: A, reason: string, error: unknown, span: Span | undefined): void {
+    this.#due.add(aggregate);
+    span?.addEvent('snapshot_ignored', {
+      'es.snapshot_reason': reason,
+      'exception.message': error instanceof Error ? error.message : String(error),
+    });
+    this.#onError(error, aggregate, 'read');
   }
 
   /** After a load: a stream `every` or more events past its snapshot gets one on the next save. */
@@ -91,7 +116,7 @@ export class SnapshotPolicy<A extends AggregateRoot> {
       return true;
     } catch (error) {
       this.#due.add(aggregate);
-      this.#onError(error, aggregate);
+      this.#onError(error, aggregate, 'write');
       return false;
     }
   }
