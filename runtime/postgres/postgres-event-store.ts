@@ -337,7 +337,7 @@ export class PostgreSQLEventStore implements EventStore {
     if (pg.code === PostgreSQLErrorCode.StreamTenant) assertStreamTenant(batch, pg.detail || null);
     if (pg.code === PostgreSQLErrorCode.UniqueViolation && pg.constraint === STREAM_VERSION_KEY) {
       // Another append took these versions after this one checked the stream.
-      const actual = await this.#streamVersion(batch.aggregateId, batch.aggregateType);
+      const actual = await this.#streamVersion(batch.aggregateId, batch.aggregateType, batch.tenantId);
       return this.#replayOrThrow(batch, () => {
         throw lockError(batch, expected, actual);
       });
@@ -355,14 +355,16 @@ export class PostgreSQLEventStore implements EventStore {
   }
 
   async #replayOrThrow(batch: PreparedBatch, otherwise: () => never): Promise<AppendResult> {
-    const rows = await this.#rowsByIds(batch.events.map((e) => e.eventId));
+    const rows = await this.#rowsByIds(batch.events.map((e) => e.eventId), batch.tenantId);
     const byId = new Map(rows.map((r) => [r.eventId, r]));
     return resolveReplay(batch, (id) => byId.get(id)) ?? otherwise();
   }
 
-  async #rowsByIds(ids: readonly string[]): Promise<EventRow[]> {
-    const result = await this.#pool.query<PostgreSQLEventRow>(eventsByIdQuery(this.#schema, ids));
-    return result.rows.map(toEventRow);
+  /** Under session row-level security, a batch's own rows are visible as its tenant only. */
+  async #rowsByIds(ids: readonly string[], tenantId: string | null): Promise<EventRow[]> {
+    const scope = { rowLevelSecurity: this.#rls === 'session', tenantId };
+    const rows = await scopedQuery<PostgreSQLEventRow>(this.#pool, eventsByIdQuery(this.#schema, ids), scope);
+    return rows.map(toEventRow);
   }
 
   async getEvents(
@@ -432,13 +434,18 @@ export class PostgreSQLEventStore implements EventStore {
   }
 
   /** The stream's version: the version of its newest event (0 for no stream). */
-  async #streamVersion(aggregateId: string, aggregateType: string): Promise<number> {
+  async #streamVersion(
+    aggregateId: string,
+    aggregateType: string,
+    tenantId?: string | null,
+  ): Promise<number> {
     const text = `SELECT version FROM ${quoteIdent(this.#schema)}.events
       WHERE aggregate_type = $1 AND aggregate_id = $2 ORDER BY version DESC LIMIT 1`;
-    const result = await this.#wrap('reading a stream version', () =>
-      this.#pool.query<{ version: number }>(text, [aggregateType, aggregateId]),
+    const scope = { rowLevelSecurity: this.#rls === 'session', tenantId };
+    const rows = await this.#wrap('reading a stream version', () =>
+      scopedQuery<{ version: number }>(this.#pool, { text, values: [aggregateType, aggregateId] }, scope),
     );
-    return result.rows[0]?.version ?? 0;
+    return rows[0]?.version ?? 0;
   }
 
   async getHeadPosition(): Promise<number> {

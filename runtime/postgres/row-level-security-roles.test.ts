@@ -1,5 +1,6 @@
 import pg, { type Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExpectedVersion } from '../event-store/event-store.ts';
 import { createEvent, type StoredEvent } from '../events/domain-event.ts';
 import { serviceAvailable, serviceUrls } from '../testing/services.ts';
 import { quoteIdent } from './identifiers.ts';
@@ -149,6 +150,13 @@ describe.skipIf(!pgAvailable)('row-level security for a non-owner application ro
       'acme',
     ]);
     expect((await store.getEvents('globex-1', 'Order', { tenantId: 'globex' })).length).toBe(1);
+    // A retried append (same event id) answers the first result; a stale one names the actual version.
+    const retried = placed('acme', 'acme-2');
+    const first = await store.appendEvents('acme-2', 'Order', [retried], ExpectedVersion.NoStream);
+    expect(await store.appendEvents('acme-2', 'Order', [retried], ExpectedVersion.NoStream)).toEqual(first);
+    await expect(store.appendEvents('acme-2', 'Order', [placed('acme', 'acme-2')], 0)).rejects.toThrow(
+      /found version 1/,
+    );
   });
 
   it('a store on a schema that is not migrated says which command to run', async () => {
