@@ -18,6 +18,7 @@ export const ErrorCode = {
   Store: 'ES_STORE',
   Bus: 'ES_BUS',
   MissingDriver: 'ES_MISSING_DRIVER',
+  UndecodableEvent: 'ES_UNDECODABLE_EVENT',
   TenantMismatch: 'ES_TENANT_MISMATCH',
   SchemaNotMigrated: 'ES_SCHEMA_NOT_MIGRATED',
 } as const;
@@ -68,18 +69,51 @@ export interface ValidationIssue {
   readonly reason: string;
 }
 
-/** Thrown when an event payload (or state) does not match its schema. Nothing is written. */
+/**
+ * Where a stored event sits, named by errors of reads so the row can be found and fixed:
+ * its id, global position, stream and version within the stream.
+ */
+export interface StoredEventLocation {
+  readonly eventId: string;
+  readonly position: number;
+  readonly aggregateType: string;
+  readonly aggregateId: string;
+  readonly aggregateVersion: number;
+}
+
+/** `event <id> at position <n> of <type> "<id>" version <v>`. */
+export function describeLocation(at: StoredEventLocation): string {
+  return `event ${at.eventId} at position ${at.position} of ${at.aggregateType} "${at.aggregateId}" version ${at.aggregateVersion}`;
+}
+
+const located = (at: StoredEventLocation | undefined) => (at ? ` (${describeLocation(at)})` : '');
+
+/**
+ * Thrown when an event payload (or state) does not match its schema: on append (nothing is
+ * written) or on read, where `location` names the stored event.
+ */
 export class SchemaValidationError extends EventSourcingError {
   readonly eventType: string;
   readonly schemaVersion: number;
   readonly issues: readonly ValidationIssue[];
+  /** The stored event, when the payload was read rather than appended. */
+  readonly location: StoredEventLocation | undefined;
 
-  constructor(eventType: string, schemaVersion: number, issues: readonly ValidationIssue[]) {
+  constructor(
+    eventType: string,
+    schemaVersion: number,
+    issues: readonly ValidationIssue[],
+    location?: StoredEventLocation,
+  ) {
     const detail = issues.map((i) => `${i.path || '/'} ${i.reason}`).join('; ');
-    super(ErrorCode.SchemaValidation, `invalid ${eventType} v${schemaVersion} payload: ${detail}`);
+    super(
+      ErrorCode.SchemaValidation,
+      `invalid ${eventType} v${schemaVersion} payload${located(location)}: ${detail}`,
+    );
     this.eventType = eventType;
     this.schemaVersion = schemaVersion;
     this.issues = issues;
+    this.location = location;
   }
 
   /** The first issue's path, for quick checks. */
@@ -97,15 +131,18 @@ export class SchemaValidationError extends EventSourcingError {
 export class UnknownEventTypeError extends EventSourcingError {
   readonly eventType: string;
   readonly schemaVersion: number | undefined;
+  /** The stored event, when it was read. */
+  readonly location: StoredEventLocation | undefined;
 
-  constructor(eventType: string, schemaVersion?: number, hint?: string) {
+  constructor(eventType: string, schemaVersion?: number, hint?: string, location?: StoredEventLocation) {
     const what = schemaVersion === undefined ? `"${eventType}"` : `"${eventType}" version ${schemaVersion}`;
     super(
       ErrorCode.UnknownEventType,
-      `unknown event type ${what}${hint ? `: ${hint}` : ''}; register it in the EventRegistry (es-gen build generates the registry), or read with { onUnknownEvent: 'skip' }`,
+      `unknown event type ${what}${located(location)}${hint ? `: ${hint}` : ''}; register it in the EventRegistry (es-gen build generates the registry), or read with { onUnknownEvent: 'skip' }`,
     );
     this.eventType = eventType;
     this.schemaVersion = schemaVersion;
+    this.location = location;
   }
 }
 
@@ -127,16 +164,29 @@ export class UpcastError extends EventSourcingError {
   readonly eventType: string;
   readonly fromVersion: number;
   readonly toVersion: number;
+  /** Why the step failed. */
+  readonly reason: string;
+  /** The stored event being upcast, when known. */
+  readonly location: StoredEventLocation | undefined;
 
-  constructor(eventType: string, fromVersion: number, toVersion: number, reason: string, cause?: unknown) {
+  constructor(
+    eventType: string,
+    fromVersion: number,
+    toVersion: number,
+    reason: string,
+    cause?: unknown,
+    location?: StoredEventLocation,
+  ) {
     super(
       ErrorCode.Upcast,
-      `cannot upcast ${eventType} from v${fromVersion} to v${toVersion}: ${reason}`,
+      `cannot upcast ${eventType} from v${fromVersion} to v${toVersion}${located(location)}: ${reason}`,
       cause === undefined ? undefined : { cause },
     );
     this.eventType = eventType;
     this.fromVersion = fromVersion;
     this.toVersion = toVersion;
+    this.reason = reason;
+    this.location = location;
   }
 }
 
@@ -198,6 +248,29 @@ export class TenantMismatchError extends EventSourcingError {
     this.eventId = event.eventId;
     this.aggregateType = event.aggregateType;
     this.aggregateId = event.aggregateId;
+  }
+}
+
+/**
+ * Thrown when a stored row cannot be read as an event at all: its payload or metadata is not
+ * valid JSON, or its metadata is not a JSON object. A projection runner dead-letters such an
+ * event (see `isUndecodableEvent`); a stream read cannot skip it and throws this error.
+ */
+export class UndecodableEventError extends EventSourcingError {
+  readonly eventType: string;
+  readonly schemaVersion: number;
+  readonly location: StoredEventLocation;
+  readonly reason: string;
+
+  constructor(eventType: string, schemaVersion: number, location: StoredEventLocation, reason: string) {
+    super(
+      ErrorCode.UndecodableEvent,
+      `cannot read ${eventType} v${schemaVersion} (${describeLocation(location)}): ${reason}; repair the stored row, then replay its dead letters`,
+    );
+    this.eventType = eventType;
+    this.schemaVersion = schemaVersion;
+    this.location = location;
+    this.reason = reason;
   }
 }
 
@@ -299,5 +372,7 @@ export const isTenantMismatchError = (e: unknown): e is TenantMismatchError =>
   hasCode(e, ErrorCode.TenantMismatch);
 export const isMissingDriverError = (e: unknown): e is MissingDriverError =>
   hasCode(e, ErrorCode.MissingDriver);
+export const isUndecodableEventError = (e: unknown): e is UndecodableEventError =>
+  hasCode(e, ErrorCode.UndecodableEvent);
 export const isSchemaNotMigratedError = (e: unknown): e is SchemaNotMigratedError =>
   hasCode(e, ErrorCode.SchemaNotMigrated);

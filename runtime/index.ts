@@ -57,6 +57,12 @@ export type {
 export { ExpectedVersion, streamAll } from './event-store/event-store.ts';
 export type { InMemoryEventStoreOptions } from './event-store/memory-event-store.ts';
 export { InMemoryEventStorage, InMemoryEventStore } from './event-store/memory-event-store.ts';
+export type {
+  UndecodableCode,
+  UndecodableEvent,
+  UndecodableReason,
+} from './event-store/undecodable-event.ts';
+export { isUndecodableEvent } from './event-store/undecodable-event.ts';
 export type { CreateEventInput, DomainEvent, StoredEvent } from './events/domain-event.ts';
 export { createEvent, withEnvelope } from './events/domain-event.ts';
 export type { EventContext } from './events/event-context.ts';

@@ -1,5 +1,15 @@
+import {
+  type EventSourcingError,
+  isEventSourcingError,
+  SchemaValidationError,
+  type StoredEventLocation,
+  UndecodableEventError,
+  UnknownEventTypeError,
+  UpcastError,
+} from '../errors.ts';
 import type { StoredEvent } from '../events/domain-event.ts';
 import type { EventRegistry, UnknownEventPolicy } from '../events/event-registry.ts';
+import { isDecodeErrorCode, locationOf, type UndecodableEvent } from './undecodable-event.ts';
 
 /**
  * One event as adapters keep it: the envelope with payload and metadata as JSON text. Adapters
@@ -23,10 +33,70 @@ export interface EventRow {
   readonly dataJson: string;
 }
 
+/** How a store turns rows into events: from `EventStoreOptions`, with defaults applied. */
+export interface ReadDecoding {
+  readonly registry: EventRegistry | undefined;
+  readonly onUnknownEvent: UnknownEventPolicy;
+  /** Validate payloads already at the current version (default true). */
+  readonly validateOnRead: boolean;
+}
+
+/** The decoding of a store built with `options`. */
+export function toReadDecoding(options: {
+  readonly registry?: EventRegistry | undefined;
+  readonly onUnknownEvent?: UnknownEventPolicy | undefined;
+  readonly validateOnRead?: boolean | undefined;
+}): ReadDecoding {
+  return {
+    registry: options.registry,
+    onUnknownEvent: options.onUnknownEvent ?? 'fail',
+    validateOnRead: options.validateOnRead ?? true,
+  };
+}
+
 const EMPTY_METADATA: Readonly<Record<string, unknown>> = Object.freeze({});
 
-/** Parses a row into a frozen `StoredEvent` as it was written (no upcasting). */
-export function rowToEvent(row: EventRow): StoredEvent {
+/** A row that parsed: its payload and metadata as JSON values. */
+interface Parsed {
+  readonly data: unknown;
+  readonly metadata: Readonly<Record<string, unknown>>;
+}
+
+type Parse = { readonly ok: true; readonly value: Parsed } | { readonly ok: false; readonly reason: string };
+
+function parseJson(
+  text: string | null,
+  what: string,
+): { ok: true; value: unknown } | { ok: false; reason: string } {
+  if (text === null) return { ok: false, reason: `the stored ${what} is NULL` };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error) {
+    return { ok: false, reason: `the stored ${what} is not valid JSON (${(error as Error).message})` };
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function parseRow(row: EventRow): Parse {
+  const data = parseJson(row.dataJson, 'payload');
+  if (!data.ok) return data;
+  if (row.metadataJson === '{}') return { ok: true, value: { data: data.value, metadata: EMPTY_METADATA } };
+  const metadata = parseJson(row.metadataJson, 'metadata');
+  if (!metadata.ok) return metadata;
+  if (!isObject(metadata.value)) {
+    return { ok: false, reason: `the stored metadata is ${describeJson(metadata.value)}, not a JSON object` };
+  }
+  return { ok: true, value: { data: data.value, metadata: Object.freeze(metadata.value) } };
+}
+
+function describeJson(value: unknown): string {
+  if (value === null) return 'null';
+  return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+}
+
+function toEvent(row: EventRow, parsed: Parsed): StoredEvent {
   return Object.freeze({
     eventId: row.eventId,
     eventType: row.eventType,
@@ -39,39 +109,145 @@ export function rowToEvent(row: EventRow): StoredEvent {
     occurredAt: row.occurredAt,
     correlationId: row.correlationId,
     causationId: row.causationId,
-    metadata: row.metadataJson === '{}' ? EMPTY_METADATA : Object.freeze(JSON.parse(row.metadataJson)),
-    data: JSON.parse(row.dataJson),
+    metadata: parsed.metadata,
+    data: parsed.data,
     position: row.position,
   });
 }
 
 /**
- * Turns a stored row into the event a reader sees: upcast to the current version when a
- * registry is given. Returns undefined for an unknown type or version under the `'skip'`
- * policy; throws `UnknownEventTypeError` (naming type and version) under `'fail'`.
+ * Parses a row into a frozen `StoredEvent` as it was written (no upcasting). Throws
+ * `UndecodableEventError` (naming the event and its position) when payload or metadata do not parse.
  */
-export function readRow(
-  row: EventRow,
-  registry: EventRegistry | undefined,
-  policy: UnknownEventPolicy,
-): StoredEvent | undefined {
-  if (!registry) return rowToEvent(row);
-  if (!registry.has(row.eventType, row.schemaVersion)) {
-    if (policy === 'skip') return undefined;
-    registry.getOrThrow(row.eventType, row.schemaVersion);
+export function rowToEvent(row: EventRow): StoredEvent {
+  const parsed = parseRow(row);
+  if (!parsed.ok)
+    throw new UndecodableEventError(row.eventType, row.schemaVersion, locationOf(row), parsed.reason);
+  return toEvent(row, parsed.value);
+}
+
+/** The outcome of decoding one row. */
+type Decoded =
+  | { readonly event: StoredEvent }
+  | { readonly skipped: true }
+  | { readonly error: EventSourcingError; readonly raw: Parsed | undefined };
+
+/**
+ * Turns a row into the event a reader sees: parsed, upcast to the current version and, at the
+ * current version, validated (unless `validateOnRead` is off). Every failure is an error that
+ * names the event's id, position and stream.
+ */
+function decodeRow(row: EventRow, decoding: ReadDecoding): Decoded {
+  const at = locationOf(row);
+  const parsed = parseRow(row);
+  if (!parsed.ok) {
+    return {
+      error: new UndecodableEventError(row.eventType, row.schemaVersion, at, parsed.reason),
+      raw: undefined,
+    };
   }
-  return registry.upcast(rowToEvent(row));
+  const { registry } = decoding;
+  if (!registry) return { event: toEvent(row, parsed.value) };
+  if (!registry.has(row.eventType, row.schemaVersion)) {
+    if (decoding.onUnknownEvent === 'skip') return { skipped: true };
+    const known = registry.get(row.eventType)?.versions.length;
+    const hint = known === undefined ? undefined : `known versions are 1..${known}`;
+    return {
+      error: new UnknownEventTypeError(row.eventType, row.schemaVersion, hint, at),
+      raw: parsed.value,
+    };
+  }
+  try {
+    return { event: upcastAndValidate(row, parsed.value, registry, decoding.validateOnRead, at) };
+  } catch (error) {
+    if (!isEventSourcingError(error) || !isDecodeErrorCode(error.code)) throw error;
+    return { error, raw: parsed.value };
+  }
+}
+
+function upcastAndValidate(
+  row: EventRow,
+  parsed: Parsed,
+  registry: EventRegistry,
+  validate: boolean,
+  at: StoredEventLocation,
+): StoredEvent {
+  if (!isObject(parsed.data)) {
+    const issue = { path: '', reason: `must be an object, found ${describeJson(parsed.data)}` };
+    throw new SchemaValidationError(row.eventType, row.schemaVersion, [issue], at);
+  }
+  const event = toEvent(row, parsed);
+  const current = registry.currentVersion(row.eventType);
+  if (row.schemaVersion !== current) {
+    try {
+      return registry.upcast(event);
+    } catch (error) {
+      if (!(error instanceof UpcastError) || error.location) throw error;
+      throw new UpcastError(
+        error.eventType,
+        error.fromVersion,
+        error.toVersion,
+        error.reason,
+        error.cause,
+        at,
+      );
+    }
+  }
+  if (validate) {
+    const issues = registry.get(row.eventType)!.versions[current - 1]!.validate?.(parsed.data) ?? [];
+    if (issues.length > 0) throw new SchemaValidationError(row.eventType, row.schemaVersion, issues, at);
+  }
+  return event;
+}
+
+/**
+ * A row as a stream read returns it; undefined when skipped as unknown. Throws what
+ * `decodeRow` found: `UnknownEventTypeError`, `SchemaValidationError`, `UpcastError` or
+ * `UndecodableEventError`, each naming the stream, position and event id (an aggregate cannot
+ * skip one of its events).
+ */
+export function readRow(row: EventRow, decoding: ReadDecoding): StoredEvent | undefined {
+  const decoded = decodeRow(row, decoding);
+  if ('error' in decoded) throw decoded.error;
+  return 'event' in decoded ? decoded.event : undefined;
 }
 
 /** `readRow` over a list, dropping skipped events. */
-export function readRows(
-  rows: readonly EventRow[],
-  registry: EventRegistry | undefined,
-  policy: UnknownEventPolicy,
-): StoredEvent[] {
+export function readRows(rows: readonly EventRow[], decoding: ReadDecoding): StoredEvent[] {
   const out: StoredEvent[] = [];
   for (const row of rows) {
-    const event = readRow(row, registry, policy);
+    const event = readRow(row, decoding);
+    if (event) out.push(event);
+  }
+  return out;
+}
+
+/**
+ * A row as the global feed (`readAll`) returns it: like `readRow`, but a row that cannot be
+ * decoded is returned as an `UndecodableEvent` in its place instead of throwing, so a reader
+ * can dead-letter it and go on.
+ */
+export function readFeedRow(row: EventRow, decoding: ReadDecoding): StoredEvent | undefined {
+  const decoded = decodeRow(row, decoding);
+  if ('event' in decoded) return decoded.event;
+  if ('skipped' in decoded) return undefined;
+  const { error, raw } = decoded;
+  const event: UndecodableEvent = {
+    ...toEvent(row, raw ?? { data: null, metadata: EMPTY_METADATA }),
+    undecodable: Object.freeze({
+      code: error.code as UndecodableEvent['undecodable']['code'],
+      name: error.name,
+      reason: error.message,
+    }),
+  };
+  return Object.freeze(event);
+}
+
+/** `readFeedRow` over a list, dropping skipped events. */
+export function readFeedRows(rows: readonly EventRow[], decoding: ReadDecoding): StoredEvent[] {
+  const out: StoredEvent[] = [];
+  for (const row of rows) {
+    const event = readFeedRow(row, decoding);
     if (event) out.push(event);
   }
   return out;

@@ -68,8 +68,20 @@ export interface ReadAllOptions {
 export interface EventStoreOptions {
   /** Validates appended events and upcasts read events to their current version. */
   readonly registry?: EventRegistry;
-  /** What reads do with an event type or version the registry does not know (default `'fail'`). */
+  /**
+   * What reads do with an event type or version the registry does not know (default `'fail'`):
+   * `'fail'` makes `getEvents`/`getEventsByType` throw `UnknownEventTypeError` and `readAll`
+   * return it as an `UndecodableEvent`; `'skip'` leaves it out of every read.
+   */
   readonly onUnknownEvent?: UnknownEventPolicy;
+  /**
+   * Validate payloads read at their current version against the registry's validator (default
+   * true; payloads of older versions are always validated after upcasting). Turn it off to save
+   * the validation cost when every writer is trusted. An invalid payload makes stream reads throw
+   * `SchemaValidationError` naming the stream, version, position and event id, and is an
+   * `UndecodableEvent` in `readAll`.
+   */
+  readonly validateOnRead?: boolean;
   /** Wraps every operation in an OpenTelemetry span (default false). */
   readonly enableTracing?: boolean;
 }
@@ -88,7 +100,12 @@ export interface EventStoreOptions {
  * - All events of one stream share one `tenantId`; a read with `tenantId` never returns
  *   another tenant's events.
  * - With a registry, appends validate payloads (`SchemaValidationError`, nothing written) and
- *   reads return every event upcast to its current version.
+ *   reads return every event upcast to its current version and validated.
+ * - A row that cannot be read as a current, valid event (unknown type or version, invalid
+ *   payload, failing upcaster, payload or metadata that is not JSON, metadata that is not an
+ *   object) makes `getEvents` and `getEventsByType` throw an error naming the stream, position
+ *   and event id; `readAll` returns it in its place as an `UndecodableEvent`
+ *   (`isUndecodableEvent`), so a feed reader can dead-letter it and go on.
  * - After `close()` every call throws `ClosedError`.
  */
 export interface EventStore {
@@ -108,7 +125,10 @@ export interface EventStore {
   /**
    * One page of the global order, starting at `fromPosition`. Positions increase but may have
    * holes (e.g. from rolled back transactions); a reader resumes from the last position + 1.
-   * Never returns a position while a lower one may still appear.
+   * Never returns a position while a lower one may still appear. A row that cannot be decoded
+   * does not fail the page: it is returned in its place as an `UndecodableEvent` (check with
+   * `isUndecodableEvent`; its `undecodable` says why, with position and id), never handed on as
+   * a typed event.
    */
   readAll(options?: ReadAllOptions): Promise<StoredEvent[]>;
 

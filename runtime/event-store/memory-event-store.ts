@@ -1,6 +1,6 @@
 import { ClosedError } from '../errors.ts';
 import type { StoredEvent } from '../events/domain-event.ts';
-import type { EventRegistry, UnknownEventPolicy } from '../events/event-registry.ts';
+import type { EventRegistry } from '../events/event-registry.ts';
 import { SpanNames, traced } from '../observability/tracing.ts';
 import {
   appendedResult,
@@ -10,7 +10,14 @@ import {
   prepareBatch,
   resolveReplay,
 } from './append-batch.ts';
-import { type EventRow, readRow, readRows } from './event-row.ts';
+import {
+  type EventRow,
+  type ReadDecoding,
+  readFeedRow,
+  readRow,
+  readRows,
+  toReadDecoding,
+} from './event-row.ts';
 import {
   type AppendResult,
   type EventStore,
@@ -59,14 +66,14 @@ const streamKey = (aggregateType: string, aggregateId: string) => `${aggregateTy
 export class InMemoryEventStore implements EventStore {
   readonly #storage: InMemoryEventStorage;
   readonly #registry: EventRegistry | undefined;
-  readonly #policy: UnknownEventPolicy;
+  readonly #decoding: ReadDecoding;
   readonly #tracing: boolean;
   #closed = false;
 
   constructor(options: InMemoryEventStoreOptions = {}) {
     this.#storage = options.storage ?? new InMemoryEventStorage();
     this.#registry = options.registry;
-    this.#policy = options.onUnknownEvent ?? 'fail';
+    this.#decoding = toReadDecoding(options);
     this.#tracing = options.enableTracing ?? false;
   }
 
@@ -123,7 +130,7 @@ export class InMemoryEventStore implements EventStore {
       const rows = stream
         .slice(range.fromVersion - 1, Math.min(range.toVersion, stream.length))
         .filter((row) => range.until === undefined || row.occurredAt <= range.until);
-      return readRows(rows, this.#registry, this.#policy);
+      return readRows(rows, this.#decoding);
     });
   }
 
@@ -140,7 +147,7 @@ export class InMemoryEventStore implements EventStore {
         if (q.from !== undefined && row.occurredAt < q.from) continue;
         if (q.to !== undefined && row.occurredAt > q.to) continue;
         if (types && !types.has(row.eventType)) continue;
-        const event = readRow(row, this.#registry, this.#policy);
+        const event = readRow(row, this.#decoding);
         if (event) out.push(event);
       }
       return out;
@@ -158,7 +165,7 @@ export class InMemoryEventStore implements EventStore {
         const row = rows[i]!;
         if (q.tenantId !== undefined && row.tenantId !== q.tenantId) continue;
         if (types && !types.has(row.eventType)) continue;
-        const event = readRow(row, this.#registry, this.#policy);
+        const event = readFeedRow(row, this.#decoding);
         if (event) out.push(event);
       }
       return out;

@@ -8,13 +8,13 @@ import { ErrorCode, isOptimisticLockError } from '../errors.ts';
 import { prepareBatch } from '../event-store/append-batch.ts';
 import type { EventStoreOptions } from '../event-store/event-store.ts';
 import { createEvent, type DomainEvent, type StoredEvent } from '../events/domain-event.ts';
-import { describeEventStoreConformance } from '../testing/event-store-conformance.ts';
+import { describeEventStoreConformance, type RawEventPatch } from '../testing/event-store-conformance.ts';
 import { serviceAvailable, serviceUrls } from '../testing/services.ts';
 import { appendQuery } from './append-call.ts';
 import { quoteIdent } from './identifiers.ts';
 import { MIGRATIONS, migratePostgreSQL } from './migrations.ts';
 import { PostgreSQLEventStore } from './postgres-event-store.ts';
-import { sharedPgSchema } from './test/postgres-harness.ts';
+import { rewritePgEvent, sharedPgSchema } from './test/postgres-harness.ts';
 import { dropSchema, testPool, uniqueSchema, waitFor } from './test/postgres-test-env.ts';
 import { appendOnClient } from './test/raw-append.ts';
 
@@ -482,11 +482,14 @@ describe.skipIf(!pgAvailable)('PostgreSQLEventStore conformance', () => {
     await shared.drop();
     await pool.end();
   });
-  const harness = (enableTracing: boolean) => () =>
-    shared.harness(
+  const harness = (enableTracing: boolean) => () => ({
+    ...shared.harness(
       (schema, options: EventStoreOptions | undefined) =>
         new PostgreSQLEventStore({ enableTracing, ...options, connection: pool, schema }),
-    );
+    ),
+    rewriteEvent: (eventId: string, patch: RawEventPatch) =>
+      rewritePgEvent(pool, shared.schema, eventId, patch),
+  });
   describeEventStoreConformance('PostgreSQLEventStore', harness(false));
   // Tracing wraps every PostgreSQL component the same way; the event store's run proves it
   // changes no behaviour (the other PostgreSQL suites run once, with tracing on).

@@ -8,7 +8,7 @@ import {
   resolveReplay,
 } from '../event-store/append-batch.ts';
 import type { EventRow } from '../event-store/event-row.ts';
-import { readRows } from '../event-store/event-row.ts';
+import { type ReadDecoding, readFeedRows, readRows, toReadDecoding } from '../event-store/event-row.ts';
 import {
   type AppendResult,
   type EventStore,
@@ -21,7 +21,7 @@ import {
 } from '../event-store/event-store.ts';
 import { toPageQuery, toStreamRange, toTypeQuery } from '../event-store/read-options.ts';
 import type { StoredEvent } from '../events/domain-event.ts';
-import type { EventRegistry, UnknownEventPolicy } from '../events/event-registry.ts';
+import type { EventRegistry } from '../events/event-registry.ts';
 import { SpanNames, traced } from '../observability/tracing.ts';
 import {
   type AppendGroupRow,
@@ -169,7 +169,7 @@ export class PostgreSQLEventStore implements EventStore {
   readonly #ownsPool: boolean;
   readonly #schema: string;
   readonly #registry: EventRegistry | undefined;
-  readonly #policy: UnknownEventPolicy;
+  readonly #decoding: ReadDecoding;
   readonly #tracing: boolean;
   readonly #channel: string | null;
   readonly #notifier: CommitNotifier | null;
@@ -200,7 +200,7 @@ export class PostgreSQLEventStore implements EventStore {
     this.#ownsPool = owned;
     this.#schema = assertIdentifier(options.schema ?? DEFAULT_SCHEMA);
     this.#registry = options.registry;
-    this.#policy = options.onUnknownEvent ?? 'fail';
+    this.#decoding = toReadDecoding(options);
     this.#tracing = options.enableTracing ?? false;
     this.#channel = (options.notify ?? true) ? eventsChannel(this.#schema) : null;
     this.#notifier =
@@ -405,7 +405,7 @@ export class PostgreSQLEventStore implements EventStore {
           readAllQuery(this.#schema, { ...q, fromPosition: from }),
           q.tenantId,
         );
-        out.push(...readRows(rows, this.#registry, this.#policy).slice(0, q.limit - out.length));
+        out.push(...readFeedRows(rows, this.#decoding).slice(0, q.limit - out.length));
         if (out.length >= q.limit || rows.length < q.limit) return out;
         from = rows[rows.length - 1]!.position + 1;
       }
@@ -413,7 +413,7 @@ export class PostgreSQLEventStore implements EventStore {
   }
 
   async #read(query: QueryConfig, tenantId: string | null | undefined): Promise<StoredEvent[]> {
-    return readRows(await this.#readRows(query, tenantId), this.#registry, this.#policy);
+    return readRows(await this.#readRows(query, tenantId), this.#decoding);
   }
 
   async #readRows(query: QueryConfig, tenantId: string | null | undefined): Promise<EventRow[]> {

@@ -4,15 +4,47 @@ import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../errors.ts';
+import { isUndecodableEvent, type UndecodableEvent } from '../event-store/undecodable-event.ts';
 import { uuidv7 } from '../events/uuid.ts';
 import { describeEventStoreConformance, expectErrorCode } from '../testing/event-store-conformance.ts';
 import { fixtureEvents, fixtureStream } from '../testing/fixtures-events.ts';
 import { SQLiteEventStore } from './sqlite-event-store.ts';
-import { sqliteEventStoreHarness, tempDir } from './test/sqlite-harness.ts';
+import { rewriteSqliteEvent, sqliteEventStoreHarness, tempDir } from './test/sqlite-harness.ts';
 
 describeEventStoreConformance('SQLiteEventStore', () => sqliteEventStoreHarness());
 
 describe('SQLiteEventStore on SQLite', () => {
+  it('a payload or metadata that is not JSON is named by position and id, and flagged by readAll', async () => {
+    const dir = tempDir('broken-json');
+    const file = join(dir.path, 'events.db');
+    const store = new SQLiteEventStore(file);
+    try {
+      const s = fixtureStream();
+      const { events } = await store.appendEvents(s.aggregateId, s.aggregateType, fixtureEvents(s, 3));
+      rewriteSqliteEvent(file, events[1]!.eventId, { dataJson: '{"n": 2' });
+      rewriteSqliteEvent(file, events[2]!.eventId, { metadataJson: '{oops' });
+      const error = await expectErrorCode(
+        store.getEvents(s.aggregateId, s.aggregateType),
+        ErrorCode.UndecodableEvent,
+      );
+      for (const part of [
+        events[1]!.eventId,
+        `position ${events[1]!.position}`,
+        s.aggregateId,
+        'not valid JSON',
+      ]) {
+        expect(error.message).toContain(part);
+      }
+      const page = await store.readAll();
+      expect(page.map((e) => isUndecodableEvent(e))).toEqual([false, true, true]);
+      expect(page[1]).toMatchObject({ position: events[1]!.position, data: null });
+      expect((page[2] as UndecodableEvent).undecodable.reason).toContain('metadata');
+    } finally {
+      await store.close();
+      dir.remove();
+    }
+  });
+
   it("works on ':memory:' and on a Database it does not own", async () => {
     const memory = new SQLiteEventStore(':memory:');
     const s = fixtureStream();

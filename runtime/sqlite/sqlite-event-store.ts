@@ -9,7 +9,14 @@ import {
   prepareBatch,
   resolveReplay,
 } from '../event-store/append-batch.ts';
-import { type EventRow, readRow, readRows } from '../event-store/event-row.ts';
+import {
+  type EventRow,
+  type ReadDecoding,
+  readFeedRow,
+  readRow,
+  readRows,
+  toReadDecoding,
+} from '../event-store/event-row.ts';
 import {
   type AppendResult,
   type EventStore,
@@ -22,7 +29,7 @@ import {
 } from '../event-store/event-store.ts';
 import { toPageQuery, toStreamRange, toTypeQuery } from '../event-store/read-options.ts';
 import type { StoredEvent } from '../events/domain-event.ts';
-import type { EventRegistry, UnknownEventPolicy } from '../events/event-registry.ts';
+import type { EventRegistry } from '../events/event-registry.ts';
 import { SpanNames, traced } from '../observability/tracing.ts';
 import { resolveSqliteDatabase } from './sqlite-database.ts';
 import {
@@ -95,7 +102,7 @@ export class SQLiteEventStore implements EventStore {
   readonly #db: Database;
   readonly #ownsDb: boolean;
   readonly #registry: EventRegistry | undefined;
-  readonly #policy: UnknownEventPolicy;
+  readonly #decoding: ReadDecoding;
   readonly #tracing: boolean;
   readonly #sql: StatementCache;
   readonly #insert: Statement;
@@ -116,7 +123,7 @@ export class SQLiteEventStore implements EventStore {
     this.#ownsDb = owned;
     this.#db = db;
     this.#registry = options.registry;
-    this.#policy = options.onUnknownEvent ?? 'fail';
+    this.#decoding = toReadDecoding(options);
     this.#tracing = options.enableTracing ?? false;
     try {
       configureSqlite(this.#db, options.synchronous ?? (this.#ownsDb ? 'full' : undefined));
@@ -236,7 +243,7 @@ export class SQLiteEventStore implements EventStore {
         'ORDER BY version',
       );
       const params = [aggregateType, aggregateId, r.fromVersion, r.toVersion, ...f.params];
-      return readRows(this.#query(sql, params), this.#registry, this.#policy);
+      return readRows(this.#query(sql, params), this.#decoding);
     };
     if (!this.#tracing) return run();
     const attributes = { 'es.aggregate_type': aggregateType, 'es.aggregate_id': aggregateId };
@@ -254,7 +261,7 @@ export class SQLiteEventStore implements EventStore {
         occurredTo: q.to,
       });
       const where = `aggregate_type = ? AND position >= ?${f.sql}`;
-      return this.#fill(where, [aggregateType], f.params, 1, q.limit);
+      return this.#fill(where, [aggregateType], f.params, 1, q.limit, readRow);
     });
   }
 
@@ -263,17 +270,25 @@ export class SQLiteEventStore implements EventStore {
     const run = () => {
       const q = toPageQuery(options);
       const f = filterSql({ tenantId: q.tenantId, eventTypes: q.eventTypes });
-      return this.#fill(`position >= ?${f.sql}`, [], f.params, q.fromPosition, q.limit);
+      return this.#fill(`position >= ?${f.sql}`, [], f.params, q.fromPosition, q.limit, readFeedRow);
     };
     if (!this.#tracing) return run();
     return traced(true, SpanNames.readAll, {}, run);
   }
 
   /**
-   * Reads up to `limit` events in position order. Events skipped as unknown do not count, so
-   * the next chunk is read until the page is full or the store is exhausted.
+   * Reads up to `limit` events in position order, each turned into an event by `decode`
+   * (`readFeedRow` for `readAll`). Events skipped as unknown do not count, so the next chunk is
+   * read until the page is full or the store is exhausted.
    */
-  #fill(where: string, before: unknown[], after: unknown[], from: number, limit: number): StoredEvent[] {
+  #fill(
+    where: string,
+    before: unknown[],
+    after: unknown[],
+    from: number,
+    limit: number,
+    decode: typeof readRow,
+  ): StoredEvent[] {
     const out: StoredEvent[] = [];
     const chunk = Math.min(limit, 1000);
     const sql = selectEventsSql(where, 'ORDER BY position LIMIT ?');
@@ -282,7 +297,7 @@ export class SQLiteEventStore implements EventStore {
       const want = Math.min(chunk, limit - out.length);
       const rows = this.#query(sql, [...before, position, ...after, want]);
       for (const row of rows) {
-        const event = readRow(row, this.#registry, this.#policy);
+        const event = decode(row, this.#decoding);
         if (event) out.push(event);
       }
       if (rows.length < want || out.length >= limit) return out;

@@ -6,6 +6,7 @@ import {
   ExpectedVersion,
   streamAll,
 } from '../event-store/event-store.ts';
+import { isUndecodableEvent } from '../event-store/undecodable-event.ts';
 import type { DomainEvent, StoredEvent } from '../events/domain-event.ts';
 import {
   type ConformanceOptions,
@@ -15,6 +16,7 @@ import {
   type StoreHarness,
 } from './conformance.ts';
 import { inputCheckTests } from './event-store-input-conformance.ts';
+import { type RawRowHarness, undecodableReadTests } from './event-store-read-conformance.ts';
 import {
   fixtureEvent,
   fixtureEvents,
@@ -28,13 +30,14 @@ import {
  * writes to; later calls open the same storage again, as a restarted process would (the first
  * store may still be open: two stores on one storage are two concurrent clients).
  */
-export interface EventStoreHarness extends StoreHarness<EventStore, EventStoreOptions> {}
+export interface EventStoreHarness extends StoreHarness<EventStore, EventStoreOptions>, RawRowHarness {}
 
 /** Makes a fresh harness; called once per test. */
 export type EventStoreHarnessFactory = () => EventStoreHarness | Promise<EventStoreHarness>;
 
 export type { ConformanceOptions } from './conformance.ts';
 export { expectErrorCode } from './conformance.ts';
+export type { RawEventPatch, RawRowHarness } from './event-store-read-conformance.ts';
 
 const ids = (events: readonly DomainEvent[]) => events.map((e) => e.eventId);
 const versions = (events: readonly DomainEvent[]) => events.map((e) => e.aggregateVersion);
@@ -74,6 +77,7 @@ export function describeEventStoreConformance(
       readAllTests,
       tenantTests,
       registryTests,
+      undecodableReadTests,
       lifecycleTests,
       inputCheckTests,
     ],
@@ -641,7 +645,7 @@ function registryTests(test: Define): void {
     expect(await store.getHeadPosition()).toBe(head);
   });
 
-  test('an unknown type or version on read fails by default, naming type and version', async (h) => {
+  test('an unknown type or version fails stream reads by default and is flagged by readAll', async (h) => {
     const writer = await h.open();
     const start = (await writer.getHeadPosition()) + 1;
     const s = fixtureStream();
@@ -654,7 +658,6 @@ function registryTests(test: Define): void {
     const reads = [
       () => reader.getEvents(s.aggregateId, s.aggregateType),
       () => reader.getEventsByType(s.aggregateType),
-      () => reader.readAll({ fromPosition: start }),
     ];
     for (const read of reads) {
       const error = await expectErrorCode(read(), ErrorCode.UnknownEventType);
@@ -662,6 +665,13 @@ function registryTests(test: Define): void {
       expect(error.message).toContain('Vanished');
       expect(error.message).toContain('4');
     }
+    const [first, vanished] = await reader.readAll({ fromPosition: start });
+    expect(isUndecodableEvent(first!)).toBe(false);
+    expect(vanished).toMatchObject({
+      eventType: 'Vanished',
+      schemaVersion: 4,
+      undecodable: { code: ErrorCode.UnknownEventType },
+    });
     const t = fixtureStream();
     await writer.appendEvents(t.aggregateId, t.aggregateType, [
       fixtureEvent(t, 'ItemAdded', {}, { schemaVersion: 9 }),

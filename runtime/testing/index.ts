@@ -37,6 +37,8 @@ export type {
   ConformanceOptions,
   EventStoreHarness,
   EventStoreHarnessFactory,
+  RawEventPatch,
+  RawRowHarness,
 } from './event-store-conformance.ts';
 export { describeEventStoreConformance, expectErrorCode } from './event-store-conformance.ts';
 export type { ProjectionProgress, WaitUntilCaughtUpOptions } from './projection-test-kit.ts';

@@ -74,3 +74,18 @@ export function postgreSQLHarness<S extends { close(): Promise<void> }, O>(
     },
   };
 }
+
+/** Overwrites the payload and/or metadata of one stored event with raw SQL (JSON text). */
+export async function rewritePgEvent(
+  pool: Pool,
+  schema: string,
+  eventId: string,
+  patch: { readonly dataJson?: string; readonly metadataJson?: string },
+): Promise<void> {
+  const { rowCount } = await pool.query(
+    `UPDATE ${quoteIdent(schema)}.events SET data = coalesce($1::jsonb, data),
+       metadata = coalesce($2::jsonb, metadata) WHERE event_id = $3::uuid`,
+    [patch.dataJson ?? null, patch.metadataJson ?? null, eventId],
+  );
+  if (rowCount !== 1) throw new Error(`no stored event ${eventId} in schema ${schema}`);
+}

@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { storeHarness } from '../../testing/conformance.ts';
-import type { EventStoreHarness } from '../../testing/event-store-conformance.ts';
+import type { EventStoreHarness, RawEventPatch } from '../../testing/event-store-conformance.ts';
 import { SQLiteEventStore, type SQLiteEventStoreOptions } from '../sqlite-event-store.ts';
 
 /** A temporary folder removed by `cleanup`. */
@@ -15,5 +16,23 @@ export function tempDir(prefix: string): { path: string; remove: () => void } {
 export function sqliteEventStoreHarness(defaults: SQLiteEventStoreOptions = {}): EventStoreHarness {
   const dir = tempDir('events');
   const file = join(dir.path, 'events.db');
-  return storeHarness((options) => new SQLiteEventStore(file, { ...defaults, ...options }), dir.remove);
+  return {
+    ...storeHarness((options) => new SQLiteEventStore(file, { ...defaults, ...options }), dir.remove),
+    rewriteEvent: async (eventId, patch) => rewriteSqliteEvent(file, eventId, patch),
+  };
+}
+
+/** Overwrites the payload and/or metadata text of one stored event with raw SQL. */
+export function rewriteSqliteEvent(file: string, eventId: string, patch: RawEventPatch): void {
+  const db = new BetterSqlite3(file);
+  try {
+    const info = db
+      .prepare(
+        'UPDATE es_events SET data = coalesce(?, data), metadata = coalesce(?, metadata) WHERE event_id = ?',
+      )
+      .run(patch.dataJson ?? null, patch.metadataJson ?? null, eventId);
+    if (info.changes !== 1) throw new Error(`no stored event ${eventId} in ${file}`);
+  } finally {
+    db.close();
+  }
 }
