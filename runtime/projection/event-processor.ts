@@ -1,5 +1,6 @@
 import type { DeadLetter, DeadLetterStore } from '../dead-letter-store/dead-letter-store.ts';
 import { toDeadLetterError } from '../dead-letter-store/dead-letter-store.ts';
+import { isUndecodableEvent, undecodableError } from '../event-store/undecodable-event.ts';
 import type { StoredEvent } from '../events/domain-event.ts';
 import { withEventContext } from '../events/event-context.ts';
 import { uuidv7 } from '../events/uuid.ts';
@@ -149,13 +150,21 @@ export type RetriedAttempt =
 /**
  * Runs the handler up to `retries + 1` times with exponential backoff, reporting each failure.
  * With `checkpoint`, a success also saves the event's position (in the same transaction where
- * the projection is transactional).
+ * the projection is transactional). An event the store could not decode (`isUndecodableEvent`)
+ * never reaches the handler: it fails at once, without retries (re-reading cannot change it;
+ * replay its dead letter once the row is fixed or code that knows it is deployed), with
+ * `attempts: 0` and the decoding error, which names its position and id.
  */
 export async function attemptWithRetries(
   ctx: ProcessorContext,
   event: StoredEvent,
   options: { readonly checkpoint: boolean; readonly retries: number },
 ): Promise<RetriedAttempt> {
+  if (isUndecodableEvent(event)) {
+    const error = undecodableError(event);
+    ctx.onFailure({ projection: ctx.projection.name, event, error, attempt: 1, final: true });
+    return { ok: false, error, attempts: 0 };
+  }
   for (let attempt = 1; ; attempt++) {
     const result = await attemptOnce(ctx, event, options.checkpoint);
     if (result.ok) return result;
