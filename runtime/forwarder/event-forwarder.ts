@@ -1,7 +1,9 @@
 import type { CheckpointStore } from '../checkpoint-store/checkpoint-store.ts';
+import type { DeadLetterStore } from '../dead-letter-store/dead-letter-store.ts';
 import type { EventBus } from '../event-bus/event-bus.ts';
 import type { EventStore } from '../event-store/event-store.ts';
 import { SpanNames, traced } from '../observability/tracing.ts';
+import { setAsideUndecodable } from './undecodable-events.ts';
 
 /** Anything a forwarder can wait on for new events (e.g. `PostgreSQLEventWaker`). */
 export interface ForwarderWaker {
@@ -24,6 +26,14 @@ export interface EventForwarderOptions {
   readonly waker?: ForwarderWaker;
   /** Longest wait between reads when nothing wakes the loop (default 1000 ms). */
   readonly pollIntervalMs?: number;
+  /**
+   * Where events the store cannot decode (`isUndecodableEvent`: unknown type or version, invalid
+   * payload, unreadable JSON) go, under the forwarder's `name`; each is also reported to
+   * `onError`, and forwarding goes on. Without it the forwarder publishes up to such an event
+   * and stops there, throwing (or, running, reporting) its error each round until the row is
+   * readable: nothing is skipped unrecorded.
+   */
+  readonly deadLetterStore?: DeadLetterStore;
   /** Called with any error of a round; the loop retries after `pollIntervalMs` (default: console.error). */
   readonly onError?: (error: unknown) => void;
   readonly enableTracing?: boolean;
@@ -71,13 +81,25 @@ export class EventForwarder {
         ...(this.#o.eventTypes ? { eventTypes: this.#o.eventTypes } : {}),
       });
       if (page.length === 0) return forwarded;
-      await traced(this.#o.enableTracing ?? false, SpanNames.busPublish, { 'es.forwarder': this.#name }, () =>
-        bus.publish(page),
-      );
-      await checkpoints.save(this.#name, page[page.length - 1]!.position);
-      forwarded += page.length;
+      const report = (e: unknown) => this.#report(e);
+      const part = await setAsideUndecodable(page, this.#o.deadLetterStore, this.#name, report);
+      if (part.publish.length > 0) {
+        await traced(
+          this.#o.enableTracing ?? false,
+          SpanNames.busPublish,
+          { 'es.forwarder': this.#name },
+          () => bus.publish(part.publish),
+        );
+      }
+      if (part.through > 0) await checkpoints.save(this.#name, part.through);
+      forwarded += part.publish.length;
+      if (part.stoppedBy) throw part.stoppedBy;
       if (page.length < this.#batch) return forwarded;
     }
+  }
+
+  #report(error: unknown): void {
+    (this.#o.onError ?? ((e) => console.error(`event forwarder "${this.#name}":`, e)))(error);
   }
 
   /** Starts forwarding in the background until `stop()`. */
@@ -96,7 +118,7 @@ export class EventForwarder {
         await this.forwardAvailable();
         heldBack = await this.#heldBack();
       } catch (error) {
-        (this.#o.onError ?? ((e) => console.error(`event forwarder "${this.#name}":`, e)))(error);
+        this.#report(error);
       }
       if (!this.#running) break;
       // Committed events the store does not return yet (an older transaction is still in
