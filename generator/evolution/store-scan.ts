@@ -45,6 +45,8 @@ function reasonOf(registry: EventRegistry, row: StoredRow): string | undefined {
   } catch {
     return 'the stored payload is not valid JSON';
   }
+  const metadataProblem = metadataReason(row.metadataJson);
+  if (metadataProblem !== undefined) return metadataProblem;
   try {
     // The registry validates the payload as the current version after the chain.
     const current = registry.upcast({
@@ -64,6 +66,20 @@ function reasonOf(registry: EventRegistry, row: StoredRow): string | undefined {
   } catch (error) {
     return (error as Error).message;
   }
+}
+
+/** Why the stored metadata does not read as the JSON object every event carries, if it does not. */
+function metadataReason(text: string | null): string | undefined {
+  if (text === null) return 'the stored metadata is NULL, not a JSON object';
+  let metadata: unknown;
+  try {
+    metadata = JSON.parse(text);
+  } catch {
+    return 'the stored metadata is not valid JSON';
+  }
+  if (typeof metadata === 'object' && metadata !== null && !Array.isArray(metadata)) return undefined;
+  const kind = metadata === null ? 'null' : Array.isArray(metadata) ? 'an array' : `a ${typeof metadata}`;
+  return `the stored metadata is ${kind}, not a JSON object`;
 }
 
 function locate(model: SchemaModel, row: StoredRow): SourceLocation {
@@ -135,7 +151,7 @@ export async function scanStore(
         Rules.StoredEventUnreadable,
         locate(model, row),
         `stored event at position ${row.position} (${row.aggregateType} ${row.aggregateId}, ${row.eventType} v${row.schemaVersion}, id ${row.eventId}) does not read: ${reason}`,
-        'fix the schema or upcaster so this stored payload reads as the current version (stored events are never edited)',
+        'fix the schema or upcaster so this stored payload reads as the current version (stored events are never edited); unreadable JSON or metadata needs a repair of the row itself',
         safeJson(row.dataJson),
       ),
     );

@@ -12,6 +12,8 @@ export interface StoredRow {
   readonly aggregateType: string;
   readonly aggregateId: string;
   readonly dataJson: string;
+  /** The stored metadata as JSON text (SQL NULL reads as null). */
+  readonly metadataJson: string | null;
 }
 
 /** A read-only view of an event store's table. */
@@ -27,7 +29,7 @@ export interface StoreSource {
 const PAGE = 1000;
 const COLUMNS = 'position, event_id, event_type, schema_version, aggregate_type, aggregate_id';
 
-type RawRow = [number | string, string, string, number, string, string, string];
+type RawRow = [number | string, string, string, number, string, string, string, string | null];
 
 function toRow(r: RawRow): StoredRow {
   return {
@@ -38,6 +40,7 @@ function toRow(r: RawRow): StoredRow {
     aggregateType: r[4],
     aggregateId: r[5],
     dataJson: r[6],
+    metadataJson: r[7],
   };
 }
 
@@ -64,7 +67,9 @@ export function openSqliteSource(file: string, projectRoot: string = process.cwd
     );
   }
   const page = db
-    .prepare(`SELECT ${COLUMNS}, data FROM es_events WHERE position > ? ORDER BY position LIMIT ${PAGE}`)
+    .prepare(
+      `SELECT ${COLUMNS}, data, metadata FROM es_events WHERE position > ? ORDER BY position LIMIT ${PAGE}`,
+    )
     .raw();
   return {
     description: file,
@@ -72,7 +77,7 @@ export function openSqliteSource(file: string, projectRoot: string = process.cwd
     async *rows(sample) {
       if (sample !== undefined) {
         const all = db
-          .prepare(`SELECT ${COLUMNS}, data FROM es_events ORDER BY random() LIMIT ?`)
+          .prepare(`SELECT ${COLUMNS}, data, metadata FROM es_events ORDER BY random() LIMIT ?`)
           .raw()
           .all(sample);
         for (const r of all) yield toRow(r as RawRow);
@@ -129,7 +134,7 @@ export async function openPostgresSource(
       { cause: error },
     );
   }
-  const select = `SELECT position::text, event_id::text, event_type, schema_version, aggregate_type, aggregate_id, data::text FROM "${schema}".events`;
+  const select = `SELECT position::text, event_id::text, event_type, schema_version, aggregate_type, aggregate_id, data::text, metadata::text FROM "${schema}".events`;
   const query = async (text: string, values: unknown[]) =>
     (await client.query({ text, values, rowMode: 'array' })).rows as RawRow[];
   return {

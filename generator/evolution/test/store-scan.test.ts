@@ -110,3 +110,72 @@ describe.skipIf(!pgAvailable)('--store on PostgreSQL', () => {
     expect((await scan(url.href, 2)).scanned).toBe(2);
   });
 });
+
+/** Two good events of Order "o-2", then the same with payload or metadata broken by raw SQL. */
+async function seedBroken(
+  store: EventStore,
+  rewrite: (eventId: string, column: 'data' | 'metadata', json: string) => Promise<void>,
+  bad: { data: string; metadata: string; objectless: string },
+) {
+  const e = (total: number) =>
+    createEvent({
+      eventType: 'OrderPlaced',
+      schemaVersion: 2,
+      data: { total, currency: 'EUR' },
+      aggregateId: 'o-2',
+      aggregateType: 'Order',
+    });
+  const events = [e(1), e(2), e(3), e(4)];
+  await store.appendEvents('o-2', 'Order', events);
+  await rewrite(events[1]!.eventId, 'metadata', bad.metadata);
+  await rewrite(events[2]!.eventId, 'metadata', bad.objectless);
+  await rewrite(events[3]!.eventId, 'data', bad.data);
+}
+
+function expectBrokenReport(report: Awaited<ReturnType<typeof scan>>, metadataReason: RegExp): void {
+  expect(report.counts).toEqual([{ eventType: 'OrderPlaced', schemaVersion: 2, read: 4, failed: 3 }]);
+  const messages = report.findings.map((f) => f.message);
+  expect(messages).toHaveLength(3);
+  expect(messages[0]).toMatch(/position 2 .*metadata/);
+  expect(messages[0]).toMatch(metadataReason);
+  expect(messages[1]).toMatch(/position 3 .*metadata is an array, not a JSON object/);
+  expect(messages[2]).toMatch(/position 4 .*payload/);
+}
+
+describe('--store reports unreadable payloads and metadata', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'es-gen-store-bad-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('on SQLite: metadata or payload that is not JSON, and metadata that is not an object', async () => {
+    const file = join(dir, 'events.db');
+    const store = new SQLiteEventStore(file);
+    const rewrite = async (eventId: string, column: 'data' | 'metadata', json: string) => {
+      store.database.prepare(`UPDATE es_events SET ${column} = ? WHERE event_id = ?`).run(json, eventId);
+    };
+    await seedBroken(store, rewrite, { metadata: '{oops', objectless: '[1]', data: '{"total": 4' });
+    await store.close();
+    expectBrokenReport(await scan(file), /metadata is not valid JSON/);
+  });
+
+  it.skipIf(!pgAvailable)('on PostgreSQL: metadata that is not an object and a null payload', async () => {
+    const pool = testPool(2);
+    const schema = uniqueSchema('es_check_bad');
+    try {
+      const store = new PostgreSQLEventStore({ connection: pool, schema });
+      const rewrite = async (eventId: string, column: 'data' | 'metadata', json: string) => {
+        await pool.query(`UPDATE "${schema}".events SET ${column} = $1::jsonb WHERE event_id = $2::uuid`, [
+          json,
+          eventId,
+        ]);
+      };
+      await seedBroken(store, rewrite, { metadata: '"text"', objectless: '[1]', data: 'null' });
+      await store.close();
+      const url = new URL(serviceUrls.postgres);
+      url.searchParams.set('schema', schema);
+      expectBrokenReport(await scan(url.href), /metadata is a string, not a JSON object/);
+    } finally {
+      await dropSchema(pool, schema);
+      await pool.end();
+    }
+  });
+});
