@@ -1,9 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AggregateNotFoundError, BusError, InvalidArgumentError, isOptimisticLockError } from '../errors.ts';
+import type { Span } from '@opentelemetry/api';
+import {
+  AggregateNotFoundError,
+  BusError,
+  InvalidArgumentError,
+  isOptimisticLockError,
+  StoreError,
+} from '../errors.ts';
 import { type EventStore, ExpectedVersion } from '../event-store/event-store.ts';
 import type { StoredEvent } from '../events/domain-event.ts';
 import { getEventContext, withEventContext } from '../events/event-context.ts';
 import { SpanNames, traced } from '../observability/tracing.ts';
+import type { Snapshot } from '../snapshot-store/snapshot-store.ts';
 import type { AggregateRoot } from './aggregate-root.ts';
 import type {
   AggregateRepositoryOptions,
@@ -75,10 +83,7 @@ export class AggregateRepository<A extends AggregateRoot> {
     const attributes = { 'es.aggregate_type': this.aggregateType, 'es.aggregate_id': id };
     return traced(this.#tracing, SpanNames.repositoryLoad, attributes, async (span) => {
       const aggregate = this.#create(id);
-      const snapshot = await this.#snapshots?.read(aggregate, tenantId, span);
-      const fromVersion = (snapshot?.aggregateVersion ?? 0) + 1;
-      const filter = tenantId === undefined ? { fromVersion } : { fromVersion, tenantId };
-      const events = await this.#store.getEvents(id, this.aggregateType, filter);
+      const { snapshot, events } = await this.#history(aggregate, tenantId, span);
       if (!snapshot && events.length === 0) return undefined;
       if (snapshot) aggregate.restoreSnapshot(snapshot.state, snapshot.aggregateVersion, snapshot.tenantId);
       aggregate.loadFromHistory(events);
@@ -90,6 +95,42 @@ export class AggregateRepository<A extends AggregateRoot> {
       });
       return aggregate;
     });
+  }
+
+  /**
+   * The snapshot to start from and the events after it. A snapshot is used only when the
+   * stream holds an event at its version, of its tenant: one of another tenant, or ahead of the
+   * stream, is reported (`onSnapshotError`, the load span) and every event is replayed instead.
+   */
+  async #history(
+    aggregate: A,
+    tenantId: string | null | undefined,
+    span: Span | undefined,
+  ): Promise<{ snapshot: Snapshot | undefined; events: StoredEvent[] }> {
+    const read = (fromVersion: number) =>
+      this.#store.getEvents(
+        aggregate.id,
+        this.aggregateType,
+        tenantId === undefined ? { fromVersion } : { fromVersion, tenantId },
+      );
+    const snapshot = await this.#snapshots?.read(aggregate, tenantId, span);
+    if (!snapshot) return { snapshot: undefined, events: await read(1) };
+    // Read from the snapshot's own version: its event proves the stream reached it, in its tenant.
+    const events = await read(snapshot.aggregateVersion);
+    const anchor = events[0];
+    if (anchor?.aggregateVersion === snapshot.aggregateVersion && anchor.tenantId === snapshot.tenantId) {
+      return { snapshot, events: events.slice(1) };
+    }
+    const all = await read(1);
+    const ahead = !anchor || anchor.aggregateVersion !== snapshot.aggregateVersion;
+    const problem = ahead
+      ? `is at version ${snapshot.aggregateVersion}, ahead of its stream at version ${all.length}`
+      : `belongs to tenant ${JSON.stringify(snapshot.tenantId)}, its stream to tenant ${JSON.stringify(anchor.tenantId)}`;
+    const error = new StoreError(
+      `the snapshot of ${this.aggregateType} "${aggregate.id}" ${problem}; it was ignored and every event replayed, and the next save replaces it`,
+    );
+    this.#snapshots?.ignore(aggregate, ahead ? 'ahead_of_stream' : 'other_tenant', error, span);
+    return { snapshot: undefined, events: all };
   }
 
   /** True when the aggregate's stream exists (for that tenant). */

@@ -2,16 +2,22 @@ import { ClosedError } from '../errors.ts';
 import { SpanNames, traced } from '../observability/tracing.ts';
 import {
   fromSnapshotRecord,
+  newestSnapshot,
   replacesSnapshot,
   type SnapshotRecord,
   toSnapshotRecord,
-  visibleToTenant,
 } from './snapshot-record.ts';
-import type { Snapshot, SnapshotStore, SnapshotStoreOptions } from './snapshot-store.ts';
+import type {
+  Snapshot,
+  SnapshotStore,
+  SnapshotStoreOptions,
+  SnapshotTenantOptions,
+} from './snapshot-store.ts';
 
 /** The memory an `InMemorySnapshotStore` keeps snapshots in; several stores may share one. */
 export class InMemorySnapshotStorage {
-  readonly records = new Map<string, SnapshotRecord>();
+  /** Per stream (`aggregateType`, NUL, `aggregateId`): the snapshot of each tenant (null included). */
+  readonly records = new Map<string, Map<string | null, SnapshotRecord>>();
 }
 
 /** Options of `InMemorySnapshotStore`. */
@@ -48,27 +54,38 @@ export class InMemorySnapshotStore implements SnapshotStore {
     return traced(this.#tracing, SpanNames.snapshotSave, attributes, () => {
       const record = toSnapshotRecord(snapshot);
       const k = key(record.aggregateType, record.aggregateId);
-      if (replacesSnapshot(this.#storage.records.get(k), record)) this.#storage.records.set(k, record);
+      const tenants = this.#storage.records.get(k) ?? new Map<string | null, SnapshotRecord>();
+      if (replacesSnapshot(tenants.get(record.tenantId), record)) tenants.set(record.tenantId, record);
+      this.#storage.records.set(k, tenants);
     });
   }
 
   async get<TState = unknown>(
     aggregateId: string,
     aggregateType: string,
-    options: { readonly tenantId?: string | null } = {},
+    options: SnapshotTenantOptions = {},
   ): Promise<Snapshot<TState> | undefined> {
     this.#assertOpen();
     const attributes = { 'es.aggregate_type': aggregateType, 'es.aggregate_id': aggregateId };
     return traced(this.#tracing, SpanNames.snapshotGet, attributes, () => {
-      const record = this.#storage.records.get(key(aggregateType, aggregateId));
-      if (!record || !visibleToTenant(record, options.tenantId)) return undefined;
-      return fromSnapshotRecord<TState>(record);
+      const tenants = this.#storage.records.get(key(aggregateType, aggregateId));
+      const record =
+        options.tenantId === undefined
+          ? newestSnapshot(tenants?.values() ?? [])
+          : tenants?.get(options.tenantId);
+      return record ? fromSnapshotRecord<TState>(record) : undefined;
     });
   }
 
-  async delete(aggregateId: string, aggregateType: string): Promise<void> {
+  async delete(
+    aggregateId: string,
+    aggregateType: string,
+    options: SnapshotTenantOptions = {},
+  ): Promise<void> {
     this.#assertOpen();
-    this.#storage.records.delete(key(aggregateType, aggregateId));
+    const k = key(aggregateType, aggregateId);
+    if (options.tenantId === undefined) this.#storage.records.delete(k);
+    else this.#storage.records.get(k)?.delete(options.tenantId);
   }
 
   /** Marks the store closed; the storage (and other stores sharing it) are unaffected. */

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors.ts';
+import { assertWellFormed, assertWellFormedJson } from '../event-store/well-formed.ts';
 import type { Snapshot } from './snapshot-store.ts';
 
 /** A snapshot checked and serialised for storage: the state as JSON text. */
@@ -15,7 +16,8 @@ function assertPositiveInteger(value: number, what: string, snapshot: Snapshot):
 
 /**
  * Checks a snapshot before it is saved and serialises its state. Throws `InvalidArgumentError`
- * for a missing id or type, a version below 1 or a state that is not JSON.
+ * for a missing id or type, a version below 1, a state that is not JSON, or a lone surrogate in
+ * an id, the tenant or the state.
  */
 export function toSnapshotRecord(snapshot: Snapshot): SnapshotRecord {
   if (!snapshot.aggregateId || !snapshot.aggregateType) {
@@ -38,6 +40,11 @@ export function toSnapshotRecord(snapshot: Snapshot): SnapshotRecord {
       `snapshot state of ${snapshot.aggregateType} "${snapshot.aggregateId}" is undefined`,
     );
   }
+  // PostgreSQL would store a lone surrogate as U+FFFD, merging tenants: refuse it on every store.
+  const of = () => `the snapshot of ${snapshot.aggregateType} "${snapshot.aggregateId}"`;
+  for (const field of ['aggregateId', 'aggregateType', 'tenantId'] as const)
+    assertWellFormed(snapshot[field], field, of);
+  assertWellFormedJson(stateJson, 'state', of);
   return {
     aggregateId: snapshot.aggregateId,
     aggregateType: snapshot.aggregateType,
@@ -74,4 +81,13 @@ export function replacesSnapshot(stored: SnapshotRecord | undefined, incoming: S
 /** True when a read with `tenantId` (undefined: any tenant) may see `record`. */
 export function visibleToTenant(record: SnapshotRecord, tenantId: string | null | undefined): boolean {
   return tenantId === undefined || record.tenantId === tenantId;
+}
+
+/** The record with the highest `aggregateVersion` (the first of equals), or undefined. */
+export function newestSnapshot(records: Iterable<SnapshotRecord>): SnapshotRecord | undefined {
+  let newest: SnapshotRecord | undefined;
+  for (const record of records) {
+    if (!newest || record.aggregateVersion > newest.aggregateVersion) newest = record;
+  }
+  return newest;
 }

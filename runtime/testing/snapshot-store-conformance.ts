@@ -104,6 +104,8 @@ function saveAndGetTests(test: Define): void {
       { ...good, stateVersion: 1.5 },
       { ...good, aggregateId: '' },
       { ...good, state: { big: 1n } },
+      { ...good, tenantId: 'T\uD800' },
+      { ...good, state: { customer: { name: 'Ada\uDC00' } } },
     ];
     for (const snap of bad) await expectErrorCode(store.save(snap), ErrorCode.InvalidArgument);
     expect(await store.get(good.aggregateId, good.aggregateType)).toBeUndefined();
@@ -161,6 +163,28 @@ function isolationAndLifecycleTests(test: Define): void {
     expect(await store.get(aggregateId, aggregateType, { tenantId: 'tenant-b' })).toBeUndefined();
     expect(await store.get(aggregateId, aggregateType, { tenantId: null })).toBeUndefined();
     expect(await store.get(aggregateId, aggregateType, { tenantId: 'tenant-a' })).toEqual(snap);
+  });
+
+  test("one stream's snapshots in two tenants are kept apart: neither replaces the other", async (h) => {
+    const store = await h.open();
+    const own = snapshotAt(3, { tenantId: 'tenant-a' }, { owner: 'a' });
+    const foreign = { ...own, tenantId: 'tenant-b', aggregateVersion: 99, state: { v: 99 } };
+    const untenanted = { ...own, tenantId: null, aggregateVersion: 5, state: { none: true } };
+    await store.save(own);
+    await store.save(foreign);
+    await store.save(untenanted);
+    await store.save({ ...foreign, aggregateVersion: 1 }); // older: replaces nothing
+    const { aggregateId, aggregateType } = own;
+    expect(await store.get(aggregateId, aggregateType, { tenantId: 'tenant-a' })).toEqual(own);
+    expect(await store.get(aggregateId, aggregateType, { tenantId: 'tenant-b' })).toEqual(foreign);
+    expect(await store.get(aggregateId, aggregateType, { tenantId: null })).toEqual(untenanted);
+    // Without a tenant: the newest of them (the repository checks it against the stream).
+    expect((await store.get(aggregateId, aggregateType))?.aggregateVersion).toBe(99);
+    await store.delete(aggregateId, aggregateType, { tenantId: 'tenant-b' });
+    expect(await store.get(aggregateId, aggregateType, { tenantId: 'tenant-b' })).toBeUndefined();
+    expect(await store.get(aggregateId, aggregateType, { tenantId: 'tenant-a' })).toEqual(own);
+    await store.delete(aggregateId, aggregateType);
+    expect(await store.get(aggregateId, aggregateType)).toBeUndefined();
   });
 
   test('delete removes the snapshot and is harmless when there is none', async (h) => {
