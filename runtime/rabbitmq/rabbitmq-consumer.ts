@@ -1,8 +1,11 @@
-import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
+import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { decodeEvent } from '../event-bus/bus-message.ts';
-import { type DeliveryPolicy, deliver } from '../event-bus/delivery.ts';
+import { type DeliveryOutcome, type DeliveryPolicy, deliver } from '../event-bus/delivery.ts';
 import type { EventHandler } from '../event-bus/event-bus.ts';
+import type { DomainEvent } from '../events/domain-event.ts';
+import { AttemptMarkers } from './attempt-markers.ts';
 import type { RabbitMQConnection } from './rabbitmq-connection.ts';
+import { RunGate } from './run-gate.ts';
 
 /** The queue a subscription reads and where its dead letters go. */
 export interface RabbitMQQueueTopology {
@@ -10,6 +13,8 @@ export interface RabbitMQQueueTopology {
   readonly deadLetterExchange: string;
   readonly queue: string;
   readonly deadLetterQueue: string;
+  /** Where handler runs on redelivered messages are counted (see `AttemptMarkers`). */
+  readonly attemptsQueue: string;
   /** Durable group queue (true) or a private queue that expires when unused (false). */
   readonly durable: boolean;
   readonly queueType: 'classic' | 'quorum';
@@ -23,6 +28,10 @@ export async function declareQueueTopology(channel: Channel, t: RabbitMQQueueTop
   await channel.assertExchange(t.deadLetterExchange, 'direct', { durable: true });
   await channel.assertQueue(t.deadLetterQueue, { durable: true });
   await channel.bindQueue(t.deadLetterQueue, t.deadLetterExchange, t.deadLetterQueue);
+  await channel.assertQueue(t.attemptsQueue, {
+    durable: t.durable,
+    ...(t.durable ? {} : { arguments: { 'x-expires': 60_000 } }),
+  });
   const args: Record<string, unknown> = {
     'x-dead-letter-exchange': t.deadLetterExchange,
     'x-dead-letter-routing-key': t.deadLetterQueue,
@@ -48,19 +57,28 @@ export interface RabbitMQConsumerConfig {
 /**
  * Consumes one queue: messages of one aggregate are handled in order, different aggregates
  * concurrently (up to `prefetch` unacknowledged). Acks after the handler succeeds; after
- * `maxDeliveries` failures it rejects the message without requeue, so the broker moves it to
- * the dead-letter queue. Rebuilds its channel after a channel or connection loss.
+ * `maxDeliveries` failures it publishes the message to the dead-letter exchange with
+ * `x-error`, `x-attempts`, `x-source-queue`, `x-subscription` and `x-dead-lettered-at`
+ * headers, then acks it. A redelivered message (its consumer died or requeued it) runs alone,
+ * and each run is first recorded in the attempts queue, so a message that crashes its process
+ * is dead-lettered after `maxDeliveries` runs while the messages delivered beside it are not
+ * charged. Rebuilds its channel after a channel or connection loss.
  */
 export class RabbitMQConsumer {
   readonly #c: RabbitMQConsumerConfig;
   readonly #chains = new Map<string, Promise<void>>();
+  readonly #gate = new RunGate();
+  readonly #markers: AttemptMarkers;
   #channel: Channel | undefined;
+  #model: ChannelModel | undefined;
+  #confirm: ConfirmChannel | undefined;
   #consumerTag: string | undefined;
   #active = true;
   #unlisten: (() => void) | undefined;
 
   constructor(config: RabbitMQConsumerConfig) {
     this.#c = config;
+    this.#markers = new AttemptMarkers(config.topology.attemptsQueue);
   }
 
   /** Declares the queue and starts consuming. */
@@ -78,6 +96,7 @@ export class RabbitMQConsumer {
     await Promise.allSettled([...this.#chains.values()]);
     this.#channel = undefined;
     await channel?.close().catch(() => {});
+    await this.#confirm?.close().catch(() => {});
   }
 
   async #setup(model: ChannelModel): Promise<void> {
@@ -85,6 +104,11 @@ export class RabbitMQConsumer {
     const previous = this.#channel;
     this.#channel = undefined;
     await previous?.close().catch(() => {});
+    await this.#confirm?.close().catch(() => {});
+    const confirm = await model.createConfirmChannel();
+    confirm.on('error', () => {});
+    this.#confirm = confirm;
+    this.#model = model;
     const channel = await model.createChannel();
     channel.on('error', () => {}); // 'close' follows
     channel.once('close', () => this.#channelClosed(channel, model));
@@ -130,30 +154,92 @@ export class RabbitMQConsumer {
 
   async #handle(channel: Channel, message: ConsumeMessage): Promise<void> {
     if (!this.#active || channel !== this.#channel) return settle(channel, message, 'requeue');
-    let event: ReturnType<typeof decodeEvent>;
+    let event: DomainEvent;
     try {
       event = decodeEvent(message.content, `queue ${this.#c.topology.queue}`);
     } catch (error) {
       console.error('es-gen: RabbitMQEventBus dead-letters an unreadable message', error);
-      return settle(channel, message, 'dead-letter');
+      return this.#deadLetter(channel, message, error, 1);
     }
     if (this.#c.eventTypes && !this.#c.eventTypes.has(event.eventType))
       return settle(channel, message, 'ack');
+    try {
+      const suspect = isRedelivered(message);
+      const outcome = suspect
+        ? await this.#gate.exclusive(() => this.#deliverRedelivered(message, event))
+        : await this.#gate.shared(() => this.#deliver(message, event, 0));
+      if (outcome.handled) settle(channel, message, 'ack');
+      else if (outcome.gaveUp) await this.#deadLetter(channel, message, outcome.error, outcome.attempts);
+      else return settle(channel, message, 'requeue');
+      if (suspect && this.#model) await this.#markers.clear(this.#model, event.eventId).catch(() => {});
+    } catch (error) {
+      // The broker failed us (e.g. counting the attempt): leave the message to a redelivery.
+      console.error(`es-gen: RabbitMQEventBus could not handle ${event.eventType} ${event.eventId}`, error);
+      settle(channel, message, 'requeue');
+    }
+  }
+
+  /** A redelivered message: its first delivery counts as a run, plus the runs recorded since. */
+  async #deliverRedelivered(message: ConsumeMessage, event: DomainEvent): Promise<DeliveryOutcome> {
+    const model = this.#model;
+    const confirm = this.#confirm;
+    if (!model || !confirm) throw new Error('RabbitMQ channel closed before the attempt was recorded');
+    const max = this.#c.policy.maxDeliveries;
+    const runs = await this.#markers.begin(model, confirm, event.eventId, (r) => 1 + r < max);
+    return this.#deliver(message, event, 1 + runs);
+  }
+
+  #deliver(message: ConsumeMessage, event: DomainEvent, previousAttempts: number): Promise<DeliveryOutcome> {
     const headers = (message.properties.headers ?? {}) as Record<string, unknown>;
-    const outcome = await deliver(
+    return deliver(
       {
         event,
         handler: this.#c.handler,
         subscription: this.#c.subscription,
         destination: this.#c.topology.queue,
         carrier: stringHeaders(headers),
-        previousAttempts: previousDeliveries(message, headers),
+        previousAttempts,
         shouldStop: () => !this.#active,
       },
       this.#c.policy,
     );
-    if (outcome.handled) return settle(channel, message, 'ack');
-    settle(channel, message, outcome.gaveUp ? 'dead-letter' : 'requeue');
+  }
+
+  /**
+   * Publishes the message to the dead-letter exchange with why and after how many attempts,
+   * then acks it; when that fails, rejects it so the broker dead-letters it (without the why).
+   */
+  async #deadLetter(
+    channel: Channel,
+    message: ConsumeMessage,
+    error: unknown,
+    attempts: number,
+  ): Promise<void> {
+    const { topology, subscription } = this.#c;
+    const headers = {
+      ...(message.properties.headers ?? {}),
+      'x-error': error instanceof Error ? error.message : String(error),
+      'x-attempts': String(attempts),
+      'x-source-queue': topology.queue,
+      'x-subscription': subscription,
+      'x-dead-lettered-at': new Date().toISOString(),
+    };
+    try {
+      const confirm = this.#confirm;
+      if (!confirm) throw new Error('no confirm channel');
+      const { contentType, messageId, type } = message.properties;
+      confirm.publish(topology.deadLetterExchange, topology.deadLetterQueue, message.content, {
+        persistent: true,
+        headers,
+        ...(contentType ? { contentType } : {}),
+        ...(messageId ? { messageId } : {}),
+        ...(type ? { type } : {}),
+      });
+      await confirm.waitForConfirms();
+      settle(channel, message, 'ack');
+    } catch {
+      settle(channel, message, 'dead-letter');
+    }
   }
 }
 
@@ -167,10 +253,14 @@ function settle(channel: Channel, message: ConsumeMessage, how: 'ack' | 'requeue
   }
 }
 
-function previousDeliveries(message: ConsumeMessage, headers: Record<string, unknown>): number {
-  const count = Number(headers['x-delivery-count']); // quorum queues count deliveries
-  if (Number.isFinite(count) && count > 0) return count;
-  return message.fields.redelivered ? 1 : 0;
+/**
+ * True when the broker delivered the message before (classic and quorum queues set
+ * `redelivered`; quorum queues also count returns in `x-delivery-count`). The count itself is
+ * not used: it also charges messages that were only delivered beside one that crashed.
+ */
+function isRedelivered(message: ConsumeMessage): boolean {
+  const count = Number(message.properties.headers?.['x-delivery-count']);
+  return message.fields.redelivered || (Number.isFinite(count) && count > 0);
 }
 
 function stringHeaders(headers: Record<string, unknown>): Record<string, string | undefined> {

@@ -95,3 +95,56 @@ describe.skipIf(!amqpAvailable)('RabbitMQEventBus with quorum queues', () => {
     }
   });
 });
+
+describe.skipIf(!amqpAvailable)('RabbitMQEventBus dead letters', () => {
+  it.each(['classic', 'quorum'] as const)(
+    'carry the error, the attempts, the source queue and the subscription (%s queue)',
+    async (queueType) => {
+      const exchange = `es-test.${randomSuffix()}`;
+      const bus = new RabbitMQEventBus({
+        url: serviceUrls.amqp,
+        exchange,
+        queueType,
+        maxDeliveries: 2,
+        retryDelayMs: 5,
+        onError: () => {},
+      });
+      const model = await amqp.connect(serviceUrls.amqp);
+      try {
+        const bad = createEvent({
+          eventType: 'Bad',
+          aggregateType: 'shop.Order',
+          aggregateId: 'o-1',
+          data: {},
+        });
+        await bus.subscribe(
+          (e) => {
+            throw new Error(`boom ${e.eventId}`);
+          },
+          { group: 'dl-group', name: 'thrower' },
+        );
+        await bus.publish([bad]);
+        const channel = await model.createChannel();
+        const deadline = Date.now() + 15_000;
+        let message: amqp.GetMessage | false = false;
+        while (!message && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 50));
+          message = await channel.get(bus.deadLetterQueueFor('dl-group'), { noAck: true });
+        }
+        if (!message) throw new Error(`${bad.eventId} was not dead-lettered within 15 s`);
+        expect(message.properties.headers).toMatchObject({
+          'x-error': `boom ${bad.eventId}`,
+          'x-attempts': '2',
+          'x-source-queue': `${exchange}.dl-group`,
+          'x-subscription': 'thrower',
+          'x-aggregate': 'shop.Order:o-1',
+        });
+        expect(message.properties.messageId).toBe(bad.eventId);
+      } finally {
+        await model.close();
+        await bus.close();
+        await bus.deleteTopology();
+      }
+    },
+  );
+});

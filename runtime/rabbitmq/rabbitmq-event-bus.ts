@@ -48,8 +48,10 @@ export interface RabbitMQEventBusOptions extends EventBusOptions {
  * confirms), republishing after a connection loss until confirmed. Each group has one durable
  * queue `<prefix>.<group>` (members share it); a subscription without a group gets a private
  * queue, deleted on unsubscribe. A failing handler is retried in place with backoff, then the
- * message is rejected into the dead-letter exchange `<exchange>.dead-letter` and lands in
- * `<queue>.dead-letter`. The connection and every consumer are rebuilt after a loss.
+ * message goes through the dead-letter exchange `<exchange>.dead-letter` to
+ * `<prefix>.<group>.dead-letter`, with `x-error` and `x-attempts` headers. A message that
+ * crashes its consumer process is counted too (runs on redelivered messages are recorded in
+ * `<queue>.attempts` first) and dead-lettered after `maxDeliveries` runs. The connection and every consumer are rebuilt after a loss.
  *
  * @example
  * const bus = new RabbitMQEventBus({ url: 'amqp://guest:guest@127.0.0.1:5672' });
@@ -201,16 +203,20 @@ export class RabbitMQEventBus implements EventBus {
     checkSubscribe('RabbitMQEventBus', this.#closed, handler);
     const name = subscriptionName(handler, options);
     const groupOrName = options.group ?? name;
+    const queue = options.group
+      ? `${this.#prefix}.${options.group}`
+      : `${this.#prefix}.${name}.${randomSuffix()}`;
     const topology: RabbitMQQueueTopology = {
       exchange: this.#exchange,
       deadLetterExchange: `${this.#exchange}.dead-letter`,
-      queue: options.group ? `${this.#prefix}.${options.group}` : `${this.#prefix}.${name}.${randomSuffix()}`,
+      queue,
       deadLetterQueue: this.deadLetterQueueFor(groupOrName),
+      attemptsQueue: `${queue}.attempts`,
       durable: options.group !== undefined,
       queueType: this.#queueType,
       patterns: options.eventTypes ? options.eventTypes.map(bindingPatternFor) : ['#'],
     };
-    this.#declaredQueues.add(topology.queue).add(topology.deadLetterQueue);
+    this.#declaredQueues.add(topology.queue).add(topology.deadLetterQueue).add(topology.attemptsQueue);
     const consumer = new RabbitMQConsumer({
       connection: this.#connection,
       topology,

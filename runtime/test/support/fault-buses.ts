@@ -11,14 +11,18 @@ export type FaultBusKind = 'redis' | 'rabbitmq' | 'kafka';
 /**
  * Builds a bus for the fault tests, with short failure-detection times so a dead member's
  * events move quickly: Redis claims entries idle for 1 s, Kafka expires sessions after 6 s
- * (the broker's minimum), RabbitMQ requeues as soon as the connection drops. `redis` overrides
- * Redis's claim time and consumer name.
+ * (the broker's minimum), RabbitMQ requeues as soon as the connection drops. `tuning` overrides
+ * Redis's claim time and consumer name and RabbitMQ's queue type.
  */
 export function createFaultBus(
   kind: FaultBusKind,
   name: string,
   url?: string,
-  redis: { readonly claimIdleMs?: number; readonly consumerName?: string } = {},
+  tuning: {
+    readonly claimIdleMs?: number;
+    readonly consumerName?: string;
+    readonly queueType?: 'classic' | 'quorum';
+  } = {},
 ): EventBus {
   const common = { maxDeliveries: 5, retryDelayMs: 20 } as const;
   if (kind === 'redis') {
@@ -27,8 +31,8 @@ export function createFaultBus(
       redis: url ?? serviceUrls.redis,
       streamPrefix: name,
       blockMs: 300,
-      claimIdleMs: redis.claimIdleMs ?? 1_000,
-      ...(redis.consumerName ? { consumerName: redis.consumerName } : {}),
+      claimIdleMs: tuning.claimIdleMs ?? 1_000,
+      ...(tuning.consumerName ? { consumerName: tuning.consumerName } : {}),
     });
   }
   if (kind === 'rabbitmq') {
@@ -38,6 +42,7 @@ export function createFaultBus(
       exchange: name,
       prefetch: 10,
       reconnectDelayMs: 100,
+      ...(tuning.queueType ? { queueType: tuning.queueType } : {}),
     });
   }
   const kafka = new Kafka({
