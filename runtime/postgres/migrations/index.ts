@@ -8,6 +8,7 @@ import { migration0007 } from './0007-append-writes-before-reading.ts';
 import { migration0008 } from './0008-append-checks-streams-through-events.ts';
 import { migration0009 } from './0009-append-group.ts';
 import { migration0010 } from './0010-tenant-columns-and-roles.ts';
+import { migration0011 } from './0011-any-appends-wait-for-their-stream.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
@@ -27,4 +28,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0008,
   migration0009,
   migration0010,
+  migration0011,
 ];
