@@ -8,6 +8,7 @@ import { PostgreSQLCheckpointStore } from './postgres-checkpoint-store.ts';
 import { PostgreSQLEventStore } from './postgres-event-store.ts';
 import { PostgreSQLEventWaker } from './postgres-event-waker.ts';
 import { PostgreSQLTransactionalProjector } from './postgres-transactional-projection.ts';
+import { rewritePgEvent } from './test/postgres-harness.ts';
 import { dropSchema, testPool, uniqueSchema, waitFor } from './test/postgres-test-env.ts';
 
 const pgAvailable = await serviceAvailable('postgres');
@@ -80,6 +81,36 @@ describe.skipIf(!pgAvailable)('PostgreSQLTransactionalProjector', () => {
     const head = await store.getHeadPosition();
     expect(await checkpoints.load('Totals')).toBe(head);
     expect((await pool.query(`SELECT total FROM ${s}.totals WHERE id = 'p1'`)).rows[0].total).toBe(6);
+  });
+
+  it('an event the store cannot decode fails its page without reaching the handler, naming it', async () => {
+    const { events } = await add('p3', 7);
+    const bad = events[0]!;
+    await rewritePgEvent(pool, schema, bad.eventId, { metadataJson: '"text"' });
+    await waitFor(
+      async () => (await store.readAll({ fromPosition: bad.position, limit: 1 })).length === 1,
+      10_000,
+    );
+    const seen: string[] = [];
+    const projector = new PostgreSQLTransactionalProjector({
+      pool,
+      eventStore: store,
+      checkpoints,
+      projection: {
+        name: 'Strict',
+        handleInTransaction: async (_c: PoolClient, e: StoredEvent) => void seen.push(e.eventId),
+      },
+    });
+    const error = (await projector.catchUp().catch((e: unknown) => e)) as Error & {
+      code: string;
+      cause: { code: string };
+    };
+    expect(error.code).toBe(ErrorCode.Handler);
+    expect(error.cause.code).toBe(ErrorCode.UndecodableEvent);
+    expect(error.message).toContain(bad.eventId);
+    expect(error.message).toContain(`position ${bad.position}`);
+    expect(seen).not.toContain(bad.eventId);
+    expect(await checkpoints.load('Strict')).toBe(0);
   });
 
   it('a waker resolves on NOTIFY from an append and falls back to its timeout', async () => {

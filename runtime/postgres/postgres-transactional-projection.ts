@@ -2,6 +2,7 @@ import type { ClientBase, Pool, PoolClient } from 'pg';
 import type { CheckpointStore } from '../checkpoint-store/checkpoint-store.ts';
 import { HandlerError, InvalidArgumentError } from '../errors.ts';
 import type { EventStore } from '../event-store/event-store.ts';
+import { isUndecodableEvent, undecodableError } from '../event-store/undecodable-event.ts';
 import type { StoredEvent } from '../events/domain-event.ts';
 import type { Projection, ProjectionExecutor } from '../projection/projection.ts';
 import type { PostgreSQLCheckpointStore } from './postgres-checkpoint-store.ts';
@@ -156,6 +157,8 @@ export class PostgreSQLTransactionalProjector {
       await client.query('BEGIN');
       for (const event of page) {
         try {
+          // A row the store could not decode never reaches the handler: it fails the page.
+          if (isUndecodableEvent(event)) throw undecodableError(event);
           await projection.handleInTransaction(client, event);
         } catch (error) {
           throw new HandlerError(
