@@ -55,6 +55,7 @@ export type {
   ReadAllOptions,
 } from './event-store/event-store.ts';
 export { ExpectedVersion, streamAll } from './event-store/event-store.ts';
+export { DEFAULT_CATCH_UP_TIMEOUT_MS } from './event-store/held-back.ts';
 export type { InMemoryEventStoreOptions } from './event-store/memory-event-store.ts';
 export { InMemoryEventStorage, InMemoryEventStore } from './event-store/memory-event-store.ts';
 export type {
@@ -81,7 +82,7 @@ export type { Upcaster, UpcastOperation } from './events/upcasters.ts';
 export { declarativeUpcaster } from './events/upcasters.ts';
 export { isUuid, uuidv7 } from './events/uuid.ts';
 export { ajvFormats, ucs2length } from './events/validator-support.ts';
-export type { EventForwarderOptions, ForwarderWaker } from './forwarder/event-forwarder.ts';
+export type { EventForwarderOptions, ForwarderWaker, ForwardResult } from './forwarder/event-forwarder.ts';
 export { EventForwarder } from './forwarder/event-forwarder.ts';
 export * from './observability/index.ts';
 export type { ReplayDeadLettersOptions, ReplayResult } from './projection/dead-letter-replay.ts';
@@ -94,8 +95,13 @@ export type { EventOutcome, ProjectionFailure } from './projection/event-process
 export { PARKED_ERROR_NAME } from './projection/event-processor.ts';
 export type { EventClassOrType, Projection } from './projection/projection.ts';
 export { eventTypeOf } from './projection/projection.ts';
-export type { CatchUpResult, ProjectionRunnerOptions } from './projection/projection-runner.ts';
+export type {
+  CatchUpOptions,
+  CatchUpResult,
+  ProjectionRunnerOptions,
+} from './projection/projection-runner.ts';
 export { ProjectionRunner } from './projection/projection-runner.ts';
+export { runnerKey } from './projection/runner-key.ts';
 export type { RetryOptions } from './projection/retry-policy.ts';
 export type { InMemorySnapshotStoreOptions } from './snapshot-store/memory-snapshot-store.ts';
 export { InMemorySnapshotStorage, InMemorySnapshotStore } from './snapshot-store/memory-snapshot-store.ts';

@@ -58,8 +58,8 @@ describe.skipIf(!pgAvailable)('EventForwarder on PostgreSQL', () => {
     failSave = false;
     await visible((await store.appendEvents('f1', 'Counter', [event('f1', 3)])).lastPosition);
     const second = new EventForwarder({ eventStore: store, bus, checkpoints, name: 'fwd-a' });
-    expect(await second.forwardAvailable()).toBe(3);
-    expect(await second.forwardAvailable()).toBe(0);
+    expect((await second.forwardAvailable()).forwarded).toBe(3);
+    expect((await second.forwardAvailable()).forwarded).toBe(0);
     await waitFor(() => got.length === 5);
     expect(got.map((e) => (e.data as { n: number }).n)).toEqual([1, 2, 1, 2, 3]);
     await bus.close();

@@ -2,12 +2,35 @@ import type { CheckpointStore } from '../checkpoint-store/checkpoint-store.ts';
 import type { DeadLetterStore } from '../dead-letter-store/dead-letter-store.ts';
 import type { EventBus } from '../event-bus/event-bus.ts';
 import type { EventStore } from '../event-store/event-store.ts';
+import {
+  type CatchUpOptions,
+  type CatchUpRound,
+  isReadableThrough,
+  repeatUntilCaughtUp,
+  resolveCatchUpTimeout,
+} from '../event-store/held-back.ts';
 import { SpanNames, traced } from '../observability/tracing.ts';
 import { setAsideUndecodable } from './undecodable-events.ts';
 
 /** Anything a forwarder can wait on for new events (e.g. `PostgreSQLEventWaker`). */
 export interface ForwarderWaker {
   wait(timeoutMs: number): Promise<void>;
+}
+
+/** What one `forwardAvailable()` call did. */
+export interface ForwardResult {
+  /** Events published (a page published again after a failed checkpoint save counts again). */
+  readonly forwarded: number;
+  /** The forwarder's checkpoint afterwards. */
+  readonly position: number;
+  /** The store's head position when the call began: the last event it had to publish. */
+  readonly headPosition: number;
+  /**
+   * 0 when every event up to `headPosition` was published. Above 0 when the timeout ended while
+   * the store still held committed events back: how many positions up to `headPosition` were
+   * not reached, an upper bound on the events left for the next call.
+   */
+  readonly heldBack: number;
 }
 
 /** Options of `EventForwarder`. */
@@ -67,10 +90,35 @@ export class EventForwarder {
   }
 
   /**
-   * Publishes every readable event after the checkpoint, page by page; returns how many were
-   * published. Errors of the store, bus or checkpoint store are thrown; nothing is skipped.
+   * Publishes every event committed before the call, page by page, from the checkpoint to the
+   * store's head position at the call. Committed events the store still holds back
+   * (PostgreSQL, while an older transaction is in flight) are waited for, up to `timeoutMs`
+   * (default 10 s); when it ends first, `heldBack` in the result is above 0. Errors of the
+   * store, bus or checkpoint store are thrown; nothing is skipped.
+   *
+   * @throws InvalidArgumentError for a `timeoutMs` that is not an integer >= 0.
    */
-  async forwardAvailable(): Promise<number> {
+  async forwardAvailable(options?: CatchUpOptions): Promise<ForwardResult> {
+    const timeoutMs = resolveCatchUpTimeout(options);
+    const { eventStore, checkpoints } = this.#o;
+    const headPosition = await eventStore.getHeadPosition();
+    let forwarded = 0;
+    const round = async (): Promise<CatchUpRound> => {
+      const readable =
+        this.#o.eventTypes !== undefined && (await isReadableThrough(eventStore, headPosition));
+      forwarded += await this.#forwardReadable();
+      if (readable || (await checkpoints.load(this.#name)) >= headPosition) return 'caught-up';
+      return 'behind';
+    };
+    const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+    const outcome = await repeatUntilCaughtUp(round, timeoutMs, pause);
+    const position = await checkpoints.load(this.#name);
+    const heldBack = outcome === 'behind' ? Math.max(0, headPosition - position) : 0;
+    return { forwarded, position, headPosition, heldBack };
+  }
+
+  /** Publishes every readable event after the checkpoint, page by page; returns how many. */
+  async #forwardReadable(): Promise<number> {
     const { eventStore, bus, checkpoints } = this.#o;
     let forwarded = 0;
     for (;;) {
@@ -115,7 +163,7 @@ export class EventForwarder {
     while (this.#running) {
       let heldBack = false;
       try {
-        await this.forwardAvailable();
+        await this.#forwardReadable();
         heldBack = await this.#heldBack();
       } catch (error) {
         this.#report(error);

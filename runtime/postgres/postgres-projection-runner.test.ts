@@ -12,6 +12,7 @@ import { PostgreSQLEventStore } from './postgres-event-store.ts';
 import { PostgreSQLEventWaker } from './postgres-event-waker.ts';
 import { PostgreSQLProjection } from './postgres-transactional-projection.ts';
 import { dropSchema, testPool, uniqueSchema, waitFor } from './test/postgres-test-env.ts';
+import { appendOnClient } from './test/raw-append.ts';
 
 const pgAvailable = await serviceAvailable('postgres');
 
@@ -90,6 +91,7 @@ describe.skipIf(!pgAvailable)('ProjectionRunner with a PostgreSQL transactional 
       deadLetterStore,
       retry: { retries: 2, baseDelayMs: 1 },
       onError: () => {},
+      // Only events without a tenant: the runner keys its checkpoint `${name}@no-tenant`.
       tenantId: null,
       ...extra,
     });
@@ -112,7 +114,7 @@ describe.skipIf(!pgAvailable)('ProjectionRunner with a PostgreSQL transactional 
     expect(totals.attempts.get(bad)).toBe(3);
     // Three attempts wrote +2 and rolled back: the read model only has the two good events.
     expect(await readModel(name)).toEqual({ [`${name}-a`]: 1, [`${name}-b`]: 3 });
-    expect(await checkpointStore.load(name)).toBe(last);
+    expect(await checkpointStore.load(`${name}@no-tenant`)).toBe(last);
     const [letter] = await runner.listDeadLetters();
     expect([letter?.event.position, letter?.attempts, letter?.error.message]).toEqual([
       bad,
@@ -164,7 +166,7 @@ describe.skipIf(!pgAvailable)('ProjectionRunner with a PostgreSQL transactional 
       .catch((e: unknown) => e);
     expect((error as { code?: string }).code).toBe(ErrorCode.Store);
     expect(await readModel(name)).toEqual({ [`${name}-a`]: 1 });
-    expect(await checkpointStore.load(name)).toBe(first);
+    expect(await checkpointStore.load(`${name}@no-tenant`)).toBe(first);
 
     // Killing the handler's backend mid-transaction loses the write too; the retry applies it once.
     const restarted = newTotals(name);
@@ -241,8 +243,11 @@ describe.skipIf(!pgAvailable)('ProjectionRunner with a PostgreSQL transactional 
     });
     const blocker = await pool.connect();
     try {
+      // An append of this store held open: the events after it wait for its commit.
       await blocker.query('BEGIN');
-      await blocker.query('SELECT pg_current_xact_id()');
+      await appendOnClient(blocker, own, [
+        createEvent({ eventType: 'Added', aggregateType: 'T', aggregateId: 'first', data: { n: 1 } }),
+      ]);
       const event = createEvent({
         eventType: 'Added',
         aggregateType: 'T',

@@ -12,7 +12,15 @@ describe('ProjectionRunner: catching up', () => {
     const { runner, eventStore, checkpointStore } = memoryRunner(projection, { batchSize: 2 });
     await appendNotes(eventStore, ['a', 'b', 'a', 'c', 'b']);
     const result = await runner.runUntilCaughtUp();
-    expect(result).toEqual({ handled: 5, deadLettered: 0, parked: 0, position: 5, stopped: false });
+    expect(result).toEqual({
+      handled: 5,
+      deadLettered: 0,
+      parked: 0,
+      position: 5,
+      stopped: false,
+      headPosition: 5,
+      heldBack: 0,
+    });
     expect(projection.seen).toEqual(['a:1', 'b:2', 'a:3', 'c:4', 'b:5']);
     expect(await checkpointStore.load('Recording')).toBe(5);
     expect((await runner.runUntilCaughtUp()).handled).toBe(0);

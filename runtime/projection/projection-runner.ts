@@ -1,11 +1,18 @@
 import type { DeadLetter, ListDeadLettersOptions } from '../dead-letter-store/dead-letter-store.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import type { Subscription } from '../event-bus/event-bus.ts';
+import {
+  type CatchUpOptions,
+  type CatchUpRound,
+  isReadableThrough,
+  repeatUntilCaughtUp,
+  resolveCatchUpTimeout,
+} from '../event-store/held-back.ts';
 import { type ReplayDeadLettersOptions, type ReplayResult, replayDeadLetters } from './dead-letter-replay.ts';
 import { type PassState, type ProcessorContext, processEvent } from './event-processor.ts';
 import type { Projection, ProjectionExecutor } from './projection.ts';
 import { createExecutor } from './projection-executor.ts';
-import { retryDelay, StoppedSignal } from './retry-policy.ts';
+import { retryDelay, StoppedSignal, sleep } from './retry-policy.ts';
 import {
   type CatchUpResult,
   type ProjectionRunnerOptions,
@@ -14,7 +21,10 @@ import {
 } from './runner-options.ts';
 import { WakeSignal } from './wake-signal.ts';
 
+export type { CatchUpOptions } from '../event-store/held-back.ts';
 export type { CatchUpResult, ProjectionRunnerOptions } from './runner-options.ts';
+
+type Counts = Record<'handled' | 'deadLettered' | 'parked', number>;
 
 /** First wait before looking again for events the store holds back (doubles up to the poll interval). */
 const HELD_BACK_FIRST_RECHECK_MS = 25;
@@ -97,7 +107,8 @@ export class ProjectionRunner {
     if (this.#c.eventBus) {
       const eventTypes = this.#c.readFilter.eventTypes;
       this.#subscription = await this.#c.eventBus.subscribe(() => this.wake(), {
-        name: `projection:${this.name}`,
+        // Per tenant, so runners of one projection for several tenants each get woken.
+        name: `projection:${this.#c.key}`,
         ...(eventTypes ? { eventTypes } : {}),
       });
     }
@@ -128,16 +139,26 @@ export class ProjectionRunner {
     this.#wakeSignal.wake();
   }
 
-  /** Handles every event stored so far, then resolves: for tests, scripts and batch jobs. */
-  runUntilCaughtUp(): Promise<CatchUpResult> {
-    return this.#exclusive(() => this.#catchUp(this.#abort.signal));
+  /**
+   * Handles every event stored so far, then resolves: for tests, scripts and batch jobs. "So
+   * far" is the store's head position at the call: events committed before it that the store
+   * still holds back (PostgreSQL, while an older transaction is in flight) are waited for, up to
+   * `timeoutMs` (default 10 s); when it ends first, `heldBack` in the result is above 0.
+   *
+   * @throws InvalidArgumentError for a `timeoutMs` that is not an integer >= 0.
+   */
+  runUntilCaughtUp(options?: CatchUpOptions): Promise<CatchUpResult> {
+    const timeoutMs = resolveCatchUpTimeout(options);
+    return this.#exclusive(() => this.#catchUpToHead(this.#abort.signal, timeoutMs));
   }
 
   /**
    * Rebuilds the read model from position 0: removes the projection's dead letters, resets the
-   * checkpoint, calls the projection's `reset()` hook, and catches up.
+   * checkpoint, calls the projection's `reset()` hook, and catches up as `runUntilCaughtUp`
+   * does (waiting for held-back events up to `timeoutMs`).
    */
-  rebuild(): Promise<CatchUpResult> {
+  rebuild(options?: CatchUpOptions): Promise<CatchUpResult> {
+    const timeoutMs = resolveCatchUpTimeout(options);
     return this.#exclusive(async () => {
       for (const letter of await this.#c.deadLetterStore.list({ projection: this.name })) {
         await this.#c.deadLetterStore.remove(letter.id);
@@ -145,7 +166,7 @@ export class ProjectionRunner {
       await this.#c.checkpointStore.reset(this.name, 0);
       await this.#projection.reset?.();
       this.#scannedThrough = 0;
-      return this.#catchUp(this.#abort.signal);
+      return this.#catchUpToHead(this.#abort.signal, timeoutMs);
     });
   }
 
@@ -185,17 +206,42 @@ export class ProjectionRunner {
     };
   }
 
-  async #catchUp(signal: AbortSignal): Promise<CatchUpResult> {
+  /** Catches up until the checkpoint passes the head at the call, or `timeoutMs` runs out. */
+  async #catchUpToHead(signal: AbortSignal, timeoutMs: number): Promise<CatchUpResult> {
+    const headPosition = await this.#c.eventStore.getHeadPosition();
+    const counts: Counts = { handled: 0, deadLettered: 0, parked: 0 };
+    const { eventTypes, tenantId } = this.#c.readFilter;
+    const filtered = Boolean(eventTypes?.length) || tenantId !== undefined;
+    let position = 0;
+    const round = async (): Promise<CatchUpRound> => {
+      if (signal.aborted) return 'stopped';
+      // Filtered pages cannot tell "nothing of ours" from "held back": ask before the pass.
+      const readable = filtered && (await isReadableThrough(this.#c.eventStore, headPosition));
+      const pass = await this.#catchUp(signal, counts);
+      position = pass.position;
+      if (pass.stopped) return 'stopped';
+      return readable || pass.position >= headPosition ? 'caught-up' : 'behind';
+    };
+    const pause = (ms: number) => sleep(ms, signal).catch(() => {});
+    const outcome = await repeatUntilCaughtUp(round, timeoutMs, pause);
+    const reached = Math.max(position, filtered ? 0 : this.#scannedThrough);
+    const heldBack = outcome === 'behind' ? Math.max(0, headPosition - reached) : 0;
+    return { ...counts, position, stopped: outcome === 'stopped', headPosition, heldBack };
+  }
+
+  async #catchUp(
+    signal: AbortSignal,
+    counts: Counts = { handled: 0, deadLettered: 0, parked: 0 },
+  ): Promise<{ position: number; stopped: boolean }> {
     const ctx = this.#context(signal);
     const pass: PassState = {
       mayHaveDeadLetters: this.#c.orderPerAggregate && (await this.#c.deadLetterStore.count(this.name)) > 0,
     };
-    const counts = { handled: 0, deadLettered: 0, parked: 0 };
     const loaded = await this.#c.checkpointStore.load(this.name);
     const cursor = { position: loaded, saved: loaded };
     try {
       const stopped = await this.#readPages(ctx, pass, counts, cursor);
-      return { ...counts, position: cursor.position, stopped };
+      return { position: cursor.position, stopped };
     } finally {
       // Per-batch checkpoints: keep what was handled, also when stopped or failing mid-page.
       if (cursor.position > cursor.saved) await this.#executor.saveCheckpoint(cursor.position);
@@ -206,7 +252,7 @@ export class ProjectionRunner {
   async #readPages(
     ctx: ProcessorContext,
     pass: PassState,
-    counts: Record<'handled' | 'deadLettered' | 'parked', number>,
+    counts: Counts,
     cursor: { position: number; saved: number },
   ): Promise<boolean> {
     for (;;) {

@@ -6,6 +6,7 @@ import type { EventStore, ReadAllOptions } from '../event-store/event-store.ts';
 import type { ProjectionFailure } from './event-processor.ts';
 import { assertProjection, type Projection } from './projection.ts';
 import { type RetryOptions, type RetryPolicy, resolveRetryPolicy } from './retry-policy.ts';
+import { keyedCheckpointStore, keyedDeadLetterStore, runnerKey } from './runner-key.ts';
 
 /** Options of `ProjectionRunner`. */
 export interface ProjectionRunnerOptions {
@@ -35,7 +36,12 @@ export interface ProjectionRunnerOptions {
   readonly pollIntervalMs?: number;
   /** Wakes the runner when events are published; the events themselves are read from the store. */
   readonly eventBus?: EventBus;
-  /** Only this tenant's events (default: every tenant). */
+  /**
+   * Only this tenant's events (default: every tenant; `null`: events without a tenant). Such a
+   * runner keeps its checkpoint and dead letters under its own key, `<name>@tenant:<tenantId>`
+   * (`<name>@no-tenant` for `null`), so runners of one projection for different tenants can
+   * share the stores; without `tenantId` the key is the projection's name.
+   */
   readonly tenantId?: string | null;
   /** `event.dispatch.{EventType}` and `event_handler.{projection name}` spans (default false). */
   readonly enableTracing?: boolean;
@@ -54,6 +60,14 @@ export interface CatchUpResult {
   readonly position: number;
   /** True when `stop()` interrupted it. */
   readonly stopped: boolean;
+  /** The store's head position when the call began: the last event it had to handle. */
+  readonly headPosition: number;
+  /**
+   * 0 when every event up to `headPosition` was handled. Above 0 when the timeout ended while
+   * the store still held committed events back: how many positions up to `headPosition` were
+   * not reached, an upper bound on the events left for the next call (positions can have holes).
+   */
+  readonly heldBack: number;
 }
 
 const defaultOnError = (f: ProjectionFailure) => {
@@ -77,6 +91,8 @@ function integerAtLeast(value: number | undefined, fallback: number, what: strin
 
 /** `ProjectionRunnerOptions` checked, with defaults applied. */
 export interface RunnerConfig {
+  /** The key of the checkpoint and dead letters (see `runnerKey`). */
+  readonly key: string;
   readonly eventStore: EventStore;
   readonly checkpointStore: CheckpointStore;
   readonly deadLetterStore: DeadLetterStore;
@@ -103,10 +119,14 @@ export function resolveRunnerConfig(projection: Projection, options: ProjectionR
     );
   }
   const types = projection.eventTypes;
+  const { name } = projection;
+  const key = runnerKey(name, options.tenantId);
   return {
+    key,
     eventStore,
-    checkpointStore,
-    deadLetterStore,
+    // The runner, its executor and its processor name the projection; the stores use the key.
+    checkpointStore: keyedCheckpointStore(checkpointStore, name, key),
+    deadLetterStore: keyedDeadLetterStore(deadLetterStore, name, key),
     retry: resolveRetryPolicy(options.retry),
     orderPerAggregate: options.orderPerAggregate ?? false,
     checkpointEvery: checkpointEvery(options.checkpointEvery),

@@ -1,0 +1,131 @@
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { CheckpointStore } from '../checkpoint-store/checkpoint-store.ts';
+import { InMemoryCheckpointStore } from '../checkpoint-store/memory-checkpoint-store.ts';
+import type { DeadLetterStore } from '../dead-letter-store/dead-letter-store.ts';
+import { InMemoryDeadLetterStore } from '../dead-letter-store/memory-dead-letter-store.ts';
+import { InMemoryEventStore } from '../event-store/memory-event-store.ts';
+import { createEvent, type StoredEvent } from '../events/domain-event.ts';
+import { uuidv7 } from '../events/uuid.ts';
+import { PostgreSQLCheckpointStore } from '../postgres/postgres-checkpoint-store.ts';
+import { PostgreSQLDeadLetterStore } from '../postgres/postgres-dead-letter-store.ts';
+import { dropSchema, testPool, uniqueSchema } from '../postgres/test/postgres-test-env.ts';
+import { ProjectionRunner } from '../projection/projection-runner.ts';
+import { SQLiteCheckpointStore } from '../sqlite/sqlite-checkpoint-store.ts';
+import { SQLiteDeadLetterStore } from '../sqlite/sqlite-dead-letter-store.ts';
+import { serviceAvailable } from '../testing/services.ts';
+
+const pgAvailable = await serviceAvailable('postgres');
+const pool = pgAvailable ? testPool(4) : undefined;
+const schema = uniqueSchema('es_tenant_keys');
+afterAll(async () => {
+  if (!pool) return;
+  await dropSchema(pool, schema);
+  await pool.end();
+});
+
+type Stores = { checkpoints: CheckpointStore; deadLetters: DeadLetterStore };
+const adapters: [string, boolean, () => Stores][] = [
+  [
+    'memory',
+    true,
+    () => ({ checkpoints: new InMemoryCheckpointStore(), deadLetters: new InMemoryDeadLetterStore() }),
+  ],
+  [
+    'SQLite',
+    true,
+    () => {
+      const db = new Database(':memory:');
+      return { checkpoints: new SQLiteCheckpointStore(db), deadLetters: new SQLiteDeadLetterStore(db) };
+    },
+  ],
+  [
+    'PostgreSQL',
+    pgAvailable,
+    () => ({
+      checkpoints: new PostgreSQLCheckpointStore({ connection: pool!, schema }),
+      deadLetters: new PostgreSQLDeadLetterStore({ connection: pool!, schema }),
+    }),
+  ],
+];
+
+/** 12 events of tenant A, then 6 of tenant B interleaved with the last 6 of A. */
+async function tenantEvents() {
+  const eventStore = new InMemoryEventStore();
+  for (const [i, tenant] of [...'AAAAAAABABABABABAB'].entries()) {
+    const id = `${tenant}-${i}`;
+    await eventStore.appendEvents(id, 'Note', [
+      createEvent({
+        eventType: 'Noted',
+        aggregateType: 'Note',
+        aggregateId: id,
+        tenantId: tenant,
+        data: { i },
+      }),
+    ]);
+  }
+  return eventStore;
+}
+
+describe.each(adapters)('per-tenant runners sharing %s stores', (_name, available, open) => {
+  it.skipIf(!available)(
+    'each tenant keeps its own checkpoint and dead letters; the unfiltered key stays the name',
+    async () => {
+      const eventStore = await tenantEvents();
+      const { checkpoints, deadLetters } = open();
+      const name = `Notes_${uuidv7().slice(-8)}`;
+      const seen: Record<string, string[]> = { A: [], B: [] };
+      const runnerFor = (tenant: 'A' | 'B', failing?: number) =>
+        new ProjectionRunner(
+          {
+            name,
+            handle: (e: StoredEvent) => {
+              if (e.position === failing) throw new Error(`cannot handle ${e.position}`);
+              seen[tenant]!.push(e.aggregateId);
+            },
+          },
+          {
+            eventStore,
+            checkpointStore: checkpoints,
+            deadLetterStore: deadLetters,
+            tenantId: tenant,
+            retry: { retries: 0 },
+            onError: () => {},
+          },
+        );
+      const a = await runnerFor('A').runUntilCaughtUp();
+      const b = await runnerFor('B', 18).runUntilCaughtUp();
+      expect([a.handled, b.handled + b.deadLettered]).toEqual([12, 6]);
+      expect(seen.B).toHaveLength(5);
+      expect(await checkpoints.load(`${name}@tenant:A`)).toBe(17);
+      expect(await checkpoints.load(`${name}@tenant:B`)).toBe(18);
+      expect(await runnerFor('A').listDeadLetters()).toEqual([]);
+      expect((await runnerFor('B').listDeadLetters()).map((d) => [d.projection, d.event.position])).toEqual([
+        [`${name}@tenant:B`, 18],
+      ]);
+
+      // A runner without a tenant filter keeps the projection's name as its key.
+      const all = new ProjectionRunner(
+        { name, handle: () => {} },
+        { eventStore, checkpointStore: checkpoints, deadLetterStore: deadLetters },
+      );
+      expect(await all.runUntilCaughtUp()).toMatchObject({ handled: 18 });
+      expect(await checkpoints.load(name)).toBe(18);
+      await checkpoints.close();
+      await deadLetters.close();
+    },
+  );
+});
+
+describe('runner keys', () => {
+  it('refuse a projection name that could pass for a per-tenant key', () => {
+    const stores = {
+      eventStore: new InMemoryEventStore(),
+      checkpointStore: new InMemoryCheckpointStore(),
+      deadLetterStore: new InMemoryDeadLetterStore(),
+    };
+    expect(() => new ProjectionRunner({ name: 'X@tenant:A', handle: () => {} }, stores)).toThrow(
+      /rename the projection/,
+    );
+  });
+});
