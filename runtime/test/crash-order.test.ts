@@ -2,12 +2,19 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { randomSuffix } from '../event-bus/bus-message.ts';
+import type { EventBus } from '../event-bus/event-bus.ts';
 import { createEvent, type DomainEvent } from '../events/domain-event.ts';
+import type { KafkaEventBus } from '../kafka/kafka-event-bus.ts';
+import type { RabbitMQEventBus } from '../rabbitmq/rabbitmq-event-bus.ts';
 import { serviceAvailable, serviceUrls } from '../testing/services.ts';
-import { createFaultBus } from './support/fault-buses.ts';
+import { createFaultBus, type FaultBusKind } from './support/fault-buses.ts';
 import { type ConsumerProcess, spawnConsumer } from './support/fault-helpers.ts';
 
-const redisAvailable = await serviceAvailable('redis');
+const available: Record<FaultBusKind, boolean> = {
+  redis: await serviceAvailable('redis'),
+  rabbitmq: await serviceAvailable('amqp'),
+  kafka: await serviceAvailable('kafka'),
+};
 
 async function waitUntil(what: string, timeoutMs: number, done: () => boolean): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -57,42 +64,57 @@ function countFaults(events: readonly DomainEvent[], handledInOrder: readonly st
   return { inversions, losses: events.filter((e) => !seen.has(e.eventId)).length };
 }
 
+/** Removes what a scenario created on the broker. */
+async function cleanup(kind: FaultBusKind, bus: EventBus, name: string): Promise<void> {
+  await bus.close();
+  if (kind === 'rabbitmq') await (bus as RabbitMQEventBus).deleteTopology();
+  if (kind === 'kafka') await (bus as KafkaEventBus).deleteTopics().catch(() => {});
+  if (kind === 'redis') {
+    const admin = new Redis(serviceUrls.redis);
+    const keys = await admin.keys(`${name}*`);
+    if (keys.length > 0) await admin.del(...keys);
+    await admin.quit();
+  }
+}
+
 /**
- * Default names let the restarted process see that the killed one is dead and claim its
+ * Redis: default names let the restarted process see that the killed one is dead and claim its
  * entries at once; custom names (as from another host) leave that to `claimIdleMs`, and the
- * restarted process must hold newer entries of those aggregates back until then.
+ * restarted process must hold newer entries of those aggregates back until then. RabbitMQ
+ * requeues a dead consumer's messages; Kafka hands its partitions over after the session timeout.
  */
-const namings = [
-  { naming: 'default consumer names', claimIdleMs: '15000', names: () => ({}) },
+const scenarios: { kind: FaultBusKind; naming: string; env: () => Record<string, string> }[] = [
+  // Claim times longer than a process takes to start, as in production (default 30 s).
+  { kind: 'redis', naming: 'default consumer names', env: () => ({ ES_FAULT_CLAIM_IDLE_MS: '15000' }) },
   {
+    kind: 'redis',
     naming: 'custom consumer names',
-    claimIdleMs: '4000',
-    names: () => ({ ES_FAULT_CONSUMER_NAME: `member-${randomSuffix()}` }),
+    env: () => ({ ES_FAULT_CLAIM_IDLE_MS: '4000', ES_FAULT_CONSUMER_NAME: `member-${randomSuffix()}` }),
   },
+  { kind: 'rabbitmq', naming: 'classic queue', env: () => ({}) },
+  { kind: 'kafka', naming: 'consumer group', env: () => ({}) },
 ];
 
-describe.each(namings)(
-  'Redis bus: a consumer process killed mid-stream and restarted ($naming)',
-  ({ naming, claimIdleMs, names }) => {
-    it.skipIf(!redisAvailable)(
+describe.each(scenarios)(
+  '$kind bus: a consumer process killed mid-stream and restarted ($naming)',
+  ({ kind, naming, env }) => {
+    it.skipIf(!available[kind])(
       'handles every one of 2,000 events, each aggregate in publish order',
       async () => {
         const name = `es-crash.${randomSuffix()}`;
         const group = `crash-group.${randomSuffix()}`;
-        const env = {
-          ES_FAULT_BUS: 'redis',
+        const common = {
+          ES_FAULT_BUS: kind,
           ES_FAULT_NAME: name,
           ES_FAULT_GROUP: group,
           ES_FAULT_DELAY_MS: '20',
-          // Longer than a process takes to start, as in production (default 30 s).
-          ES_FAULT_CLAIM_IDLE_MS: claimIdleMs,
         };
-        const publisher = createFaultBus('redis', name);
+        const publisher = createFaultBus(kind, name);
         const members: ConsumerProcess[] = [];
         const handledInOrder: string[] = [];
         const spawn = () => {
           const member = spawnConsumer(
-            { ...env, ...names() },
+            { ...common, ...env() },
             (what, id) => what === 'done' && handledInOrder.push(id),
           );
           members.push(member);
@@ -119,17 +141,13 @@ describe.each(namings)(
           ).catch(() => {});
           const faults = countFaults(events, handledInOrder);
           console.info(
-            `crash-order redis (${naming}): ${unfinished.length} events in flight at the kill, ${faults.inversions} inversions and ${faults.losses} losses in ${events.length} events`,
+            `crash-order ${kind} (${naming}): ${unfinished.length} events in flight at the kill, ${faults.inversions} inversions and ${faults.losses} losses in ${events.length} events`,
           );
           expect(unfinished.length).toBeGreaterThan(0);
           expect(faults).toEqual({ inversions: 0, losses: 0 });
         } finally {
           for (const member of members) await member.kill();
-          await publisher.close();
-          const admin = new Redis(serviceUrls.redis);
-          const keys = await admin.keys(`${name}*`);
-          if (keys.length > 0) await admin.del(...keys);
-          await admin.quit();
+          await cleanup(kind, publisher, name);
         }
       },
       180_000,
