@@ -17,15 +17,23 @@ function tenantClause(p: Params, tenantId: string | null | undefined): string {
   return tenantId === null ? ' AND tenant_id IS NULL' : ` AND tenant_id = ${p.add(tenantId)}`;
 }
 
+/** The schema's read horizon (see `readHorizonSql`), as text: run it before the page it bounds. */
+export function readHorizonQuery(schema: string): QueryConfig {
+  return {
+    name: `es_read_horizon_${nameTag(schema)}`,
+    text: `SELECT ${quoteIdent(schema)}.read_horizon()::text AS horizon`,
+  };
+}
+
 /**
- * One page of the gap-free global order: only events of transactions older than the oldest one
- * still in flight, so no lower position can still appear (see `eventTablesSql`).
+ * One page of the gap-free global order: only events below `horizon`, a read horizon taken
+ * before this query (see `readHorizonSql`), so no lower position can still appear.
  */
-export function readAllQuery(schema: string, q: PageQuery): QueryConfig {
+export function readAllQuery(schema: string, q: PageQuery, horizon: string): QueryConfig {
   const p = new Params();
   const from = p.add(q.fromPosition);
   const limit = p.add(q.limit);
-  let where = `position >= ${from} AND transaction_id < (SELECT pg_snapshot_xmin(pg_current_snapshot()))`;
+  let where = `position >= ${from} AND position < ${p.add(horizon)}`;
   if (q.eventTypes?.length) where += ` AND event_type = ANY(${p.add(q.eventTypes)})`;
   where += tenantClause(p, q.tenantId);
   const text = `SELECT ${eventColumns('e')} FROM ${quoteIdent(schema)}.events e WHERE ${where} ORDER BY e.position LIMIT ${limit}`;
@@ -77,19 +85,21 @@ export function eventsByIdQuery(schema: string, eventIds: readonly string[]): Qu
   };
 }
 
-/** The lag of the gap-free order: committed events readers cannot see yet, and why. */
-export function lagQuery(schema: string): string {
+/**
+ * The lag of the gap-free order below `horizon` (a read horizon taken before this query):
+ * committed events readers cannot see yet, and the age of this schema's oldest append in flight.
+ */
+export function lagQuery(schema: string, horizon: string): QueryConfig {
   const s = quoteIdent(schema);
-  return `
-WITH h AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon),
-r AS MATERIALIZED (
-  SELECT coalesce((SELECT e.position FROM ${s}.events e, h WHERE e.transaction_id < h.horizon
+  const text = `
+WITH r AS MATERIALIZED (
+  SELECT coalesce((SELECT e.position FROM ${s}.events e WHERE e.position < $1::bigint
                    ORDER BY e.position DESC LIMIT 1), 0) AS readable)
 SELECT r.readable::text AS readable,
   (SELECT coalesce(max(position), 0) FROM ${s}.events)::text AS head,
   (SELECT count(*) FROM ${s}.events e WHERE e.position > r.readable)::int AS pending,
-  h.horizon::text AS horizon,
-  (SELECT (extract(epoch FROM now() - min(a.xact_start)) * 1000)::float8 FROM pg_stat_activity a
-    WHERE a.backend_xid IS NOT NULL AND a.pid <> pg_backend_pid()) AS oldest_ms
-FROM r, h`;
+  (SELECT (extract(epoch FROM now() - min(f.o_xact_start)) * 1000)::float8
+    FROM ${s}.in_flight_appends() f) AS oldest_ms
+FROM r`;
+  return { text, values: [horizon] };
 }

@@ -171,27 +171,6 @@ describe.skipIf(!pgAvailable)('PostgreSQLEventStore on a real server', () => {
     }
   });
 
-  it('holds readers back while any writing transaction of the cluster is open', async () => {
-    const blocker = await pool.connect();
-    try {
-      await blocker.query('BEGIN');
-      await blocker.query('SELECT pg_current_xact_id()');
-      const appended = await store.appendEvents('held', 'Counter', [event('held', { n: 1 })]);
-      expect(await store.readAll({ fromPosition: appended.lastPosition })).toEqual([]);
-      const lag = await store.getInFlightLag();
-      expect(lag.headPosition).toBe(appended.lastPosition);
-      expect(lag.readablePosition).toBeLessThan(appended.lastPosition);
-      expect(lag.oldestTransactionMs).not.toBeNull();
-      await blocker.query('COMMIT');
-      await waitFor(
-        async () => (await store.readAll({ fromPosition: appended.lastPosition })).length === 1,
-        20_000,
-      );
-    } finally {
-      blocker.release();
-    }
-  });
-
   it('a reader following concurrent writers with random commit order sees every event exactly once', async () => {
     const seen: StoredEvent[] = [];
     let next = await drain(store, 1, []);

@@ -35,7 +35,14 @@ import {
 } from './append-call.ts';
 import { AppendGrouper } from './append-grouper.ts';
 import { PostgreSQLErrorCode, postgreSQLErrorFields } from './errors.ts';
-import { eventsByIdQuery, lagQuery, readAllQuery, streamQuery, typeQuery } from './event-queries.ts';
+import {
+  eventsByIdQuery,
+  lagQuery,
+  readAllQuery,
+  readHorizonQuery,
+  streamQuery,
+  typeQuery,
+} from './event-queries.ts';
 import { type PostgreSQLEventRow, toEventRow } from './event-rows.ts';
 import { assertIdentifier, quoteIdent } from './identifiers.ts';
 import {
@@ -134,11 +141,14 @@ export interface InFlightLag {
   readonly headPosition: number;
   /** Highest position `readAll` returns now. */
   readonly readablePosition: number;
-  /** Committed events `readAll` holds back until older transactions finish. */
+  /** Committed events `readAll` holds back until this store's appends below them finish. */
   readonly pendingEvents: number;
-  /** The oldest transaction id still in flight (`pg_snapshot_xmin`), as text. */
+  /**
+   * The read horizon, as text: the first position of this store's oldest append in flight, or
+   * the next position to be taken when none is; `readAll` returns only positions below it.
+   */
   readonly horizon: string;
-  /** Age in ms of the oldest open writing transaction of the cluster, if any. */
+  /** Age in ms of this store's oldest append transaction still in flight, if any. */
   readonly oldestTransactionMs: number | null;
 }
 
@@ -149,12 +159,12 @@ export interface InFlightLag {
  * by event id. Appends made while `appendConcurrency` are in flight are written together (see
  * `groupAppends`). After the commit the schema's channel is notified (see `notify`).
  *
- * Gap-free global order: positions of a batch are reserved together with its transaction id,
- * so position order equals (transaction id, position) order, and `readAll` returns only events
- * of transactions below `pg_snapshot_xmin(pg_current_snapshot())`. A reader that resumes from
- * its last position + 1 never skips an event committed late and never sees one twice.
- * Trade-off: any transaction of the cluster that holds a transaction id (a writer) and stays
- * open holds back every reader until it ends, even if it never touches events; watch
+ * Gap-free global order: an append announces itself with a transaction-level advisory lock on
+ * its schema and first position before it takes its positions, and holds it until it ends;
+ * `readAll` first reads the schema's read horizon (the first position of its oldest append in
+ * flight) and then returns only events below it. A reader that resumes from its last position
+ * + 1 never skips an event committed late and never sees one twice. Only this schema's appends
+ * hold readers back; an append transaction left open holds them back until it ends: watch
  * `getInFlightLag()` and keep write transactions short (`idle_in_transaction_session_timeout`).
  *
  * The schema is created on first use (or by `initialize()` / `migratePostgreSQL`).
@@ -399,10 +409,12 @@ export class PostgreSQLEventStore implements EventStore {
       const q = toPageQuery(options);
       const out: StoredEvent[] = [];
       let from = q.fromPosition;
+      // Taken before the pages are read, it holds for all of them (see `readHorizonSql`).
+      const horizon = await this.#readHorizon();
       // Under the 'skip' policy a page may lose unknown events; read on so pages stay full.
       for (;;) {
         const rows = await this.#readRows(
-          readAllQuery(this.#schema, { ...q, fromPosition: from }),
+          readAllQuery(this.#schema, { ...q, fromPosition: from }, horizon),
           q.tenantId,
         );
         out.push(...readFeedRows(rows, this.#decoding).slice(0, q.limit - out.length));
@@ -410,6 +422,15 @@ export class PostgreSQLEventStore implements EventStore {
         from = rows[rows.length - 1]!.position + 1;
       }
     });
+  }
+
+  /** The schema's read horizon, in a statement of its own so that the page's snapshot is later. */
+  async #readHorizon(): Promise<string> {
+    await this.initialize();
+    const result = await this.#wrap('reading the read horizon', () =>
+      this.#pool.query<{ horizon: string }>(readHorizonQuery(this.#schema)),
+    );
+    return result.rows[0]!.horizon;
   }
 
   async #read(query: QueryConfig, tenantId: string | null | undefined): Promise<StoredEvent[]> {
@@ -459,29 +480,28 @@ export class PostgreSQLEventStore implements EventStore {
   }
 
   /**
-   * How far `readAll` trails the committed events because of transactions still in flight.
+   * How far `readAll` trails the committed events because of this store's appends in flight.
    *
    * @example
    * const { pendingEvents, oldestTransactionMs } = await store.getInFlightLag();
    */
   async getInFlightLag(): Promise<InFlightLag> {
     this.#assertOpen();
-    await this.initialize();
+    const horizon = await this.#readHorizon();
     const result = await this.#wrap('reading the in-flight lag', () =>
       this.#pool.query<{
         readable: string;
         head: string;
         pending: number;
-        horizon: string;
         oldest_ms: number | null;
-      }>(lagQuery(this.#schema)),
+      }>(lagQuery(this.#schema, horizon)),
     );
     const r = result.rows[0]!;
     return {
       headPosition: Number(r.head),
       readablePosition: Number(r.readable),
       pendingEvents: r.pending,
-      horizon: r.horizon,
+      horizon,
       oldestTransactionMs: r.oldest_ms,
     };
   }

@@ -9,6 +9,7 @@ import { migration0008 } from './0008-append-checks-streams-through-events.ts';
 import { migration0009 } from './0009-append-group.ts';
 import { migration0010 } from './0010-tenant-columns-and-roles.ts';
 import { migration0011 } from './0011-any-appends-wait-for-their-stream.ts';
+import { migration0012 } from './0012-store-scoped-read-horizon.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
@@ -29,4 +30,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0009,
   migration0010,
   migration0011,
+  migration0012,
 ];
