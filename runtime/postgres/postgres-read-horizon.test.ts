@@ -109,6 +109,54 @@ describe.skipIf(!pgAvailable)('PostgreSQL read horizon is scoped to its store', 
     }
   });
 
+  it('a reader following grouped appends and appends held open at random sees every event once, in order', async () => {
+    const seen: number[] = [];
+    let next = (await store.getHeadPosition()) + 1;
+    const start = next;
+    let writing = true;
+    const reader = (async () => {
+      while (writing) {
+        const page = await store.readAll({ fromPosition: next, limit: 37 });
+        for (const e of page) seen.push(e.position);
+        if (page.length > 0) next = page[page.length - 1]!.position + 1;
+        else await new Promise((r) => setTimeout(r, 1));
+      }
+    })();
+    const grouped = async (w: number) => {
+      for (let i = 0; i < 40; i++) {
+        const size = 1 + ((w + i) % 3);
+        const id = `g-${w}-${i % 5}`;
+        await store.appendEvents(
+          id,
+          'Counter',
+          Array.from({ length: size }, (_, k) => event(id, { w, i, k })),
+        );
+      }
+    };
+    const heldOpen = async (w: number) => {
+      const client = await pool.connect();
+      try {
+        for (let i = 0; i < 15; i++) {
+          await client.query('BEGIN');
+          await appendOnClient(client, schema, [event(`h-${w}`, { w, i }), event(`h-${w}`, { w, i, b: 1 })]);
+          await new Promise((r) => setTimeout(r, Math.random() * 8));
+          await client.query(Math.random() < 0.2 ? 'ROLLBACK' : 'COMMIT');
+        }
+      } finally {
+        client.release();
+      }
+    };
+    await Promise.all([grouped(0), grouped(1), grouped(2), heldOpen(0), heldOpen(1)]);
+    const stored = await pool.query<{ p: number }>(
+      `SELECT position::int AS p FROM "${schema}".events WHERE position >= $1 ORDER BY position`,
+      [start],
+    );
+    await waitFor(() => seen.length >= stored.rows.length, 20_000);
+    writing = false;
+    await reader;
+    expect(seen).toEqual(stored.rows.map((r) => r.p));
+  }, 60_000);
+
   it("this store's append held open holds back the events after it, and the lag names it", async () => {
     const client = await pool.connect();
     try {
