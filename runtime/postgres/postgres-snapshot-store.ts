@@ -4,9 +4,17 @@ import {
   type SnapshotRecord,
   toSnapshotRecord,
 } from '../snapshot-store/snapshot-record.ts';
-import type { Snapshot, SnapshotStore, SnapshotStoreOptions } from '../snapshot-store/snapshot-store.ts';
+import type {
+  Snapshot,
+  SnapshotStore,
+  SnapshotStoreOptions,
+  SnapshotTenantOptions,
+} from '../snapshot-store/snapshot-store.ts';
 import { type PostgreSQLConnection, toConnectionOptions } from './pool.ts';
 import { PostgreSQLComponent, type PostgreSQLConnectionOptions } from './postgres-component.ts';
+
+// The unique key of a snapshot row since migration 13: its stream and its tenant (see there).
+const STREAM_TENANT_KEY = `aggregate_type, aggregate_id, (tenant_id IS NULL), (coalesce(tenant_id, ''))`;
 
 /** Options of `PostgreSQLSnapshotStore`. */
 export interface PostgreSQLSnapshotStoreOptions extends SnapshotStoreOptions, PostgreSQLConnectionOptions {}
@@ -22,7 +30,7 @@ interface Row {
 }
 
 /**
- * A `SnapshotStore` on PostgreSQL: the latest snapshot per stream in `<schema>.snapshots`,
+ * A `SnapshotStore` on PostgreSQL: the latest snapshot per stream and tenant in `<schema>.snapshots`,
  * state as JSONB. One upsert keeps "an older snapshot never replaces a newer one of the same
  * state version" atomic under concurrent savers.
  *
@@ -72,9 +80,9 @@ export class PostgreSQLSnapshotStore implements SnapshotStore {
           text: `INSERT INTO ${s}.snapshots AS t
             (aggregate_type, aggregate_id, aggregate_version, state_version, tenant_id, created_at, state)
           VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
-          ON CONFLICT (aggregate_type, aggregate_id) DO UPDATE SET
+          ON CONFLICT (${STREAM_TENANT_KEY}) DO UPDATE SET
             aggregate_version = excluded.aggregate_version, state_version = excluded.state_version,
-            tenant_id = excluded.tenant_id, created_at = excluded.created_at, state = excluded.state
+            created_at = excluded.created_at, state = excluded.state
           WHERE excluded.aggregate_version >= t.aggregate_version OR excluded.state_version <> t.state_version`,
           values: [
             r.aggregateType,
@@ -94,7 +102,7 @@ export class PostgreSQLSnapshotStore implements SnapshotStore {
   async get<TState = unknown>(
     aggregateId: string,
     aggregateType: string,
-    options: { readonly tenantId?: string | null } = {},
+    options: SnapshotTenantOptions = {},
   ): Promise<Snapshot<TState> | undefined> {
     this.#pg.assertOpen();
     const attributes = { 'es.aggregate_type': aggregateType, 'es.aggregate_id': aggregateId };
@@ -110,7 +118,8 @@ export class PostgreSQLSnapshotStore implements SnapshotStore {
         {
           text: `SELECT aggregate_id, aggregate_type, aggregate_version, state_version, tenant_id, created_at,
             state::text AS state FROM ${this.#pg.s}.snapshots
-          WHERE aggregate_type = $1 AND aggregate_id = $2${tenant}`,
+          WHERE aggregate_type = $1 AND aggregate_id = $2${tenant}
+          ORDER BY aggregate_version DESC LIMIT 1`,
           values,
         },
         options.tenantId,
@@ -120,12 +129,23 @@ export class PostgreSQLSnapshotStore implements SnapshotStore {
     });
   }
 
-  async delete(aggregateId: string, aggregateType: string): Promise<void> {
+  async delete(
+    aggregateId: string,
+    aggregateType: string,
+    options: SnapshotTenantOptions = {},
+  ): Promise<void> {
     this.#pg.assertOpen();
-    await this.#pg.query(`delete the snapshot of ${aggregateType} "${aggregateId}"`, {
-      text: `DELETE FROM ${this.#pg.s}.snapshots WHERE aggregate_type = $1 AND aggregate_id = $2`,
-      values: [aggregateType, aggregateId],
-    });
+    const { tenantId } = options;
+    const tenant = tenantId === undefined ? '' : ' AND tenant_id IS NOT DISTINCT FROM $3';
+    await this.#pg.query(
+      `delete the snapshot of ${aggregateType} "${aggregateId}"`,
+      {
+        text: `DELETE FROM ${this.#pg.s}.snapshots WHERE aggregate_type = $1 AND aggregate_id = $2${tenant}`,
+        values:
+          tenantId === undefined ? [aggregateType, aggregateId] : [aggregateType, aggregateId, tenantId],
+      },
+      tenantId,
+    );
   }
 
   /** Closes the store; ends its pool when it built it from a connection string. Idempotent. */
