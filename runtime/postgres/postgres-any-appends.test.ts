@@ -1,10 +1,13 @@
+import { rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isOptimisticLockError } from '../errors.ts';
 import { createEvent } from '../events/domain-event.ts';
-import { serviceAvailable } from '../testing/services.ts';
+import { serviceAvailable, serviceUrls } from '../testing/services.ts';
 import { PostgreSQLEventStore } from './postgres-event-store.ts';
 import { dropSchema, testPool, uniqueSchema } from './test/postgres-test-env.ts';
+import { bundleWorker, startWorker } from './test/worker-process.ts';
 
 const pgAvailable = await serviceAvailable('postgres');
 
@@ -61,6 +64,35 @@ describe.skipIf(!pgAvailable)('PostgreSQL ExpectedVersion.Any under contention',
     expect(read.map((e) => e.aggregateVersion)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
     const keys = new Set(read.map((e) => JSON.stringify(e.data)));
     expect(keys.size).toBe(total);
+  }, 120_000);
+
+  it('never raises a version conflict across OS processes: every append lands, contiguous', async () => {
+    const id = `procs-${uniqueSchema()}`;
+    const processes = 6;
+    const perProcess = 120;
+    const bundle = await bundleWorker(resolve(import.meta.dirname, './test/any-append-worker.ts'));
+    const workers = Array.from({ length: processes }, (_, w) =>
+      startWorker<{ appended: number; conflicts: number }>(bundle, [
+        serviceUrls.postgres,
+        schema,
+        id,
+        String(w),
+        String(perProcess),
+      ]),
+    );
+    try {
+      await Promise.all(workers.map((w) => w.ready));
+      for (const w of workers) w.go();
+      const reports = await Promise.all(workers.map((w) => w.done));
+      expect(reports.map((r) => [r.appended, r.conflicts])).toEqual(Array(processes).fill([perProcess, 0]));
+    } finally {
+      for (const w of workers) w.kill();
+      await rm(bundle, { force: true });
+    }
+    const read = await stores[0]!.getEvents(id, 'Counter');
+    const total = processes * perProcess;
+    expect(read.map((e) => e.aggregateVersion)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    expect(new Set(read.map((e) => JSON.stringify(e.data))).size).toBe(total);
   }, 120_000);
 
   it('never raises a version conflict while appends with exact expected versions race it', async () => {
