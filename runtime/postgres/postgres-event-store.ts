@@ -400,8 +400,9 @@ export class PostgreSQLEventStore implements EventStore {
 
   /**
    * One page of the gap-free global order from `fromPosition` (inclusive), positions strictly
-   * increasing. Events of a transaction still in flight, and of every transaction that started
-   * writing after it, are held back until it ends; resume from the last position + 1.
+   * increasing. Events from the first position of this store's oldest append still in flight
+   * on are held back until it ends (appends of other stores and other transactions of the
+   * server are not waited for); resume from the last position + 1.
    */
   async readAll(options?: ReadAllOptions): Promise<StoredEvent[]> {
     this.#assertOpen();
