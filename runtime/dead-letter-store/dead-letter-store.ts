@@ -1,3 +1,4 @@
+import type { CheckpointStore } from '../checkpoint-store/checkpoint-store.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import type { StoredEvent } from '../events/domain-event.ts';
 
@@ -64,6 +65,19 @@ export interface DeadLetterStore {
   count(projection?: string): Promise<number>;
   hasPending(projection: string, aggregateType: string, aggregateId: string): Promise<boolean>;
   remove(id: string): Promise<void>;
+  /**
+   * Optional: adds `deadLetter` and saves checkpoint `position` of `deadLetter.projection` in
+   * one transaction, when `checkpoints` lives in the same database (SQLite: the same
+   * `Database`; PostgreSQL: the same pool and schema), and returns true; returns false, writing
+   * nothing, when it cannot join them. A runner uses it after dead-lettering an event, so a
+   * crash cannot leave the dead letter without the checkpoint past its event (the event would
+   * be read again and could take effect twice: once handled, once replayed).
+   */
+  addWithCheckpoint?(
+    deadLetter: DeadLetter,
+    checkpoints: CheckpointStore,
+    position: number,
+  ): Promise<boolean>;
   /** Releases resources; later calls throw `ClosedError`. Idempotent. */
   close(): Promise<void>;
 }

@@ -63,6 +63,11 @@ export class PostgreSQLCheckpointStore implements CheckpointStore {
     return this.#pg.pool;
   }
 
+  /** The schema holding the checkpoints (a dead-letter store on the same pool and schema can join its transactions). */
+  get schema(): string {
+    return this.#pg.schema;
+  }
+
   /** Creates or upgrades the schema (idempotent; also done on first use). */
   async initialize(): Promise<void> {
     await this.#pg.ready();

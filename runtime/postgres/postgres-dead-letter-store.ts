@@ -1,3 +1,4 @@
+import type { CheckpointStore } from '../checkpoint-store/checkpoint-store.ts';
 import {
   DEAD_LETTER_COLUMNS,
   type DeadLetterRow,
@@ -13,9 +14,11 @@ import {
   type DeadLetterStoreOptions,
   type ListDeadLettersOptions,
 } from '../dead-letter-store/dead-letter-store.ts';
+import { isEventSourcingError, StoreError } from '../errors.ts';
 import { SpanNames, traced } from '../observability/tracing.ts';
 import { type PostgreSQLConnection, toConnectionOptions } from './pool.ts';
 import { PostgreSQLComponent, type PostgreSQLConnectionOptions } from './postgres-component.ts';
+import type { PostgreSQLTransactionalCheckpoints } from './postgres-projection-executor.ts';
 
 /** Options of `PostgreSQLDeadLetterStore`. */
 export interface PostgreSQLDeadLetterStoreOptions
@@ -68,17 +71,69 @@ export class PostgreSQLDeadLetterStore implements DeadLetterStore {
     await traced(this.#tracing, SpanNames.deadLetterAdd, attributes, async () => {
       await this.#pg.query(
         `add the dead letter of event ${event.eventId} for "${projection}"`,
-        {
-          // The event's tenant scopes the entry under row-level security (schema version 10).
-          text: `INSERT INTO ${this.#pg.s}.dead_letters (${DEAD_LETTER_COLUMNS}, tenant_id)
-          VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $11)
-          ON CONFLICT (projection, event_id) DO UPDATE SET event = excluded.event, error = excluded.error,
-            attempts = excluded.attempts, failed_at = excluded.failed_at`,
-          values: [...deadLetterValues(deadLetter), event.tenantId ?? null],
-        },
+        this.#insertQuery(deadLetter),
         event.tenantId ?? null,
       );
     });
+  }
+
+  /**
+   * Adds the dead letter and saves checkpoint `position` of its projection in one transaction
+   * when `checkpoints` is a `PostgreSQLCheckpointStore` on this store's pool and schema (true);
+   * returns false, writing nothing, for any other checkpoint store.
+   *
+   * @throws StoreError when the transaction fails (then neither is written).
+   */
+  async addWithCheckpoint(
+    deadLetter: DeadLetter,
+    checkpoints: CheckpointStore,
+    position: number,
+  ): Promise<boolean> {
+    this.#pg.assertOpen();
+    assertDeadLetter(deadLetter);
+    const joined = checkpoints as Partial<PostgreSQLTransactionalCheckpoints> & { readonly schema?: unknown };
+    const same = joined.pool === this.#pg.pool && joined.schema === this.#pg.schema;
+    if (typeof joined.saveInTransaction !== 'function' || !same) return false;
+    const { projection, event } = deadLetter;
+    const what = `add the dead letter of event ${event.eventId} with checkpoint ${position} for "${projection}"`;
+    const attributes = { 'es.projection': projection, 'es.event_id': event.eventId, 'es.position': position };
+    await this.#pg.ready();
+    await traced(this.#tracing, SpanNames.deadLetterAdd, attributes, async () => {
+      const client = await this.#pg.pool.connect().catch((error: unknown) => {
+        throw new StoreError(`PostgreSQLDeadLetterStore: cannot ${what}: ${(error as Error).message}`, error);
+      });
+      let broken: Error | undefined;
+      try {
+        await client.query('BEGIN');
+        // As in add(): the entry is written as the event's tenant (row-level security), the
+        // checkpoint as no tenant, as PostgreSQLCheckpointStore.save writes it.
+        await client.query(`SELECT set_config('es_gen.tenant_id', $1, true)`, [event.tenantId ?? '']);
+        await client.query(this.#insertQuery(deadLetter));
+        await client.query(`SELECT set_config('es_gen.tenant_id', '', true)`);
+        await joined.saveInTransaction?.(client, projection, position);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch((e: Error) => {
+          broken = e;
+        });
+        if (isEventSourcingError(error)) throw error;
+        throw new StoreError(`PostgreSQLDeadLetterStore: cannot ${what}: ${(error as Error).message}`, error);
+      } finally {
+        client.release(broken);
+      }
+    });
+    return true;
+  }
+
+  /** The upsert of one dead letter; the event's tenant scopes it under row-level security. */
+  #insertQuery(deadLetter: DeadLetter): { text: string; values: unknown[] } {
+    return {
+      text: `INSERT INTO ${this.#pg.s}.dead_letters (${DEAD_LETTER_COLUMNS}, tenant_id)
+          VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $11)
+          ON CONFLICT (projection, event_id) DO UPDATE SET event = excluded.event, error = excluded.error,
+            attempts = excluded.attempts, failed_at = excluded.failed_at`,
+      values: [...deadLetterValues(deadLetter), deadLetter.event.tenantId ?? null],
+    };
   }
 
   async list(options: ListDeadLettersOptions = {}): Promise<DeadLetter[]> {

@@ -34,6 +34,12 @@ const keyOf = (e: StoredEvent) => `${e.aggregateType}\u0000${e.aggregateId}`;
  * a dead letter runs only when no earlier one of its aggregate is left, so an aggregate's
  * events still take effect in order. The event is re-read from the store, so the handler sees
  * it upcast by the current registry. Checkpoints are not touched.
+ *
+ * `ProjectionRunner.replayDeadLetters` first removes the dead letters above the checkpoint:
+ * their events were dead-lettered by a run that died before its checkpoint passed them, so the
+ * runner reads them again and handles them (or dead-letters them again) itself. Every dead
+ * letter replayed here is thus at or below the checkpoint, and its event was not handled since
+ * it was dead-lettered: replaying it applies it once.
  */
 export async function replayDeadLetters(
   ctx: ProcessorContext,

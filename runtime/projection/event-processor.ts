@@ -1,3 +1,4 @@
+import type { CheckpointStore } from '../checkpoint-store/checkpoint-store.ts';
 import type { DeadLetter, DeadLetterStore } from '../dead-letter-store/dead-letter-store.ts';
 import { toDeadLetterError } from '../dead-letter-store/dead-letter-store.ts';
 import { isUndecodableEvent, undecodableError } from '../event-store/undecodable-event.ts';
@@ -5,6 +6,7 @@ import type { StoredEvent } from '../events/domain-event.ts';
 import { withEventContext } from '../events/event-context.ts';
 import { uuidv7 } from '../events/uuid.ts';
 import { SpanNames, traced } from '../observability/tracing.ts';
+import { commitDeadLetter } from './dead-letter-commit.ts';
 import type { Attempt, Projection, ProjectionExecutor } from './projection.ts';
 
 import { type RetryPolicy, retryDelay, sleep } from './retry-policy.ts';
@@ -28,6 +30,8 @@ export interface ProcessorContext {
   readonly projection: Projection;
   readonly executor: ProjectionExecutor;
   readonly deadLetters: DeadLetterStore;
+  /** The checkpoint store the executor saves to: a dead letter and its checkpoint commit together where they can. */
+  readonly checkpoints: CheckpointStore;
   readonly retry: RetryPolicy;
   readonly orderPerAggregate: boolean;
   readonly tracing: boolean;
@@ -89,8 +93,7 @@ async function processUntraced(
     // The event's own entry: a crash came between dead-lettering it and saving the checkpoint.
     if (blocker && blocker.event.eventId === event.eventId) own = blocker;
     else if (blocker) {
-      await ctx.deadLetters.add(parkedLetter(ctx.projection.name, event, blocker));
-      if (ctx.checkpointPerEvent) await ctx.executor.saveCheckpoint(event.position);
+      await commitDeadLetter(ctx, parkedLetter(ctx.projection.name, event, blocker));
       return 'parked';
     }
   }
@@ -102,7 +105,7 @@ async function processUntraced(
     if (own) await ctx.deadLetters.remove(own.id);
     return 'handled';
   }
-  await ctx.deadLetters.add({
+  await commitDeadLetter(ctx, {
     id: own?.id ?? uuidv7(),
     projection: ctx.projection.name,
     event,
@@ -111,7 +114,6 @@ async function processUntraced(
     failedAt: new Date().toISOString(),
   });
   pass.mayHaveDeadLetters = true;
-  if (ctx.checkpointPerEvent) await ctx.executor.saveCheckpoint(event.position);
   return 'dead-lettered';
 }
 

@@ -8,6 +8,7 @@ import {
   repeatUntilCaughtUp,
   resolveCatchUpTimeout,
 } from '../event-store/held-back.ts';
+import { dropUnconfirmedDeadLetters } from './dead-letter-commit.ts';
 import { type ReplayDeadLettersOptions, type ReplayResult, replayDeadLetters } from './dead-letter-replay.ts';
 import { type PassState, type ProcessorContext, processEvent } from './event-processor.ts';
 import type { Projection, ProjectionExecutor } from './projection.ts';
@@ -61,6 +62,8 @@ export class ProjectionRunner {
   #scannedThrough = 0;
   /** The last pass ended below the store's head without a filter: events are held back. */
   #heldBack = false;
+  /** No dead letter lies above the checkpoint (checked on the first pass and after a failed one). */
+  #lettersConfirmed = false;
 
   constructor(projection: Projection, options: ProjectionRunnerOptions) {
     this.#c = resolveRunnerConfig(projection, options);
@@ -175,9 +178,15 @@ export class ProjectionRunner {
     return this.#c.deadLetterStore.list({ ...options, projection: this.name });
   }
 
-  /** Runs dead letters through the handler again; see {@link replayDeadLetters}. */
+  /**
+   * Runs dead letters through the handler again; see {@link replayDeadLetters}. Dead letters
+   * above the checkpoint are not replayed: they are unconfirmed (see
+   * `dropUnconfirmedDeadLetters`), removed, and their events are read again by the next
+   * catch-up, so an event handled after a crash is never applied a second time by a replay.
+   */
   replayDeadLetters(options: ReplayDeadLettersOptions = {}): Promise<ReplayResult> {
     return this.#exclusive(async () => {
+      await this.#confirmDeadLetters(await this.#c.checkpointStore.load(this.name));
       try {
         return await replayDeadLetters(this.#context(this.#abort.signal), this.#c.eventStore, options);
       } catch (error) {
@@ -197,6 +206,7 @@ export class ProjectionRunner {
       projection: this.#projection,
       executor: this.#executor,
       deadLetters: this.#c.deadLetterStore,
+      checkpoints: this.#c.checkpointStore,
       retry: this.#c.retry,
       orderPerAggregate: this.#c.orderPerAggregate,
       tracing: this.#c.enableTracing,
@@ -238,14 +248,26 @@ export class ProjectionRunner {
       mayHaveDeadLetters: this.#c.orderPerAggregate && (await this.#c.deadLetterStore.count(this.name)) > 0,
     };
     const loaded = await this.#c.checkpointStore.load(this.name);
+    await this.#confirmDeadLetters(loaded);
     const cursor = { position: loaded, saved: loaded };
     try {
       const stopped = await this.#readPages(ctx, pass, counts, cursor);
       return { position: cursor.position, stopped };
+    } catch (error) {
+      // A dead letter may have been written without its checkpoint: check again next time.
+      this.#lettersConfirmed = false;
+      throw error;
     } finally {
       // Per-batch checkpoints: keep what was handled, also when stopped or failing mid-page.
       if (cursor.position > cursor.saved) await this.#executor.saveCheckpoint(cursor.position);
     }
+  }
+
+  /** Removes dead letters above `checkpoint` once per start and after a failed pass. */
+  async #confirmDeadLetters(checkpoint: number): Promise<void> {
+    if (this.#lettersConfirmed) return;
+    await dropUnconfirmedDeadLetters(this.#c.deadLetterStore, this.name, checkpoint);
+    this.#lettersConfirmed = true;
   }
 
   /** Reads and handles pages until the end of the feed; true when stopped first. */

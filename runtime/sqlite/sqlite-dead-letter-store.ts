@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { CheckpointStore } from '../checkpoint-store/checkpoint-store.ts';
 import {
   DEAD_LETTER_COLUMNS,
   type DeadLetterRow,
@@ -18,6 +19,7 @@ import { ClosedError } from '../errors.ts';
 import { SpanNames, traced } from '../observability/tracing.ts';
 import { resolveSqliteDatabase } from './sqlite-database.ts';
 import { assertTableName, runSqlite } from './sqlite-migrations.ts';
+import type { TransactionalCheckpointStore } from './sqlite-projection-executor.ts';
 
 /** Options of {@link SQLiteDeadLetterStore}. */
 export interface SQLiteDeadLetterStoreOptions extends DeadLetterStoreOptions {
@@ -72,15 +74,48 @@ export class SQLiteDeadLetterStore implements DeadLetterStore {
     const attributes = { 'es.projection': projection, 'es.event_id': event.eventId };
     await traced(this.#tracing, SpanNames.deadLetterAdd, attributes, () =>
       runSqlite(`add the dead letter of event ${event.eventId} for "${projection}"`, () =>
-        this.#statement(
-          `INSERT INTO ${this.#table} (${DEAD_LETTER_COLUMNS})
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (projection, event_id) DO UPDATE SET
-             event = excluded.event, error = excluded.error,
-             attempts = excluded.attempts, failed_at = excluded.failed_at`,
-        ).run(...deadLetterValues(deadLetter)),
+        this.#insert(deadLetter),
       ),
     );
+  }
+
+  /**
+   * Adds the dead letter and saves checkpoint `position` of its projection in one transaction
+   * when `checkpoints` is a `SQLiteCheckpointStore` on this store's `Database` (true); returns
+   * false, writing nothing, for any other checkpoint store.
+   */
+  async addWithCheckpoint(
+    deadLetter: DeadLetter,
+    checkpoints: CheckpointStore,
+    position: number,
+  ): Promise<boolean> {
+    this.#assertOpen();
+    assertDeadLetter(deadLetter);
+    const joined = checkpoints as Partial<TransactionalCheckpointStore>;
+    if (typeof joined.saveInTransaction !== 'function' || joined.database !== this.#db) return false;
+    const { projection, event } = deadLetter;
+    const attributes = { 'es.projection': projection, 'es.event_id': event.eventId, 'es.position': position };
+    await traced(this.#tracing, SpanNames.deadLetterAdd, attributes, () =>
+      runSqlite(
+        `add the dead letter of event ${event.eventId} with checkpoint ${position} for "${projection}"`,
+        () =>
+          this.#db.transaction(() => {
+            this.#insert(deadLetter);
+            joined.saveInTransaction?.(projection, position);
+          })(),
+      ),
+    );
+    return true;
+  }
+
+  #insert(deadLetter: DeadLetter): void {
+    this.#statement(
+      `INSERT INTO ${this.#table} (${DEAD_LETTER_COLUMNS})
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (projection, event_id) DO UPDATE SET
+         event = excluded.event, error = excluded.error,
+         attempts = excluded.attempts, failed_at = excluded.failed_at`,
+    ).run(...deadLetterValues(deadLetter));
   }
 
   async list(options: ListDeadLettersOptions = {}): Promise<DeadLetter[]> {

@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { InMemoryCheckpointStore } from '../checkpoint-store/memory-checkpoint-store.ts';
 import type {
   DeadLetter,
   DeadLetterStore,
@@ -191,6 +192,18 @@ function filterTests(test: Define): void {
     await store.remove(a.id);
     await store.remove(uuidv7());
     expect(await store.list({ projection: p })).toEqual([b]);
+  });
+
+  test('addWithCheckpoint, where offered, refuses a checkpoint store it cannot join and writes nothing', async (h) => {
+    const store = await h.open();
+    const p = uniqueName('P');
+    const dl = letter(p, storedEvent(uniqueName('Order'), 'a'));
+    const checkpoints = new InMemoryCheckpointStore();
+    // Optional capability: an adapter without it always writes the two one after the other.
+    if (store.addWithCheckpoint === undefined) return;
+    expect(await store.addWithCheckpoint(dl, checkpoints, dl.event.position)).toBe(false);
+    expect(await store.list({ projection: p })).toEqual([]);
+    expect(await checkpoints.load(p)).toBe(0);
   });
 
   test('a malformed dead letter throws InvalidArgumentError and writes nothing', async (h) => {
