@@ -13,6 +13,7 @@ import { dropSchema, testPool, uniqueSchema } from '../postgres/test/postgres-te
 import { ProjectionRunner } from '../projection/projection-runner.ts';
 import { SQLiteCheckpointStore } from '../sqlite/sqlite-checkpoint-store.ts';
 import { SQLiteDeadLetterStore } from '../sqlite/sqlite-dead-letter-store.ts';
+import { SQLiteProjection } from '../sqlite/sqlite-transactional-projection.ts';
 import { serviceAvailable } from '../testing/services.ts';
 
 const pgAvailable = await serviceAvailable('postgres');
@@ -115,6 +116,43 @@ describe.each(adapters)('per-tenant runners sharing %s stores', (_name, availabl
       await deadLetters.close();
     },
   );
+});
+
+describe('per-tenant runners of a SQLite transactional projection', () => {
+  it("commit each tenant's read model with its own checkpoint, dead letter included", async () => {
+    const eventStore = await tenantEvents();
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE seen (tenant TEXT, position INTEGER)');
+    const checkpointStore = new SQLiteCheckpointStore(db);
+    const deadLetterStore = new SQLiteDeadLetterStore(db);
+    class Seen extends SQLiteProjection {
+      handleInTransaction(d: Database.Database, e: StoredEvent): void {
+        if (e.position === 18) throw new Error('cannot handle 18');
+        d.prepare('INSERT INTO seen VALUES (?, ?)').run(e.tenantId, e.position);
+      }
+    }
+    for (const tenantId of ['A', 'B']) {
+      const runner = new ProjectionRunner(new Seen(db), {
+        eventStore,
+        checkpointStore,
+        deadLetterStore,
+        tenantId,
+        retry: { retries: 0 },
+        onError: () => {},
+      });
+      expect(runner.exactlyOnce).toBe(true);
+      await runner.runUntilCaughtUp();
+    }
+    const count = (t: string) =>
+      (db.prepare('SELECT count(*) AS n FROM seen WHERE tenant = ?').get(t) as { n: number }).n;
+    expect([count('A'), count('B')]).toEqual([12, 5]);
+    expect([
+      await checkpointStore.load('Seen@tenant:A'),
+      await checkpointStore.load('Seen@tenant:B'),
+    ]).toEqual([17, 18]);
+    expect((await deadLetterStore.list()).map((d) => d.projection)).toEqual(['Seen@tenant:B']);
+    db.close();
+  });
 });
 
 describe('runner keys', () => {
