@@ -38,7 +38,8 @@ export class CatchUpTimeoutError extends Error {
 /**
  * Progress read from a checkpoint store alone, for a projection run elsewhere. A projection
  * filtered by event type only gets there when the last stored event is one it reads; prefer
- * passing the runner.
+ * passing the runner. For a runner with `tenantId`, pass its checkpoint key,
+ * `runnerKey(name, tenantId)` (e.g. `'OrderSummary@tenant:acme'`).
  */
 export function checkpointProgress(checkpoints: CheckpointStore, projection: string): ProjectionProgress {
   return { name: projection, getPosition: () => checkpoints.load(projection) };
