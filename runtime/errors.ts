@@ -88,16 +88,29 @@ export function describeLocation(at: StoredEventLocation): string {
 
 const located = (at: StoredEventLocation | undefined) => (at ? ` (${describeLocation(at)})` : '');
 
+/** The command a `SchemaValidationError` rejected: its aggregate type and command name. */
+export interface RejectedCommand {
+  readonly aggregateType: string;
+  readonly commandType: string;
+}
+
+const describeIssues = (issues: readonly ValidationIssue[]) =>
+  issues.map((i) => `${i.path || '/'} ${i.reason}`).join('; ');
+
 /**
  * Thrown when an event payload (or state) does not match its schema: on append (nothing is
- * written) or on read, where `location` names the stored event.
+ * written) or on read, where `location` names the stored event. Also thrown, built by
+ * `forCommand`, when a command's input does not match its schema (the handler does not run).
  */
 export class SchemaValidationError extends EventSourcingError {
+  /** The event type; for a rejected command, the command's name. */
   readonly eventType: string;
+  /** The event's schema version; 0 for a rejected command. */
   readonly schemaVersion: number;
   readonly issues: readonly ValidationIssue[];
   /** The stored event, when the payload was read rather than appended. */
   readonly location: StoredEventLocation | undefined;
+  #command: RejectedCommand | undefined;
 
   constructor(
     eventType: string,
@@ -105,15 +118,37 @@ export class SchemaValidationError extends EventSourcingError {
     issues: readonly ValidationIssue[],
     location?: StoredEventLocation,
   ) {
-    const detail = issues.map((i) => `${i.path || '/'} ${i.reason}`).join('; ');
     super(
       ErrorCode.SchemaValidation,
-      `invalid ${eventType} v${schemaVersion} payload${located(location)}: ${detail}`,
+      `invalid ${eventType} v${schemaVersion} payload${located(location)}: ${describeIssues(issues)}`,
     );
     this.eventType = eventType;
     this.schemaVersion = schemaVersion;
     this.issues = issues;
     this.location = location;
+  }
+
+  /**
+   * The error of a command whose input does not match its schema, naming every invalid field
+   * and the rule it breaks: `invalid PlaceOrder command of Order: /currency must match pattern "^[A-Z]{3}$"`.
+   *
+   * @example
+   * throw SchemaValidationError.forCommand('Order', 'PlaceOrder', [{ path: '/currency', reason: 'must match pattern "^[A-Z]{3}$"' }]);
+   */
+  static forCommand(
+    aggregateType: string,
+    commandType: string,
+    issues: readonly ValidationIssue[],
+  ): SchemaValidationError {
+    const error = new SchemaValidationError(commandType, 0, issues);
+    error.#command = { aggregateType, commandType };
+    error.message = `invalid ${commandType} command of ${aggregateType}: ${describeIssues(issues)}`;
+    return error;
+  }
+
+  /** The rejected command, when a command's input rather than an event payload was checked. */
+  get command(): RejectedCommand | undefined {
+    return this.#command;
   }
 
   /** The first issue's path, for quick checks. */

@@ -6,6 +6,7 @@ import {
   StructureKind,
 } from 'ts-morph';
 import type { AggregateModel, CommandModel, EventModel, SchemaModel } from '../model/ir.ts';
+import { validateCommandsMethod } from './aggregate-commands.ts';
 import { article } from './article.ts';
 import {
   aggregateTypeNames,
@@ -33,6 +34,11 @@ function handlerDocs(aggregate: AggregateModel, command: CommandModel): string {
   const lines = [command.description ?? `Handles ${command.name}.`, ''];
   if (command.creates) lines.push(`Creates the ${aggregate.name}: the stream must not exist yet.`);
   lines.push(`May emit: ${command.emits.length > 0 ? command.emits.join(', ') : 'nothing'}.`);
+  lines.push(
+    '',
+    `\`command\` is checked against the ${command.name} schema before this runs: an invalid one throws`,
+    'SchemaValidationError naming each field and rule; a valid one arrives as a copy with defaults filled in.',
+  );
   return lines.join('\n');
 }
 
@@ -165,7 +171,10 @@ function baseClass(aggregate: AggregateModel, model: SchemaModel, userFile: stri
     ctors: [
       {
         parameters: [{ name: 'id', type: 'string' }],
-        statements: [`super(id, ${names.base}.initialState());`],
+        statements: [
+          `super(id, ${names.base}.initialState());`,
+          ...(aggregate.commands.length > 0 ? ['this.#validateCommands();'] : []),
+        ],
       },
     ],
     methods: [
@@ -181,6 +190,7 @@ function baseClass(aggregate: AggregateModel, model: SchemaModel, userFile: stri
       ...aggregate.events.map(applier),
       whenMethod(aggregate),
       expectCurrentMethod(aggregate),
+      ...(aggregate.commands.length > 0 ? [validateCommandsMethod(aggregate)] : []),
     ],
   };
 }

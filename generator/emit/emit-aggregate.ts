@@ -1,10 +1,11 @@
 import type { AggregateModel, FieldModel, SchemaModel, TypeRef } from '../model/ir.ts';
 import { currentVersion } from '../model/ir.ts';
 import { aggregateBaseStatements } from './aggregate-base.ts';
+import { commandValidationStatements } from './aggregate-commands.ts';
 import { aggregateEventStatements } from './aggregate-events.ts';
 import type { EmitContext } from './context.ts';
 import { generatedHeader } from './header.ts';
-import { validatorName } from './names.ts';
+import { commandValidatorName, validatorName } from './names.ts';
 import { importDeclaration, printTypeScript } from './ts-project.ts';
 
 function addNamed(type: TypeRef, into: Set<string>): void {
@@ -26,16 +27,20 @@ export function namedTypesUsedBy(aggregate: AggregateModel): string[] {
 
 /**
  * Emits one aggregate's file: payload types of every event version, the typed events and event
- * classes, command types, the state type and the abstract base class with typed handlers and appliers.
+ * classes, the command validators, command types, the state type and the abstract base class with
+ * typed handlers (each command validated before its handler runs) and appliers.
  */
 export function emitAggregate(aggregate: AggregateModel, model: SchemaModel, ctx: EmitContext): string {
   const path = ctx.layout.aggregate(aggregate.name);
   const userFile = ctx.layout.userAggregate(aggregate.name);
   const hasEvents = aggregate.events.length > 0;
+  const hasCommands = aggregate.commands.length > 0;
   const runtimeValues = ['AggregateRoot', 'InvalidArgumentError', 'UnknownEventTypeError'];
-  if (hasEvents) runtimeValues.push('createEvent', 'fromAjv', 'SchemaValidationError');
+  if (hasEvents) runtimeValues.push('createEvent');
+  if (hasEvents || hasCommands) runtimeValues.push('fromAjv', 'SchemaValidationError');
+  const runtimeTypes = ['DomainEvent', 'StoredEvent', ...(hasCommands ? ['Validator'] : [])];
   const imports = [
-    importDeclaration(ctx.runtimeImport, ['DomainEvent', 'StoredEvent'], true),
+    importDeclaration(ctx.runtimeImport, runtimeTypes, true),
     importDeclaration(ctx.runtimeImport, runtimeValues, false),
     importDeclaration(
       ctx.importPath(path, ctx.layout.types),
@@ -43,13 +48,16 @@ export function emitAggregate(aggregate: AggregateModel, model: SchemaModel, ctx
       true,
     ),
   ];
-  if (hasEvents) {
-    const validators = aggregate.events.map((e) => validatorName(e.name, currentVersion(e).version));
+  const validators = [
+    ...aggregate.events.map((e) => validatorName(e.name, currentVersion(e).version)),
+    ...aggregate.commands.map((c) => commandValidatorName(c.name)),
+  ];
+  if (validators.length > 0)
     imports.push(importDeclaration(ctx.importPath(path, ctx.layout.validators), validators, false));
-  }
   return printTypeScript(generatedHeader(ctx.version, aggregate.file), [
     ...imports,
     ...aggregateEventStatements(aggregate),
+    ...commandValidationStatements(aggregate),
     ...aggregateBaseStatements(aggregate, model, userFile),
   ]);
 }

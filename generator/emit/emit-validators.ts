@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import {
   canonicalJson,
+  commandSchema,
   eventVersionSchema,
   type JsonValue,
   namedTypeSchema,
@@ -20,16 +21,19 @@ import type { SchemaModel } from '../model/ir.ts';
 import { article } from './article.ts';
 import type { EmitContext } from './context.ts';
 import { generatedHeader } from './header.ts';
-import { tsString, validatorName } from './names.ts';
+import { commandValidatorName, tsString, validatorName } from './names.ts';
 
 /** Runtime helpers the standalone code refers to, by the `require` ajv would write. */
 const RUNTIME_HELPERS: ReadonlyArray<readonly [string, string]> = [
   ['require("ajv/dist/runtime/ucs2length").default', 'ucs2length'],
 ];
 
-/** Every event version of the model as [validator name, schema], in model order. */
+/**
+ * Every event version, then every command of the model as [validator name, schema], in model
+ * order. Commands are compiled into the same module from the same field mapping as events.
+ */
 export function validatorSchemas(model: SchemaModel): [string, Record<string, unknown>][] {
-  return model.aggregates.flatMap((aggregate) =>
+  const events = model.aggregates.flatMap((aggregate) =>
     aggregate.events.flatMap((event) =>
       event.versions.map((v): [string, Record<string, unknown>] => [
         validatorName(event.name, v.version),
@@ -37,6 +41,13 @@ export function validatorSchemas(model: SchemaModel): [string, Record<string, un
       ]),
     ),
   );
+  const commands = model.aggregates.flatMap((aggregate) =>
+    aggregate.commands.map((command): [string, Record<string, unknown>] => [
+      commandValidatorName(command.name),
+      commandSchema(model, command),
+    ]),
+  );
+  return [...events, ...commands];
 }
 
 const ajvVersion = (createRequire(import.meta.url)('ajv/package.json') as { version: string }).version;
@@ -77,11 +88,12 @@ function forAjv(value: JsonValue, inProperties = false): JsonValue {
   return out;
 }
 
-/** The shared schemas of every named type some event version uses, by name. */
+/** The shared schemas of every named type some event version or command uses, by name. */
 function sharedTypeSchemas(model: SchemaModel): Record<string, unknown>[] {
-  const fields = model.aggregates.flatMap((a) =>
-    a.events.flatMap((e) => e.versions.flatMap((v) => v.fields)),
-  );
+  const fields = model.aggregates.flatMap((a) => [
+    ...a.events.flatMap((e) => e.versions.flatMap((v) => v.fields)),
+    ...a.commands.flatMap((c) => c.fields),
+  ]);
   return referencedTypes(fields, model).map((name) => {
     const type = model.types.find((t) => t.name === name)!;
     return { $id: sharedTypeId(name), ...(forAjv(namedTypeSchema(type)) as Record<string, JsonValue>) };
@@ -89,7 +101,7 @@ function sharedTypeSchemas(model: SchemaModel): Record<string, unknown>[] {
 }
 
 /**
- * Compiles every event version with one ajv instance into one module. Each named type is one
+ * Compiles every event version and command with one ajv instance into one module. Each named type is one
  * schema of its own that the event schemas reference, so it is compiled once and shared rather
  * than inlined into every event that uses it (this halves the module and the compile time).
  *
@@ -181,10 +193,10 @@ function reusable(existing: string | undefined, prefix: string): string | undefi
 const memo = new Map<string, string>();
 
 /**
- * Emits `validators.ts`, the precompiled validators of every event version: ajv standalone code
- * (no schema compilation at start-up) importing its helpers from the runtime only, with one
- * typed export per event version, so `tsc` compiles it to its outDir like any other module.
- * Validators fill in declared defaults on the payload they check.
+ * Emits `validators.ts`, the precompiled validators of every event version and every command:
+ * ajv standalone code (no schema compilation at start-up) importing its helpers from the runtime
+ * only, with one typed export per event version and command, so `tsc` compiles it to its outDir
+ * like any other module. Validators fill in declared defaults on the payload they check.
  *
  * Compiling is the slowest step of a build, so the module's second line is a fingerprint of its
  * inputs; when `readExisting()` (the file now on disk, read only when this process has not

@@ -70,6 +70,11 @@ export function validatorName(event: string, version: number): string {
   return `validate${event}V${version}`;
 }
 
+/** Name of the precompiled validator of one command's input: `validatePlaceOrderCommand`. */
+export function commandValidatorName(command: string): string {
+  return `validate${command}Command`;
+}
+
 /** Joins project-relative path parts with `/`, normalised. */
 export function joinPath(...parts: string[]): string {
   return posix.normalize(posix.join(...parts.map((p) => p.replaceAll('\\', '/'))));

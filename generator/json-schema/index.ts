@@ -4,6 +4,7 @@
  */
 export type { JsonValue } from './canonical.ts';
 export { canonicalize, canonicalJson, schemaFingerprint } from './canonical.ts';
+export { commandSchema, commandSchemaId } from './command-schema.ts';
 export type { EventSchemaOptions } from './event-schema.ts';
 export {
   definitionsFor,
