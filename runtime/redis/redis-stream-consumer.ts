@@ -5,7 +5,16 @@ import { type DeliveryPolicy, deliver } from '../event-bus/delivery.ts';
 import type { EventHandler } from '../event-bus/event-bus.ts';
 import type { DomainEvent } from '../events/domain-event.ts';
 import { SpanNames, traced } from '../observability/tracing.ts';
-import { compareEntryIds, isDeadIncarnation, PendingGate } from './redis-pending-gate.ts';
+import { compareEntryIds, PendingGate } from './redis-pending-gate.ts';
+import {
+  aggregateKey,
+  claimFromDead,
+  type Entry,
+  type RawEntry,
+  readOwnPending,
+  toEntry,
+  withDeliveryCounts,
+} from './redis-stream-entries.ts';
 
 /** Everything one consumer of one stream needs. */
 export interface RedisStreamConsumerConfig {
@@ -26,17 +35,10 @@ export interface RedisStreamConsumerConfig {
   readonly policy: DeliveryPolicy;
 }
 
-type RawEntry = [id: string, fields: string[]];
-
-interface Entry {
-  readonly id: string;
-  readonly fields: Record<string, string>;
-  /** Deliveries before this one (from the pending-entries list). */
-  readonly previous: number;
-}
-
 /** How often held-back entries are checked again, in ms. */
 const HELD_RECHECK_MS = 100;
+/** Idle time a dead member's entry needs before it is claimed, in ms. */
+const DEAD_CLAIM_MIN_IDLE_MS = 500;
 
 /**
  * Reads one stream as one member of a consumer group (`XREADGROUP`), hands each entry to the
@@ -170,41 +172,20 @@ export class RedisStreamConsumer {
 
   /** Handles what a previous incarnation with this consumer name left pending, oldest first. */
   async #recoverOwn(): Promise<void> {
-    const { client, group, consumer, batchSize, stream } = this.#c;
-    for (let cursor = '0-0'; this.#active; ) {
-      const reply = (await client.xreadgroup(
-        'GROUP',
-        group,
-        consumer,
-        'COUNT',
-        batchSize,
-        'STREAMS',
-        stream,
-        cursor,
-      )) as [string, (RawEntry | [string, null])[]][] | null;
-      const raw = reply?.[0]?.[1] ?? [];
-      if (raw.length === 0) break;
-      cursor = raw[raw.length - 1]![0];
-      const gone = raw.filter(([, fields]) => !Array.isArray(fields)).map(([id]) => id);
-      if (gone.length > 0) await client.xack(stream, group, ...gone); // trimmed: nothing to handle
-      const live = raw.filter((e): e is RawEntry => Array.isArray(e[1]));
-      if (live.length > 0) await this.#admit(await this.#withDeliveryCounts(live));
+    for (let cursor: string | undefined = '0-0'; cursor !== undefined && this.#active; ) {
+      const page = await readOwnPending(this.#c, this.#c.batchSize, cursor);
+      cursor = page.next;
+      if (page.live.length > 0) await this.#admit(await withDeliveryCounts(this.#c, page.live));
     }
     this.#recovered = true;
   }
 
   /** Claims at once every entry pending at a member that belonged to a dead process. */
   async #claimDeadIncarnations(): Promise<void> {
-    const { client, stream, group, consumer } = this.#c;
-    for (const [owner, count] of await this.#gate.otherOwners()) {
-      if (!this.#active || !isDeadIncarnation(owner)) continue;
-      const ids = await this.#gate.idsOf(owner, Math.min(count, 10_000));
-      if (ids.length === 0) continue;
-      const raw = (await client.xclaim(stream, group, consumer, 0, ...ids)) as (RawEntry | null)[];
-      const live = raw.filter((e): e is RawEntry => Array.isArray(e) && Array.isArray(e[1]));
-      if (count <= ids.length) await client.xgroup('DELCONSUMER', stream, group, owner).catch(() => 0);
-      if (live.length > 0) await this.#admit(await this.#withDeliveryCounts(live));
-    }
+    // A short min-idle: of two members claiming at once, the second finds them freshly claimed.
+    const minIdle = Math.min(this.#c.claimIdleMs, DEAD_CLAIM_MIN_IDLE_MS);
+    const raw = await claimFromDead(this.#c, this.#gate, minIdle);
+    if (raw.length > 0) await this.#admit(await withDeliveryCounts(this.#c, raw));
   }
 
   /** Takes over entries another member received but left unacknowledged for `claimIdleMs`. */
@@ -227,21 +208,10 @@ export class RedisStreamConsumer {
       const live = raw.filter(
         (e): e is RawEntry => Array.isArray(e) && Array.isArray(e[1]) && !mine.has(e[0]),
       );
-      await this.#admit(live.length > 0 ? await this.#withDeliveryCounts(live) : []);
+      await this.#admit(live.length > 0 ? await withDeliveryCounts(this.#c, live) : []);
       cursor = next;
       if (cursor === '0-0') break;
     }
-  }
-
-  async #withDeliveryCounts(raw: RawEntry[]): Promise<Entry[]> {
-    const pipeline = this.#c.client.pipeline();
-    for (const [id] of raw) pipeline.xpending(this.#c.stream, this.#c.group, id, id, 1);
-    const results = (await pipeline.exec()) ?? [];
-    return raw.map(([id, fields], i) => {
-      const info = results[i]?.[1] as [string, string, number, number][] | undefined;
-      const deliveries = info?.[0]?.[3] ?? 1;
-      return toEntry(id, fields, Math.max(0, deliveries - 1));
-    });
   }
 
   /** Handles one batch read from the stream, in an `event_bus.consume` span when tracing. */
@@ -336,15 +306,4 @@ export class RedisStreamConsumer {
     const { client, stream, group, consumer } = this.#c;
     await client.xclaim(stream, group, consumer, 0, ...ids, 'JUSTID').catch(() => {});
   }
-}
-
-function toEntry(id: string, flat: string[], previous: number): Entry {
-  const fields: Record<string, string> = {};
-  for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!;
-  return { id, fields, previous };
-}
-
-/** Entries of one aggregate share a key; the envelope is parsed cheaply from its prefix. */
-function aggregateKey(entry: Entry): string {
-  return entry.fields['x-aggregate'] ?? entry.id;
 }

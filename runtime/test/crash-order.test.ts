@@ -85,11 +85,21 @@ async function cleanup(kind: FaultBusKind, bus: EventBus, name: string): Promise
  */
 const scenarios: { kind: FaultBusKind; naming: string; env: () => Record<string, string> }[] = [
   // Claim times longer than a process takes to start, as in production (default 30 s).
-  { kind: 'redis', naming: 'default consumer names', env: () => ({ ES_FAULT_CLAIM_IDLE_MS: '15000' }) },
+  // Redis handles a whole batch at once: slow handlers so that the kill lands mid-stream even on
+  // a loaded machine. RabbitMQ (prefetch 10) and Kafka (one partition at a time) are slower.
+  {
+    kind: 'redis',
+    naming: 'default consumer names',
+    env: () => ({ ES_FAULT_CLAIM_IDLE_MS: '15000', ES_FAULT_DELAY_MS: '100' }),
+  },
   {
     kind: 'redis',
     naming: 'custom consumer names',
-    env: () => ({ ES_FAULT_CLAIM_IDLE_MS: '4000', ES_FAULT_CONSUMER_NAME: `member-${randomSuffix()}` }),
+    env: () => ({
+      ES_FAULT_CLAIM_IDLE_MS: '4000',
+      ES_FAULT_CONSUMER_NAME: `member-${randomSuffix()}`,
+      ES_FAULT_DELAY_MS: '100',
+    }),
   },
   { kind: 'rabbitmq', naming: 'classic queue', env: () => ({}) },
   { kind: 'kafka', naming: 'consumer group', env: () => ({}) },
