@@ -3,6 +3,7 @@ import type { HandledEventRef, ProjectionModel, SchemaModel } from '../model/ir.
 import type { EmitContext } from './context.ts';
 import { generatedHeader } from './header.ts';
 import { eventTypeNames, projectionHandlerName, projectionTypeNames, tsString } from './names.ts';
+import { runnerFactoryRuntimeValues, runnerFactoryStatements } from './projection-runner-factory.ts';
 import { importDeclaration, printTypeScript, type Statement } from './ts-project.ts';
 
 function storedType(ref: HandledEventRef): string {
@@ -77,14 +78,18 @@ function baseClass(projection: ProjectionModel, userFile: string): Statement {
         name: 'checkpoint',
         isStatic: true,
         isReadonly: true,
-        docs: ['Whether the schema asks for checkpoint tracking with retries and dead letters.'],
+        docs: [
+          `Whether the schema asks for checkpoint tracking with retries and dead letters; without it,\n\`create${projection.name}Runner\` keeps the checkpoint and dead letters in memory unless given stores.`,
+        ],
         initializer: String(projection.checkpoint),
       },
       {
         name: 'retries',
         isStatic: true,
         isReadonly: true,
-        docs: ['Attempts after the first failure before an event is dead-lettered.'],
+        docs: [
+          `Retries after the first failed call before an event is dead-lettered (the schema's \`retries\`;\nN retries = N + 1 calls): \`create${projection.name}Runner\` passes it to the runner as \`retry.retries\`.`,
+        ],
         initializer: String(projection.retries),
       },
       { name: 'name', isReadonly: true, type: 'string', initializer: tsString(projection.name) },
@@ -111,15 +116,22 @@ function baseClass(projection: ProjectionModel, userFile: string): Statement {
   };
 }
 
-/** Emits one projection's base class with a typed abstract handler per handled event. */
+/**
+ * Emits one projection's base class with a typed abstract handler per handled event, and its
+ * runner factory, which applies the schema's `checkpoint` and `retries` to a `ProjectionRunner`.
+ */
 export function emitProjection(projection: ProjectionModel, _model: SchemaModel, ctx: EmitContext): string {
   const path = ctx.layout.projection(projection.name);
   const byAggregate = new Map<string, HandledEventRef[]>();
   for (const ref of projection.handles)
     byAggregate.set(ref.aggregate, [...(byAggregate.get(ref.aggregate) ?? []), ref]);
   const imports: Statement[] = [
-    importDeclaration(ctx.runtimeImport, ['Projection', 'StoredEvent'], true),
-    importDeclaration(ctx.runtimeImport, ['InvalidArgumentError'], false),
+    importDeclaration(ctx.runtimeImport, ['Projection', 'ProjectionRunnerOptions', 'StoredEvent'], true),
+    importDeclaration(
+      ctx.runtimeImport,
+      ['InvalidArgumentError', ...runnerFactoryRuntimeValues(projection)],
+      false,
+    ),
   ];
   for (const aggregate of [...byAggregate.keys()].sort()) {
     const refs = byAggregate.get(aggregate)!;
@@ -143,5 +155,6 @@ export function emitProjection(projection: ProjectionModel, _model: SchemaModel,
   return printTypeScript(generatedHeader(ctx.version, projection.file), [
     ...imports,
     baseClass(projection, userFile),
+    ...runnerFactoryStatements(projection),
   ]);
 }

@@ -4,7 +4,6 @@ import {
   type EventStore,
   ExpectedVersion,
   isSchemaValidationError,
-  ProjectionRunner,
   type StoredEvent,
   streamAll,
   uuidv7,
@@ -21,7 +20,12 @@ import { InventoryItem } from './domain/inventory-item.ts';
 import { Order } from './domain/order.ts';
 import { OrderSummaryProjection, type OrderSummaryRow } from './domain/projections/order-summary.ts';
 import { type StockLevel, StockLevelsProjection } from './domain/projections/stock-levels.ts';
-import { createEventRegistry, type OrderState } from './generated/index.ts';
+import {
+  createEventRegistry,
+  createOrderSummaryRunner,
+  createStockLevelsRunner,
+  type OrderState,
+} from './generated/index.ts';
 
 /** What the scenario produced, for printing or for assertions. */
 export interface ShopScenarioResult {
@@ -55,7 +59,8 @@ async function seedLegacyEvent(
 /**
  * Runs the shop: customers register, stock arrives, orders are placed, shipped and cancelled;
  * a version 1 OrderPlaced and a version 1 CustomerRegistered are seeded straight into the store
- * and read back at their current versions; then both projections catch up.
+ * and read back at their current versions; an invalid command is rejected; then both projections
+ * catch up through their generated runner factories.
  *
  * @example
  * const result = await runShopScenario(':memory:');
@@ -157,15 +162,20 @@ export async function runShopScenario(databasePath: string): Promise<ShopScenari
     const legacyOrder = await orders.load(legacy);
     const [readBack] = await eventStore.getEvents(legacy, 'Order');
 
+    // The generated factories apply each projection's schema settings (retries) to its runner;
+    // options given here (a shorter first retry delay) are added to them.
+    const runnerOptions = {
+      eventStore,
+      checkpointStore: new SQLiteCheckpointStore(db),
+      deadLetterStore: new SQLiteDeadLetterStore(db),
+      retry: { baseDelayMs: 10 },
+    };
     const summary = new OrderSummaryProjection();
     const stockLevels = new StockLevelsProjection();
-    for (const projection of [summary, stockLevels]) {
-      const runner = new ProjectionRunner(projection, {
-        eventStore,
-        checkpointStore: new SQLiteCheckpointStore(db),
-        deadLetterStore: new SQLiteDeadLetterStore(db),
-        retry: { retries: 2, baseDelayMs: 10 },
-      });
+    for (const runner of [
+      createOrderSummaryRunner(summary, runnerOptions),
+      createStockLevelsRunner(stockLevels, runnerOptions),
+    ]) {
       await runner.runUntilCaughtUp();
     }
 
