@@ -145,7 +145,7 @@ function renderIndex(model: SchemaModel): string {
       ),
     );
   }
-  if (model.types.length > 0) body.push('', `Named types: [${TYPES_FILE}](${TYPES_FILE}).`);
+  if (model.types.length > 0) body.push('', `Named types: [Types](${TYPES_FILE}).`);
   return page('Event catalog', body);
 }
 

@@ -1,61 +1,62 @@
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
 import type { Command } from 'commander';
-import { DOCS_MARKER, type DocFile, renderDocs } from '../../docs/render-docs.ts';
-import { readText } from '../../write/plan-output.ts';
+import { applyDocsPlan, planDocs } from '../../docs/plan-docs.ts';
+import { type DocFile, renderDocs } from '../../docs/render-docs.ts';
+import { renderSite } from '../../docs/site/render-site.ts';
+import type { SchemaModel } from '../../model/ir.ts';
 import { compileOrReport } from '../compile-or-report.ts';
 import type { CliContext, CommandModule } from '../context.ts';
 import { ExitCode, loadConfigOrReport, withConfigOption } from '../context.ts';
 
 interface DocsFlags {
-  readonly out: string;
+  readonly out?: string;
+  readonly format: string;
   readonly check?: boolean;
   readonly config?: string;
 }
 
-/** Where the documentation goes unless `--out` says otherwise (relative to the project root). */
+/** Where the Markdown documentation goes unless `--out` says otherwise (relative to the project root). */
 export const DEFAULT_DOCS_DIR = 'docs/schemas';
 
-/** What a docs run would change in the folder. */
-interface DocsPlan {
-  readonly write: DocFile[];
-  readonly unchanged: number;
-  /** Files of an earlier run (marked) that the schemas no longer produce. */
-  readonly remove: string[];
-  /** Files in the way that es-gen did not write. */
-  readonly foreign: string[];
-}
+/** Where the HTML site goes unless `--out` says otherwise (relative to the project root). */
+export const DEFAULT_SITE_DIR = 'docs/catalog';
 
-function planDocs(dir: string, files: readonly DocFile[]): DocsPlan {
-  const write: DocFile[] = [];
-  const foreign: string[] = [];
-  let unchanged = 0;
-  for (const file of files) {
-    const current = readText(join(dir, file.path));
-    if (current === file.content) unchanged++;
-    else if (current !== undefined && !current.startsWith(DOCS_MARKER)) foreign.push(file.path);
-    else write.push(file);
-  }
-  const wanted = new Set(files.map((f) => f.path));
-  const remove = existsSync(dir)
-    ? readdirSync(dir, { recursive: true })
-        .map((name) => String(name).split(sep).join('/'))
-        .filter((name) => name.endsWith('.md') && !wanted.has(name))
-        .filter((name) => readText(join(dir, name))?.startsWith(DOCS_MARKER) === true)
-        .sort()
-    : [];
-  return { write, unchanged, remove, foreign };
+type DocsFormat = 'markdown' | 'html';
+
+/** Per format: its default folder, the kinds of files it owns there, and how it renders. */
+const FORMATS: Readonly<
+  Record<
+    DocsFormat,
+    { dir: string; extensions: readonly string[]; render: (model: SchemaModel) => DocFile[] }
+  >
+> = {
+  markdown: { dir: DEFAULT_DOCS_DIR, extensions: ['.md'], render: renderDocs },
+  html: { dir: DEFAULT_SITE_DIR, extensions: ['.html', '.js', '.css'], render: (model) => renderSite(model) },
+};
+
+function isFormat(format: string): format is DocsFormat {
+  return Object.hasOwn(FORMATS, format);
 }
 
 async function docs(context: CliContext, flags: DocsFlags): Promise<void> {
+  if (!isFormat(flags.format)) {
+    context.stderr(
+      `es-gen docs: --format "${flags.format}" is not one of ${Object.keys(FORMATS).join(', ')}\n`,
+    );
+    context.fail(ExitCode.Invalid);
+    return;
+  }
+  const format = FORMATS[flags.format];
   const config = loadConfigOrReport(context, flags.config);
   if (!config) return;
   const model = compileOrReport(context, config);
   if (!model) return;
-  const dir = isAbsolute(flags.out) ? flags.out : join(config.projectRoot, flags.out);
+  const out = flags.out ?? format.dir;
+  const dir = isAbsolute(out) ? out : join(config.projectRoot, out);
   const shown = relative(context.cwd, dir) || '.';
-  const files = renderDocs(model);
-  const plan = planDocs(dir, files);
+  const files = format.render(model);
+  const plan = planDocs(dir, files, format.extensions);
   if (plan.foreign.length > 0) {
     for (const path of plan.foreign) {
       context.stderr(`es-gen docs: ${join(shown, path)} exists and was not written by es-gen docs\n`);
@@ -81,21 +82,19 @@ async function docs(context: CliContext, flags: DocsFlags): Promise<void> {
     context.fail(ExitCode.Findings);
     return;
   }
-  for (const file of plan.write) {
-    mkdirSync(dirname(join(dir, file.path)), { recursive: true });
-    writeFileSync(join(dir, file.path), file.content);
-  }
-  for (const path of plan.remove) rmSync(join(dir, path));
+  applyDocsPlan(dir, plan);
   context.stdout(
     `es-gen docs: ${plan.write.length} written, ${plan.unchanged} unchanged, ${plan.remove.length} removed in ${shown}\n`,
   );
 }
 
 /**
- * `es-gen docs [--out <dir>] [--check] [--config <path>]`: writes Markdown documentation of the
- * schemas (an event catalog, a page per aggregate, the projections and named types). It only
- * replaces or removes files it wrote itself; `--check` writes nothing and exits 1 when the
- * documentation is out of date.
+ * `es-gen docs [--format markdown|html] [--out <dir>] [--check] [--config <path>]`: writes the
+ * documentation of the schemas (an event catalog with diagrams, a page per aggregate, the
+ * projections and named types), as Markdown (default, `docs/schemas`) or as a static site that
+ * works from file:// (`docs/catalog`: the same pages plus search, JSON Schemas, version
+ * comparison and a vendored copy of Mermaid). It only replaces or removes files carrying its
+ * marker; `--check` writes nothing and exits 1 when the output is out of date.
  */
 export const docsCommand: CommandModule = {
   name: 'docs',
@@ -104,12 +103,12 @@ export const docsCommand: CommandModule = {
       program
         .command('docs')
         .description(
-          'write Markdown documentation of the schemas: event catalog, aggregates, projections, types',
+          'write documentation of the schemas (Markdown or an HTML site): event catalog, diagrams, aggregates, projections, types',
         )
+        .option('--format <format>', 'markdown or html (a static site that works from file://)', 'markdown')
         .option(
           '-o, --out <dir>',
-          'folder of the documentation, relative to the project root',
-          DEFAULT_DOCS_DIR,
+          `folder of the documentation, relative to the project root (default: ${DEFAULT_DOCS_DIR}, ${DEFAULT_SITE_DIR} for html)`,
         )
         .option('--check', 'write nothing; exit 1 listing every stale, missing or extra page'),
     ).action(async (flags: DocsFlags) => {
