@@ -6,9 +6,8 @@ let loaded: Formats | undefined;
 
 /** ajv-formats' full format table, loaded on first use (most of it is large regular expressions). */
 function formats(): Formats {
-  loaded ??= (
-    createRequire(import.meta.url)('ajv-formats/dist/formats.js') as { fullFormats: Formats }
-  ).fullFormats;
+  loaded ??= (createRequire(import.meta.url)('ajv-formats/dist/formats.js') as { fullFormats: Formats })
+    .fullFormats;
   return loaded;
 }
 

@@ -365,7 +365,10 @@ export class PostgreSQLEventStore implements EventStore {
   }
 
   async #replayOrThrow(batch: PreparedBatch, otherwise: () => never): Promise<AppendResult> {
-    const rows = await this.#rowsByIds(batch.events.map((e) => e.eventId), batch.tenantId);
+    const rows = await this.#rowsByIds(
+      batch.events.map((e) => e.eventId),
+      batch.tenantId,
+    );
     const byId = new Map(rows.map((r) => [r.eventId, r]));
     return resolveReplay(batch, (id) => byId.get(id)) ?? otherwise();
   }

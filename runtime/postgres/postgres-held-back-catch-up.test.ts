@@ -102,7 +102,7 @@ describe.skipIf(!pgAvailable)(
         const lateAgain = commitAfter(again, 300);
         const rebuilt = await runner.rebuild({ timeoutMs: WAIT_MS });
         await lateAgain;
-      again.release();
+        again.release();
         expect(rebuilt).toMatchObject({ heldBack: 0 });
         expect(rebuilt.handled).toBeGreaterThanOrEqual(101);
       } finally {
