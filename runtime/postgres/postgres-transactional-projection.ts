@@ -1,6 +1,6 @@
-import type { ClientBase, Pool, PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { CheckpointStore } from '../checkpoint-store/checkpoint-store.ts';
-import { HandlerError, InvalidArgumentError } from '../errors.ts';
+import { HandlerError } from '../errors.ts';
 import type { EventStore } from '../event-store/event-store.ts';
 import { isUndecodableEvent, undecodableError } from '../event-store/undecodable-event.ts';
 import type { StoredEvent } from '../events/domain-event.ts';
@@ -8,7 +8,6 @@ import type { Projection, ProjectionExecutor } from '../projection/projection.ts
 import type { PostgreSQLCheckpointStore } from './postgres-checkpoint-store.ts';
 import {
   type PostgreSQLReadModelProjection,
-  type PostgreSQLTransactionalCheckpoints,
   postgresProjectionExecutor,
 } from './postgres-projection-executor.ts';
 
