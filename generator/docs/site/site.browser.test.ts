@@ -5,6 +5,7 @@ import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/test/run-cli.ts';
 import { loadModel } from '../../test/emit-harness.ts';
+import { mermaidLabel } from '../mermaid.ts';
 import { aggregatePage } from './site-paths.ts';
 import { chromiumAvailable, launchChromium } from './test/chromium.ts';
 
@@ -178,6 +179,31 @@ describe.skipIf(!enabled)('the HTML catalog of the shop example in Chromium', ()
         'channel added',
       ]);
       await page.screenshot({ path: join(SCREENSHOTS, 'order.png'), fullPage: true });
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('draws labels with quotes, brackets, pipes, semicolons and keywords as written', async () => {
+    const page = await openPage(browser, 'index.html');
+    try {
+      const label = 'say "end" [now]; #1 <b>|x| {y} (z) `w` & subgraph';
+      const source = `flowchart LR\n  A[${mermaidLabel('end')}] -->|${mermaidLabel(label)}| B([${mermaidLabel(label)}])`;
+      const texts = await page.evaluate(async (text) => {
+        const api = (
+          globalThis as unknown as { mermaid: { render(id: string, text: string): Promise<{ svg: string }> } }
+        ).mermaid;
+        const { svg } = await api.render('awkward', text);
+        return svg;
+      }, source);
+      const decoded = texts
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/&quot;/g, '"')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&amp;/g, '&');
+      expect(decoded).toContain(label);
+      expect(decoded).toContain('end');
     } finally {
       await page.close();
     }
