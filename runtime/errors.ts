@@ -21,6 +21,7 @@ export const ErrorCode = {
   UndecodableEvent: 'ES_UNDECODABLE_EVENT',
   TenantMismatch: 'ES_TENANT_MISMATCH',
   SchemaNotMigrated: 'ES_SCHEMA_NOT_MIGRATED',
+  NotLeaseHolder: 'ES_NOT_LEASE_HOLDER',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -381,6 +382,36 @@ export class MissingDriverError extends EventSourcingError {
   }
 }
 
+/**
+ * Thrown when a replica that does not hold a lease (see `LeaseStore`) writes or works under it:
+ * a checkpoint save (and the read-model writes in its transaction) of a replica whose lease
+ * was taken over, expired or released is refused, and a standby runner refuses catch-ups. The
+ * replica steps down to standby; nothing of the refused transaction is committed.
+ */
+export class NotLeaseHolderError extends EventSourcingError {
+  /** The lease key, e.g. `projection:OrderSummary`. */
+  readonly key: string;
+  /** The lease epoch this replica held, if any. */
+  readonly epoch: number | undefined;
+  /** The current holder and epoch as stored, if any. */
+  readonly current: { readonly holder: string; readonly epoch: number } | undefined;
+
+  constructor(
+    key: string,
+    what: string,
+    epoch: number | undefined,
+    current: { readonly holder: string; readonly epoch: number } | undefined,
+  ) {
+    const mine =
+      epoch === undefined ? 'this replica holds no lease' : `this replica's epoch ${epoch} is stale`;
+    const now = current ? `held by "${current.holder}" at epoch ${current.epoch}` : 'not held';
+    super(ErrorCode.NotLeaseHolder, `${what} refused: lease "${key}" is ${now}; ${mine}`);
+    this.key = key;
+    this.epoch = epoch;
+    this.current = current;
+  }
+}
+
 function hasCode(error: unknown, code: ErrorCode): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
 }
@@ -411,3 +442,5 @@ export const isUndecodableEventError = (e: unknown): e is UndecodableEventError 
   hasCode(e, ErrorCode.UndecodableEvent);
 export const isSchemaNotMigratedError = (e: unknown): e is SchemaNotMigratedError =>
   hasCode(e, ErrorCode.SchemaNotMigrated);
+export const isNotLeaseHolderError = (e: unknown): e is NotLeaseHolderError =>
+  hasCode(e, ErrorCode.NotLeaseHolder);

@@ -20,6 +20,14 @@ export type {
 export { withCausation } from './aggregate/with-causation.ts';
 export type { CheckpointStore, CheckpointStoreOptions } from './checkpoint-store/checkpoint-store.ts';
 export { assertCheckpoint } from './checkpoint-store/checkpoint-store.ts';
+export type {
+  LeaseOptions,
+  ReplicaState,
+  ReplicaStatus,
+} from './checkpoint-store/lease-keeper.ts';
+export { LeaseKeeper } from './checkpoint-store/lease-keeper.ts';
+export type { Lease, LeaseState, LeaseStore } from './checkpoint-store/lease-store.ts';
+export { isLeaseStore, leaseKeyOf } from './checkpoint-store/lease-store.ts';
 export type { InMemoryCheckpointStoreOptions } from './checkpoint-store/memory-checkpoint-store.ts';
 export { InMemoryCheckpointStore } from './checkpoint-store/memory-checkpoint-store.ts';
 export type {

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors.ts';
+import type { LeaseStore } from './lease-store.ts';
 
 /** Options every checkpoint store adapter accepts. */
 export interface CheckpointStoreOptions {
@@ -33,6 +34,12 @@ export interface CheckpointStore {
   reset(projection: string, position?: number): Promise<void>;
   /** Releases resources; later calls throw `ClosedError`. Idempotent. */
   close(): Promise<void>;
+  /**
+   * Leases on the checkpoints' database, when it is shared between processes (a SQLite file,
+   * PostgreSQL): runners and forwarders on this store then keep one active replica per key by
+   * default, with fenced checkpoint saves (see `LeaseStore`). Memory stores have none.
+   */
+  readonly leases?: LeaseStore | undefined;
 }
 
 /** Throws `InvalidArgumentError` unless `projection` and `position` are valid checkpoint values. */

@@ -14,11 +14,13 @@ export type { InFlightLag, PostgreSQLEventStoreOptions } from './postgres-event-
 export { PostgreSQLEventStore } from './postgres-event-store.ts';
 export type { EventWaker, PostgreSQLEventWakerOptions } from './postgres-event-waker.ts';
 export { PostgreSQLEventWaker } from './postgres-event-waker.ts';
+export type { PostgreSQLLeaseStoreOptions } from './postgres-lease-store.ts';
+export { PostgreSQLLeaseStore } from './postgres-lease-store.ts';
 export type {
   PostgreSQLReadModelProjection,
   PostgreSQLTransactionalCheckpoints,
 } from './postgres-projection-executor.ts';
-export { postgresProjectionExecutor } from './postgres-projection-executor.ts';
+export { createPostgreSQLProjectionExecutor } from './postgres-projection-executor.ts';
 export type { PostgreSQLSnapshotStoreOptions } from './postgres-snapshot-store.ts';
 export { PostgreSQLSnapshotStore } from './postgres-snapshot-store.ts';
 export type {

@@ -7,6 +7,7 @@ import {
 import { SpanNames, traced } from '../observability/tracing.ts';
 import { type PostgreSQLConnection, toConnectionOptions } from './pool.ts';
 import { PostgreSQLComponent, type PostgreSQLConnectionOptions } from './postgres-component.ts';
+import { PostgreSQLLeaseStore } from './postgres-lease-store.ts';
 
 /** Options of `PostgreSQLCheckpointStore`. */
 export interface PostgreSQLCheckpointStoreOptions
@@ -32,6 +33,7 @@ export function checkpointUpsertSql(quotedSchema: string): string {
 export class PostgreSQLCheckpointStore implements CheckpointStore {
   readonly #pg: PostgreSQLComponent;
   readonly #tracing: boolean;
+  #leases: PostgreSQLLeaseStore | undefined;
 
   /**
    * @param options - `{ connection, ... }`, or the connection alone: a connection string (the
@@ -66,6 +68,16 @@ export class PostgreSQLCheckpointStore implements CheckpointStore {
   /** The schema holding the checkpoints (a dead-letter store on the same pool and schema can join its transactions). */
   get schema(): string {
     return this.#pg.schema;
+  }
+
+  /**
+   * Leases on this store's pool and schema (`<schema>.leases`): a `ProjectionRunner` or
+   * `EventForwarder` on this store uses them by default to stay the one active replica of its
+   * key, and fences its checkpoint saves with them.
+   */
+  get leases(): PostgreSQLLeaseStore {
+    this.#leases ??= new PostgreSQLLeaseStore({ connection: this.#pg.pool, schema: this.#pg.schema });
+    return this.#leases;
   }
 
   /** Creates or upgrades the schema (idempotent; also done on first use). */

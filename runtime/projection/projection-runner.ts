@@ -1,5 +1,8 @@
+import type { CheckpointStore } from '../checkpoint-store/checkpoint-store.ts';
+import { createLeaseKeeper, type LeaseKeeper, type ReplicaStatus } from '../checkpoint-store/lease-keeper.ts';
+import { leaseKeyOf } from '../checkpoint-store/lease-store.ts';
 import type { DeadLetter, ListDeadLettersOptions } from '../dead-letter-store/dead-letter-store.ts';
-import { InvalidArgumentError } from '../errors.ts';
+import { InvalidArgumentError, isNotLeaseHolderError, NotLeaseHolderError } from '../errors.ts';
 import type { Subscription } from '../event-bus/event-bus.ts';
 import {
   type CatchUpOptions,
@@ -22,10 +25,17 @@ import {
 } from './runner-options.ts';
 import { WakeSignal } from './wake-signal.ts';
 
+export type { LeaseOptions, ReplicaState, ReplicaStatus } from '../checkpoint-store/lease-keeper.ts';
 export type { CatchUpOptions } from '../event-store/held-back.ts';
 export type { CatchUpResult, ProjectionRunnerOptions } from './runner-options.ts';
 
 type Counts = Record<'handled' | 'deadLettered' | 'parked', number>;
+
+/** How a call runs: its stop signal, and whether its checkpoint saves are fenced by the lease. */
+interface CallMode {
+  readonly signal: AbortSignal;
+  readonly fenced: boolean;
+}
 
 /** First wait before looking again for events the store holds back (doubles up to the poll interval). */
 const HELD_BACK_FIRST_RECHECK_MS = 25;
@@ -41,7 +51,15 @@ const HELD_BACK_FIRST_RECHECK_MS = 25;
  * crash between the handler and the save repeats that one event), exactly-once for a
  * `SQLiteTransactionalProjection`, whose writes and checkpoint share one transaction. With
  * `checkpointEvery: 'batch'` an ordinary projection saves once per page instead (faster; a crash
- * repeats up to one page). Run one runner per projection at a time.
+ * repeats up to one page).
+ *
+ * Replicas: on a checkpoint store with leases (a SQLite file, PostgreSQL; see the `lease`
+ * option) only one started runner per projection and tenant filter is active across
+ * processes; the others wait as standbys and take over, from the checkpoint, when the active
+ * one stops, dies or loses its connection. A replica that lost its lease has its checkpoint
+ * saves, and a transactional projection's writes with them, refused (`NotLeaseHolderError`)
+ * and steps down. `runUntilCaughtUp`, `rebuild` and `replayDeadLetters` on a runner that was
+ * not started take no lease: do not call them while replicas follow elsewhere.
  *
  * @example
  * const runner = new ProjectionRunner(new OrderSummary(), { eventStore, checkpointStore, deadLetterStore, eventBus });
@@ -53,6 +71,11 @@ export class ProjectionRunner {
   readonly #projection: Projection;
   readonly #c: RunnerConfig;
   readonly #executor: ProjectionExecutor;
+  readonly #lease: LeaseKeeper | undefined;
+  /** The executor and checkpoints whose saves the lease fences (with a lease only). */
+  readonly #fenced:
+    | { readonly executor: ProjectionExecutor; readonly checkpoints: CheckpointStore }
+    | undefined;
   #abort = new AbortController();
   #loop: Promise<void> | undefined;
   #firstPass: Promise<void> | undefined;
@@ -69,6 +92,15 @@ export class ProjectionRunner {
     this.#c = resolveRunnerConfig(projection, options);
     this.#projection = projection;
     this.#executor = createExecutor(projection, this.#c.checkpointStore);
+    this.#lease = createLeaseKeeper(
+      options.lease,
+      options.checkpointStore,
+      leaseKeyOf('projection', this.#c.key),
+    );
+    if (this.#lease) {
+      const checkpoints = this.#lease.fence(this.#c.checkpointStore);
+      this.#fenced = { checkpoints, executor: createExecutor(projection, checkpoints) };
+    }
     if (this.#executor.transactional && this.#c.checkpointEvery !== 'event') {
       throw new InvalidArgumentError(
         `projection "${projection.name}" commits its checkpoint in each event's transaction; remove checkpointEvery: '${this.#c.checkpointEvery}'`,
@@ -84,6 +116,23 @@ export class ProjectionRunner {
   /** True between `start()` and `stop()`. */
   get isRunning(): boolean {
     return this.#loop !== undefined;
+  }
+
+  /**
+   * Whether this runner applies events (`'active'`), waits for another replica's lease
+   * (`'standby'`) or is not started (`'stopped'`), with the lease holder and epoch last seen.
+   * Changes are also reported to `lease.onStatusChange`.
+   */
+  get status(): ReplicaStatus {
+    if (this.#lease) return this.#lease.status;
+    const key = leaseKeyOf('projection', this.#c.key);
+    return {
+      state: this.#loop ? 'active' : 'stopped',
+      key,
+      replica: '',
+      holder: undefined,
+      epoch: undefined,
+    };
   }
 
   /** True when the read model and the checkpoint commit in one transaction. */
@@ -152,7 +201,9 @@ export class ProjectionRunner {
    */
   runUntilCaughtUp(options?: CatchUpOptions): Promise<CatchUpResult> {
     const timeoutMs = resolveCatchUpTimeout(options);
-    return this.#exclusive(() => this.#catchUpToHead(this.#abort.signal, timeoutMs));
+    return this.#exclusive(() =>
+      this.#asCall('runUntilCaughtUp', (mode) => this.#catchUpToHead(mode, timeoutMs)),
+    );
   }
 
   /**
@@ -162,15 +213,17 @@ export class ProjectionRunner {
    */
   rebuild(options?: CatchUpOptions): Promise<CatchUpResult> {
     const timeoutMs = resolveCatchUpTimeout(options);
-    return this.#exclusive(async () => {
-      for (const letter of await this.#c.deadLetterStore.list({ projection: this.name })) {
-        await this.#c.deadLetterStore.remove(letter.id);
-      }
-      await this.#c.checkpointStore.reset(this.name, 0);
-      await this.#projection.reset?.();
-      this.#scannedThrough = 0;
-      return this.#catchUpToHead(this.#abort.signal, timeoutMs);
-    });
+    return this.#exclusive(() =>
+      this.#asCall('rebuild', async (mode) => {
+        for (const letter of await this.#c.deadLetterStore.list({ projection: this.name })) {
+          await this.#c.deadLetterStore.remove(letter.id);
+        }
+        await this.#c.checkpointStore.reset(this.name, 0);
+        await this.#projection.reset?.();
+        this.#scannedThrough = 0;
+        return this.#catchUpToHead(mode, timeoutMs);
+      }),
+    );
   }
 
   /** The projection's dead letters in global order, filtered as asked. */
@@ -185,15 +238,45 @@ export class ProjectionRunner {
    * catch-up, so an event handled after a crash is never applied a second time by a replay.
    */
   replayDeadLetters(options: ReplayDeadLettersOptions = {}): Promise<ReplayResult> {
-    return this.#exclusive(async () => {
-      await this.#confirmDeadLetters(await this.#c.checkpointStore.load(this.name));
-      try {
-        return await replayDeadLetters(this.#context(this.#abort.signal), this.#c.eventStore, options);
-      } catch (error) {
-        if (error instanceof StoppedSignal) return this.#replayStopped();
-        throw error;
-      }
-    });
+    return this.#exclusive(() =>
+      this.#asCall('replayDeadLetters', async (mode) => {
+        await this.#confirmDeadLetters(await this.#c.checkpointStore.load(this.name));
+        try {
+          return await replayDeadLetters(this.#context(mode), this.#c.eventStore, options);
+        } catch (error) {
+          if (error instanceof StoppedSignal) return this.#replayStopped();
+          throw error;
+        }
+      }),
+    );
+  }
+
+  /**
+   * Runs a call on this runner: unfenced when the runner is not following or has no lease;
+   * while following, only when active, fenced and cut short if the lease is lost.
+   *
+   * @throws NotLeaseHolderError on a standby (which stays standby), or when the lease is lost
+   *   during the call (the runner steps down).
+   */
+  async #asCall<T>(what: string, fn: (mode: CallMode) => Promise<T>): Promise<T> {
+    const lease = this.#lease;
+    if (!lease || !this.#loop) return fn({ signal: this.#abort.signal, fenced: false });
+    if (!lease.current()) {
+      const { holder, epoch } = lease.status;
+      const current = holder === undefined || epoch === undefined ? undefined : { holder, epoch };
+      throw new NotLeaseHolderError(
+        lease.key,
+        `${what} of "${this.name}" on a standby replica`,
+        undefined,
+        current,
+      );
+    }
+    try {
+      return await fn({ signal: AbortSignal.any([this.#abort.signal, lease.signal]), fenced: true });
+    } catch (error) {
+      if (isNotLeaseHolderError(error)) lease.stepDown();
+      throw error;
+    }
   }
 
   async #replayStopped(): Promise<ReplayResult> {
@@ -201,12 +284,13 @@ export class ProjectionRunner {
     return { replayed: 0, succeeded: 0, failed: 0, skipped: 0, remaining };
   }
 
-  #context(signal: AbortSignal): ProcessorContext {
+  #context({ signal, fenced }: CallMode): ProcessorContext {
+    const own = fenced ? this.#fenced : undefined;
     return {
       projection: this.#projection,
-      executor: this.#executor,
+      executor: own?.executor ?? this.#executor,
       deadLetters: this.#c.deadLetterStore,
-      checkpoints: this.#c.checkpointStore,
+      checkpoints: own?.checkpoints ?? this.#c.checkpointStore,
       retry: this.#c.retry,
       orderPerAggregate: this.#c.orderPerAggregate,
       tracing: this.#c.enableTracing,
@@ -217,7 +301,8 @@ export class ProjectionRunner {
   }
 
   /** Catches up until the checkpoint passes the head at the call, or `timeoutMs` runs out. */
-  async #catchUpToHead(signal: AbortSignal, timeoutMs: number): Promise<CatchUpResult> {
+  async #catchUpToHead(mode: CallMode, timeoutMs: number): Promise<CatchUpResult> {
+    const { signal } = mode;
     const headPosition = await this.#c.eventStore.getHeadPosition();
     const counts: Counts = { handled: 0, deadLettered: 0, parked: 0 };
     const { eventTypes, tenantId } = this.#c.readFilter;
@@ -227,7 +312,7 @@ export class ProjectionRunner {
       if (signal.aborted) return 'stopped';
       // Filtered pages cannot tell "nothing of ours" from "held back": ask before the pass.
       const readable = filtered && (await isReadableThrough(this.#c.eventStore, headPosition));
-      const pass = await this.#catchUp(signal, counts);
+      const pass = await this.#catchUp(mode, counts);
       position = pass.position;
       if (pass.stopped) return 'stopped';
       return readable || pass.position >= headPosition ? 'caught-up' : 'behind';
@@ -240,10 +325,10 @@ export class ProjectionRunner {
   }
 
   async #catchUp(
-    signal: AbortSignal,
+    mode: CallMode,
     counts: Counts = { handled: 0, deadLettered: 0, parked: 0 },
   ): Promise<{ position: number; stopped: boolean }> {
-    const ctx = this.#context(signal);
+    const ctx = this.#context(mode);
     const pass: PassState = {
       mayHaveDeadLetters: this.#c.orderPerAggregate && (await this.#c.deadLetterStore.count(this.name)) > 0,
     };
@@ -259,7 +344,7 @@ export class ProjectionRunner {
       throw error;
     } finally {
       // Per-batch checkpoints: keep what was handled, also when stopped or failing mid-page.
-      if (cursor.position > cursor.saved) await this.#executor.saveCheckpoint(cursor.position);
+      if (cursor.position > cursor.saved) await ctx.executor.saveCheckpoint(cursor.position);
     }
   }
 
@@ -297,7 +382,7 @@ export class ProjectionRunner {
         if (ctx.checkpointPerEvent) cursor.saved = event.position;
       }
       if (cursor.position > cursor.saved) {
-        await this.#executor.saveCheckpoint(cursor.position);
+        await ctx.executor.saveCheckpoint(cursor.position);
         cursor.saved = cursor.position;
       }
       if (page.length < this.#c.batchSize) {
@@ -313,19 +398,37 @@ export class ProjectionRunner {
   }
 
   async #follow(signal: AbortSignal, firstDone: () => void): Promise<void> {
+    try {
+      await this.#followLoop(signal, firstDone);
+    } finally {
+      await this.#lease?.release();
+    }
+  }
+
+  async #followLoop(signal: AbortSignal, firstDone: () => void): Promise<void> {
+    const lease = this.#lease;
     let failures = 0;
     let recheck = 0;
     while (!signal.aborted) {
       this.#wakeSignal.clear();
       this.#heldBack = false;
+      let standby = false;
       try {
-        await this.#exclusive(() => this.#catchUp(signal));
+        standby = lease !== undefined && !(await lease.acquire());
+        if (!standby) await this.#exclusive(() => this.#catchUp(this.#followMode(signal)));
         failures = 0;
       } catch (error) {
-        failures++;
-        this.#c.onFollowError(error, this.name);
+        if (lease && isNotLeaseHolderError(error)) lease.stepDown();
+        else {
+          failures++;
+          this.#c.onFollowError(error, this.name);
+        }
       }
       firstDone();
+      if (standby && lease) {
+        await sleep(lease.standbyCheckMs, signal).catch(() => {});
+        continue;
+      }
       // Held-back events announce nothing when they become readable: look again soon, backing
       // off to the poll interval.
       const poll = this.#c.pollIntervalMs;
@@ -335,6 +438,12 @@ export class ProjectionRunner {
         signal,
       );
     }
+  }
+
+  /** A pass of the follow loop: fenced and cut short by a lost lease, with one. */
+  #followMode(signal: AbortSignal): CallMode {
+    if (!this.#lease) return { signal, fenced: false };
+    return { signal: AbortSignal.any([signal, this.#lease.signal]), fenced: true };
   }
 
   /** Runs `fn` after every earlier catch-up, rebuild or replay of this runner has finished. */

@@ -1,4 +1,5 @@
 import type { CheckpointStore } from '../checkpoint-store/checkpoint-store.ts';
+import type { LeaseOptions } from '../checkpoint-store/lease-keeper.ts';
 import type { DeadLetterStore } from '../dead-letter-store/dead-letter-store.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import type { EventBus } from '../event-bus/event-bus.ts';
@@ -43,6 +44,14 @@ export interface ProjectionRunnerOptions {
    * share the stores; without `tenantId` the key is the projection's name.
    */
   readonly tenantId?: string | null;
+  /**
+   * One active runner per projection and tenant filter across processes (default: on when the
+   * checkpoint store has `leases`, i.e. a `SQLiteCheckpointStore` on a file or a
+   * `PostgreSQLCheckpointStore`; off for memory stores). A started runner takes the lease
+   * `projection:<runnerKey>` before it applies anything, or waits as a standby; see
+   * `LeaseOptions` for the timings, `false` to turn it off (then run one runner at a time).
+   */
+  readonly lease?: LeaseOptions | false;
   /** `event.dispatch.{EventType}` and `event_handler.{projection name}` spans (default false). */
   readonly enableTracing?: boolean;
   /** Every handler failure, including each retried one (default: final failures to `console.error`). */

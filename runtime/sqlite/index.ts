@@ -10,10 +10,12 @@ export type { SQLiteDeadLetterStoreOptions } from './sqlite-dead-letter-store.ts
 export { SQLiteDeadLetterStore } from './sqlite-dead-letter-store.ts';
 export type { SQLiteEventStoreOptions } from './sqlite-event-store.ts';
 export { SQLiteEventStore } from './sqlite-event-store.ts';
+export type { SQLiteLeaseStoreOptions } from './sqlite-lease-store.ts';
+export { SQLiteLeaseStore } from './sqlite-lease-store.ts';
 export type { SQLiteSynchronous } from './sqlite-migrations.ts';
 export { migrateSQLite } from './sqlite-migrations.ts';
-export type { TransactionalCheckpointStore } from './sqlite-projection-executor.ts';
-export { sqliteProjectionExecutor } from './sqlite-projection-executor.ts';
+export type { SQLiteTransactionalCheckpoints } from './sqlite-projection-executor.ts';
+export { createSQLiteProjectionExecutor } from './sqlite-projection-executor.ts';
 export type { SQLiteSnapshotStoreOptions } from './sqlite-snapshot-store.ts';
 export { SQLiteSnapshotStore } from './sqlite-snapshot-store.ts';
 export type {

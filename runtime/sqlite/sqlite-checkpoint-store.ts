@@ -7,6 +7,7 @@ import {
 import { ClosedError, InvalidArgumentError, StoreError } from '../errors.ts';
 import { SpanNames, traced } from '../observability/tracing.ts';
 import { resolveSqliteDatabase } from './sqlite-database.ts';
+import { SQLiteLeaseStore } from './sqlite-lease-store.ts';
 import { assertTableName, runSqlite } from './sqlite-migrations.ts';
 
 /** Options of {@link SQLiteCheckpointStore}. */
@@ -37,6 +38,7 @@ export class SQLiteCheckpointStore implements CheckpointStore {
   readonly #save: Database.Statement<[string, number, string]>;
   readonly #reset: Database.Statement<[string, number, string]>;
   #closed = false;
+  #leases: SQLiteLeaseStore | undefined;
 
   /**
    * @param database - a file path or `":memory:"` (opened here, closed by `close()`), or an open
@@ -81,6 +83,18 @@ export class SQLiteCheckpointStore implements CheckpointStore {
   /** The database the checkpoints live in (shared with transactional projections). */
   get database(): Database.Database {
     return this.#db;
+  }
+
+  /**
+   * Leases in this database (table `es_leases`) when it is a file that other processes can
+   * open; undefined for an in-memory database. A `ProjectionRunner` or `EventForwarder` on this
+   * store uses them by default to stay the one active replica of its key, and fences its
+   * checkpoint saves with them.
+   */
+  get leases(): SQLiteLeaseStore | undefined {
+    if (this.#db.memory) return undefined;
+    this.#leases ??= new SQLiteLeaseStore(this.#db);
+    return this.#leases;
   }
 
   async load(projection: string): Promise<number> {

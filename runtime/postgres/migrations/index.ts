@@ -11,6 +11,7 @@ import { migration0010 } from './0010-tenant-columns-and-roles.ts';
 import { migration0011 } from './0011-any-appends-wait-for-their-stream.ts';
 import { migration0012 } from './0012-store-scoped-read-horizon.ts';
 import { migration0013 } from './0013-snapshots-per-tenant.ts';
+import { migration0014 } from './0014-leases.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
@@ -33,4 +34,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0011,
   migration0012,
   migration0013,
+  migration0014,
 ];
