@@ -48,7 +48,7 @@ const isIntegrityViolation = (error: unknown) =>
  * reported as failed attempts (retried, then dead-lettered); any other failure (connection
  * lost, server down) is thrown as `StoreError`, and the runner reads the event again later.
  */
-export function postgresProjectionExecutor(
+export function createPostgreSQLProjectionExecutor(
   projection: PostgreSQLReadModelProjection,
   checkpoints: CheckpointStore,
 ): ProjectionExecutor {

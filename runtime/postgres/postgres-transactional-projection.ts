@@ -7,8 +7,8 @@ import type { StoredEvent } from '../events/domain-event.ts';
 import type { Projection, ProjectionExecutor } from '../projection/projection.ts';
 import type { PostgreSQLCheckpointStore } from './postgres-checkpoint-store.ts';
 import {
+  createPostgreSQLProjectionExecutor,
   type PostgreSQLReadModelProjection,
-  postgresProjectionExecutor,
 } from './postgres-projection-executor.ts';
 
 /**
@@ -89,7 +89,7 @@ export abstract class PostgreSQLProjection implements PostgreSQLTransactionalPro
 
   /** Handles each event and saves its checkpoint in one transaction on the checkpoint store's pool. */
   createExecutor(checkpoints: CheckpointStore): ProjectionExecutor {
-    return postgresProjectionExecutor(this, checkpoints);
+    return createPostgreSQLProjectionExecutor(this, checkpoints);
   }
 }
 

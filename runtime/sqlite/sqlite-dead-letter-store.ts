@@ -19,7 +19,7 @@ import { ClosedError } from '../errors.ts';
 import { SpanNames, traced } from '../observability/tracing.ts';
 import { resolveSqliteDatabase } from './sqlite-database.ts';
 import { assertTableName, runSqlite } from './sqlite-migrations.ts';
-import type { TransactionalCheckpointStore } from './sqlite-projection-executor.ts';
+import type { SQLiteTransactionalCheckpoints } from './sqlite-projection-executor.ts';
 
 /** Options of {@link SQLiteDeadLetterStore}. */
 export interface SQLiteDeadLetterStoreOptions extends DeadLetterStoreOptions {
@@ -91,7 +91,7 @@ export class SQLiteDeadLetterStore implements DeadLetterStore {
   ): Promise<boolean> {
     this.#assertOpen();
     assertDeadLetter(deadLetter);
-    const joined = checkpoints as Partial<TransactionalCheckpointStore>;
+    const joined = checkpoints as Partial<SQLiteTransactionalCheckpoints>;
     if (typeof joined.saveInTransaction !== 'function' || joined.database !== this.#db) return false;
     const { projection, event } = deadLetter;
     const attributes = { 'es.projection': projection, 'es.event_id': event.eventId, 'es.position': position };

@@ -5,7 +5,7 @@ import type { StoredEvent } from '../events/domain-event.ts';
 import type { ProjectionExecutor } from '../projection/projection.ts';
 
 /** A checkpoint store that can save inside a transaction on its own database (`SQLiteCheckpointStore`). */
-export interface TransactionalCheckpointStore extends CheckpointStore {
+export interface SQLiteTransactionalCheckpoints extends CheckpointStore {
   readonly database: Database.Database;
   saveInTransaction(projection: string, position: number): void;
 }
@@ -24,8 +24,8 @@ interface SQLiteHandler {
 export function assertSharedDatabase(
   projection: SQLiteHandler,
   checkpoints: CheckpointStore,
-): asserts checkpoints is TransactionalCheckpointStore {
-  const candidate = checkpoints as Partial<TransactionalCheckpointStore>;
+): asserts checkpoints is SQLiteTransactionalCheckpoints {
+  const candidate = checkpoints as Partial<SQLiteTransactionalCheckpoints>;
   if (typeof candidate.saveInTransaction !== 'function') {
     throw new InvalidArgumentError(
       `projection "${projection.name}" writes in SQLite transactions, so its checkpoints must be in the same database: pass new SQLiteCheckpointStore(projection.database)`,
@@ -45,7 +45,7 @@ export function assertSharedDatabase(
  *
  * @throws InvalidArgumentError when `checkpoints` is not a `SQLiteCheckpointStore` on the same database.
  */
-export function sqliteProjectionExecutor(
+export function createSQLiteProjectionExecutor(
   projection: SQLiteHandler,
   checkpoints: CheckpointStore,
 ): ProjectionExecutor {

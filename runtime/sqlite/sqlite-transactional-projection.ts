@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { CheckpointStore } from '../checkpoint-store/checkpoint-store.ts';
 import type { StoredEvent } from '../events/domain-event.ts';
 import type { Projection, ProjectionExecutor } from '../projection/projection.ts';
-import { sqliteProjectionExecutor } from './sqlite-projection-executor.ts';
+import { createSQLiteProjectionExecutor } from './sqlite-projection-executor.ts';
 
 /**
  * A projection whose read model lives in a SQLite database. The runner calls
@@ -18,7 +18,7 @@ export interface SQLiteTransactionalProjection extends Projection {
   readonly database: Database.Database;
   /** Writes one event's effect; throwing rolls the transaction back. */
   handleInTransaction(db: Database.Database, event: StoredEvent): void;
-  /** The runner's executor: `sqliteProjectionExecutor(this, checkpoints)`. */
+  /** The runner's executor: `createSQLiteProjectionExecutor(this, checkpoints)`. */
   createExecutor(checkpoints: CheckpointStore): ProjectionExecutor;
 }
 
@@ -69,7 +69,7 @@ export abstract class SQLiteProjection implements SQLiteTransactionalProjection 
 
   /** Handles each event and saves its checkpoint in one transaction on `database`. */
   createExecutor(checkpoints: CheckpointStore): ProjectionExecutor {
-    return sqliteProjectionExecutor(this, checkpoints);
+    return createSQLiteProjectionExecutor(this, checkpoints);
   }
 }
 
