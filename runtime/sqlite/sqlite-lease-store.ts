@@ -10,12 +10,6 @@ export interface SQLiteLeaseStoreOptions {
   readonly tableName?: string;
 }
 
-/** What fencing needs of a `SQLiteCheckpointStore`. */
-interface JoinableCheckpoints {
-  readonly database: Database.Database;
-  saveInTransaction(projection: string, position: number): void;
-}
-
 interface LeaseRow {
   readonly holder: string;
   readonly epoch: number;
