@@ -1,5 +1,13 @@
 import type { CheckpointStore } from '../checkpoint-store/checkpoint-store.ts';
+import {
+  createLeaseKeeper,
+  type LeaseKeeper,
+  type LeaseOptions,
+  type ReplicaStatus,
+} from '../checkpoint-store/lease-keeper.ts';
+import { leaseKeyOf } from '../checkpoint-store/lease-store.ts';
 import type { DeadLetterStore } from '../dead-letter-store/dead-letter-store.ts';
+import { isNotLeaseHolderError, NotLeaseHolderError } from '../errors.ts';
 import type { EventBus } from '../event-bus/event-bus.ts';
 import type { EventStore } from '../event-store/event-store.ts';
 import {
@@ -57,6 +65,15 @@ export interface EventForwarderOptions {
    * readable: nothing is skipped unrecorded.
    */
   readonly deadLetterStore?: DeadLetterStore;
+  /**
+   * One active forwarder per `name` across processes (default: on when `checkpoints` has
+   * `leases`, i.e. a SQLite file or PostgreSQL; off for memory stores). A started forwarder
+   * takes the lease `forwarder:<name>` before it publishes, or waits as a standby and takes
+   * over when the active one stops, dies or loses its connection; a replica whose lease
+   * changed hands has its checkpoint save refused (`NotLeaseHolderError`) and steps down. See
+   * `LeaseOptions`; `false` turns it off.
+   */
+  readonly lease?: LeaseOptions | false;
   /** Called with any error of a round; the loop retries after `pollIntervalMs` (default: console.error). */
   readonly onError?: (error: unknown) => void;
   readonly enableTracing?: boolean;
@@ -82,11 +99,33 @@ export class EventForwarder {
   #loop: Promise<void> | undefined;
   #running = false;
   #interrupt: (() => void) | undefined;
+  readonly #lease: LeaseKeeper | undefined;
+  /** The checkpoint store whose saves the lease fences (the plain one without a lease). */
+  readonly #fenced: CheckpointStore;
 
   constructor(options: EventForwarderOptions) {
     this.#o = options;
     this.#name = options.name ?? 'event-forwarder';
     this.#batch = options.batchSize ?? 500;
+    this.#lease = createLeaseKeeper(options.lease, options.checkpoints, leaseKeyOf('forwarder', this.#name));
+    this.#fenced = this.#lease ? this.#lease.fence(options.checkpoints) : options.checkpoints;
+  }
+
+  /**
+   * Whether this forwarder publishes (`'active'`), waits for another replica's lease
+   * (`'standby'`) or is not started (`'stopped'`), with the lease holder and epoch last seen.
+   * Changes are also reported to `lease.onStatusChange`.
+   */
+  get status(): ReplicaStatus {
+    if (this.#lease) return this.#lease.status;
+    const key = leaseKeyOf('forwarder', this.#name);
+    return {
+      state: this.#running ? 'active' : 'stopped',
+      key,
+      replica: '',
+      holder: undefined,
+      epoch: undefined,
+    };
   }
 
   /**
@@ -94,32 +133,53 @@ export class EventForwarder {
    * store's head position at the call. Committed events the store still holds back
    * (PostgreSQL, while an older transaction is in flight) are waited for, up to `timeoutMs`
    * (default 10 s); when it ends first, `heldBack` in the result is above 0. Errors of the
-   * store, bus or checkpoint store are thrown; nothing is skipped.
+   * store, bus or checkpoint store are thrown; nothing is skipped. On a started forwarder with
+   * a lease it runs only while active; on one not started it takes no lease.
    *
    * @throws InvalidArgumentError for a `timeoutMs` that is not an integer >= 0.
+   * @throws NotLeaseHolderError on a started standby, or when the lease is lost meanwhile.
    */
   async forwardAvailable(options?: CatchUpOptions): Promise<ForwardResult> {
     const timeoutMs = resolveCatchUpTimeout(options);
     const { eventStore, checkpoints } = this.#o;
+    const target = this.#callCheckpoints();
     const headPosition = await eventStore.getHeadPosition();
     let forwarded = 0;
     const round = async (): Promise<CatchUpRound> => {
       const readable =
         this.#o.eventTypes !== undefined && (await isReadableThrough(eventStore, headPosition));
-      forwarded += await this.#forwardReadable();
+      forwarded += await this.#forwardReadable(target);
       if (readable || (await checkpoints.load(this.#name)) >= headPosition) return 'caught-up';
       return 'behind';
     };
     const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-    const outcome = await repeatUntilCaughtUp(round, timeoutMs, pause);
+    const outcome = await repeatUntilCaughtUp(round, timeoutMs, pause).catch((error: unknown) => {
+      if (isNotLeaseHolderError(error)) this.#lease?.stepDown();
+      throw error;
+    });
     const position = await checkpoints.load(this.#name);
     const heldBack = outcome === 'behind' ? Math.max(0, headPosition - position) : 0;
     return { forwarded, position, headPosition, heldBack };
   }
 
+  /** The checkpoints of a `forwardAvailable` call: fenced while running with a lease. */
+  #callCheckpoints(): CheckpointStore {
+    const lease = this.#lease;
+    if (!lease || !this.#running) return this.#o.checkpoints;
+    if (lease.current()) return this.#fenced;
+    const { holder, epoch } = lease.status;
+    const current = holder === undefined || epoch === undefined ? undefined : { holder, epoch };
+    throw new NotLeaseHolderError(
+      lease.key,
+      `forwardAvailable of "${this.#name}" on a standby replica`,
+      undefined,
+      current,
+    );
+  }
+
   /** Publishes every readable event after the checkpoint, page by page; returns how many. */
-  async #forwardReadable(): Promise<number> {
-    const { eventStore, bus, checkpoints } = this.#o;
+  async #forwardReadable(checkpoints: CheckpointStore): Promise<number> {
+    const { eventStore, bus } = this.#o;
     let forwarded = 0;
     for (;;) {
       const from = (await checkpoints.load(this.#name)) + 1;
@@ -158,17 +218,35 @@ export class EventForwarder {
   }
 
   async #run(): Promise<void> {
+    try {
+      await this.#runLoop();
+    } finally {
+      await this.#lease?.release();
+    }
+  }
+
+  async #runLoop(): Promise<void> {
     const interval = this.#o.pollIntervalMs ?? 1000;
+    const lease = this.#lease;
     let retry = 0;
     while (this.#running) {
       let heldBack = false;
+      let standby = false;
       try {
-        await this.#forwardReadable();
-        heldBack = await this.#heldBack();
+        standby = lease !== undefined && !(await lease.acquire());
+        if (!standby) {
+          await this.#forwardReadable(this.#fenced);
+          heldBack = await this.#heldBack();
+        }
       } catch (error) {
-        this.#report(error);
+        if (lease && isNotLeaseHolderError(error)) lease.stepDown();
+        else this.#report(error);
       }
       if (!this.#running) break;
+      if (standby && lease) {
+        await this.#pause(lease.standbyCheckMs, false);
+        continue;
+      }
       // Committed events the store does not return yet (an older transaction is still in
       // flight, see PostgreSQLEventStore.readAll) announce nothing when they become readable:
       // look again soon, backing off to the poll interval.
@@ -184,15 +262,15 @@ export class EventForwarder {
     return (await eventStore.getHeadPosition()) > (await checkpoints.load(this.#name));
   }
 
-  /** Waits for the waker, the poll interval or `stop()`, whichever comes first. */
-  async #pause(interval: number): Promise<void> {
+  /** Waits for the waker (unless `wakeable` is false), the poll interval or `stop()`, whichever comes first. */
+  async #pause(interval: number, wakeable = true): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const stopped = new Promise<void>((resolve) => {
       this.#interrupt = resolve;
       timer = setTimeout(resolve, interval);
     });
     // A closed or failing waker degrades to polling.
-    const woken = this.#o.waker ? this.#o.waker.wait(interval).catch(() => stopped) : stopped;
+    const woken = this.#o.waker && wakeable ? this.#o.waker.wait(interval).catch(() => stopped) : stopped;
     await Promise.race([woken, stopped]);
     clearTimeout(timer);
     this.#interrupt = undefined;
