@@ -5,6 +5,7 @@ import { docsCommand } from './docs.ts';
 import { initCommand } from './init.ts';
 import { lockCommand } from './lock.ts';
 import { migrateCommand } from './migrate.ts';
+import { projectionsCommand } from './projections.ts';
 
 /**
  * Every CLI command, in the order `--help` lists them. Adding a command is one file in this
@@ -17,4 +18,5 @@ export const COMMANDS: readonly CommandModule[] = [
   lockCommand,
   docsCommand,
   migrateCommand,
+  projectionsCommand,
 ];
