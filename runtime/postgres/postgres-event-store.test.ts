@@ -114,7 +114,7 @@ describe.skipIf(!pgAvailable)('PostgreSQLEventStore on a real server', () => {
         `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = $1`,
         [odd],
       );
-      expect(tables.rows[0].n).toBe(6); // with tenant_roles (version 10)
+      expect(tables.rows[0].n).toBe(7); // with tenant_roles (version 10) and leases (version 14)
     } finally {
       await dropSchema(pool, odd);
     }
