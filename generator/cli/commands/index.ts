@@ -1,6 +1,7 @@
 import type { CommandModule } from '../context.ts';
 import { buildCommand } from './build.ts';
 import { checkCommand } from './check.ts';
+import { deadLettersCommand } from './dead-letters.ts';
 import { docsCommand } from './docs.ts';
 import { initCommand } from './init.ts';
 import { lockCommand } from './lock.ts';
@@ -19,4 +20,5 @@ export const COMMANDS: readonly CommandModule[] = [
   docsCommand,
   migrateCommand,
   projectionsCommand,
+  deadLettersCommand,
 ];
