@@ -109,8 +109,8 @@ export type {
   ProjectionRunnerOptions,
 } from './projection/projection-runner.ts';
 export { ProjectionRunner } from './projection/projection-runner.ts';
-export { runnerKey } from './projection/runner-key.ts';
 export type { RetryOptions } from './projection/retry-policy.ts';
+export { runnerKey } from './projection/runner-key.ts';
 export type { InMemorySnapshotStoreOptions } from './snapshot-store/memory-snapshot-store.ts';
 export { InMemorySnapshotStorage, InMemorySnapshotStore } from './snapshot-store/memory-snapshot-store.ts';
 export type { Snapshot, SnapshotStore, SnapshotStoreOptions } from './snapshot-store/snapshot-store.ts';

@@ -91,6 +91,7 @@ describe.skipIf(!pgAvailable)('ProjectionRunner with a PostgreSQL transactional 
       deadLetterStore,
       retry: { retries: 2, baseDelayMs: 1 },
       onError: () => {},
+      // Only events without a tenant: the runner keys its checkpoint `${name}@no-tenant`.
       tenantId: null,
       ...extra,
     });
@@ -113,7 +114,7 @@ describe.skipIf(!pgAvailable)('ProjectionRunner with a PostgreSQL transactional 
     expect(totals.attempts.get(bad)).toBe(3);
     // Three attempts wrote +2 and rolled back: the read model only has the two good events.
     expect(await readModel(name)).toEqual({ [`${name}-a`]: 1, [`${name}-b`]: 3 });
-    expect(await checkpointStore.load(name)).toBe(last);
+    expect(await checkpointStore.load(`${name}@no-tenant`)).toBe(last);
     const [letter] = await runner.listDeadLetters();
     expect([letter?.event.position, letter?.attempts, letter?.error.message]).toEqual([
       bad,
@@ -165,7 +166,7 @@ describe.skipIf(!pgAvailable)('ProjectionRunner with a PostgreSQL transactional 
       .catch((e: unknown) => e);
     expect((error as { code?: string }).code).toBe(ErrorCode.Store);
     expect(await readModel(name)).toEqual({ [`${name}-a`]: 1 });
-    expect(await checkpointStore.load(name)).toBe(first);
+    expect(await checkpointStore.load(`${name}@no-tenant`)).toBe(first);
 
     // Killing the handler's backend mid-transaction loses the write too; the retry applies it once.
     const restarted = newTotals(name);
