@@ -1,7 +1,7 @@
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { EventStore } from '../event-store/event-store.ts';
-import { InMemoryEventStorage, InMemoryEventStore } from '../event-store/memory-event-store.ts';
+import { memoryEventStoreHarness } from '../event-store/test/memory-harness.ts';
 import { SpanNames } from '../observability/tracing.ts';
 import { sqliteEventStoreHarness } from '../sqlite/test/sqlite-harness.ts';
 import {
@@ -19,16 +19,10 @@ const traced =
   (inner: () => EventStoreHarness): EventStoreHarnessFactory =>
   () => {
     const harness = inner();
-    return { open: (options) => harness.open({ ...options, enableTracing: true }), cleanup: harness.cleanup };
+    return { ...harness, open: (options) => harness.open({ ...options, enableTracing: true }) };
   };
 
-function memoryHarness(): EventStoreHarness {
-  const storage = new InMemoryEventStorage();
-  return {
-    open: async (options) => new InMemoryEventStore({ ...options, storage }),
-    cleanup: async () => {},
-  };
-}
+const memoryHarness = memoryEventStoreHarness;
 
 describeEventStoreConformance('InMemoryEventStore with tracing', traced(memoryHarness));
 describeEventStoreConformance(
