@@ -66,6 +66,8 @@ export { ExpectedVersion, streamAll } from './event-store/event-store.ts';
 export { DEFAULT_CATCH_UP_TIMEOUT_MS } from './event-store/held-back.ts';
 export type { InMemoryEventStoreOptions } from './event-store/memory-event-store.ts';
 export { InMemoryEventStorage, InMemoryEventStore } from './event-store/memory-event-store.ts';
+export type { PartitionFilter } from './event-store/partition.ts';
+export { fnv1a32, partitionOf } from './event-store/partition.ts';
 export type {
   UndecodableCode,
   UndecodableEvent,

@@ -1,5 +1,6 @@
 import type { DomainEvent, StoredEvent } from '../events/domain-event.ts';
 import type { EventRegistry, UnknownEventPolicy } from '../events/event-registry.ts';
+import type { PartitionFilter } from './partition.ts';
 
 /**
  * What an append expects of the stream: any state, no stream yet, an existing stream, or an
@@ -62,6 +63,13 @@ export interface ReadAllOptions {
   readonly eventTypes?: readonly string[];
   /** Only this tenant's events (`null`: only events without a tenant; omitted: every tenant). */
   readonly tenantId?: string | null;
+  /**
+   * Only the events of the aggregates in this partition (default: every aggregate): those whose
+   * `partitionOf(aggregateId, count)` is `index`. Pages are still in global order and still
+   * filled up to `limit`. Throws `InvalidArgumentError` for a `count` below 1 or an `index`
+   * outside 0 to `count - 1`.
+   */
+  readonly partition?: PartitionFilter;
 }
 
 /** Options every event store adapter accepts. */

@@ -28,6 +28,7 @@ import {
   type GetEventsOptions,
   type ReadAllOptions,
 } from './event-store.ts';
+import { inPartition } from './partition.ts';
 import { toPageQuery, toStreamRange, toTypeQuery } from './read-options.ts';
 
 /**
@@ -165,6 +166,7 @@ export class InMemoryEventStore implements EventStore {
         const row = rows[i]!;
         if (q.tenantId !== undefined && row.tenantId !== q.tenantId) continue;
         if (types && !types.has(row.eventType)) continue;
+        if (!inPartition(row.aggregateId, q.partition)) continue;
         const event = readFeedRow(row, this.#decoding);
         if (event) out.push(event);
       }

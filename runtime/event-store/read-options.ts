@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../errors.ts';
 import { toIsoInstant } from './append-batch.ts';
 import type { GetEventsByTypeOptions, GetEventsOptions, ReadAllOptions } from './event-store.ts';
+import { type PartitionFilter, toPartitionFilter } from './partition.ts';
 import { assertWellFormed } from './well-formed.ts';
 
 /** Default page size of `readAll`. */
@@ -31,6 +32,8 @@ export interface PageQuery {
   readonly limit: number;
   readonly eventTypes: readonly string[] | undefined;
   readonly tenantId: string | null | undefined;
+  /** Partition filter; undefined means every aggregate. */
+  readonly partition: PartitionFilter | undefined;
 }
 
 function positiveInteger(value: number | undefined, fallback: number, what: string): number {
@@ -82,5 +85,6 @@ export function toPageQuery(options: ReadAllOptions = {}): PageQuery {
     limit: positiveInteger(options.limit, DEFAULT_READ_ALL_LIMIT, 'limit'),
     eventTypes: options.eventTypes,
     tenantId: tenantFilter(options.tenantId),
+    partition: toPartitionFilter(options.partition),
   };
 }

@@ -19,6 +19,7 @@ import {
   type GetEventsOptions,
   type ReadAllOptions,
 } from '../event-store/event-store.ts';
+import { inPartition } from '../event-store/partition.ts';
 import { toPageQuery, toStreamRange, toTypeQuery } from '../event-store/read-options.ts';
 import type { StoredEvent } from '../events/domain-event.ts';
 import type { EventRegistry } from '../events/event-registry.ts';
@@ -405,7 +406,9 @@ export class PostgreSQLEventStore implements EventStore {
    * One page of the gap-free global order from `fromPosition` (inclusive), positions strictly
    * increasing. Events from the first position of this store's oldest append still in flight
    * on are held back until it ends (appends of other stores and other transactions of the
-   * server are not waited for); resume from the last position + 1.
+   * server are not waited for); resume from the last position + 1. A `partition` filter is
+   * applied to the pages in this process rather than in SQL: the hash then has one
+   * implementation for every store, and the read horizon bounds every page read for it.
    */
   async readAll(options?: ReadAllOptions): Promise<StoredEvent[]> {
     this.#assertOpen();
@@ -421,7 +424,9 @@ export class PostgreSQLEventStore implements EventStore {
           readAllQuery(this.#schema, { ...q, fromPosition: from }, horizon),
           q.tenantId,
         );
-        out.push(...readFeedRows(rows, this.#decoding).slice(0, q.limit - out.length));
+        // Partitions are filtered here with the one hash of `partitionOf` (see `readAll`).
+        const mine = q.partition ? rows.filter((r) => inPartition(r.aggregateId, q.partition)) : rows;
+        out.push(...readFeedRows(mine, this.#decoding).slice(0, q.limit - out.length));
         if (out.length >= q.limit || rows.length < q.limit) return out;
         from = rows[rows.length - 1]!.position + 1;
       }

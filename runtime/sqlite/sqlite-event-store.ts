@@ -27,6 +27,7 @@ import {
   type GetEventsOptions,
   type ReadAllOptions,
 } from '../event-store/event-store.ts';
+import { inPartition } from '../event-store/partition.ts';
 import { toPageQuery, toStreamRange, toTypeQuery } from '../event-store/read-options.ts';
 import type { StoredEvent } from '../events/domain-event.ts';
 import type { EventRegistry } from '../events/event-registry.ts';
@@ -270,7 +271,13 @@ export class SQLiteEventStore implements EventStore {
     const run = () => {
       const q = toPageQuery(options);
       const f = filterSql({ tenantId: q.tenantId, eventTypes: q.eventTypes });
-      return this.#fill(`position >= ?${f.sql}`, [], f.params, q.fromPosition, q.limit, readFeedRow);
+      // The partition is computed here, over the chunks, with the one hash of `partitionOf`.
+      const { partition } = q;
+      const decode: typeof readFeedRow = partition
+        ? (row, decoding) =>
+            inPartition(row.aggregateId, partition) ? readFeedRow(row, decoding) : undefined
+        : readFeedRow;
+      return this.#fill(`position >= ?${f.sql}`, [], f.params, q.fromPosition, q.limit, decode);
     };
     if (!this.#tracing) return run();
     return traced(true, SpanNames.readAll, {}, run);

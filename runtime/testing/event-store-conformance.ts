@@ -16,6 +16,7 @@ import {
   type StoreHarness,
 } from './conformance.ts';
 import { inputCheckTests } from './event-store-input-conformance.ts';
+import { partitionReadTests } from './event-store-partition-conformance.ts';
 import { type RawRowHarness, undecodableReadTests } from './event-store-read-conformance.ts';
 import {
   fixtureEvent,
@@ -75,6 +76,7 @@ export function describeEventStoreConformance(
       idempotencyTests,
       queryTests,
       readAllTests,
+      partitionReadTests,
       tenantTests,
       registryTests,
       undecodableReadTests,
