@@ -103,6 +103,9 @@ export type {
 export { DeclarativeProjection, handles } from './projection/declarative-projection.ts';
 export type { EventOutcome, ProjectionFailure } from './projection/event-processor.ts';
 export { PARKED_ERROR_NAME } from './projection/event-processor.ts';
+export type { BalanceRound } from './projection/partition-balancer.ts';
+export type { PartitionedRunnerOptions } from './projection/partitioned-projection-runner.ts';
+export { PartitionedProjectionRunner } from './projection/partitioned-projection-runner.ts';
 export type { EventClassOrType, Projection } from './projection/projection.ts';
 export { eventTypeOf } from './projection/projection.ts';
 export type {
@@ -112,7 +115,7 @@ export type {
 } from './projection/projection-runner.ts';
 export { ProjectionRunner } from './projection/projection-runner.ts';
 export type { RetryOptions } from './projection/retry-policy.ts';
-export { runnerKey } from './projection/runner-key.ts';
+export { partitionKey, runnerKey } from './projection/runner-key.ts';
 export type { InMemorySnapshotStoreOptions } from './snapshot-store/memory-snapshot-store.ts';
 export { InMemorySnapshotStorage, InMemorySnapshotStore } from './snapshot-store/memory-snapshot-store.ts';
 export type { Snapshot, SnapshotStore, SnapshotStoreOptions } from './snapshot-store/snapshot-store.ts';

@@ -62,11 +62,13 @@ export interface LeaseStore {
 }
 
 /**
- * The lease key of a projection runner (`runnerKey`: name, or `name@tenant:X`) or of a forwarder
- * (its checkpoint name). Partitioned runners will add their partition after `#`.
+ * The lease key of a projection runner (`runnerKey`: name, or `name@tenant:X`; a partition's
+ * runner adds its partition, `name#p2of4`, see `partitionKey`) or of a forwarder (its
+ * checkpoint name).
  *
  * @example
  * leaseKeyOf('projection', 'OrderSummary@tenant:acme'); // 'projection:OrderSummary@tenant:acme'
+ * leaseKeyOf('projection', 'OrderSummary#p2of4'); // 'projection:OrderSummary#p2of4'
  */
 export function leaseKeyOf(kind: 'projection' | 'forwarder', key: string): string {
   return `${kind}:${key}`;

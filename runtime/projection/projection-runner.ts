@@ -19,6 +19,7 @@ import { createExecutor } from './projection-executor.ts';
 import { retryDelay, StoppedSignal, sleep } from './retry-policy.ts';
 import {
   type CatchUpResult,
+  isFilteredRead,
   type ProjectionRunnerOptions,
   type RunnerConfig,
   resolveRunnerConfig,
@@ -305,8 +306,7 @@ export class ProjectionRunner {
     const { signal } = mode;
     const headPosition = await this.#c.eventStore.getHeadPosition();
     const counts: Counts = { handled: 0, deadLettered: 0, parked: 0 };
-    const { eventTypes, tenantId } = this.#c.readFilter;
-    const filtered = Boolean(eventTypes?.length) || tenantId !== undefined;
+    const filtered = isFilteredRead(this.#c.readFilter);
     let position = 0;
     const round = async (): Promise<CatchUpRound> => {
       if (signal.aborted) return 'stopped';
@@ -388,9 +388,7 @@ export class ProjectionRunner {
       if (page.length < this.#c.batchSize) {
         // Unfiltered, a head beyond the last event read means committed events the store holds
         // back (an older transaction is still in flight): not scanned yet, look again soon.
-        const unfiltered =
-          !this.#c.readFilter.eventTypes?.length && this.#c.readFilter.tenantId === undefined;
-        this.#heldBack = unfiltered && head > cursor.position;
+        this.#heldBack = !isFilteredRead(this.#c.readFilter) && head > cursor.position;
         this.#scannedThrough = Math.max(this.#scannedThrough, this.#heldBack ? 0 : head, cursor.position);
         return false;
       }

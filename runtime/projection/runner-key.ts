@@ -5,9 +5,11 @@ import type {
   ListDeadLettersOptions,
 } from '../dead-letter-store/dead-letter-store.ts';
 import { InvalidArgumentError } from '../errors.ts';
+import type { PartitionFilter } from '../event-store/partition.ts';
 
 const TENANT_MARK = '@tenant:';
 const NO_TENANT_MARK = '@no-tenant';
+const PARTITION_MARK = /#p\d+of\d+/;
 
 /**
  * The key of a runner's checkpoint and dead letters: the projection's name without a tenant
@@ -27,8 +29,25 @@ export function runnerKey(name: string, tenantId: string | null | undefined): st
       `projection name "${name}" contains "${TENANT_MARK}" or "${NO_TENANT_MARK}", which mark the checkpoint keys of per-tenant runners; rename the projection`,
     );
   }
+  if (PARTITION_MARK.test(name)) {
+    throw new InvalidArgumentError(
+      `projection name "${name}" contains "#p<index>of<count>", which marks the checkpoint keys of partition runners; rename the projection`,
+    );
+  }
   if (tenantId === undefined) return name;
   return tenantId === null ? `${name}${NO_TENANT_MARK}` : `${name}${TENANT_MARK}${tenantId}`;
+}
+
+/**
+ * The key of one partition's runner: `<key>#p<index>of<count>` (`key` from `runnerKey`), or
+ * `key` itself without a partition. Its checkpoint, dead letters and lease
+ * (`projection:<key>#p<index>of<count>`) are its own.
+ *
+ * @example
+ * partitionKey('OrderSummary', { index: 2, count: 4 }); // 'OrderSummary#p2of4'
+ */
+export function partitionKey(key: string, partition: PartitionFilter | undefined): string {
+  return partition ? `${key}#p${partition.index}of${partition.count}` : key;
 }
 
 /** Calls `fn` on `target` with `args`, any argument equal to `name` replaced by `key`. */

@@ -4,10 +4,11 @@ import type { DeadLetterStore } from '../dead-letter-store/dead-letter-store.ts'
 import { InvalidArgumentError } from '../errors.ts';
 import type { EventBus } from '../event-bus/event-bus.ts';
 import type { EventStore, ReadAllOptions } from '../event-store/event-store.ts';
+import { type PartitionFilter, toPartitionFilter } from '../event-store/partition.ts';
 import type { ProjectionFailure } from './event-processor.ts';
 import { assertProjection, type Projection } from './projection.ts';
 import { type RetryOptions, type RetryPolicy, resolveRetryPolicy } from './retry-policy.ts';
-import { keyedCheckpointStore, keyedDeadLetterStore, runnerKey } from './runner-key.ts';
+import { keyedCheckpointStore, keyedDeadLetterStore, partitionKey, runnerKey } from './runner-key.ts';
 
 /** Options of `ProjectionRunner`. */
 export interface ProjectionRunnerOptions {
@@ -44,6 +45,13 @@ export interface ProjectionRunnerOptions {
    * share the stores; without `tenantId` the key is the projection's name.
    */
   readonly tenantId?: string | null;
+  /**
+   * Only this partition's aggregates (default: every aggregate; see `partitionOf`). Such a
+   * runner keeps its checkpoint, dead letters and lease under `<runnerKey>#p<index>of<count>`,
+   * so the runners of a projection's partitions share the stores and run on different
+   * replicas. `PartitionedProjectionRunner` runs and balances every partition of a projection.
+   */
+  readonly partition?: PartitionFilter;
   /**
    * One active runner per projection and tenant filter across processes (default: on when the
    * checkpoint store has `leases`, i.e. a `SQLiteCheckpointStore` on a file or a
@@ -111,8 +119,8 @@ export interface RunnerConfig {
   readonly batchSize: number;
   readonly pollIntervalMs: number;
   readonly eventBus: EventBus | undefined;
-  /** The `readAll` filters: the projection's event types and the tenant. */
-  readonly readFilter: Pick<ReadAllOptions, 'eventTypes' | 'tenantId'>;
+  /** The `readAll` filters: the projection's event types, the tenant and the partition. */
+  readonly readFilter: Pick<ReadAllOptions, 'eventTypes' | 'tenantId' | 'partition'>;
   readonly enableTracing: boolean;
   readonly onError: (failure: ProjectionFailure) => void;
   readonly onFollowError: (error: unknown, projection: string) => void;
@@ -129,7 +137,8 @@ export function resolveRunnerConfig(projection: Projection, options: ProjectionR
   }
   const types = projection.eventTypes;
   const { name } = projection;
-  const key = runnerKey(name, options.tenantId);
+  const partition = toPartitionFilter(options.partition);
+  const key = partitionKey(runnerKey(name, options.tenantId), partition);
   return {
     key,
     eventStore,
@@ -145,6 +154,7 @@ export function resolveRunnerConfig(projection: Projection, options: ProjectionR
     readFilter: {
       ...(types && types.length > 0 ? { eventTypes: types } : {}),
       ...(options.tenantId === undefined ? {} : { tenantId: options.tenantId }),
+      ...(partition ? { partition } : {}),
     },
     enableTracing: options.enableTracing ?? false,
     onError: options.onError ?? defaultOnError,
@@ -155,4 +165,11 @@ export function resolveRunnerConfig(projection: Projection, options: ProjectionR
 function checkpointEvery(value: string | undefined): 'event' | 'batch' {
   if (value === undefined || value === 'event' || value === 'batch') return value ?? 'event';
   throw new InvalidArgumentError(`checkpointEvery must be 'event' or 'batch', got ${JSON.stringify(value)}`);
+}
+
+/** True when `filter` leaves events out (types, tenant or partition), so a short page proves nothing held back. */
+export function isFilteredRead(filter: RunnerConfig['readFilter']): boolean {
+  return (
+    Boolean(filter.eventTypes?.length) || filter.tenantId !== undefined || filter.partition !== undefined
+  );
 }

@@ -165,5 +165,26 @@ describe('runner keys', () => {
     expect(() => new ProjectionRunner({ name: 'X@tenant:A', handle: () => {} }, stores)).toThrow(
       /rename the projection/,
     );
+    expect(() => new ProjectionRunner({ name: 'X#p1of4', handle: () => {} }, stores)).toThrow(
+      /contains "#p<index>of<count>".*rename the projection/,
+    );
+  });
+
+  it("key a partition's runner <runnerKey>#p<index>of<count>, and refuse a partition out of range", () => {
+    const stores = {
+      eventStore: new InMemoryEventStore(),
+      checkpointStore: new InMemoryCheckpointStore(),
+      deadLetterStore: new InMemoryDeadLetterStore(),
+    };
+    const projection = { name: 'X', handle: () => {} };
+    const runner = new ProjectionRunner(projection, {
+      ...stores,
+      tenantId: 'a',
+      partition: { index: 2, count: 4 },
+    });
+    expect(runner.status.key).toBe('projection:X@tenant:a#p2of4');
+    expect(() => new ProjectionRunner(projection, { ...stores, partition: { index: 4, count: 4 } })).toThrow(
+      /partition.index must be an integer from 0 to 3/,
+    );
   });
 });
