@@ -3,7 +3,11 @@ import type { HandledEventRef, ProjectionModel, SchemaModel } from '../model/ir.
 import type { EmitContext } from './context.ts';
 import { generatedHeader } from './header.ts';
 import { eventTypeNames, projectionHandlerName, projectionTypeNames, tsString } from './names.ts';
-import { runnerFactoryRuntimeValues, runnerFactoryStatements } from './projection-runner-factory.ts';
+import {
+  runnerFactoryRuntimeValues,
+  runnerFactoryStatements,
+  runnerOptionsType,
+} from './projection-runner-factory.ts';
 import { importDeclaration, printTypeScript, type Statement } from './ts-project.ts';
 
 function storedType(ref: HandledEventRef): string {
@@ -92,6 +96,19 @@ function baseClass(projection: ProjectionModel, userFile: string): Statement {
         ],
         initializer: String(projection.retries),
       },
+      ...(projection.partitions === undefined
+        ? []
+        : [
+            {
+              name: 'partitions',
+              isStatic: true,
+              isReadonly: true,
+              docs: [
+                `The schema's \`partitions\`: \`create${projection.name}Runner\` runs the projection as this many\npartitions by aggregate id (a \`PartitionedProjectionRunner\`), each with its own checkpoint and lease.`,
+              ],
+              initializer: String(projection.partitions),
+            },
+          ]),
       { name: 'name', isReadonly: true, type: 'string', initializer: tsString(projection.name) },
       {
         name: 'eventTypes',
@@ -118,7 +135,8 @@ function baseClass(projection: ProjectionModel, userFile: string): Statement {
 
 /**
  * Emits one projection's base class with a typed abstract handler per handled event, and its
- * runner factory, which applies the schema's `checkpoint` and `retries` to a `ProjectionRunner`.
+ * runner factory, which applies the schema's `checkpoint` and `retries` to a `ProjectionRunner`
+ * (`partitions` to a `PartitionedProjectionRunner`).
  */
 export function emitProjection(projection: ProjectionModel, _model: SchemaModel, ctx: EmitContext): string {
   const path = ctx.layout.projection(projection.name);
@@ -126,7 +144,7 @@ export function emitProjection(projection: ProjectionModel, _model: SchemaModel,
   for (const ref of projection.handles)
     byAggregate.set(ref.aggregate, [...(byAggregate.get(ref.aggregate) ?? []), ref]);
   const imports: Statement[] = [
-    importDeclaration(ctx.runtimeImport, ['Projection', 'ProjectionRunnerOptions', 'StoredEvent'], true),
+    importDeclaration(ctx.runtimeImport, ['Projection', runnerOptionsType(projection), 'StoredEvent'], true),
     importDeclaration(
       ctx.runtimeImport,
       ['InvalidArgumentError', ...runnerFactoryRuntimeValues(projection)],

@@ -8,14 +8,26 @@ export function runnerFactoryNames(projection: string): { factory: string; optio
   return { factory: `create${projection}Runner`, options: `${projection}RunnerOptions` };
 }
 
+/** The runtime class the factory of `projection` returns. */
+function runnerClass(projection: ProjectionModel): string {
+  return projection.partitions === undefined ? 'ProjectionRunner' : 'PartitionedProjectionRunner';
+}
+
+/** The runtime options type the factory of `projection` takes. */
+export function runnerOptionsType(projection: ProjectionModel): string {
+  return projection.partitions === undefined ? 'ProjectionRunnerOptions' : 'PartitionedRunnerOptions';
+}
+
 /** Runtime values the factory of `projection` uses. */
 export function runnerFactoryRuntimeValues(projection: ProjectionModel): string[] {
+  if (projection.partitions !== undefined) return [runnerClass(projection)];
   return projection.checkpoint
     ? ['ProjectionRunner']
     : ['InMemoryCheckpointStore', 'InMemoryDeadLetterStore', 'ProjectionRunner'];
 }
 
 function optionsType(projection: ProjectionModel): Statement {
+  if (projection.partitions !== undefined) return partitionedOptionsType(projection);
   const names = runnerFactoryNames(projection.name);
   const stores = "'checkpointStore' | 'deadLetterStore'";
   return {
@@ -37,6 +49,20 @@ function optionsType(projection: ProjectionModel): Statement {
   };
 }
 
+/** Options of a partitioned projection's factory: `partitions` defaults to the schema's. */
+function partitionedOptionsType(projection: ProjectionModel): Statement {
+  const names = runnerFactoryNames(projection.name);
+  return {
+    kind: StructureKind.TypeAlias,
+    name: names.options,
+    isExported: true,
+    docs: [
+      `Options of \`${names.factory}\`: a partitioned runner's options, \`partitions\` defaulting to the schema's ${projection.partitions}.`,
+    ],
+    type: "Omit<PartitionedRunnerOptions, 'partitions'> &\n  Partial<Pick<PartitionedRunnerOptions, 'partitions'>>",
+  };
+}
+
 function callsInWords(retries: number): string {
   if (retries === 0) return 'called once, with no retry,';
   return `called ${retries + 1} times (the first call and ${retries} ${retries === 1 ? 'retry' : 'retries'})`;
@@ -45,10 +71,18 @@ function callsInWords(retries: number): string {
 function factoryDocs(projection: ProjectionModel): string {
   const { factory } = runnerFactoryNames(projection.name);
   const stores = projection.checkpoint ? 'eventStore, checkpointStore, deadLetterStore' : 'eventStore';
+  const partitioned =
+    projection.partitions === undefined
+      ? []
+      : [
+          `\`partitions: ${projection.partitions}\`: each partition (aggregates by \`partitionOf(aggregateId, ${projection.partitions})\`) has its own`,
+          'checkpoint and lease; started replicas share the partitions.',
+        ];
   return [
-    `A \`ProjectionRunner\` for the ${projection.name} projection with the schema's settings applied:`,
+    `A \`${runnerClass(projection)}\` for the ${projection.name} projection with the schema's settings applied:`,
     `\`retries: ${projection.retries}\` becomes \`retry.retries\`, so a failing handler is`,
     `${callsInWords(projection.retries)} before its event is dead-lettered.`,
+    ...partitioned,
     ...(projection.checkpoint
       ? []
       : ['`checkpoint: false`: without stores given, checkpoint and dead letters are kept in memory.']),
@@ -78,10 +112,13 @@ function factoryFunction(projection: ProjectionModel): Statement {
     `export function ${names.factory}(`,
     `  projection: ${base},`,
     `  options: ${names.options},`,
-    '): ProjectionRunner {',
-    '  return new ProjectionRunner(projection, {',
+    `): ${runnerClass(projection)} {`,
+    `  return new ${runnerClass(projection)}(projection, {`,
     '    ...options,',
     ...stores,
+    ...(projection.partitions === undefined
+      ? []
+      : [`    partitions: options.partitions ?? ${base}.partitions,`]),
     `    retry: { ...options.retry, retries: options.retry?.retries ?? ${base}.retries },`,
     '  });',
     '}',
@@ -90,7 +127,8 @@ function factoryFunction(projection: ProjectionModel): Statement {
 
 /**
  * The runner factory of a projection, `createXRunner(projection, options)`, and its options
- * type: a `ProjectionRunner` with the schema's `checkpoint` and `retries` wired into its options.
+ * type: a `ProjectionRunner` with the schema's `checkpoint` and `retries` wired into its options,
+ * or a `PartitionedProjectionRunner` for a projection with `partitions`.
  */
 export function runnerFactoryStatements(projection: ProjectionModel): Statement[] {
   return [optionsType(projection), factoryFunction(projection)];

@@ -184,6 +184,7 @@ function buildProjection(
     handles,
     checkpoint,
     retries: doc.retries ?? (checkpoint ? DEFAULT_PROJECTION_RETRIES : 0),
+    ...optional('partitions', doc.partitions),
     loc: locate(source, ['name'], 'value'),
   };
 }

@@ -166,6 +166,8 @@ export interface ProjectionModel {
   readonly handles: readonly HandledEventRef[];
   readonly checkpoint: boolean;
   readonly retries: number;
+  /** `partitions:`, the partition count of a partitioned projection; undefined when not partitioned. */
+  readonly partitions?: number;
   readonly loc: SourceLocation;
 }
 

@@ -85,6 +85,7 @@ export interface RawProjectionDoc {
   readonly handles: readonly string[];
   readonly checkpoint?: boolean;
   readonly retries?: number;
+  readonly partitions?: number;
 }
 
 /** A `kind: types` document. */

@@ -4,6 +4,7 @@ import {
   InMemoryCheckpointStore,
   InMemoryDeadLetterStore,
   InMemoryEventStore,
+  PartitionedProjectionRunner,
   type ProjectionFailure,
 } from '@es-gen/runtime';
 import { describe, expect, it } from 'vitest';
@@ -94,5 +95,26 @@ describe('generated projection runner factories', () => {
     const runner = catalog.createCatalogueStockRunner(new Stock(), { eventStore, onError: () => {} });
     expect(await runner.runUntilCaughtUp()).toMatchObject({ handled: 0, deadLettered: 1 });
     expect(calls).toEqual(['w-1']);
+  });
+
+  it('build a PartitionedProjectionRunner for a projection with `partitions: 4`; options may override the count', () => {
+    class Ratings extends catalog.ProductRatingsProjectionBase {
+      protected override onProductReviewed(): void {}
+      protected override onProductListed(): void {}
+    }
+    const stores = {
+      eventStore: new InMemoryEventStore({ registry: catalog.createEventRegistry() }),
+      checkpointStore: new InMemoryCheckpointStore(),
+      deadLetterStore: new InMemoryDeadLetterStore(),
+    };
+    expect(catalog.ProductRatingsProjectionBase.partitions).toBe(4);
+    const runner = catalog.createProductRatingsRunner(new Ratings(), stores);
+    expect(runner).toBeInstanceOf(PartitionedProjectionRunner);
+    expect(runner.status.map((s) => s.key)).toEqual(
+      [0, 1, 2, 3].map((k) => `projection:ProductRatings#p${k}of4`),
+    );
+    expect(
+      catalog.createProductRatingsRunner(new Ratings(), { ...stores, partitions: 2 }).runners,
+    ).toHaveLength(2);
   });
 });

@@ -109,7 +109,7 @@ function checkEmitted(
   ctx.report(path, 'value', 'unknown-event', `\`${command}\` emits unknown event \`${emitted}\``, hint);
 }
 
-/** Checks a projection: its name, every handled event (known, unambiguous, listed once) and `retries`. */
+/** Checks a projection: its name, every handled event (known, unambiguous, listed once), `retries` and `partitions`. */
 export function checkProjection(ctx: CheckContext, doc: RawProjectionDoc): void {
   checkPascalCase(ctx, ['name'], 'value', 'projection', doc.name);
   const seen = new Map<string, number>();
@@ -135,6 +135,15 @@ export function checkProjection(ctx: CheckContext, doc: RawProjectionDoc): void 
       'retries-without-checkpoint',
       '`retries` needs `checkpoint: true`',
       'add `checkpoint: true` (retries and dead letters need a checkpoint) or remove `retries`',
+    );
+  }
+  if (doc.partitions !== undefined && doc.checkpoint !== true) {
+    ctx.report(
+      ['partitions'],
+      'key',
+      'partitions-without-checkpoint',
+      '`partitions` needs `checkpoint: true`',
+      'add `checkpoint: true` (each partition keeps its own checkpoint) or remove `partitions`',
     );
   }
 }

@@ -140,6 +140,13 @@ function toDiagnostic(source: SourceFile, error: ErrorObject): Diagnostic | unde
         'out-of-range',
         `${name} must be at least ${String(params['limit'])}, found ${describeValue(error.data)}`,
       );
+    case 'maximum':
+      return source.diagnostic(
+        path,
+        'value',
+        'out-of-range',
+        `${name} must be at most ${String(params['limit'])}, found ${describeValue(error.data)}`,
+      );
     case 'minItems':
       return source.diagnostic(
         path,

@@ -44,7 +44,7 @@ describe('meta-schema errors', () => {
   it('lists the allowed keys when no key is close', () => {
     expect(errors({ 'schemas/p.yaml': 'kind: projection\nname: P\nhandles: [X]\nzzz: 1\n' })).toEqual([
       'schemas/p.yaml:3:11: unknown event `X`',
-      'schemas/p.yaml:4:1: unknown key `zzz`; expected one of `kind`, `name`, `description`, `handles`, `checkpoint`, `retries`',
+      'schemas/p.yaml:4:1: unknown key `zzz`; expected one of `kind`, `name`, `description`, `handles`, `checkpoint`, `retries`, `partitions`',
     ]);
   });
 
@@ -398,6 +398,23 @@ describe('semantic errors', () => {
       'schemas/a.yaml:4:31: type `T` has both `fields` and `enum`; an object type has `fields`, an enum type has `enum`; split it into two types',
       'schemas/a.yaml:8:5: event `A` has both `fields` and `versions`; give `fields` for an event with one version, or list every version under `versions`',
       'schemas/p.yaml:4:1: `retries` needs `checkpoint: true`; add `checkpoint: true` (retries and dead letters need a checkpoint) or remove `retries`',
+    ]);
+  });
+
+  it('reports a partition count that is not an integer from 1 to 1024, and partitions without checkpoint', () => {
+    const files = {
+      ...aggregate('events:', '  A: { fields: { a: string } }'),
+      'schemas/p.yaml': 'kind: projection\nname: P\nhandles: [A]\ncheckpoint: true\npartitions: 0\n',
+      'schemas/q.yaml': 'kind: projection\nname: Q\nhandles: [A]\ncheckpoint: true\npartitions: 2.5\n',
+      'schemas/r.yaml': 'kind: projection\nname: R\nhandles: [A]\npartitions: 4\n',
+      'schemas/s.yaml': 'kind: projection\nname: S\nhandles: [A]\ncheckpoint: true\npartitions: 4\n',
+      'schemas/t.yaml': 'kind: projection\nname: T\nhandles: [A]\ncheckpoint: true\npartitions: 2000\n',
+    };
+    expect(errors(files)).toEqual([
+      'schemas/p.yaml:5:13: `partitions` must be at least 1, found the integer 0',
+      'schemas/q.yaml:5:13: `partitions` must be an integer, found the number 2.5',
+      'schemas/r.yaml:4:1: `partitions` needs `checkpoint: true`; add `checkpoint: true` (each partition keeps its own checkpoint) or remove `partitions`',
+      'schemas/t.yaml:5:13: `partitions` must be at most 1024, found the integer 2000',
     ]);
   });
 
