@@ -1,17 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventStore } from '../event-store/event-store.ts';
-import { createEvent } from '../events/domain-event.ts';
-import { PostgreSQLCheckpointStore } from '../postgres/postgres-checkpoint-store.ts';
-import { PostgreSQLEventStore } from '../postgres/postgres-event-store.ts';
-import { dropSchema, testPool, uniqueSchema } from '../postgres/test/postgres-test-env.ts';
 import { bundleWorker } from '../postgres/test/worker-process.ts';
-import { SQLiteEventStore } from '../sqlite/sqlite-event-store.ts';
-import { serviceUrls } from '../testing/services.ts';
 import { type Replica, type ReplicaLine, startReplica, until } from './support/replica-fleet.ts';
+import { appendBatches, replicaTargets, type Target } from './support/replica-targets.ts';
 
 /**
  * Many replicas, one read model: 2 and 4 processes run a ProjectionRunner of one transactional
@@ -26,77 +17,13 @@ const SLACK_MS = 1000;
 const BEFORE = 600;
 const DURING = 1400;
 
-interface Target {
-  readonly eventStore: EventStore;
-  readonly args: readonly string[];
-  /** [event id, rows] of every applied event. */
-  counts(): Promise<Map<string, number>>;
-  close(): Promise<void>;
-}
-
 let bundle: string;
-const dir = mkdtempSync(join(tmpdir(), 'es-gen-replicas-'));
-const pool = testPool(4);
-const schemas: string[] = [];
+const targets = replicaTargets();
 
 beforeAll(async () => {
   bundle = await bundleWorker(join(import.meta.dirname, 'support', 'replica-process.ts'));
 });
-afterAll(async () => {
-  for (const schema of schemas) await dropSchema(pool, schema);
-  await pool.end();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function sqliteTarget(): Promise<Target> {
-  const file = join(dir, `${uniqueSchema('db')}.db`);
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('busy_timeout = 10000');
-  db.exec('CREATE TABLE applied (event_id TEXT NOT NULL, replica TEXT NOT NULL)');
-  const eventStore = new SQLiteEventStore(db);
-  const rows = db.prepare('SELECT event_id, count(*) AS n FROM applied GROUP BY event_id');
-  return {
-    eventStore,
-    args: ['sqlite', file, 'main'],
-    counts: async () =>
-      new Map((rows.all() as { event_id: string; n: number }[]).map((r) => [r.event_id, r.n])),
-    close: async () => {
-      await eventStore.close();
-      db.close();
-    },
-  };
-}
-
-async function postgresTarget(): Promise<Target> {
-  const schema = uniqueSchema('es_replicas');
-  schemas.push(schema);
-  const eventStore = new PostgreSQLEventStore({ connection: pool, schema });
-  await new PostgreSQLCheckpointStore({ connection: pool, schema }).initialize();
-  await pool.query(`CREATE TABLE "${schema}".applied (event_id text NOT NULL, replica text NOT NULL)`);
-  return {
-    eventStore,
-    args: ['postgres', serviceUrls.postgres, schema],
-    counts: async () => {
-      const { rows } = await pool.query<{ event_id: string; n: string }>(
-        `SELECT event_id, count(*) AS n FROM "${schema}".applied GROUP BY event_id`,
-      );
-      return new Map(rows.map((r) => [r.event_id, Number(r.n)]));
-    },
-    close: () => eventStore.close(),
-  };
-}
-
-async function append(store: EventStore, batches: number, pauseMs: number): Promise<void> {
-  for (let b = 0; b < batches; b++) {
-    const id = `order-${b}-${Math.random().toString(36).slice(2, 8)}`;
-    const events = Array.from({ length: 20 }, (_, i) =>
-      createEvent({ eventType: 'Noted', aggregateType: 'Order', aggregateId: id, data: { i } }),
-    );
-    await store.appendEvents(id, 'Order', events);
-    if (pauseMs > 0) await new Promise((r) => setTimeout(r, pauseMs));
-  }
-}
+afterAll(() => targets.cleanup());
 
 interface Outcome {
   readonly takeoverMs: number | undefined;
@@ -115,10 +42,10 @@ async function run(target: Target, n: number, ttl: string, kill: boolean): Promi
     return replica;
   };
   try {
-    await append(target.eventStore, BEFORE / 20, 0);
+    await appendBatches(target.eventStore, BEFORE / 20, 0);
     for (let i = 1; i <= n; i++) spawnReplica(`r${i}`);
     for (const replica of replicas) await replica.ready(15_000);
-    const appending = append(target.eventStore, DURING / 20, 15);
+    const appending = appendBatches(target.eventStore, DURING / 20, 15);
     let takeoverMs: number | undefined;
     if (kill) takeoverMs = await killActive(target, lines, replicas, spawnReplica);
     await appending;
@@ -156,8 +83,8 @@ async function killActive(
 }
 
 describe.each([
-  ['SQLite file', sqliteTarget],
-  ['PostgreSQL', postgresTarget],
+  ['SQLite file', targets.sqlite],
+  ['PostgreSQL', targets.postgres],
 ])('replicas of a transactional projection on %s', (name, makeTarget) => {
   it.each([2, 4])(
     '%i replicas, the active one SIGKILLed mid-batch and restarted: every event applied exactly once',

@@ -6,6 +6,8 @@ export interface ReplicaLine {
   readonly state: 'active' | 'standby' | 'stopped';
   readonly holder: string | undefined;
   readonly epoch: number | undefined;
+  /** The lease key, e.g. `projection:Applied#p2of4` for a partition's runner. */
+  readonly key: string;
   /** `Date.now()` in the replica when its status changed. */
   readonly t: number;
 }

@@ -5,7 +5,10 @@
  * Prints `ready` once started, then one JSON line per status change: { state, holder, epoch, t }.
  * SIGTERM stops the runner (releasing its lease) and exits; the test kills others with SIGKILL.
  *
- * Usage: replica-process <sqlite|postgres> <db file|postgres url> <schema> <replica> <ttlMs|off>
+ * With a partition count as sixth argument it runs a PartitionedProjectionRunner instead, and
+ * its status lines name the partition's lease `key`.
+ *
+ * Usage: replica-process <sqlite|postgres> <db file|postgres url> <schema> <replica> <ttlMs|off> [partitions]
  */
 import BetterSqlite3 from 'better-sqlite3';
 import pg, { type PoolClient } from 'pg';
@@ -17,14 +20,15 @@ import { PostgreSQLCheckpointStore } from '../../postgres/postgres-checkpoint-st
 import { PostgreSQLDeadLetterStore } from '../../postgres/postgres-dead-letter-store.ts';
 import { PostgreSQLEventStore } from '../../postgres/postgres-event-store.ts';
 import { PostgreSQLProjection } from '../../postgres/postgres-transactional-projection.ts';
+import { PartitionedProjectionRunner } from '../../projection/partitioned-projection-runner.ts';
 import type { Projection } from '../../projection/projection.ts';
-import { ProjectionRunner } from '../../projection/projection-runner.ts';
+import { ProjectionRunner, type ReplicaStatus } from '../../projection/projection-runner.ts';
 import { SQLiteCheckpointStore } from '../../sqlite/sqlite-checkpoint-store.ts';
 import { SQLiteDeadLetterStore } from '../../sqlite/sqlite-dead-letter-store.ts';
 import { SQLiteEventStore } from '../../sqlite/sqlite-event-store.ts';
 import { SQLiteProjection } from '../../sqlite/sqlite-transactional-projection.ts';
 
-const [kind, target, schema, replica, ttl] = process.argv.slice(2);
+const [kind, target, schema, replica, ttl, partitions] = process.argv.slice(2);
 if (!kind || !target || !schema || !replica || !ttl) {
   console.error('usage: replica-process <sqlite|postgres> <db file|url> <schema> <replica> <ttlMs|off>');
   process.exit(2);
@@ -35,17 +39,22 @@ const pause = new Int32Array(new SharedArrayBuffer(4));
 
 class SQLiteApplied extends SQLiteProjection {
   handleInTransaction(db: BetterSqlite3.Database, event: StoredEvent): void {
-    db.prepare('INSERT INTO applied (event_id, replica) VALUES (?, ?)').run(event.eventId, replica);
+    db.prepare('INSERT INTO applied (event_id, replica, aggregate_id, version) VALUES (?, ?, ?, ?)').run(
+      event.eventId,
+      replica,
+      event.aggregateId,
+      event.aggregateVersion,
+    );
     Atomics.wait(pause, 0, 0, 1);
   }
 }
 
 class PostgreSQLApplied extends PostgreSQLProjection {
   async handleInTransaction(client: PoolClient, event: StoredEvent): Promise<void> {
-    await client.query(`INSERT INTO "${pgSchema}".applied (event_id, replica) VALUES ($1, $2)`, [
-      event.eventId,
-      replica,
-    ]);
+    await client.query(
+      `INSERT INTO "${pgSchema}".applied (event_id, replica, aggregate_id, version) VALUES ($1, $2, $3, $4)`,
+      [event.eventId, replica, event.aggregateId, event.aggregateVersion],
+    );
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
 }
@@ -82,23 +91,29 @@ function postgresStores(url: string): Stores {
 
 const stores = kind === 'sqlite' ? sqliteStores(target) : postgresStores(target);
 const ttlMs = Number(ttl);
-const runner = new ProjectionRunner(stores.projection, {
+const options = {
   ...stores,
   batchSize: 50,
   pollIntervalMs: 50,
-  onFollowError: (error) => console.error(`${replica}:`, error),
+  onFollowError: (error: unknown) => console.error(`${replica}:`, error),
   lease:
     ttl === 'off'
-      ? false
+      ? (false as const)
       : {
           ttlMs,
           renewEveryMs: Math.floor(ttlMs / 4),
           standbyCheckMs: 100,
           replica,
-          onStatusChange: (s) =>
-            console.log(JSON.stringify({ state: s.state, holder: s.holder, epoch: s.epoch, t: Date.now() })),
+          onStatusChange: (s: ReplicaStatus) =>
+            console.log(
+              JSON.stringify({ state: s.state, holder: s.holder, epoch: s.epoch, key: s.key, t: Date.now() }),
+            ),
         },
-});
+};
+const runner =
+  partitions === undefined
+    ? new ProjectionRunner(stores.projection, options)
+    : new PartitionedProjectionRunner(stores.projection, { ...options, partitions: Number(partitions) });
 await runner.start();
 console.log('ready');
 process.on('SIGTERM', () => {
