@@ -1,5 +1,6 @@
 import { resolveLeaseConfig } from '../checkpoint-store/lease-keeper.ts';
 import { isLeaseStore, type LeaseStore } from '../checkpoint-store/lease-store.ts';
+import { InvalidArgumentError } from '../errors.ts';
 import type { CatchUpOptions } from '../event-store/held-back.ts';
 import { assertPartitionCount } from '../event-store/partition.ts';
 import { type BalanceRound, PartitionBalancer } from './partition-balancer.ts';
@@ -49,8 +50,8 @@ function sum(results: readonly CatchUpResult[]): CatchUpResult {
  * aggregates of different partitions. Changing `partitions` later means a rebuild: the new
  * partitions have no checkpoints.
  *
- * @throws InvalidArgumentError for a `partitions` that is not an integer >= 1, or any invalid
- *   runner option.
+ * @throws InvalidArgumentError for a `partitions` that is not an integer from 1 to 2^31, a
+ *   `balanceEveryMs` not below the lease `ttlMs`, or any invalid runner option.
  * @example
  * const runner = new PartitionedProjectionRunner(new OrderSummary(), { eventStore, checkpointStore, deadLetterStore, partitions: 4 });
  * await runner.start(); // claims its share of the 4 partitions and follows them
@@ -84,7 +85,7 @@ export class PartitionedProjectionRunner {
         }),
     );
     this.#name = projection.name;
-    this.#everyMs = balanceEveryMs ?? lease.standbyCheckMs;
+    this.#everyMs = balanceInterval(balanceEveryMs, lease.standbyCheckMs, lease.ttlMs);
     this.#onFollowError = options.onFollowError ?? ((e, p) => console.error(`projection "${p}":`, e));
     const key = runnerKey(projection.name, options.tenantId);
     this.#balancer = leases
@@ -172,6 +173,17 @@ export class PartitionedProjectionRunner {
     });
     return this.#round;
   }
+}
+
+/** `balanceEveryMs` checked: an integer from 1 to below the lease `ttlMs`. */
+function balanceInterval(value: number | undefined, fallback: number, ttlMs: number): number {
+  const ms = value ?? fallback;
+  if (!Number.isSafeInteger(ms) || ms < 1 || ms >= ttlMs) {
+    throw new InvalidArgumentError(
+      `balanceEveryMs must be an integer from 1 to below the lease ttlMs (${ttlMs}), got ${String(value)}`,
+    );
+  }
+  return ms;
 }
 
 /** The lease store the partitions' runners use, as `createLeaseKeeper` picks it; undefined without. */
