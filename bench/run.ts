@@ -7,6 +7,7 @@ import { type Benchmark, type BenchRow, formatTable, verdict } from './bench-kit
 import { eventBusBenchmark } from './event-bus.bench.ts';
 import { generatorBenchmark } from './generator.bench.ts';
 import { postgresEventStoreBenchmark } from './postgres.bench.ts';
+import { replicasBenchmark } from './replicas.bench.ts';
 import { sqliteEventStoreBenchmark } from './sqlite-event-store.bench.ts';
 import { startupBenchmark } from './startup.bench.ts';
 
@@ -17,6 +18,7 @@ const benchmarks: Benchmark[] = [
   eventBusBenchmark,
   generatorBenchmark,
   startupBenchmark,
+  replicasBenchmark,
 ];
 
 const filter = process.argv[2];
