@@ -1,5 +1,5 @@
-import type { CheckpointRow, OpsStore, PendingEvent } from './ops-store.ts';
-import { StoreTargetError } from './ops-store.ts';
+import type { CheckpointRow, LeaseRow, OpsStore, PendingEvent } from './ops-store.ts';
+import { PROJECTION_LEASE_PREFIX, StoreTargetError } from './ops-store.ts';
 
 /** The connection string without `?schema=`, the schema, and the URL shown in messages (no password). */
 function postgresTarget(url: string): { connection: string; schema: string; shown: string } {
@@ -79,6 +79,25 @@ export async function openPostgresOpsStore(url: string): Promise<OpsStore> {
         [position],
       );
       return first && { position: Number(first.position), recordedAt: iso(first.recorded_at) };
+    },
+    async leases(): Promise<Map<string, LeaseRow>> {
+      const found = await rows<{
+        key: string;
+        holder: string;
+        epoch: string;
+        expires_at: Date;
+        live: boolean;
+      }>(
+        `SELECT key, holder, epoch::text, expires_at, expires_at > now() AS live FROM ${s}.leases
+         WHERE starts_with(key, $1) ORDER BY key`,
+        [PROJECTION_LEASE_PREFIX],
+      );
+      return new Map(
+        found.map((r) => [
+          r.key.slice(PROJECTION_LEASE_PREFIX.length),
+          { holder: r.holder, epoch: Number(r.epoch), expiresAt: iso(r.expires_at), live: r.live },
+        ]),
+      );
     },
     close,
   };

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import type { CheckpointRow, OpsStore, PendingEvent } from './ops-store.ts';
-import { StoreTargetError } from './ops-store.ts';
+import type { CheckpointRow, LeaseRow, OpsStore, PendingEvent } from './ops-store.ts';
+import { PROJECTION_LEASE_PREFIX, StoreTargetError } from './ops-store.ts';
 
 type Database = import('better-sqlite3').Database;
 
@@ -67,6 +67,32 @@ export async function openSqliteOpsStore(file: string): Promise<OpsStore> {
         .prepare('SELECT position, recorded_at FROM es_events WHERE position > ? ORDER BY position LIMIT 1')
         .get(position) as { position: number; recorded_at: string } | undefined;
       return row && { position: row.position, recordedAt: row.recorded_at };
+    },
+    async leases(): Promise<Map<string, LeaseRow>> {
+      const table = db
+        .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'es_leases'")
+        .get();
+      if (!table) return new Map();
+      const rows = db
+        .prepare('SELECT key, holder, epoch, expires_at FROM es_leases WHERE substr(key, 1, ?) = ?')
+        .all(PROJECTION_LEASE_PREFIX.length, PROJECTION_LEASE_PREFIX) as {
+        key: string;
+        holder: string;
+        epoch: number;
+        expires_at: number;
+      }[];
+      const now = Date.now();
+      return new Map(
+        rows.map((r) => [
+          r.key.slice(PROJECTION_LEASE_PREFIX.length),
+          {
+            holder: r.holder,
+            epoch: r.epoch,
+            expiresAt: new Date(r.expires_at).toISOString(),
+            live: r.expires_at > now,
+          },
+        ]),
+      );
     },
     async close() {
       await Promise.all([deadLetters.close(), checkpoints.close(), events.close()]);

@@ -15,6 +15,19 @@ export interface PendingEvent {
   readonly recordedAt: string;
 }
 
+/** The lease of a runner key: the replica that is active for it, under which epoch, until when. */
+export interface LeaseRow {
+  readonly holder: string;
+  readonly epoch: number;
+  /** When the lease runs out unless its holder renews it (ISO-8601). */
+  readonly expiresAt: string;
+  /** False once it ran out: no replica is active for the key until one takes it. */
+  readonly live: boolean;
+}
+
+/** The prefix of the lease keys of projection runners (`projection:<runner key>`). */
+export const PROJECTION_LEASE_PREFIX = 'projection:';
+
 /**
  * What the operations commands (`es-gen projections`, `es-gen dead-letters`) need of a store:
  * its checkpoint and dead-letter stores (the runtime's adapters, for every write), plus the
@@ -34,6 +47,8 @@ export interface OpsStore {
   deadLetterCounts(): Promise<Map<string, number>>;
   /** The first event above `position`, or undefined when the projection is at the head. */
   firstEventAfter(position: number): Promise<PendingEvent | undefined>;
+  /** The lease of each runner key that has one, by runner key (without the `projection:` prefix). */
+  leases(): Promise<Map<string, LeaseRow>>;
   close(): Promise<void>;
 }
 

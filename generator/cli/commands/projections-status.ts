@@ -1,7 +1,7 @@
 import type { CliContext } from '../context.ts';
 import type { OpsFormat } from './ops-output.ts';
 import { formatDuration, printJson, renderTable } from './ops-output.ts';
-import type { OpsStore } from './ops-store.ts';
+import type { LeaseRow, OpsStore } from './ops-store.ts';
 import { type KeyScope, knownKeys, parseRunnerKey } from './projection-keys.ts';
 
 /** One projection runner's state in `es-gen projections status --format json`. */
@@ -24,11 +24,17 @@ export interface ProjectionStatus extends KeyScope {
   };
   /** Dead letters kept under this key. */
   readonly deadLetters: number;
+  /**
+   * The key's lease when its runners use one (SQLite files, PostgreSQL): the replica that is
+   * active (`holder`), its `epoch`, `expiresAt` and whether it is still `live`; null otherwise.
+   */
+  readonly lease: LeaseRow | null;
 }
 
 async function statusOf(store: OpsStore, head: number, now: number): Promise<ProjectionStatus[]> {
   const checkpoints = new Map((await store.checkpointRows()).map((r) => [r.key, r]));
   const counts = await store.deadLetterCounts();
+  const leases = await store.leases();
   const statuses: ProjectionStatus[] = [];
   for (const key of await knownKeys(store)) {
     const row = checkpoints.get(key);
@@ -47,6 +53,7 @@ async function statusOf(store: OpsStore, head: number, now: number): Promise<Pro
         seconds,
       },
       deadLetters: counts.get(key) ?? 0,
+      lease: leases.get(key) ?? null,
     });
   }
   return statuses;
@@ -55,6 +62,11 @@ async function statusOf(store: OpsStore, head: number, now: number): Promise<Pro
 function tenantCell(s: ProjectionStatus): string {
   if (s.scope === 'all-tenants') return '*';
   return s.scope === 'no-tenant' ? '(none)' : (s.tenantId ?? '');
+}
+
+function activeCell(s: ProjectionStatus): string {
+  if (!s.lease) return '-';
+  return s.lease.live ? `${s.lease.holder} (epoch ${s.lease.epoch})` : 'none (lease expired)';
 }
 
 function statusTable(store: OpsStore, head: number, statuses: readonly ProjectionStatus[]): string {
@@ -68,13 +80,15 @@ function statusTable(store: OpsStore, head: number, statuses: readonly Projectio
     s.lag.events,
     s.lag.seconds === null ? '-' : formatDuration(s.lag.seconds * 1000),
     s.deadLetters,
+    activeCell(s),
   ]);
-  return title + renderTable(['projection', 'tenant', 'checkpoint', 'lag', 'lag time', 'dead letters'], rows);
+  const header = ['projection', 'tenant', 'checkpoint', 'lag', 'lag time', 'dead letters', 'active replica'];
+  return title + renderTable(header, rows);
 }
 
 /**
  * `es-gen projections status`: every checkpoint key with its lag behind the head, in events and
- * in the age of its oldest unhandled event, and its dead letters.
+ * in the age of its oldest unhandled event, its dead letters, and the replica holding its lease.
  */
 export async function projectionsStatus(
   context: CliContext,

@@ -24,15 +24,18 @@ describe.each(cases)('es-gen projections on $name', ({ make, skip }) => {
   });
 
   it('status prints every checkpoint key with its lag and dead letters as a table', async () => {
+    // A replica following the acme runner holds its lease.
+    const leases = h.stores.checkpoints.leases;
+    await leases?.tryAcquire('projection:OrderSummary@tenant:acme', 'replica-7', 60_000);
     const result = await run('projections', 'status');
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const [title, header, ...rows] = result.stdout.trimEnd().split('\n');
     expect(title).toMatch(/: head position 5, 3 projection keys$/);
-    expect(header).toBe('projection    tenant  checkpoint  lag  lag time  dead letters');
-    expect(rows[0]).toBe('Audit         *                5    0  -                    0');
-    expect(rows[1]).toMatch(/^OrderSummary {2}\* {16}2 {4}3 {2}\d+s +2$/);
-    expect(rows[2]).toBe('OrderSummary  acme             5    0  -                    1');
+    expect(header).toBe('projection    tenant  checkpoint  lag  lag time  dead letters  active replica');
+    expect(rows[0]).toBe('Audit         *                5    0  -                    0  -');
+    expect(rows[1]).toMatch(/^OrderSummary {2}\* {16}2 {4}3 {2}\d+s +2 {2}-$/);
+    expect(rows[2]).toBe('OrderSummary  acme             5    0  -                    1  replica-7 (epoch 1)');
   });
 
   it('status --format json prints the documented shape', async () => {
@@ -55,6 +58,7 @@ describe.each(cases)('es-gen projections on $name', ({ make, skip }) => {
       deadLetters: 2,
       lag: { events: 3, oldestUnhandledPosition: 3 },
     });
+    expect(summary.lease).toBeNull();
     expect(Date.parse(summary.lag.oldestUnhandledAt)).toBeLessThanOrEqual(Date.now());
     expect(summary.lag.seconds).toBeGreaterThanOrEqual(0);
     expect(doc.projections[2]).toMatchObject({
