@@ -35,7 +35,9 @@ describe.each(cases)('es-gen projections on $name', ({ make, skip }) => {
     expect(header).toBe('projection    tenant  checkpoint  lag  lag time  dead letters  active replica');
     expect(rows[0]).toBe('Audit         *                5    0  -                    0  -');
     expect(rows[1]).toMatch(/^OrderSummary {2}\* {16}2 {4}3 {2}\d+s +2 {2}-$/);
-    expect(rows[2]).toBe('OrderSummary  acme             5    0  -                    1  replica-7 (epoch 1)');
+    expect(rows[2]).toBe(
+      'OrderSummary  acme             5    0  -                    1  replica-7 (epoch 1)',
+    );
   });
 
   it('status --format json prints the documented shape', async () => {
