@@ -1,6 +1,7 @@
 import type { ClientBase, Pool } from 'pg';
 import type { Lease, LeaseState, LeaseStore } from '../checkpoint-store/lease-store.ts';
 import { InvalidArgumentError, isEventSourcingError, NotLeaseHolderError, StoreError } from '../errors.ts';
+import { inClientTransaction } from './client-transaction.ts';
 import { type PostgreSQLConnection, toConnectionOptions } from './pool.ts';
 import { PostgreSQLComponent, type PostgreSQLConnectionOptions } from './postgres-component.ts';
 import type { PostgreSQLTransactionalCheckpoints } from './postgres-projection-executor.ts';
@@ -156,24 +157,11 @@ export class PostgreSQLLeaseStore implements LeaseStore {
     const client = await this.#pg.pool.connect().catch((error: unknown) => {
       throw new StoreError(`PostgreSQLLeaseStore: cannot ${what}: ${(error as Error).message}`, error);
     });
-    let broken: Error | undefined;
-    const onError = (error: Error) => {
-      broken = error;
-    };
-    client.on('error', onError);
     try {
-      await client.query('BEGIN');
-      await fn(client);
-      await client.query('COMMIT');
+      await inClientTransaction(client, fn);
     } catch (error) {
-      await client.query('ROLLBACK').catch((e: Error) => {
-        broken ??= e;
-      });
       if (isEventSourcingError(error)) throw error;
       throw new StoreError(`PostgreSQLLeaseStore: cannot ${what}: ${(error as Error).message}`, error);
-    } finally {
-      client.removeListener('error', onError);
-      client.release(broken);
     }
   }
 

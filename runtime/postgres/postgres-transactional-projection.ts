@@ -5,6 +5,7 @@ import type { EventStore } from '../event-store/event-store.ts';
 import { isUndecodableEvent, undecodableError } from '../event-store/undecodable-event.ts';
 import type { StoredEvent } from '../events/domain-event.ts';
 import type { Projection, ProjectionExecutor } from '../projection/projection.ts';
+import { inClientTransaction } from './client-transaction.ts';
 import type { PostgreSQLCheckpointStore } from './postgres-checkpoint-store.ts';
 import {
   createPostgreSQLProjectionExecutor,
@@ -60,24 +61,7 @@ export abstract class PostgreSQLProjection implements PostgreSQLTransactionalPro
 
   async handle(event: StoredEvent): Promise<void> {
     const client = await this.pool.connect();
-    let broken: Error | undefined;
-    const onError = (error: Error) => {
-      broken = error;
-    };
-    client.on('error', onError);
-    try {
-      await client.query('BEGIN');
-      await this.handleInTransaction(client, event);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch((e: Error) => {
-        broken ??= e;
-      });
-      throw error;
-    } finally {
-      client.removeListener('error', onError);
-      client.release(broken);
-    }
+    await inClientTransaction(client, (c) => this.handleInTransaction(c, event));
   }
 
   /**
