@@ -31,14 +31,44 @@ export interface AppendResult {
 /** A moment: a `Date` or an ISO-8601 string. */
 export type Instant = Date | string;
 
+/** The order of a stream read: `'forward'` (oldest first) or `'backward'` (newest first). */
+export type ReadDirection = 'forward' | 'backward';
+
+/**
+ * Options of `getEvents`. The version and time bounds select a range of the stream; `direction`
+ * and `limit` say in which order and how much of that range is returned.
+ *
+ * @example
+ * // the last 10 events of a stream, newest first
+ * await store.getEvents(id, 'Order', { direction: 'backward', limit: 10 });
+ */
 export interface GetEventsOptions {
   /** First stream version to return (inclusive, default 1). */
   readonly fromVersion?: number;
   /** Last stream version to return (inclusive). */
   readonly toVersion?: number;
+  /** Only events that occurred at or after this moment (inclusive lower bound of `occurredAt`). */
+  readonly from?: Instant;
   /** Time travel: only events that occurred at or before this moment. */
   readonly until?: Instant;
   /** Only return the stream if it belongs to this tenant. */
+  readonly tenantId?: string | null;
+  /**
+   * `'forward'` (default) returns the range in ascending version order, `'backward'` newest
+   * first. With `limit`, a backward read returns the last `limit` events of the range.
+   */
+  readonly direction?: ReadDirection;
+  /**
+   * At most this many events, counted from the start of the read's direction (default: all).
+   * An integer >= 1, else `InvalidArgumentError`. Events left out by the `'skip'` unknown-event
+   * policy count toward it (the limit bounds the rows read).
+   */
+  readonly limit?: number;
+}
+
+/** Options of `eventExists`. */
+export interface EventExistsOptions {
+  /** Only count the event if its stream belongs to this tenant (`null`: no tenant). */
   readonly tenantId?: string | null;
 }
 
@@ -124,8 +154,21 @@ export interface EventStore {
     expectedVersion?: ExpectedVersion,
   ): Promise<AppendResult>;
 
-  /** One stream's events in version order; empty if the stream does not exist. */
+  /**
+   * One stream's events in version order (newest first with `direction: 'backward'`); empty if
+   * the stream does not exist.
+   */
   getEvents(aggregateId: string, aggregateType: string, options?: GetEventsOptions): Promise<StoredEvent[]>;
+
+  /**
+   * True when an event with this id is stored (of that tenant, with `tenantId`). Reads only the
+   * id, never the payload: an event the registry cannot decode still exists. An id that no
+   * event can have (e.g. not a UUID on PostgreSQL) answers false.
+   *
+   * @example
+   * if (await store.eventExists(command.eventId)) return; // already handled
+   */
+  eventExists(eventId: string, options?: EventExistsOptions): Promise<boolean>;
 
   /** The events of every stream of one aggregate type, in global order. */
   getEventsByType(aggregateType: string, options?: GetEventsByTypeOptions): Promise<StoredEvent[]>;

@@ -20,6 +20,7 @@ import {
 } from './event-row.ts';
 import {
   type AppendResult,
+  type EventExistsOptions,
   type EventStore,
   type EventStoreOptions,
   type EventToAppend,
@@ -29,7 +30,7 @@ import {
   type ReadAllOptions,
 } from './event-store.ts';
 import { inPartition } from './partition.ts';
-import { toPageQuery, toStreamRange, toTypeQuery } from './read-options.ts';
+import { toEventIdQuery, toPageQuery, toStreamRange, toTypeQuery } from './read-options.ts';
 
 /**
  * The memory an `InMemoryEventStore` keeps its events in. Several stores can share one storage,
@@ -130,8 +131,13 @@ export class InMemoryEventStore implements EventStore {
       }
       const rows = stream
         .slice(range.fromVersion - 1, Math.min(range.toVersion, stream.length))
-        .filter((row) => range.until === undefined || row.occurredAt <= range.until);
-      return readRows(rows, this.#decoding);
+        .filter(
+          (row) =>
+            (range.from === undefined || row.occurredAt >= range.from) &&
+            (range.until === undefined || row.occurredAt <= range.until),
+        );
+      if (range.backward) rows.reverse();
+      return readRows(rows.slice(0, range.limit), this.#decoding);
     });
   }
 
@@ -171,6 +177,15 @@ export class InMemoryEventStore implements EventStore {
         if (event) out.push(event);
       }
       return out;
+    });
+  }
+
+  async eventExists(eventId: string, options?: EventExistsOptions): Promise<boolean> {
+    this.#assertOpen();
+    return traced(this.#tracing, SpanNames.eventExists, {}, () => {
+      const q = toEventIdQuery(eventId, options);
+      const row = this.#storage.byId.get(q.eventId);
+      return row !== undefined && (q.tenantId === undefined || row.tenantId === q.tenantId);
     });
   }
 

@@ -1,6 +1,12 @@
 import { InvalidArgumentError } from '../errors.ts';
 import { toIsoInstant } from './append-batch.ts';
-import type { GetEventsByTypeOptions, GetEventsOptions, ReadAllOptions } from './event-store.ts';
+import type {
+  EventExistsOptions,
+  GetEventsByTypeOptions,
+  GetEventsOptions,
+  ReadAllOptions,
+  ReadDirection,
+} from './event-store.ts';
 import { type PartitionFilter, toPartitionFilter } from './partition.ts';
 import { assertWellFormed } from './well-formed.ts';
 
@@ -11,10 +17,16 @@ export const DEFAULT_READ_ALL_LIMIT = 1000;
 export interface StreamRange {
   readonly fromVersion: number;
   readonly toVersion: number;
+  /** ISO-8601 lower bound on `occurredAt`, or undefined. */
+  readonly from: string | undefined;
   /** ISO-8601 upper bound on `occurredAt`, or undefined. */
   readonly until: string | undefined;
   /** Tenant filter; undefined means any tenant. */
   readonly tenantId: string | null | undefined;
+  /** True for newest first. */
+  readonly backward: boolean;
+  /** Most events to return (`Number.MAX_SAFE_INTEGER`: all). */
+  readonly limit: number;
 }
 
 /** `getEventsByType` options with moments normalised. */
@@ -58,9 +70,35 @@ export function toStreamRange(options: GetEventsOptions = {}): StreamRange {
       options.toVersion === undefined
         ? Number.MAX_SAFE_INTEGER
         : positiveInteger(options.toVersion, 1, 'toVersion'),
+    from: options.from === undefined ? undefined : toIsoInstant(options.from, 'from'),
     until: options.until === undefined ? undefined : toIsoInstant(options.until, 'until'),
     tenantId: tenantFilter(options.tenantId),
+    backward: readDirection(options.direction) === 'backward',
+    limit: positiveInteger(options.limit, Number.MAX_SAFE_INTEGER, 'limit'),
   };
+}
+
+function readDirection(direction: ReadDirection | undefined): ReadDirection {
+  if (direction === undefined || direction === 'forward' || direction === 'backward') {
+    return direction ?? 'forward';
+  }
+  throw new InvalidArgumentError(
+    `direction must be 'forward' or 'backward', got ${JSON.stringify(direction)}`,
+  );
+}
+
+/** Normalises `eventExists` options; throws `InvalidArgumentError` for a malformed id. */
+export function toEventIdQuery(
+  eventId: string,
+  options: EventExistsOptions = {},
+): { readonly eventId: string; readonly tenantId: string | null | undefined } {
+  if (typeof eventId !== 'string' || eventId.length === 0) {
+    throw new InvalidArgumentError(
+      `eventExists: eventId must be a non-empty string, got ${JSON.stringify(eventId)}`,
+    );
+  }
+  assertWellFormed(eventId, 'eventId', () => 'eventExists');
+  return { eventId, tenantId: tenantFilter(options.tenantId) };
 }
 
 /** Normalises `getEventsByType` options. */

@@ -32,6 +32,7 @@ export const SpanNames = {
   appendEvents: 'event_store.append_events',
   getEvents: 'event_store.get_events',
   readAll: 'event_store.read_all',
+  eventExists: 'event_store.event_exists',
   dispatch: (eventType: string) => `event.dispatch.${eventType}`,
   handler: (handlerName: string) => `event_handler.${handlerName}`,
   busPublish: 'event_bus.publish',
@@ -44,6 +45,7 @@ export const SpanNames = {
   deadLetterAdd: 'dead_letter_store.add',
   repositoryLoad: 'aggregate_repository.load',
   repositorySave: 'aggregate_repository.save',
+  repositoryTakeSnapshot: 'aggregate_repository.take_snapshot',
 } as const;
 
 const TRACER_NAME = 'es-gen';

@@ -54,12 +54,27 @@ export function streamQuery(
   let where = `aggregate_type = ${p.add(aggregateType)} AND aggregate_id = ${p.add(aggregateId)}`;
   if (r.fromVersion > 1) where += ` AND version >= ${p.add(r.fromVersion)}`;
   if (r.toVersion < Number.MAX_SAFE_INTEGER) where += ` AND version <= ${p.add(r.toVersion)}`;
+  if (r.from !== undefined) where += ` AND occurred_at >= ${p.add(r.from)}`;
   if (r.until !== undefined) where += ` AND occurred_at <= ${p.add(r.until)}`;
   where += tenantClause(p, r.tenantId);
+  // The unique (type, id, version) index serves both orders; a limit stops its scan early.
+  const order = r.backward ? 'e.version DESC' : 'e.version';
+  const limit = r.limit < Number.MAX_SAFE_INTEGER ? ` LIMIT ${p.add(r.limit)}` : '';
   return {
-    text: `SELECT ${eventColumns('e')} FROM ${quoteIdent(schema)}.events e WHERE ${where} ORDER BY e.version`,
+    text: `SELECT ${eventColumns('e')} FROM ${quoteIdent(schema)}.events e WHERE ${where} ORDER BY ${order}${limit}`,
     values: p.values,
   };
+}
+
+/** One row when the event id is stored (of the tenant, if given); uses the unique id index. */
+export function eventExistsQuery(
+  schema: string,
+  eventId: string,
+  tenantId: string | null | undefined,
+): QueryConfig {
+  const p = new Params();
+  const where = `event_id = ${p.add(eventId)}::uuid${tenantClause(p, tenantId)}`;
+  return { text: `SELECT 1 AS found FROM ${quoteIdent(schema)}.events WHERE ${where}`, values: p.values };
 }
 
 /** The events of one aggregate type in global order, filtered as asked. */

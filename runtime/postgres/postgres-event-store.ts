@@ -11,6 +11,7 @@ import type { EventRow } from '../event-store/event-row.ts';
 import { type ReadDecoding, readFeedRows, readRows, toReadDecoding } from '../event-store/event-row.ts';
 import {
   type AppendResult,
+  type EventExistsOptions,
   type EventStore,
   type EventStoreOptions,
   type EventToAppend,
@@ -20,9 +21,10 @@ import {
   type ReadAllOptions,
 } from '../event-store/event-store.ts';
 import { inPartition } from '../event-store/partition.ts';
-import { toPageQuery, toStreamRange, toTypeQuery } from '../event-store/read-options.ts';
+import { toEventIdQuery, toPageQuery, toStreamRange, toTypeQuery } from '../event-store/read-options.ts';
 import type { StoredEvent } from '../events/domain-event.ts';
 import type { EventRegistry } from '../events/event-registry.ts';
+import { isUuid } from '../events/uuid.ts';
 import { SpanNames, traced } from '../observability/tracing.ts';
 import {
   type AppendGroupRow,
@@ -37,6 +39,7 @@ import {
 import { AppendGrouper } from './append-grouper.ts';
 import { PostgreSQLErrorCode, postgreSQLErrorFields } from './errors.ts';
 import {
+  eventExistsQuery,
   eventsByIdQuery,
   lagQuery,
   readAllQuery,
@@ -391,6 +394,20 @@ export class PostgreSQLEventStore implements EventStore {
     return traced(this.#tracing, SpanNames.getEvents, attributes, async () => {
       const range = toStreamRange(options);
       return this.#read(streamQuery(this.#schema, aggregateId, aggregateType, range), range.tenantId);
+    });
+  }
+
+  /** An id that is not a UUID answers false without a query: the store keeps ids as uuid. */
+  async eventExists(eventId: string, options?: EventExistsOptions): Promise<boolean> {
+    this.#assertOpen();
+    return traced(this.#tracing, SpanNames.eventExists, {}, async () => {
+      const q = toEventIdQuery(eventId, options);
+      if (!isUuid(q.eventId)) return false;
+      await this.initialize();
+      const query = eventExistsQuery(this.#schema, q.eventId, q.tenantId);
+      const scope = { rowLevelSecurity: this.#rls === 'session', tenantId: q.tenantId };
+      const rows = await this.#wrap('looking up an event id', () => scopedQuery(this.#pool, query, scope));
+      return rows.length > 0;
     });
   }
 

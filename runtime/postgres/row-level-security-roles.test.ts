@@ -150,6 +150,14 @@ describe.skipIf(!pgAvailable)('row-level security for a non-owner application ro
       'acme',
     ]);
     expect((await store.getEvents('globex-1', 'Order', { tenantId: 'globex' })).length).toBe(1);
+    const [newest] = await store.getEvents('globex-1', 'Order', {
+      tenantId: 'globex',
+      direction: 'backward',
+      limit: 1,
+    });
+    // Under the policies a tenant sees only its own event ids.
+    expect(await store.eventExists(newest!.eventId, { tenantId: 'globex' })).toBe(true);
+    expect(await store.eventExists(newest!.eventId, { tenantId: 'acme' })).toBe(false);
     // A retried append (same event id) answers the first result; a stale one names the actual version.
     const retried = placed('acme', 'acme-2');
     const first = await store.appendEvents('acme-2', 'Order', [retried], ExpectedVersion.NoStream);

@@ -19,6 +19,7 @@ import {
 } from '../event-store/event-row.ts';
 import {
   type AppendResult,
+  type EventExistsOptions,
   type EventStore,
   type EventStoreOptions,
   type EventToAppend,
@@ -28,7 +29,7 @@ import {
   type ReadAllOptions,
 } from '../event-store/event-store.ts';
 import { inPartition } from '../event-store/partition.ts';
-import { toPageQuery, toStreamRange, toTypeQuery } from '../event-store/read-options.ts';
+import { toEventIdQuery, toPageQuery, toStreamRange, toTypeQuery } from '../event-store/read-options.ts';
 import type { StoredEvent } from '../events/domain-event.ts';
 import type { EventRegistry } from '../events/event-registry.ts';
 import { SpanNames, traced } from '../observability/tracing.ts';
@@ -238,12 +239,16 @@ export class SQLiteEventStore implements EventStore {
     this.#assertOpen();
     const run = () => {
       const r = toStreamRange(options);
-      const f = filterSql({ tenantId: r.tenantId, occurredTo: r.until });
+      const f = filterSql({ tenantId: r.tenantId, occurredFrom: r.from, occurredTo: r.until });
+      // The (type, id, version) key serves both orders; a limit stops the scan early.
+      const order = r.backward ? 'ORDER BY version DESC' : 'ORDER BY version';
+      const limited = r.limit < Number.MAX_SAFE_INTEGER;
       const sql = selectEventsSql(
         `aggregate_type = ? AND aggregate_id = ? AND version >= ? AND version <= ?${f.sql}`,
-        'ORDER BY version',
+        limited ? `${order} LIMIT ?` : order,
       );
       const params = [aggregateType, aggregateId, r.fromVersion, r.toVersion, ...f.params];
+      if (limited) params.push(r.limit);
       return readRows(this.#query(sql, params), this.#decoding);
     };
     if (!this.#tracing) return run();
@@ -318,6 +323,27 @@ export class SQLiteEventStore implements EventStore {
     } catch (error) {
       throw this.#wrap(error, 'read events');
     }
+  }
+
+  async eventExists(eventId: string, options?: EventExistsOptions): Promise<boolean> {
+    this.#assertOpen();
+    return traced(this.#tracing, SpanNames.eventExists, {}, () => {
+      const q = toEventIdQuery(eventId, options);
+      const tenant = q.tenantId === undefined ? '' : ' AND tenant_id IS ?';
+      const params: unknown[] = q.tenantId === undefined ? [q.eventId] : [q.eventId, q.tenantId];
+      try {
+        // The UNIQUE constraint on event_id gives this lookup its index.
+        const sql = `SELECT 1 FROM ${EVENTS_TABLE} WHERE event_id = ?${tenant}`;
+        return (
+          this.#sql
+            .get(sql)
+            .pluck()
+            .get(...params) !== undefined
+        );
+      } catch (error) {
+        throw this.#wrap(error, `look up event ${JSON.stringify(eventId)}`);
+      }
+    });
   }
 
   async getStreamVersion(aggregateId: string, aggregateType: string): Promise<number> {

@@ -63,6 +63,18 @@ describe.each([
     expect(parentOf(get!)).toBe(parentId);
   });
 
+  it('records an event_exists span for eventExists, like its sibling reads', async () => {
+    const s = fixtureStream();
+    const { events } = await store.appendEvents(s.aggregateId, s.aggregateType, fixtureEvents(s, 1));
+    expect(await store.eventExists(events[0]!.eventId)).toBe(true);
+    const span = exporter.getFinishedSpans().find((x) => x.name === SpanNames.eventExists);
+    expect(span?.name).toBe('event_store.event_exists');
+    expect(span?.status.code).toBe(SpanStatusCode.OK);
+    await expect(store.eventExists('')).rejects.toThrow(/eventId/);
+    const failed = exporter.getFinishedSpans().filter((x) => x.name === SpanNames.eventExists)[1];
+    expect(failed?.status.code).toBe(SpanStatusCode.ERROR);
+  });
+
   it('marks the span of a failed append as an error', async () => {
     const s = fixtureStream();
     await expect(store.appendEvents(s.aggregateId, s.aggregateType, fixtureEvents(s, 1), 5)).rejects.toThrow(

@@ -8,6 +8,7 @@ import {
 } from '../event-store/event-store.ts';
 import { isUndecodableEvent } from '../event-store/undecodable-event.ts';
 import type { DomainEvent, StoredEvent } from '../events/domain-event.ts';
+import { uuidv7 } from '../events/uuid.ts';
 import {
   type ConformanceOptions,
   type DefineTest,
@@ -18,6 +19,7 @@ import {
 import { inputCheckTests } from './event-store-input-conformance.ts';
 import { partitionReadTests } from './event-store-partition-conformance.ts';
 import { type RawRowHarness, undecodableReadTests } from './event-store-read-conformance.ts';
+import { streamReadTests } from './event-store-stream-read-conformance.ts';
 import {
   fixtureEvent,
   fixtureEvents,
@@ -75,6 +77,7 @@ export function describeEventStoreConformance(
       concurrencyTests,
       idempotencyTests,
       queryTests,
+      streamReadTests,
       readAllTests,
       partitionReadTests,
       tenantTests,
@@ -726,6 +729,7 @@ function lifecycleTests(test: Define): void {
     const calls: (() => Promise<unknown>)[] = [
       () => store.appendEvents(s.aggregateId, s.aggregateType, fixtureEvents(s, 1)),
       () => store.getEvents(s.aggregateId, s.aggregateType),
+      () => store.eventExists(uuidv7()),
       () => store.getEventsByType(s.aggregateType),
       () => store.readAll(),
       () => store.getStreamVersion(s.aggregateId, s.aggregateType),
