@@ -11,6 +11,7 @@ export { AggregateRoot } from './aggregate/aggregate-root.ts';
 export type {
   AggregateRepositoryOptions,
   EventPublisher,
+  LoadAtOptions,
   LoadOptions,
   SaveResult,
   SnapshotErrorHandler,
@@ -54,6 +55,7 @@ export type { InMemoryEventBusOptions, MemoryDeadLetter } from './event-bus/memo
 export { InMemoryEventBus } from './event-bus/memory-event-bus.ts';
 export type {
   AppendResult,
+  EventExistsOptions,
   EventStore,
   EventStoreOptions,
   EventToAppend,
@@ -61,6 +63,7 @@ export type {
   GetEventsOptions,
   Instant,
   ReadAllOptions,
+  ReadDirection,
 } from './event-store/event-store.ts';
 export { ExpectedVersion, streamAll } from './event-store/event-store.ts';
 export { DEFAULT_CATCH_UP_TIMEOUT_MS } from './event-store/held-back.ts';

@@ -13,9 +13,11 @@ import { getEventContext, withEventContext } from '../events/event-context.ts';
 import { SpanNames, traced } from '../observability/tracing.ts';
 import type { Snapshot } from '../snapshot-store/snapshot-store.ts';
 import type { AggregateRoot } from './aggregate-root.ts';
+import { assertCurrent, loadPast, type PastTarget, toPastTarget } from './repository-time-travel.ts';
 import type {
   AggregateRepositoryOptions,
   EventPublisher,
+  LoadAtOptions,
   LoadOptions,
   SaveResult,
   UpdateOptions,
@@ -62,24 +64,33 @@ export class AggregateRepository<A extends AggregateRoot> {
   }
 
   /**
-   * Loads the aggregate: its latest usable snapshot plus the events after it.
+   * Loads the aggregate: its latest usable snapshot plus the events after it. With `version` or
+   * `at`, loads it as it was then (time travel, see `LoadAtOptions`); such an aggregate is
+   * read-only.
    *
-   * @throws AggregateNotFoundError when the stream does not exist (for that tenant).
+   * @throws AggregateNotFoundError when the stream does not exist (for that tenant; with `at`:
+   *   did not exist yet at that moment).
+   * @throws InvalidArgumentError for a malformed `version` or `at`, both given, or a `version`
+   *   the stream has not reached.
+   * @example
+   * const before = await orders.load(id, { version: 3 });
    */
-  async load(id: string, options: LoadOptions = {}): Promise<A> {
+  async load(id: string, options: LoadAtOptions = {}): Promise<A> {
     const aggregate = await this.get(id, options);
     if (!aggregate) throw new AggregateNotFoundError(this.aggregateType, id);
     return aggregate;
   }
 
   /** Same as `load`: throws `AggregateNotFoundError` when the stream does not exist. */
-  getOrThrow(id: string, options: LoadOptions = {}): Promise<A> {
+  getOrThrow(id: string, options: LoadAtOptions = {}): Promise<A> {
     return this.load(id, options);
   }
 
   /** Like `load`, but resolves `undefined` when the stream does not exist (for that tenant). */
-  get(id: string, options: LoadOptions = {}): Promise<A | undefined> {
+  get(id: string, options: LoadAtOptions = {}): Promise<A | undefined> {
     const tenantId = resolveTenant(options);
+    const past = toPastTarget(this.aggregateType, id, options);
+    if (past) return this.#getPast(id, tenantId, past);
     const attributes = { 'es.aggregate_type': this.aggregateType, 'es.aggregate_id': id };
     return traced(this.#tracing, SpanNames.repositoryLoad, attributes, async (span) => {
       const aggregate = this.#create(id);
@@ -133,6 +144,66 @@ export class AggregateRepository<A extends AggregateRoot> {
     return { snapshot: undefined, events: all };
   }
 
+  /** `get` at a past version or moment (see `LoadAtOptions`), in a load span. */
+  #getPast(id: string, tenantId: string | null | undefined, target: PastTarget): Promise<A | undefined> {
+    const attributes = {
+      'es.aggregate_type': this.aggregateType,
+      'es.aggregate_id': id,
+      ...('at' in target ? { 'es.load_at': target.at } : { 'es.load_version': target.version }),
+    };
+    return traced(this.#tracing, SpanNames.repositoryLoad, attributes, (span) => {
+      const context = { store: this.#store, aggregateType: this.aggregateType, snapshots: this.#snapshots };
+      return loadPast(context, this.#create(id), tenantId, target, span);
+    });
+  }
+
+  /**
+   * The aggregate if its stream exists (for that tenant), else a new empty one, ready for a
+   * `creates: true` command; saving the new one expects no stream, so a concurrent creator
+   * makes it fail with `OptimisticLockError`.
+   *
+   * @example
+   * const cart = await carts.loadOrCreate(cartId);
+   * if (cart.version === 0) cart.open(customerId);
+   * cart.addItem(item);
+   * await carts.save(cart);
+   */
+  async loadOrCreate(id: string, options: LoadOptions = {}): Promise<A> {
+    // Only the tenant: a version or moment would give a read-only aggregate.
+    const current: LoadOptions = options.tenantId === undefined ? {} : { tenantId: options.tenantId };
+    return (await this.get(id, current)) ?? this.#create(id);
+  }
+
+  /**
+   * Writes a snapshot of the aggregate now, through the configured snapshot store, whatever
+   * `snapshotEvery` says, and returns it. Given an id, it loads the current aggregate first.
+   * Loads then start from this snapshot.
+   *
+   * @throws InvalidArgumentError when the repository has no `snapshotStore`; when the aggregate
+   *   has unsaved events, no stored events, or was loaded at a past version or moment.
+   * @throws AggregateNotFoundError when given the id of a stream that does not exist.
+   * @example
+   * await orders.takeSnapshot(orderId);
+   */
+  async takeSnapshot(target: string | A, options: LoadOptions = {}): Promise<Snapshot> {
+    const policy = this.#snapshots;
+    if (!policy) {
+      throw new InvalidArgumentError(
+        `AggregateRepository(${this.aggregateType}): takeSnapshot needs a snapshot store; pass snapshotStore in the repository options`,
+      );
+    }
+    const id = typeof target === 'string' ? target : target.id;
+    const attributes = { 'es.aggregate_type': this.aggregateType, 'es.aggregate_id': id };
+    return traced(this.#tracing, SpanNames.repositoryTakeSnapshot, attributes, async (span) => {
+      const aggregate = typeof target === 'string' ? await this.load(target, options) : target;
+      this.#checkType(aggregate);
+      assertCurrent(aggregate, 'snapshot');
+      const snapshot = await policy.takeNow(aggregate);
+      span?.setAttributes({ 'es.snapshot_version': snapshot.aggregateVersion });
+      return snapshot;
+    });
+  }
+
   /** True when the aggregate's stream exists (for that tenant). */
   async exists(id: string, options: LoadOptions = {}): Promise<boolean> {
     const tenantId = resolveTenant(options);
@@ -152,6 +223,7 @@ export class AggregateRepository<A extends AggregateRoot> {
    */
   async save(aggregate: A): Promise<SaveResult> {
     this.#checkType(aggregate);
+    assertCurrent(aggregate, 'save');
     const pending = aggregate.getUncommittedEvents();
     if (pending.length === 0)
       return { events: [], version: aggregate.persistedVersion, snapshotTaken: false };

@@ -71,6 +71,35 @@ describe('AggregateRepository tracing', () => {
     });
   });
 
+  it('traces a past load with its target and takeSnapshot with the snapshot store span inside', async () => {
+    const accounts = new AggregateRepository({
+      eventStore: new InMemoryEventStore({ enableTracing: true }),
+      snapshotStore: new InMemorySnapshotStore({ enableTracing: true }),
+      aggregateType: 'BankAccount',
+      aggregateFactory: (id) => new BankAccount(id),
+      enableTracing: true,
+    });
+    const id = uuidv7();
+    await accounts.create(id, (a) => {
+      a.open('Ada');
+      a.depositEach([1, 2, 3]);
+    });
+    await accounts.takeSnapshot(id);
+    await accounts.load(id, { version: 2 });
+    const spans = exporter.getFinishedSpans();
+    const take = spans.find((s) => s.name === 'aggregate_repository.take_snapshot');
+    expect(take?.attributes).toMatchObject({ 'es.aggregate_id': id, 'es.snapshot_version': 4 });
+    const save = spans.find((s) => s.name === 'snapshot_store.save');
+    expect(save?.parentSpanContext?.spanId).toBe(take?.spanContext().spanId);
+    const past = spans.filter((s) => s.name === 'aggregate_repository.load').at(-1);
+    expect(past?.attributes).toMatchObject({
+      'es.load_version': 2,
+      'es.events_read': 2,
+      'es.snapshot_version': 0,
+      'es.aggregate_version': 2,
+    });
+  });
+
   it('marks a failed save span as an error', async () => {
     const accounts = repository(true);
     const id = uuidv7();

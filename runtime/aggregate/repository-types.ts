@@ -1,4 +1,4 @@
-import type { EventStore } from '../event-store/event-store.ts';
+import type { EventStore, Instant } from '../event-store/event-store.ts';
 import type { DomainEvent, StoredEvent } from '../events/domain-event.ts';
 import type { SnapshotStore } from '../snapshot-store/snapshot-store.ts';
 import type { AggregateRoot } from './aggregate-root.ts';
@@ -69,6 +69,30 @@ export interface LoadOptions {
    * active `withEventContext`, else any tenant.
    */
   readonly tenantId?: string | null;
+}
+
+/**
+ * Options of `load`, `get` and `getOrThrow`: a tenant, and optionally a point in the past to
+ * load the aggregate at (time travel). An aggregate loaded at a past point is read-only: `save`
+ * and `takeSnapshot` refuse it. Give `version` or `at`, not both.
+ *
+ * @example
+ * const asOfVersion3 = await orders.load(id, { version: 3 });
+ * const atNewYear = await orders.get(id, { at: '2025-01-01T00:00:00Z' }); // undefined: not yet created
+ */
+export interface LoadAtOptions extends LoadOptions {
+  /**
+   * Load the aggregate as it was after this stream version (an integer >= 1). A snapshot is
+   * used only when it is at or below this version, else the events are replayed from the first.
+   * `load` throws `InvalidArgumentError` when the stream has not reached this version yet.
+   */
+  readonly version?: number;
+  /**
+   * Load the aggregate as it was at this moment: up to and including the stream's last event
+   * that occurred at or before it (by `occurredAt`), with every event of the stream up to that
+   * version. Not found (`get`: undefined) when the stream's events all occurred later.
+   */
+  readonly at?: Instant;
 }
 
 /** What a save did. */

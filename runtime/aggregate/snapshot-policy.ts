@@ -103,15 +103,7 @@ export class SnapshotPolicy<A extends AggregateRoot> {
       return false;
     }
     try {
-      await this.#store.save({
-        aggregateId: aggregate.id,
-        aggregateType: aggregate.aggregateType,
-        aggregateVersion: after,
-        stateVersion: aggregate.stateVersion,
-        state: aggregate.snapshotState(),
-        tenantId: aggregate.tenantId ?? null,
-        createdAt: new Date().toISOString(),
-      });
+      await this.#store.save(snapshotOf(aggregate));
       this.#due.delete(aggregate);
       return true;
     } catch (error) {
@@ -119,5 +111,45 @@ export class SnapshotPolicy<A extends AggregateRoot> {
       this.#onError(error, aggregate, 'write');
       return false;
     }
+  }
+
+  /**
+   * Writes a snapshot of `aggregate` now, whatever the threshold says, and returns it; throws
+   * `InvalidArgumentError` when it has no stored events or unsaved ones. Unlike `afterSave`, a failing write rejects (and is not reported to
+   * `onSnapshotError`): the caller asked for this snapshot.
+   */
+  async takeNow(aggregate: A): Promise<Snapshot> {
+    assertSnapshotable(aggregate);
+    const snapshot = snapshotOf(aggregate);
+    await this.#store.save(snapshot);
+    this.#due.delete(aggregate);
+    return snapshot;
+  }
+}
+
+/** A snapshot of `aggregate` at its persisted version, taken now. */
+function snapshotOf(aggregate: AggregateRoot): Snapshot {
+  return {
+    aggregateId: aggregate.id,
+    aggregateType: aggregate.aggregateType,
+    aggregateVersion: aggregate.persistedVersion,
+    stateVersion: aggregate.stateVersion,
+    state: aggregate.snapshotState(),
+    tenantId: aggregate.tenantId ?? null,
+    createdAt: new Date().toISOString(),
+  };
+}
+
+/** Throws `InvalidArgumentError` unless `aggregate` is stored and has nothing pending. */
+function assertSnapshotable(aggregate: AggregateRoot): void {
+  const what = `cannot snapshot ${aggregate.aggregateType} "${aggregate.id}"`;
+  if (aggregate.persistedVersion === 0) {
+    throw new InvalidArgumentError(`${what}: it has no stored events; save it first`);
+  }
+  const pending = aggregate.version - aggregate.persistedVersion;
+  if (pending > 0) {
+    throw new InvalidArgumentError(
+      `${what}: it has ${pending} unsaved event(s); save it first (a snapshot holds stored state only)`,
+    );
   }
 }
