@@ -7,10 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, isOptimisticLockError } from '../errors.ts';
 import { prepareBatch } from '../event-store/append-batch.ts';
 import type { EventStoreOptions } from '../event-store/event-store.ts';
+import { toStreamRange } from '../event-store/read-options.ts';
 import { createEvent, type DomainEvent, type StoredEvent } from '../events/domain-event.ts';
 import { describeEventStoreConformance, type RawEventPatch } from '../testing/event-store-conformance.ts';
 import { serviceAvailable, serviceUrls } from '../testing/services.ts';
 import { appendQuery } from './append-call.ts';
+import { eventExistsQuery, streamQuery } from './event-queries.ts';
 import { quoteIdent } from './identifiers.ts';
 import { MIGRATIONS, migratePostgreSQL } from './migrations.ts';
 import { PostgreSQLEventStore } from './postgres-event-store.ts';
@@ -365,6 +367,29 @@ describe.skipIf(!pgAvailable)('PostgreSQLEventStore on a real server', () => {
       await dropSchema(one, fresh);
       await one.end();
     }
+  });
+
+  it('reads the last events of a long stream and looks up an event id through the unique indexes', async () => {
+    const s = quoteIdent(schema);
+    await pool.query(`INSERT INTO ${s}.events (aggregate_type, aggregate_id, version, event_type,
+        schema_version, event_id, data, occurred_at)
+      SELECT 'Ledger', CASE WHEN g < 5000 THEN 'long' ELSE 'other-' || g END,
+        CASE WHEN g < 5000 THEN g + 1 ELSE 1 END, 'Incremented', 1, gen_random_uuid(), '{}', now()
+      FROM generate_series(0, 9999) g`);
+    await pool.query(`ANALYZE ${s}.events`);
+    const range = toStreamRange({ direction: 'backward', limit: 10 });
+    const query = streamQuery(schema, 'long', 'Ledger', range);
+    const explain = async (q: { text: string; values?: unknown[] }) =>
+      (await pool.query(`EXPLAIN ${q.text}`, q.values)).rows.map((r) => r['QUERY PLAN'] as string).join('\n');
+    const plan = await explain(query);
+    expect(plan).toContain('Limit');
+    expect(plan).toContain('Index Scan Backward using events_stream_version_key');
+    expect(plan).not.toContain('Sort');
+    const last = await store.getEvents('long', 'Ledger', { direction: 'backward', limit: 10 });
+    expect(last.map((e) => e.aggregateVersion)).toEqual(Array.from({ length: 10 }, (_, i) => 5000 - i));
+    const lookup = await explain(eventExistsQuery(schema, last[0]!.eventId, undefined));
+    expect(lookup).toContain('events_event_id_key');
+    expect(await store.eventExists(last[0]!.eventId)).toBe(true);
   });
 
   it('concurrent appends with ExpectedVersion.Any to one stream all land, each at its own version', async () => {

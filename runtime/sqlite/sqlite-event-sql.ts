@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { EventRow } from '../event-store/event-row.ts';
+import type { StreamRange } from '../event-store/read-options.ts';
 
 /** Table of the SQLite event store. */
 export const EVENTS_TABLE = 'es_events';
@@ -112,6 +113,28 @@ export function filterSql(filter: EventFilter): { sql: string; params: unknown[]
 /** SELECT of the event columns with a WHERE clause, returning raw arrays. */
 export function selectEventsSql(where: string, orderAndLimit: string): string {
   return `SELECT ${COLUMNS} FROM ${EVENTS_TABLE} WHERE ${where} ${orderAndLimit}`;
+}
+
+/**
+ * The read of one stream's range: in version order (descending when backward) with the limit in
+ * the query, so the unique (type, id, version) key serves the order and a limited read stops
+ * after `limit` rows.
+ */
+export function streamSelect(
+  aggregateId: string,
+  aggregateType: string,
+  r: StreamRange,
+): { sql: string; params: unknown[] } {
+  const f = filterSql({ tenantId: r.tenantId, occurredFrom: r.from, occurredTo: r.until });
+  const order = r.backward ? 'ORDER BY version DESC' : 'ORDER BY version';
+  const limited = r.limit < Number.MAX_SAFE_INTEGER;
+  const sql = selectEventsSql(
+    `aggregate_type = ? AND aggregate_id = ? AND version >= ? AND version <= ?${f.sql}`,
+    limited ? `${order} LIMIT ?` : order,
+  );
+  const params = [aggregateType, aggregateId, r.fromVersion, r.toVersion, ...f.params];
+  if (limited) params.push(r.limit);
+  return { sql, params };
 }
 
 /** Prepared statements by SQL text: a query shape is compiled once per connection. */

@@ -4,16 +4,41 @@ import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../errors.ts';
+import { toStreamRange } from '../event-store/read-options.ts';
 import { isUndecodableEvent, type UndecodableEvent } from '../event-store/undecodable-event.ts';
 import { uuidv7 } from '../events/uuid.ts';
 import { describeEventStoreConformance, expectErrorCode } from '../testing/event-store-conformance.ts';
 import { fixtureEvents, fixtureStream } from '../testing/fixtures-events.ts';
+import { streamSelect } from './sqlite-event-sql.ts';
 import { SQLiteEventStore } from './sqlite-event-store.ts';
 import { rewriteSqliteEvent, sqliteEventStoreHarness, tempDir } from './test/sqlite-harness.ts';
 
 describeEventStoreConformance('SQLiteEventStore', () => sqliteEventStoreHarness());
 
 describe('SQLiteEventStore on SQLite', () => {
+  it('reads a stream backward with a limit through the stream key, with no sort', async () => {
+    const store = new SQLiteEventStore(':memory:');
+    try {
+      const s = fixtureStream();
+      await store.appendEvents(s.aggregateId, s.aggregateType, fixtureEvents(s, 50));
+      for (const options of [{ direction: 'backward', limit: 3 }, { limit: 3 }] as const) {
+        const { sql, params } = streamSelect(s.aggregateId, s.aggregateType, toStreamRange(options));
+        const plan = store.database
+          .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+          .all(...params)
+          .map((row) => (row as { detail: string }).detail)
+          .join('\n');
+        expect(plan).toMatch(/SEARCH es_events USING INDEX \S+ \(aggregate_type=\? AND aggregate_id=\?/);
+        expect(plan).not.toContain('TEMP B-TREE');
+        expect(sql).toMatch(/LIMIT \?$/);
+      }
+      const last = await store.getEvents(s.aggregateId, s.aggregateType, { direction: 'backward', limit: 3 });
+      expect(last.map((e) => e.aggregateVersion)).toEqual([50, 49, 48]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('a payload or metadata that is not JSON is named by position and id, and flagged by readAll', async () => {
     const dir = tempDir('broken-json');
     const file = join(dir.path, 'events.db');

@@ -44,6 +44,7 @@ import {
   isVersionTaken,
   StatementCache,
   selectEventsSql,
+  streamSelect,
 } from './sqlite-event-sql.ts';
 import { configureSqlite, migrateSQLite, type SQLiteSynchronous } from './sqlite-migrations.ts';
 
@@ -238,17 +239,7 @@ export class SQLiteEventStore implements EventStore {
   ): Promise<StoredEvent[]> {
     this.#assertOpen();
     const run = () => {
-      const r = toStreamRange(options);
-      const f = filterSql({ tenantId: r.tenantId, occurredFrom: r.from, occurredTo: r.until });
-      // The (type, id, version) key serves both orders; a limit stops the scan early.
-      const order = r.backward ? 'ORDER BY version DESC' : 'ORDER BY version';
-      const limited = r.limit < Number.MAX_SAFE_INTEGER;
-      const sql = selectEventsSql(
-        `aggregate_type = ? AND aggregate_id = ? AND version >= ? AND version <= ?${f.sql}`,
-        limited ? `${order} LIMIT ?` : order,
-      );
-      const params = [aggregateType, aggregateId, r.fromVersion, r.toVersion, ...f.params];
-      if (limited) params.push(r.limit);
+      const { sql, params } = streamSelect(aggregateId, aggregateType, toStreamRange(options));
       return readRows(this.#query(sql, params), this.#decoding);
     };
     if (!this.#tracing) return run();
