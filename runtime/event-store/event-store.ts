@@ -135,6 +135,9 @@ export interface EventStoreOptions {
  * - Idempotent by `eventId`: re-appending events that are already stored (same ids, same
  *   content, same stream) returns the original result and writes nothing, whatever the
  *   expected version; a stored id with different content throws `IdempotencyConflictError`.
+ * - `getEvents` returns the range its version and time bounds select, in version order or
+ *   newest first (`direction: 'backward'`), cut to `limit` events from the start of that order.
+ * - `eventExists` is true exactly for stored event ids (of that tenant, with `tenantId`).
  * - All events of one stream share one `tenantId`; a read with `tenantId` never returns
  *   another tenant's events.
  * - With a registry, appends validate payloads (`SchemaValidationError`, nothing written) and
