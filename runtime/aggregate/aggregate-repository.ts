@@ -13,7 +13,7 @@ import { getEventContext, withEventContext } from '../events/event-context.ts';
 import { SpanNames, traced } from '../observability/tracing.ts';
 import type { Snapshot } from '../snapshot-store/snapshot-store.ts';
 import type { AggregateRoot } from './aggregate-root.ts';
-import { assertCurrent, loadPast, type PastTarget, toPastTarget } from './repository-time-travel.ts';
+import { assertCurrent, loadPast, toPastTarget } from './repository-time-travel.ts';
 import type {
   AggregateRepositoryOptions,
   EventPublisher,
@@ -89,8 +89,8 @@ export class AggregateRepository<A extends AggregateRoot> {
   /** Like `load`, but resolves `undefined` when the stream does not exist (for that tenant). */
   get(id: string, options: LoadAtOptions = {}): Promise<A | undefined> {
     const tenantId = resolveTenant(options);
-    const past = toPastTarget(this.aggregateType, id, options);
-    if (past) return this.#getPast(id, tenantId, past);
+    if (options.version !== undefined || options.at !== undefined)
+      return this.#getPast(id, tenantId, options);
     const attributes = { 'es.aggregate_type': this.aggregateType, 'es.aggregate_id': id };
     return traced(this.#tracing, SpanNames.repositoryLoad, attributes, async (span) => {
       const aggregate = this.#create(id);
@@ -145,7 +145,12 @@ export class AggregateRepository<A extends AggregateRoot> {
   }
 
   /** `get` at a past version or moment (see `LoadAtOptions`), in a load span. */
-  #getPast(id: string, tenantId: string | null | undefined, target: PastTarget): Promise<A | undefined> {
+  async #getPast(
+    id: string,
+    tenantId: string | null | undefined,
+    options: LoadAtOptions,
+  ): Promise<A | undefined> {
+    const target = toPastTarget(this.aggregateType, id, options)!;
     const attributes = {
       'es.aggregate_type': this.aggregateType,
       'es.aggregate_id': id,

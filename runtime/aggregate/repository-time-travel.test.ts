@@ -85,6 +85,7 @@ describe.each(cases)(
         const error = await expectErrorCode(accounts.load(id, { version }), ErrorCode.InvalidArgument);
         expect(error.message).toContain('version must be an integer >= 1');
       }
+      await expectErrorCode(accounts.get(id, { version: 0 }), ErrorCode.InvalidArgument);
       const both = await expectErrorCode(
         accounts.load(id, { version: 1, at: new Date() }),
         ErrorCode.InvalidArgument,
