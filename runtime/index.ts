@@ -91,8 +91,13 @@ export type {
   Validator,
 } from './events/event-registry.ts';
 export { EventRegistry, fromAjv, upcastForRead } from './events/event-registry.ts';
-export type { Upcaster, UpcastOperation } from './events/upcasters.ts';
-export { declarativeUpcaster } from './events/upcasters.ts';
+export type {
+  Upcaster,
+  UpcastOperation,
+  UpcastOperationArguments,
+  UpcastOperationName,
+} from './events/upcasters.ts';
+export { declarativeUpcaster, upcastOperations } from './events/upcasters.ts';
 export { isUuid, uuidv7 } from './events/uuid.ts';
 export { ajvFormats, ucs2length } from './events/validator-support.ts';
 export type { EventForwarderOptions, ForwarderWaker, ForwardResult } from './forwarder/event-forwarder.ts';

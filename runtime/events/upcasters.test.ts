@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEvent } from './domain-event.ts';
-import { declarativeUpcaster } from './upcasters.ts';
+import { declarativeUpcaster, type UpcastOperation } from './upcasters.ts';
 
 const event = createEvent({ eventType: 'E', aggregateType: 'A', aggregateId: 'a-1', data: {} });
 
@@ -60,5 +60,17 @@ describe('declarativeUpcaster', () => {
     ]);
     expect(up(input, event)).toEqual({ nested: { a: 2 }, quantity: 1 });
     expect(input).toEqual({ nested: { a: 1 }, qty: 1 });
+  });
+
+  it('keeps a field renamed to its own name', () => {
+    const up = declarativeUpcaster([{ rename: { total: 'total', qty: 'quantity' } }]);
+    expect(up({ total: 3, qty: 1 }, event)).toEqual({ total: 3, quantity: 1 });
+  });
+
+  it('rejects, when built, an operation that names no known operation', () => {
+    const wrong = [{ add: {} }, { rename_: { a: 'b' } }] as unknown as UpcastOperation[];
+    expect(() => declarativeUpcaster(wrong)).toThrow(
+      'declarativeUpcaster: operation 2 has none of add, rename, remove, map, custom (got ["rename_"])',
+    );
   });
 });

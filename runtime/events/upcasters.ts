@@ -3,64 +3,122 @@ import type { DomainEvent } from './domain-event.ts';
 /** Turns the payload of one version into the payload of the next version. */
 export type Upcaster = (data: Record<string, unknown>, event: DomainEvent) => Record<string, unknown>;
 
-/** One declarative upcast operation, as written under `upcast:` in the YAML schemas. */
-export type UpcastOperation =
-  | { readonly add: Readonly<Record<string, unknown>> }
-  | { readonly rename: Readonly<Record<string, string>> }
-  | { readonly remove: readonly string[] }
-  | { readonly map: Readonly<Record<string, Readonly<Record<string, unknown>>>> }
-  | { readonly custom: Upcaster };
+/** What each upcast operation is given, by the operation's name. */
+export interface UpcastOperationArguments {
+  /** Fields to add, with their values: `{ currency: 'USD' }`. */
+  readonly add: Readonly<Record<string, unknown>>;
+  /** Fields to rename, old name to new name: `{ total: 'amount' }`. */
+  readonly rename: Readonly<Record<string, string>>;
+  /** Fields to drop: `['legacyCode']`. */
+  readonly remove: readonly string[];
+  /** Values to translate, per field, old value to new value: `{ status: { open: 'placed' } }`. */
+  readonly map: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** A user's function. */
+  readonly custom: Upcaster;
+}
+
+/** The name of an upcast operation: `add`, `rename`, `remove`, `map` or `custom`. */
+export type UpcastOperationName = keyof UpcastOperationArguments;
+
+/** One declarative upcast operation, as written under `upcast:` in the YAML schemas: `{ add: {...} }`. */
+export type UpcastOperation = {
+  [K in UpcastOperationName]: { readonly [P in K]: UpcastOperationArguments[P] };
+}[UpcastOperationName];
 
 function clone<T>(value: T): T {
   return value === undefined ? value : structuredClone(value);
 }
 
-function applyOperation(
-  data: Record<string, unknown>,
-  op: UpcastOperation,
-  event: DomainEvent,
-): Record<string, unknown> {
-  if ('add' in op) {
-    // `add` never overwrites: a payload that already has the field keeps its value.
-    for (const [field, value] of Object.entries(op.add))
-      if (!Object.hasOwn(data, field)) data[field] = clone(value);
+/**
+ * What each upcast operation does to a payload, one function per operation: it changes `data`
+ * (a copy the upcaster owns) in place and returns the payload. `add`, `rename` and `remove` only
+ * move whole field values, whatever they are, so the generator applies the same functions to a
+ * payload's field schemas to know which fields exist after each step.
+ *
+ * @example
+ * upcastOperations.rename({ total: 5 }, { total: 'amount' }); // { amount: 5 }
+ */
+export const upcastOperations = {
+  /** Adds each field with a copy of its value; a payload that has the field keeps its value. */
+  add<V>(data: Record<string, V>, values: Readonly<Record<string, V>>): Record<string, V> {
+    for (const field in values) if (!Object.hasOwn(data, field)) data[field] = clone(values[field]!);
     return data;
-  }
-  if ('rename' in op) {
-    for (const [from, to] of Object.entries(op.rename)) {
-      if (Object.hasOwn(data, from)) {
-        data[to] = data[from];
-        delete data[from];
-      }
+  },
+  /** Renames each present field, old name to new name, in the order written. */
+  rename<V>(data: Record<string, V>, fields: Readonly<Record<string, string>>): Record<string, V> {
+    for (const from in fields) {
+      const to = fields[from]!;
+      if (from === to || !Object.hasOwn(data, from)) continue;
+      data[to] = data[from]!;
+      delete data[from];
     }
     return data;
-  }
-  if ('remove' in op) {
-    for (const field of op.remove) delete data[field];
+  },
+  /** Drops the fields named. */
+  remove<V>(data: Record<string, V>, fields: readonly string[]): Record<string, V> {
+    for (const field of fields) delete data[field];
     return data;
-  }
-  if ('map' in op) {
-    for (const [field, table] of Object.entries(op.map)) {
+  },
+  /** Replaces a present field's value by a copy of its entry in the field's table; unlisted values stay. */
+  map(
+    data: Record<string, unknown>,
+    tables: Readonly<Record<string, Readonly<Record<string, unknown>>>>,
+  ): Record<string, unknown> {
+    for (const field in tables) {
       if (!Object.hasOwn(data, field)) continue;
+      const table = tables[field]!;
       const key = String(data[field]);
       if (Object.hasOwn(table, key)) data[field] = clone(table[key]);
     }
     return data;
+  },
+  /** Runs a user's upcaster, with the event the payload belongs to. */
+  custom(data: Record<string, unknown>, upcaster: Upcaster, event: DomainEvent): Record<string, unknown> {
+    return upcaster(data, event);
+  },
+} as const satisfies {
+  readonly [K in UpcastOperationName]: (
+    data: Record<string, unknown>,
+    argument: UpcastOperationArguments[K],
+    event: DomainEvent,
+  ) => Record<string, unknown>;
+};
+
+const operationNames = Object.keys(upcastOperations) as UpcastOperationName[];
+
+type Step = (data: Record<string, unknown>, event: DomainEvent) => Record<string, unknown>;
+
+/** Resolves an operation once, when the upcaster is built, so reading an event only calls functions. */
+function compile(op: UpcastOperation, index: number): Step {
+  // The first known name wins, as a payload object with several names would be read in this order.
+  const name = operationNames.find((n) => Object.hasOwn(op, n));
+  if (name === undefined) {
+    throw new TypeError(
+      `declarativeUpcaster: operation ${index + 1} has none of ${operationNames.join(', ')} (got ${JSON.stringify(Object.keys(op))}); write e.g. { add: { currency: 'USD' } }`,
+    );
   }
-  return op.custom(data, event);
+  const apply = upcastOperations[name] as (
+    data: Record<string, unknown>,
+    argument: unknown,
+    event: DomainEvent,
+  ) => Record<string, unknown>;
+  const argument = (op as Record<UpcastOperationName, unknown>)[name];
+  return (data, event) => apply(data, argument, event);
 }
 
 /**
  * Builds one upcaster from declarative operations, applied in order on a copy of the payload
  * (the stored event is never mutated).
  *
+ * @throws TypeError when an operation names none of `add`, `rename`, `remove`, `map`, `custom`.
  * @example
  * const v1ToV2 = declarativeUpcaster([{ add: { currency: 'USD' } }, { rename: { total: 'amount' } }]);
  */
 export function declarativeUpcaster(operations: readonly UpcastOperation[]): Upcaster {
+  const steps = operations.map(compile);
   return (data, event) => {
     let next: Record<string, unknown> = structuredClone(data);
-    for (const op of operations) next = applyOperation(next, op, event);
+    for (const step of steps) next = step(next, event);
     return next;
   };
 }
