@@ -5,8 +5,8 @@ import {
   type ProjectionModel,
   type SchemaModel,
 } from '../model/ir.ts';
+import { upcastOp } from '../upcast/upcast-ops.ts';
 import { flowchart, type MermaidDiagram, mermaidLabel, type NodeClass } from './mermaid.ts';
-import { upcastLabel } from './upcast-text.ts';
 
 /**
  * What the aggregate diagram's note says: the schemas name each command's events, but not the
@@ -59,7 +59,7 @@ export function eventLineageDiagram(event: EventModel): MermaidDiagram | undefin
     (v) => `V${v.version}([${mermaidLabel(`${event.name} v${v.version}`)}]):::${cls}`,
   );
   for (const v of event.versions.slice(1)) {
-    const label = v.upcast.map(upcastLabel).join('; ') || 'no change';
+    const label = v.upcast.map((op) => upcastOp(op).label(op)).join('; ') || 'no change';
     body.push(`V${v.version - 1} -->|${mermaidLabel(label)}| V${v.version}`);
   }
   return flowchart(`${event.name}: version lineage and upcasts`, body);

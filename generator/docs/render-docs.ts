@@ -10,6 +10,7 @@ import type {
   SchemaModel,
   TypeRef,
 } from '../model/ir.ts';
+import { upcastOp } from '../upcast/upcast-ops.ts';
 import {
   aggregateDiagram,
   eventLineageDiagram,
@@ -18,7 +19,6 @@ import {
   systemDiagram,
 } from './diagrams.ts';
 import { anchor, code, href, mermaidBlock, page, table } from './markdown.ts';
-import { upcastText } from './upcast-text.ts';
 
 export { DOCS_MARKER } from './markdown.ts';
 
@@ -213,7 +213,7 @@ function renderVersion(
     lines.push(
       `Read from v${version.version - 1}:`,
       '',
-      ...version.upcast.map((op) => `- ${upcastText(op)}`),
+      ...version.upcast.map((op) => `- ${upcastOp(op).text(op)}`),
       '',
     );
   }

@@ -1,29 +1,10 @@
-import type { EventModel, EventVersionModel, SchemaModel, UpcastOpModel } from '../model/ir.ts';
+import type { EventModel, EventVersionModel, SchemaModel } from '../model/ir.ts';
 import { payloadTypeName } from '../model/ir.ts';
+import { upcastOp } from '../upcast/upcast-ops.ts';
 import type { EmitContext } from './context.ts';
 import { generatedHeader } from './header.ts';
-import { tsLiteral, tsString, validatorName } from './names.ts';
+import { tsString, validatorName } from './names.ts';
 import { importDeclaration, printTypeScript, type Statement } from './ts-project.ts';
-
-function operation(op: UpcastOpModel, event: string, from: number): string {
-  switch (op.op) {
-    case 'add':
-      return `{ add: ${tsLiteral(op.values)} }`;
-    case 'rename':
-      return `{ rename: ${tsLiteral(op.fields)} }`;
-    case 'remove':
-      return `{ remove: ${tsLiteral(op.fields)} }`;
-    case 'map':
-      return `{ map: ${tsLiteral(op.fields)} }`;
-    case 'custom':
-      return [
-        '{',
-        `            custom: (data, event) =>`,
-        `              ${op.functionName}(data as unknown as ${payloadTypeName(event, from)}, event) as unknown as Record<string, unknown>,`,
-        '          }',
-      ].join('\n');
-  }
-}
 
 function versionEntry(
   event: EventModel,
@@ -32,7 +13,7 @@ function versionEntry(
 ): string {
   const validate = `validate: fromAjv(${validatorName(event.name, version.version)})`;
   if (!next) return `      { version: ${version.version}, ${validate} },`;
-  const ops = next.upcast.map((op) => operation(op, event.name, version.version));
+  const ops = next.upcast.map((op) => upcastOp(op).emit(op, event.name, version.version));
   return [
     '      {',
     `        version: ${version.version},`,
@@ -73,8 +54,9 @@ function imports(model: SchemaModel, ctx: EmitContext): Statement[] {
       event.versions.forEach((v, i) => {
         validators.push(validatorName(event.name, v.version));
         for (const op of v.upcast) {
-          if (op.op !== 'custom') continue;
-          customs.push(op.functionName);
+          const name = upcastOp(op).userFunction(op);
+          if (name === undefined) continue;
+          customs.push(name);
           payloads.push(payloadTypeName(event.name, i));
         }
       });

@@ -1,4 +1,5 @@
 import type { NodePath, SourceFile } from '../load/source-file.ts';
+import { isUpcastOpName, upcastOp } from '../upcast/upcast-ops.ts';
 import { parseFieldType, toTypeRef } from './field-type.ts';
 import type {
   AggregateModel,
@@ -14,7 +15,6 @@ import type {
   SourceLocation,
   UpcastOpModel,
 } from './ir.ts';
-import { customUpcasterName } from './ir.ts';
 import type {
   RawAggregateDoc,
   RawCommand,
@@ -150,15 +150,10 @@ function buildUpcast(
 ): UpcastOpModel[] {
   if (!raw) return [];
   const ops: UpcastOpModel[] = [];
-  for (const key of Object.keys(raw) as (keyof RawUpcast)[]) {
-    const loc = locate(source, [...path, key]);
-    if (key === 'add' && raw.add) ops.push({ op: 'add', values: { ...raw.add }, loc });
-    if (key === 'rename' && raw.rename) ops.push({ op: 'rename', fields: { ...raw.rename }, loc });
-    if (key === 'remove' && raw.remove) ops.push({ op: 'remove', fields: [...raw.remove], loc });
-    if (key === 'map' && raw.map) ops.push({ op: 'map', fields: { ...raw.map }, loc });
-    if (key === 'custom' && raw.custom) {
-      ops.push({ op: 'custom', functionName: customUpcasterName(event, version - 1), loc });
-    }
+  for (const key of Object.keys(raw)) {
+    if (!isUpcastOpName(key)) continue;
+    const value = raw[key];
+    if (value) ops.push(upcastOp(key).build(value, locate(source, [...path, key]), event, version));
   }
   return ops;
 }

@@ -7,8 +7,8 @@ import type {
   SchemaModel,
   TypeRef,
 } from '../../model/ir.ts';
+import { upcastOp } from '../../upcast/upcast-ops.ts';
 import { anchor } from '../markdown.ts';
-import { upcastLabel } from '../upcast-text.ts';
 import { escapeHtml } from './html.ts';
 
 function typeText(ref: TypeRef): string {
@@ -55,7 +55,7 @@ function pairHtml(event: EventModel, from: EventVersionModel, to: EventVersionMo
     .filter((v) => v.version > from.version && v.version <= to.version)
     .map(
       (v) =>
-        `<li>v${v.version - 1} to v${v.version}: ${escapeHtml(v.upcast.map(upcastLabel).join('; ') || 'no change')}</li>`,
+        `<li>v${v.version - 1} to v${v.version}: ${escapeHtml(v.upcast.map((op) => upcastOp(op).label(op)).join('; ') || 'no change')}</li>`,
     );
   return [
     `<div class="compare-pair" data-from="${from.version}" data-to="${to.version}"${shown ? '' : ' hidden'}>`,
