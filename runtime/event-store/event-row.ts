@@ -8,7 +8,7 @@ import {
   UpcastError,
 } from '../errors.ts';
 import type { StoredEvent } from '../events/domain-event.ts';
-import type { EventRegistry, UnknownEventPolicy } from '../events/event-registry.ts';
+import type { EventRegistry, UnknownEventPolicy, Validator } from '../events/event-registry.ts';
 import { isDecodeErrorCode, locationOf, type UndecodableEvent } from './undecodable-event.ts';
 
 /**
@@ -97,6 +97,10 @@ function describeJson(value: unknown): string {
 }
 
 function toEvent(row: EventRow, parsed: Parsed): StoredEvent {
+  return buildEvent(row, parsed.data, parsed.metadata);
+}
+
+function buildEvent(row: EventRow, data: unknown, metadata: Readonly<Record<string, unknown>>): StoredEvent {
   return Object.freeze({
     eventId: row.eventId,
     eventType: row.eventType,
@@ -109,8 +113,8 @@ function toEvent(row: EventRow, parsed: Parsed): StoredEvent {
     occurredAt: row.occurredAt,
     correlationId: row.correlationId,
     causationId: row.causationId,
-    metadata: parsed.metadata,
-    data: parsed.data,
+    metadata,
+    data,
     position: row.position,
   });
 }
@@ -131,6 +135,37 @@ type Decoded =
   | { readonly event: StoredEvent }
   | { readonly skipped: true }
   | { readonly error: EventSourcingError; readonly raw: Parsed | undefined };
+
+/**
+ * The common case of `decodeRow` without its intermediate objects: a row that parses, of a known
+ * type at its current version, with a valid payload (or no registry). Returns undefined for
+ * anything else (unknown type or version, an upcast, bad JSON, an invalid payload), which
+ * `decodeRow` then decodes or reports in full, so results and errors are the same either way.
+ */
+function decodeCurrent(row: EventRow, decoding: ReadDecoding): StoredEvent | undefined {
+  const { registry } = decoding;
+  let validate: Validator | undefined;
+  if (registry) {
+    const versions = registry.get(row.eventType)?.versions;
+    if (versions === undefined || row.schemaVersion !== versions.length) return undefined;
+    if (decoding.validateOnRead) validate = versions[versions.length - 1]!.validate;
+  }
+  if (typeof row.dataJson !== 'string' || typeof row.metadataJson !== 'string') return undefined;
+  let data: unknown;
+  let metadata: unknown = EMPTY_METADATA;
+  try {
+    data = JSON.parse(row.dataJson);
+    if (row.metadataJson !== '{}') metadata = JSON.parse(row.metadataJson);
+    if (metadata !== EMPTY_METADATA && !isObject(metadata)) return undefined;
+    if (registry && !isObject(data)) return undefined;
+    if (validate !== undefined && validate(data).length > 0) return undefined;
+  } catch {
+    // A thrown parser or validator: `decodeRow` repeats the step and reports it as it always did.
+    return undefined;
+  }
+  if (metadata !== EMPTY_METADATA) Object.freeze(metadata);
+  return buildEvent(row, data, metadata as Readonly<Record<string, unknown>>);
+}
 
 /**
  * Turns a row into the event a reader sees: parsed, upcast to the current version and, at the
@@ -207,6 +242,8 @@ function upcastAndValidate(
  * skip one of its events).
  */
 export function readRow(row: EventRow, decoding: ReadDecoding): StoredEvent | undefined {
+  const current = decodeCurrent(row, decoding);
+  if (current !== undefined) return current;
   const decoded = decodeRow(row, decoding);
   if ('error' in decoded) throw decoded.error;
   return 'event' in decoded ? decoded.event : undefined;
@@ -228,6 +265,8 @@ export function readRows(rows: readonly EventRow[], decoding: ReadDecoding): Sto
  * can dead-letter it and go on.
  */
 export function readFeedRow(row: EventRow, decoding: ReadDecoding): StoredEvent | undefined {
+  const current = decodeCurrent(row, decoding);
+  if (current !== undefined) return current;
   const decoded = decodeRow(row, decoding);
   if ('event' in decoded) return decoded.event;
   if ('skipped' in decoded) return undefined;

@@ -28,10 +28,12 @@ export interface AjvValidateFunction {
  */
 export function fromAjv(validate: AjvValidateFunction): Validator {
   return (data) => {
-    if (validate(data)) return [];
+    if (validate(data)) return NO_ISSUES;
     return (validate.errors ?? []).map(toIssue);
   };
 }
+
+const NO_ISSUES: readonly ValidationIssue[] = Object.freeze([]);
 
 type AjvError = NonNullable<AjvValidateFunction['errors']>[number];
 

@@ -8,7 +8,7 @@ import {
   resolveReplay,
 } from '../event-store/append-batch.ts';
 import type { EventRow } from '../event-store/event-row.ts';
-import { type ReadDecoding, readFeedRows, readRows, toReadDecoding } from '../event-store/event-row.ts';
+import { type ReadDecoding, readFeedRows, readRow, toReadDecoding } from '../event-store/event-row.ts';
 import {
   type AppendResult,
   type EventExistsOptions,
@@ -460,18 +460,27 @@ export class PostgreSQLEventStore implements EventStore {
   }
 
   async #read(query: QueryConfig, tenantId: string | null | undefined): Promise<StoredEvent[]> {
-    return readRows(await this.#readRows(query, tenantId), this.#decoding);
+    // Each row becomes its event at once: no second list of rows stays alive beside the events.
+    const out: StoredEvent[] = [];
+    for (const row of await this.#selectRows(query, tenantId)) {
+      const event = readRow(toEventRow(row), this.#decoding);
+      if (event) out.push(event);
+    }
+    return out;
   }
 
   async #readRows(query: QueryConfig, tenantId: string | null | undefined): Promise<EventRow[]> {
+    return (await this.#selectRows(query, tenantId)).map(toEventRow);
+  }
+
+  async #selectRows(query: QueryConfig, tenantId: string | null | undefined): Promise<PostgreSQLEventRow[]> {
     await this.initialize();
-    const rows = await this.#wrap('reading events', () =>
+    return this.#wrap('reading events', () =>
       scopedQuery<PostgreSQLEventRow>(this.#pool, query, {
         rowLevelSecurity: this.#rls === 'session',
         tenantId,
       }),
     );
-    return rows.map(toEventRow);
   }
 
   async getStreamVersion(aggregateId: string, aggregateType: string): Promise<number> {

@@ -14,7 +14,6 @@ import {
   type ReadDecoding,
   readFeedRow,
   readRow,
-  readRows,
   toReadDecoding,
 } from '../event-store/event-row.ts';
 import {
@@ -240,7 +239,13 @@ export class SQLiteEventStore implements EventStore {
     this.#assertOpen();
     const run = () => {
       const { sql, params } = streamSelect(aggregateId, aggregateType, toStreamRange(options));
-      return readRows(this.#query(sql, params), this.#decoding);
+      // Each row becomes its event at once: no second list of rows stays alive beside the events.
+      const out: StoredEvent[] = [];
+      for (const raw of this.#queryArrays(sql, params)) {
+        const event = readRow(arrayToRow(raw), this.#decoding);
+        if (event) out.push(event);
+      }
+      return out;
     };
     if (!this.#tracing) return run();
     const attributes = { 'es.aggregate_type': aggregateType, 'es.aggregate_id': aggregateId };
@@ -309,8 +314,13 @@ export class SQLiteEventStore implements EventStore {
   }
 
   #query(sql: string, params: unknown[]): EventRow[] {
+    return this.#queryArrays(sql, params).map(arrayToRow);
+  }
+
+  /** The raw result rows (arrays in `arrayToRow` order). */
+  #queryArrays(sql: string, params: unknown[]): unknown[][] {
     try {
-      return (this.#sql.get(sql, true).all(...params) as unknown[][]).map(arrayToRow);
+      return this.#sql.get(sql, true).all(...params) as unknown[][];
     } catch (error) {
       throw this.#wrap(error, 'read events');
     }
