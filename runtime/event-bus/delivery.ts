@@ -74,7 +74,7 @@ export interface Delivery {
   /** Where the event came from, for span attributes (stream, queue or topic). */
   readonly destination: string;
   /** Trace context carried with the message (W3C `traceparent`/`tracestate`). */
-  readonly carrier?: Record<string, string | undefined>;
+  readonly carrier?: Record<string, string | undefined> | undefined;
   /** Deliveries already made before this one (e.g. by a consumer that died); default 0. */
   readonly previousAttempts?: number;
   /** Stops retrying early (e.g. the subscription is closing); the outcome is then unhandled. */

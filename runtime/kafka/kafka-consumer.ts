@@ -95,6 +95,10 @@ export class KafkaSubscription {
     const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     const stopped = () => !this.#running || !isRunning() || isStale();
     let last: string | undefined;
+    // Heartbeats keep the membership while a slow handler runs (kafkajs sends none by itself
+    // during a batch); it throttles them to the heartbeat interval. One timer serves the whole
+    // batch, so a fast handler pays no timer per message.
+    const beating = setInterval(() => void heartbeat().catch(() => {}), HEARTBEAT_EVERY_MS);
     try {
       for (const message of batch.messages) {
         if (stopped()) break;
@@ -105,6 +109,7 @@ export class KafkaSubscription {
         await heartbeat();
       }
     } finally {
+      clearInterval(beating);
       if (last !== undefined) await this.#commit(batch.topic, batch.partition, last);
     }
   }
@@ -131,24 +136,14 @@ export class KafkaSubscription {
       return true;
     }
     if (this.#c.eventTypes && !this.#c.eventTypes.has(event.eventType)) return true;
-    const handler = this.#c.handler;
     const outcome = await deliver(
       {
         event,
-        handler: async (e) => {
-          // Heartbeats keep the membership while a slow handler runs (kafkajs sends none by
-          // itself during a batch); it throttles them to the heartbeat interval.
-          await heartbeat().catch(() => {});
-          const beating = setInterval(() => void heartbeat().catch(() => {}), HEARTBEAT_EVERY_MS);
-          try {
-            await handler(e);
-          } finally {
-            clearInterval(beating);
-          }
-        },
+        handler: this.#c.handler,
         subscription: this.#c.subscription,
         destination: topic,
-        carrier: stringHeaders(message.headers),
+        // Only a traced delivery reads the trace context from the headers.
+        carrier: this.#c.policy.enableTracing ? stringHeaders(message.headers) : undefined,
         shouldStop: stopped,
         keepAlive: heartbeat,
       },
