@@ -10,6 +10,7 @@ import {
   prepareBatch,
   resolveReplay,
 } from './append-batch.ts';
+import { AppendMetrics } from './append-metrics.ts';
 import {
   type EventRow,
   type ReadDecoding,
@@ -70,6 +71,7 @@ export class InMemoryEventStore implements EventStore {
   readonly #registry: EventRegistry | undefined;
   readonly #decoding: ReadDecoding;
   readonly #tracing: boolean;
+  readonly #metrics = new AppendMetrics('memory');
   #closed = false;
 
   constructor(options: InMemoryEventStoreOptions = {}) {
@@ -87,10 +89,12 @@ export class InMemoryEventStore implements EventStore {
   ): Promise<AppendResult> {
     this.#assertOpen();
     const attributes = { 'es.aggregate_type': aggregateType, 'es.aggregate_id': aggregateId };
-    return traced(this.#tracing, SpanNames.appendEvents, attributes, () => {
-      const batch = prepareBatch(aggregateId, aggregateType, events, expectedVersion, this.#registry);
-      return this.#write(batch, expectedVersion);
-    });
+    return this.#metrics.measure(aggregateType, events.length, () =>
+      traced(this.#tracing, SpanNames.appendEvents, attributes, () => {
+        const batch = prepareBatch(aggregateId, aggregateType, events, expectedVersion, this.#registry);
+        return this.#write(batch, expectedVersion);
+      }),
+    );
   }
 
   #write(batch: PreparedBatch, expectedVersion: ExpectedVersion): AppendResult {

@@ -157,6 +157,7 @@ export class KafkaEventBus implements EventBus {
           acks: -1,
           topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
         });
+        this.#policy.metrics.sent(events, (event) => this.topicFor(event.aggregateType));
       } catch (error) {
         if (this.#closed) throw new ClosedError('KafkaEventBus');
         throw new BusError(`KafkaEventBus: publishing ${events.length} events failed`, error);

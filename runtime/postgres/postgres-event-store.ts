@@ -7,6 +7,7 @@ import {
   prepareBatch,
   resolveReplay,
 } from '../event-store/append-batch.ts';
+import { AppendMetrics } from '../event-store/append-metrics.ts';
 import type { EventRow } from '../event-store/event-row.ts';
 import { type ReadDecoding, readFeedRows, readRows, toReadDecoding } from '../event-store/event-row.ts';
 import {
@@ -185,6 +186,7 @@ export class PostgreSQLEventStore implements EventStore {
   readonly #registry: EventRegistry | undefined;
   readonly #decoding: ReadDecoding;
   readonly #tracing: boolean;
+  readonly #metrics = new AppendMetrics('postgresql');
   readonly #channel: string | null;
   readonly #notifier: CommitNotifier | null;
   readonly #rls: RowLevelSecurityMode;
@@ -273,13 +275,15 @@ export class PostgreSQLEventStore implements EventStore {
       'es.aggregate_id': aggregateId,
       'es.event_count': events.length,
     };
-    return traced(this.#tracing, SpanNames.appendEvents, attributes, async () => {
-      const batch = prepareBatch(aggregateId, aggregateType, events, expectedVersion, this.#registry);
-      assertUuids(batch);
-      await this.initialize();
-      if (!this.#grouping || batch.events.length === 0) return this.#appendAlone(batch, expectedVersion);
-      return this.#grouper.append({ batch, expected: expectedVersion });
-    });
+    return this.#metrics.measure(aggregateType, events.length, () =>
+      traced(this.#tracing, SpanNames.appendEvents, attributes, async () => {
+        const batch = prepareBatch(aggregateId, aggregateType, events, expectedVersion, this.#registry);
+        assertUuids(batch);
+        await this.initialize();
+        if (!this.#grouping || batch.events.length === 0) return this.#appendAlone(batch, expectedVersion);
+        return this.#grouper.append({ batch, expected: expectedVersion });
+      }),
+    );
   }
 
   /** Schedules grouped appends (see `groupAppends`) over `concurrency` slots. */

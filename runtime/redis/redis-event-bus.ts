@@ -168,6 +168,7 @@ export class RedisEventBus implements EventBus {
       const failed = results?.find(([error]) => error);
       if (failed)
         throw new BusError(`RedisEventBus: Redis rejected an append: ${failed[0]?.message}`, failed[0]);
+      this.#policy.metrics.sent(events, (event) => this.streamFor(event.aggregateType));
     });
   }
 
