@@ -1,7 +1,6 @@
 import type {
   Attributes,
   BatchObservableResult,
-  Counter,
   Histogram,
   Meter,
   ObservableGauge,
@@ -37,6 +36,48 @@ const DURATION_BUCKETS = [
   0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
 ];
 
+/**
+ * A monotonic counter kept as plain numbers, one per attribute set, and reported through an
+ * observable counter when the reader collects. Adding is a map lookup and an addition, where an
+ * SDK counter would hash the attributes on every call; the attribute sets are the runtime's
+ * preallocated ones, so they are few and their identity is stable.
+ */
+export class LocalCounter {
+  readonly name: string;
+  readonly unit: string;
+  readonly description: string;
+  readonly #totals = new Map<Attributes, number>();
+
+  constructor(name: string, unit: string, description: string) {
+    this.name = name;
+    this.unit = unit;
+    this.description = description;
+  }
+
+  /** Adds `value` to the total of `attributes` (a preallocated attribute set). */
+  add(value: number, attributes: Attributes): void {
+    this.#totals.set(attributes, (this.#totals.get(attributes) ?? 0) + value);
+  }
+
+  /** Forgets every total (a new MeterProvider starts from zero). */
+  reset(): void {
+    this.#totals.clear();
+  }
+
+  /** Creates the observable counter on `meter` that reports the totals. */
+  observeOn(meter: Meter): void {
+    const counter = meter.createObservableCounter(this.name, {
+      unit: this.unit,
+      description: this.description,
+    });
+    counter.addCallback((result) => {
+      for (const [attributes, total] of this.#totals) result.observe(total, attributes);
+    });
+  }
+}
+
+type Counter = LocalCounter;
+
 /** Every instrument, created from one meter of the registered provider. */
 export interface Instruments {
   readonly appendedEvents: Counter;
@@ -58,43 +99,54 @@ export interface Instruments {
   readonly snapshotFallbacks: Counter;
 }
 
+const counter = (name: string, unit: string, description: string) =>
+  new LocalCounter(name, unit, description);
+
+const n = MetricNames;
+
+/** The counters, process-wide; their totals restart with each MeterProvider. */
+const counters = {
+  appendedEvents: counter(n.appendedEvents, '{event}', 'Events written by appends'),
+  appendedBatches: counter(n.appendedBatches, '{batch}', 'Appends that wrote events'),
+  appendConflicts: counter(
+    n.appendConflicts,
+    '{conflict}',
+    'Appends refused by the expected version, answered as idempotent replays, or conflicting with stored ids',
+  ),
+  busSent: counter(n.busSent, '{message}', 'Messages published to the bus'),
+  busConsumed: counter(n.busConsumed, '{message}', 'Messages delivered to a subscription'),
+  busRetried: counter(n.busRetried, '{message}', 'Deliveries retried after a handler failure'),
+  busDeadLettered: counter(n.busDeadLettered, '{message}', 'Messages given up on after maxDeliveries'),
+  handledEvents: counter(n.handledEvents, '{event}', 'Events a projection or forwarder is done with'),
+  handlerFailures: counter(n.handlerFailures, '{failure}', 'Failed projection handler attempts'),
+  handlerRetries: counter(n.handlerRetries, '{retry}', 'Projection handler attempts retried'),
+  deadLetters: counter(n.deadLetters, '{event}', 'Events written to the dead-letter store'),
+  snapshotSaves: counter(n.snapshotSaves, '{snapshot}', 'Snapshots written'),
+  snapshotLoads: counter(n.snapshotLoads, '{load}', 'Aggregate loads that asked for a snapshot'),
+  snapshotFallbacks: counter(
+    n.snapshotFallbacks,
+    '{load}',
+    'Loads that replayed every event because the snapshot was unreadable or of another state version',
+  ),
+};
+
 function createInstruments(meter: Meter): Instruments {
-  const counter = (name: string, unit: string, description: string) =>
-    meter.createCounter(name, { unit, description });
   const duration = (name: string, description: string) =>
     meter.createHistogram(name, {
       unit: 's',
       description,
       advice: { explicitBucketBoundaries: DURATION_BUCKETS },
     });
-  const n = MetricNames;
   const instruments: Instruments = {
-    appendedEvents: counter(n.appendedEvents, '{event}', 'Events written by appends'),
-    appendedBatches: counter(n.appendedBatches, '{batch}', 'Appends that wrote events'),
+    ...counters,
     appendDuration: duration(n.appendDuration, 'Duration of appendEvents calls'),
-    appendConflicts: counter(
-      n.appendConflicts,
-      '{conflict}',
-      'Appends refused by the expected version, answered as idempotent replays, or conflicting with stored ids',
-    ),
-    busSent: counter(n.busSent, '{message}', 'Messages published to the bus'),
-    busConsumed: counter(n.busConsumed, '{message}', 'Messages delivered to a subscription'),
     busProcessDuration: duration(n.busProcessDuration, 'Duration of one handler run for one message'),
-    busRetried: counter(n.busRetried, '{message}', 'Deliveries retried after a handler failure'),
-    busDeadLettered: counter(n.busDeadLettered, '{message}', 'Messages given up on after maxDeliveries'),
-    handledEvents: counter(n.handledEvents, '{event}', 'Events a projection or forwarder is done with'),
     handlerDuration: duration(n.handlerDuration, 'Duration of one projection handler attempt'),
-    handlerFailures: counter(n.handlerFailures, '{failure}', 'Failed projection handler attempts'),
-    handlerRetries: counter(n.handlerRetries, '{retry}', 'Projection handler attempts retried'),
-    deadLetters: counter(n.deadLetters, '{event}', 'Events written to the dead-letter store'),
-    snapshotSaves: counter(n.snapshotSaves, '{snapshot}', 'Snapshots written'),
-    snapshotLoads: counter(n.snapshotLoads, '{load}', 'Aggregate loads that asked for a snapshot'),
-    snapshotFallbacks: counter(
-      n.snapshotFallbacks,
-      '{load}',
-      'Loads that replayed every event because the snapshot was unreadable or of another state version',
-    ),
   };
+  for (const c of Object.values(counters)) {
+    c.reset();
+    c.observeOn(meter);
+  }
   observeLag(meter);
   return instruments;
 }
