@@ -214,9 +214,12 @@ export class KafkaEventBus implements EventBus {
       if (this.#closed) throw new ClosedError('KafkaEventBus');
       throw new BusError(`KafkaEventBus: cannot join group "${group}"`, error);
     }
+    const fields = { subscription: name, group, topics };
+    this.#policy.log.info(fields, 'subscribed');
     return this.#subscriptions.add(async () => {
       await subscription.stop();
       if (options.group === undefined) await (await this.#getAdmin()).deleteGroups([group]).catch(() => {});
+      this.#policy.log.info(fields, 'unsubscribed');
     });
   }
 

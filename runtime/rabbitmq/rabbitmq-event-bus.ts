@@ -236,9 +236,12 @@ export class RabbitMQEventBus implements EventBus {
       if (this.#closed) throw new ClosedError('RabbitMQEventBus');
       throw new BusError(`RabbitMQEventBus: cannot consume queue "${topology.queue}"`, error);
     }
+    const fields = { subscription: name, queue: topology.queue };
+    this.#policy.log.info(fields, 'subscribed');
     return this.#subscriptions.add(async () => {
       await consumer.stop();
       if (!topology.durable) await this.#deleteQueue(topology.queue);
+      this.#policy.log.info(fields, 'unsubscribed');
     });
   }
 

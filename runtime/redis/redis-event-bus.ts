@@ -209,9 +209,12 @@ export class RedisEventBus implements EventBus {
       await Promise.all(consumers.map((c) => c.stop()));
       throw new BusError(`RedisEventBus: cannot join group "${group}"`, error);
     }
+    const fields = { subscription: name, group, streams: consumers.length };
+    this.#policy.log.info(fields, 'subscribed');
     return this.#subscriptions.add(async () => {
       await Promise.all(consumers.map((c) => c.stop()));
       if (ephemeral) await this.#destroyGroups(group);
+      this.#policy.log.info(fields, 'unsubscribed');
     });
   }
 
