@@ -156,7 +156,13 @@ export class SnapshotPolicy<A extends AggregateRoot> {
   async takeNow(aggregate: A): Promise<Snapshot> {
     assertSnapshotable(aggregate);
     const snapshot = snapshotOf(aggregate);
-    await this.#store.save(snapshot);
+    try {
+      await this.#store.save(snapshot);
+    } catch (error) {
+      this.#count('snapshotSaves', 'failed');
+      throw error;
+    }
+    this.#count('snapshotSaves', 'saved');
     this.#due.delete(aggregate);
     return snapshot;
   }
