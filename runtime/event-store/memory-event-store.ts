@@ -88,12 +88,14 @@ export class InMemoryEventStore implements EventStore {
     expectedVersion: ExpectedVersion = ExpectedVersion.Any,
   ): Promise<AppendResult> {
     this.#assertOpen();
+    const run = () => {
+      const batch = prepareBatch(aggregateId, aggregateType, events, expectedVersion, this.#registry);
+      return this.#write(batch, expectedVersion);
+    };
+    if (!this.#tracing) return this.#metrics.measure(aggregateType, events.length, run);
     const attributes = { 'es.aggregate_type': aggregateType, 'es.aggregate_id': aggregateId };
     return this.#metrics.measure(aggregateType, events.length, () =>
-      traced(this.#tracing, SpanNames.appendEvents, attributes, () => {
-        const batch = prepareBatch(aggregateId, aggregateType, events, expectedVersion, this.#registry);
-        return this.#write(batch, expectedVersion);
-      }),
+      traced(true, SpanNames.appendEvents, attributes, run),
     );
   }
 
