@@ -6,6 +6,7 @@
 import { type Benchmark, type BenchRow, formatTable, verdict } from './bench-kit.ts';
 import { eventBusBenchmark } from './event-bus.bench.ts';
 import { generatorBenchmark } from './generator.bench.ts';
+import { observabilityBenchmark } from './observability.bench.ts';
 import { postgresEventStoreBenchmark } from './postgres.bench.ts';
 import { replicasBenchmark } from './replicas.bench.ts';
 import { sqliteEventStoreBenchmark } from './sqlite-event-store.bench.ts';
@@ -19,6 +20,7 @@ const benchmarks: Benchmark[] = [
   generatorBenchmark,
   startupBenchmark,
   replicasBenchmark,
+  observabilityBenchmark,
 ];
 
 const filter = process.argv[2];

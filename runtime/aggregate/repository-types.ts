@@ -1,5 +1,6 @@
 import type { EventStore, Instant } from '../event-store/event-store.ts';
 import type { DomainEvent, StoredEvent } from '../events/domain-event.ts';
+import type { Logger } from '../observability/logger.ts';
 import type { SnapshotStore } from '../snapshot-store/snapshot-store.ts';
 import type { AggregateRoot } from './aggregate-root.ts';
 
@@ -42,9 +43,14 @@ export interface AggregateRepositoryOptions<A extends AggregateRoot> {
    * Called when a snapshot cannot be used; snapshots only speed up loads, so nothing fails.
    * `'write'`: writing one failed; the save itself has succeeded and the next save tries again.
    * `'read'`: reading one failed, or the one read was unusable; the load replayed every event
-   * and the next save writes a fresh snapshot. Default: `console.warn`.
+   * and the next save writes a fresh snapshot. Default: a warning in the log (see `logger`).
    */
   readonly onSnapshotError?: SnapshotErrorHandler<A>;
+  /**
+   * Where the repository logs unusable snapshots (default: the logger set with
+   * `configureLogger`, else warnings and errors to the console). Accepts pino.
+   */
+  readonly logger?: Logger;
   /**
    * Called when publishing saved events fails. Without it, `save` rejects with a `BusError`
    * (the events stay stored and the aggregate is committed: do not save again).

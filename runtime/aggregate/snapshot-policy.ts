@@ -1,5 +1,7 @@
 import type { Span } from '@opentelemetry/api';
 import { InvalidArgumentError } from '../errors.ts';
+import { ComponentLog } from '../observability/logger.ts';
+import { AttributeCache, getInstruments } from '../observability/metrics.ts';
 import type { Snapshot, SnapshotStore } from '../snapshot-store/snapshot-store.ts';
 import type { AggregateRoot } from './aggregate-root.ts';
 import type { AggregateRepositoryOptions, SnapshotErrorHandler } from './repository-types.ts';
@@ -20,11 +22,17 @@ export class SnapshotPolicy<A extends AggregateRoot> {
   readonly #onError: SnapshotErrorHandler<A>;
   /** Aggregates whose next save must write a snapshot whatever the threshold says. */
   readonly #due = new WeakSet<A>();
+  /** Attribute sets of the snapshot metrics, one per outcome or reason. */
+  readonly #attributes: AttributeCache;
 
-  constructor(store: SnapshotStore, every: number, onError: SnapshotErrorHandler<A>) {
+  constructor(store: SnapshotStore, every: number, onError: SnapshotErrorHandler<A>, aggregateType: string) {
     this.#store = store;
     this.#every = every;
     this.#onError = onError;
+    this.#attributes = new AttributeCache((outcome) => ({
+      'es_gen.aggregate.type': aggregateType,
+      'es_gen.outcome': outcome,
+    }));
   }
 
   /** The policy the options ask for, or undefined without a snapshot store. */
@@ -43,14 +51,24 @@ export class SnapshotPolicy<A extends AggregateRoot> {
         `AggregateRepository(${options.aggregateType}): snapshotEvery is set but snapshotStore is missing; pass a SnapshotStore too`,
       );
     }
+    const log = new ComponentLog('aggregate-repository', options.logger);
     const onError =
       options.onSnapshotError ??
       ((error: unknown, aggregate: A, operation: 'read' | 'write') =>
-        console.warn(
-          `es-gen: snapshot ${operation} of ${aggregate.aggregateType} "${aggregate.id}" failed`,
-          error,
+        log.warn(
+          {
+            aggregateType: aggregate.aggregateType,
+            aggregateId: aggregate.id,
+            tenantId: aggregate.tenantId ?? null,
+            operation,
+            err: error,
+          },
+          operation === 'read'
+            ? 'snapshot unusable; every event was replayed'
+            : 'snapshot write failed; the next save tries again',
         ));
-    return new SnapshotPolicy(options.snapshotStore, every ?? DEFAULT_SNAPSHOT_EVERY, onError);
+    const everyOrDefault = every ?? DEFAULT_SNAPSHOT_EVERY;
+    return new SnapshotPolicy(options.snapshotStore, everyOrDefault, onError, options.aggregateType);
   }
 
   /**
@@ -67,8 +85,16 @@ export class SnapshotPolicy<A extends AggregateRoot> {
       this.ignore(aggregate, 'read_failed', error, span);
       return undefined;
     }
-    if (!snapshot) return undefined;
-    if (snapshot.stateVersion === aggregate.stateVersion) return snapshot;
+    if (!snapshot) {
+      this.#count('snapshotLoads', 'miss');
+      return undefined;
+    }
+    if (snapshot.stateVersion === aggregate.stateVersion) {
+      this.#count('snapshotLoads', 'hit');
+      return snapshot;
+    }
+    this.#count('snapshotLoads', 'other_state_version');
+    this.#count('snapshotFallbacks', 'other_state_version');
     this.#due.add(aggregate);
     return undefined;
   }
@@ -80,11 +106,18 @@ export class SnapshotPolicy<A extends AggregateRoot> {
    */
   ignore(aggregate: A, reason: string, error: unknown, span: Span | undefined): void {
     this.#due.add(aggregate);
+    if (reason === 'read_failed') this.#count('snapshotLoads', 'read_failed');
+    this.#count('snapshotFallbacks', reason);
     span?.addEvent('snapshot_ignored', {
       'es.snapshot_reason': reason,
       'exception.message': error instanceof Error ? error.message : String(error),
     });
     this.#onError(error, aggregate, 'read');
+  }
+
+  /** Adds 1 to a snapshot counter, when a MeterProvider is registered. */
+  #count(counter: 'snapshotLoads' | 'snapshotSaves' | 'snapshotFallbacks', outcome: string): void {
+    getInstruments()?.[counter].add(1, this.#attributes.get(outcome));
   }
 
   /** After a load: a stream `every` or more events past its snapshot gets one on the next save. */
@@ -105,8 +138,10 @@ export class SnapshotPolicy<A extends AggregateRoot> {
     try {
       await this.#store.save(snapshotOf(aggregate));
       this.#due.delete(aggregate);
+      this.#count('snapshotSaves', 'saved');
       return true;
     } catch (error) {
+      this.#count('snapshotSaves', 'failed');
       this.#due.add(aggregate);
       this.#onError(error, aggregate, 'write');
       return false;
@@ -121,7 +156,13 @@ export class SnapshotPolicy<A extends AggregateRoot> {
   async takeNow(aggregate: A): Promise<Snapshot> {
     assertSnapshotable(aggregate);
     const snapshot = snapshotOf(aggregate);
-    await this.#store.save(snapshot);
+    try {
+      await this.#store.save(snapshot);
+    } catch (error) {
+      this.#count('snapshotSaves', 'failed');
+      throw error;
+    }
+    this.#count('snapshotSaves', 'saved');
     this.#due.delete(aggregate);
     return snapshot;
   }

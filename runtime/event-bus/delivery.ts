@@ -1,7 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BusError, InvalidArgumentError } from '../errors.ts';
 import type { DomainEvent } from '../events/domain-event.ts';
+import { ComponentLog } from '../observability/logger.ts';
+import { getInstruments } from '../observability/metrics.ts';
 import { SpanNames, traced, withExtractedTraceContext } from '../observability/tracing.ts';
+import { BusMetrics } from './bus-metrics.ts';
 import type { EventBusOptions, EventHandler, HandlerFailure, SubscribeOptions } from './event-bus.ts';
 
 /** The resolved retry, error and tracing settings every adapter applies to deliveries. */
@@ -12,18 +15,32 @@ export interface DeliveryPolicy {
   readonly onError: (failure: HandlerFailure) => void;
   /** `messaging.system` span attribute, e.g. `redis`. */
   readonly system: string;
+  /** The bus's metrics (recorded only with a registered MeterProvider). */
+  readonly metrics: BusMetrics;
+  /** The bus's log (its `logger` option, else the configured one). */
+  readonly log: ComponentLog;
 }
 
 const MAX_RETRY_DELAY_MS = 30_000;
 
-/** Reports final failures on stderr, so no failure is silently lost. */
-function defaultOnError(failure: HandlerFailure): void {
-  if (!failure.final) return;
-  const { event, subscription, attempt, error } = failure;
-  console.error(
-    `es-gen: ${subscription} gave up on ${event.eventType} ${event.eventId} (${event.aggregateType} "${event.aggregateId}") after ${attempt} deliveries:`,
-    error,
-  );
+/** Logs final failures, so no failure is silently lost. */
+function defaultOnError(log: ComponentLog): (failure: HandlerFailure) => void {
+  return ({ event, subscription, attempt, error, final }) => {
+    if (!final) return;
+    log.error(
+      {
+        subscription,
+        eventId: event.eventId,
+        eventType: event.eventType,
+        aggregateType: event.aggregateType,
+        aggregateId: event.aggregateId,
+        tenantId: event.tenantId,
+        attempt,
+        err: error,
+      },
+      'subscription gave up on an event after its last delivery',
+    );
+  };
 }
 
 /**
@@ -41,12 +58,15 @@ export function resolveDeliveryPolicy(options: EventBusOptions, system: string):
   if (!(retryDelayMs >= 0)) {
     throw new InvalidArgumentError(`retryDelayMs must be 0 or more, got ${retryDelayMs}`);
   }
+  const log = new ComponentLog(`event-bus:${system}`, options.logger);
   return {
     maxDeliveries,
     retryDelayMs,
     enableTracing: options.enableTracing ?? false,
-    onError: options.onError ?? defaultOnError,
+    onError: options.onError ?? defaultOnError(log),
     system,
+    metrics: new BusMetrics(system),
+    log,
   };
 }
 
@@ -132,15 +152,22 @@ async function attemptAll(delivery: Delivery, policy: DeliveryPolicy): Promise<D
       `${event.eventType} ${event.eventId} was delivered ${attempt} times without being acknowledged (maxDeliveries ${policy.maxDeliveries})`,
     );
     report(policy, { subscription, event, error, attempt, final: true });
+    policy.metrics.deadLettered(delivery.destination, subscription);
     return { handled: false, attempts: attempt, error, gaveUp: true };
   }
+  const { metrics } = policy;
+  const destination = delivery.destination;
+  metrics.consumed(destination, subscription);
   while (attempt < policy.maxDeliveries) {
     attempt += 1;
+    const start = getInstruments() ? performance.now() : -1;
     try {
       if (policy.enableTracing) await traced(true, SpanNames.handler(subscription), {}, () => handler(event));
       else await handler(event);
+      if (start >= 0) metrics.processed(destination, subscription, (performance.now() - start) / 1000, false);
       return { handled: true, attempts: attempt };
     } catch (error) {
+      if (start >= 0) metrics.processed(destination, subscription, (performance.now() - start) / 1000, true);
       lastError = error;
       const stopping = delivery.shouldStop?.() ?? false;
       const final = attempt >= policy.maxDeliveries;
@@ -149,8 +176,10 @@ async function attemptAll(delivery: Delivery, policy: DeliveryPolicy): Promise<D
       if (stopping) return { handled: false, attempts: attempt, error, gaveUp: false };
       await pause(policy, attempt, delivery);
       if (delivery.shouldStop?.()) return { handled: false, attempts: attempt, error, gaveUp: false };
+      metrics.retried(destination, subscription);
     }
   }
+  metrics.deadLettered(destination, subscription);
   return { handled: false, attempts: attempt, error: lastError, gaveUp: true };
 }
 
@@ -158,7 +187,10 @@ function report(policy: DeliveryPolicy, failure: HandlerFailure): void {
   try {
     policy.onError(failure);
   } catch (error) {
-    // A throwing error callback must not break delivery; say so once on stderr.
-    console.error('es-gen: onError callback threw', error);
+    // A throwing error callback must not break delivery; say so in the log.
+    policy.log.error(
+      { subscription: failure.subscription, eventId: failure.event.eventId, err: error },
+      'onError callback threw',
+    );
   }
 }

@@ -1,4 +1,5 @@
 import type { DomainEvent } from '../events/domain-event.ts';
+import type { Logger } from '../observability/logger.ts';
 
 /** Handles one delivered event; a rejection means "not handled" and leads to a retry. */
 export type EventHandler = (event: DomainEvent) => Promise<void> | void;
@@ -71,8 +72,13 @@ export interface EventBusCapabilities {
 export interface EventBusOptions {
   /** Wraps publish and delivery in OpenTelemetry spans (default false). */
   readonly enableTracing?: boolean;
-  /** Called for every handler failure (default: `console.error` on final failures). */
+  /** Called for every handler failure (default: final failures logged as errors). */
   readonly onError?: (failure: HandlerFailure) => void;
+  /**
+   * Where this bus logs its failures (default: the logger set with `configureLogger`, else
+   * warnings and errors to the console). Accepts pino or any object with its level methods.
+   */
+  readonly logger?: Logger;
   /** Deliveries of one event to one subscription before it is dead-lettered (default 3). */
   readonly maxDeliveries?: number;
   /**

@@ -21,9 +21,15 @@ export class KeyedLanes<T> {
   readonly #idleWaiters: (() => void)[] = [];
   #queued = 0;
 
-  /** `run` must not throw; its failures are its own to report. */
-  constructor(run: (item: T) => Promise<void>) {
+  readonly #onUnexpected: (error: unknown) => void;
+
+  /**
+   * `run` must not throw; its failures are its own to report. Should it throw anyway,
+   * `onUnexpected` gets the error and the lane goes on.
+   */
+  constructor(run: (item: T) => Promise<void>, onUnexpected: (error: unknown) => void) {
     this.#run = run;
+    this.#onUnexpected = onUnexpected;
   }
 
   /** Items queued or running. */
@@ -57,7 +63,7 @@ export class KeyedLanes<T> {
       try {
         await this.#run(job.item);
       } catch (error) {
-        console.error('es-gen: delivery failed unexpectedly', error);
+        this.#onUnexpected(error);
       }
       job.done?.();
       this.#settle();

@@ -12,6 +12,9 @@ import type {
 } from './event-bus.ts';
 import { KeyedLanes } from './keyed-lanes.ts';
 
+/** The destination the in-memory bus reports in metrics: it has one, unnamed. */
+const memoryDestination = () => 'in-memory';
+
 /** Options of {@link InMemoryEventBus}. */
 export interface InMemoryEventBusOptions extends EventBusOptions {
   /**
@@ -89,7 +92,10 @@ export class InMemoryEventBus implements EventBus {
   /** Members of each group, in subscription order. */
   readonly #groups = new Map<string, Member[]>();
   /** One lane per (subscription or group, aggregate): in order within, concurrent across. */
-  readonly #lanes = new KeyedLanes<Delivery>((d) => this.#deliverTo(d.target, d.event, d.carrier));
+  readonly #lanes = new KeyedLanes<Delivery>(
+    (d) => this.#deliverTo(d.target, d.event, d.carrier),
+    (error) => this.#policy.log.error({ err: error }, 'delivery failed unexpectedly'),
+  );
   readonly #deadLetters: MemoryDeadLetter[] = [];
   #nextId = 1;
   #closed = false;
@@ -125,6 +131,7 @@ export class InMemoryEventBus implements EventBus {
       const carrier = this.#policy.enableTracing ? injectTraceContext() : undefined;
       for (const event of events) this.#dispatch(event, carrier, this.#waitForHandlers ? waits : undefined);
     });
+    this.#policy.metrics.sent(events, memoryDestination);
     await Promise.all(waits);
   }
 

@@ -7,6 +7,7 @@ import {
 import type { StoredEvent } from '../events/domain-event.ts';
 import { getEventContext } from '../events/event-context.ts';
 import type { EventRegistry } from '../events/event-registry.ts';
+import { markReplay } from './append-metrics.ts';
 import { type EventRow, rowToEvent } from './event-row.ts';
 import type { AppendResult, EventToAppend, ExpectedVersion } from './event-store.ts';
 import { assertWellFormed, assertWellFormedEvent } from './well-formed.ts';
@@ -251,11 +252,11 @@ export function resolveReplay(
     rows.push(row);
   });
   const last = rows.reduce((a, b) => (b.position > a.position ? b : a));
-  return {
+  return markReplay({
     nextExpectedVersion: last.aggregateVersion,
     events: rows.map(rowToEvent),
     lastPosition: last.position,
-  };
+  });
 }
 
 /**

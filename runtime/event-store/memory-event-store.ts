@@ -10,6 +10,7 @@ import {
   prepareBatch,
   resolveReplay,
 } from './append-batch.ts';
+import { AppendMetrics } from './append-metrics.ts';
 import {
   type EventRow,
   type ReadDecoding,
@@ -70,6 +71,7 @@ export class InMemoryEventStore implements EventStore {
   readonly #registry: EventRegistry | undefined;
   readonly #decoding: ReadDecoding;
   readonly #tracing: boolean;
+  readonly #metrics = new AppendMetrics('memory');
   #closed = false;
 
   constructor(options: InMemoryEventStoreOptions = {}) {
@@ -86,11 +88,15 @@ export class InMemoryEventStore implements EventStore {
     expectedVersion: ExpectedVersion = ExpectedVersion.Any,
   ): Promise<AppendResult> {
     this.#assertOpen();
-    const attributes = { 'es.aggregate_type': aggregateType, 'es.aggregate_id': aggregateId };
-    return traced(this.#tracing, SpanNames.appendEvents, attributes, () => {
+    const run = () => {
       const batch = prepareBatch(aggregateId, aggregateType, events, expectedVersion, this.#registry);
       return this.#write(batch, expectedVersion);
-    });
+    };
+    if (!this.#tracing) return this.#metrics.measure(aggregateType, events.length, run);
+    const attributes = { 'es.aggregate_type': aggregateType, 'es.aggregate_id': aggregateId };
+    return this.#metrics.measure(aggregateType, events.length, () =>
+      traced(true, SpanNames.appendEvents, attributes, run),
+    );
   }
 
   #write(batch: PreparedBatch, expectedVersion: ExpectedVersion): AppendResult {

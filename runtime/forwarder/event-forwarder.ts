@@ -10,6 +10,7 @@ import type { DeadLetterStore } from '../dead-letter-store/dead-letter-store.ts'
 import { isNotLeaseHolderError, NotLeaseHolderError } from '../errors.ts';
 import type { EventBus } from '../event-bus/event-bus.ts';
 import type { EventStore } from '../event-store/event-store.ts';
+import { feedLagSource } from '../event-store/feed-lag.ts';
 import {
   type CatchUpOptions,
   type CatchUpRound,
@@ -17,6 +18,9 @@ import {
   repeatUntilCaughtUp,
   resolveCatchUpTimeout,
 } from '../event-store/held-back.ts';
+import { ComponentLog, type Logger } from '../observability/logger.ts';
+import { registerLagSource } from '../observability/metrics.ts';
+import { ProcessorMetrics } from '../observability/processor-metrics.ts';
 import { SpanNames, traced } from '../observability/tracing.ts';
 import { setAsideUndecodable } from './undecodable-events.ts';
 
@@ -74,9 +78,14 @@ export interface EventForwarderOptions {
    * `LeaseOptions`; `false` turns it off.
    */
   readonly lease?: LeaseOptions | false;
-  /** Called with any error of a round; the loop retries after `pollIntervalMs` (default: console.error). */
+  /** Called with any error of a round; the loop retries after `pollIntervalMs` (default: logged as an error). */
   readonly onError?: (error: unknown) => void;
   readonly enableTracing?: boolean;
+  /**
+   * Where the forwarder logs its lifecycle (info) and failures (error) (default: the logger set
+   * with `configureLogger`, else warnings and errors to the console). Accepts pino.
+   */
+  readonly logger?: Logger;
 }
 
 /**
@@ -102,6 +111,9 @@ export class EventForwarder {
   readonly #lease: LeaseKeeper | undefined;
   /** The checkpoint store whose saves the lease fences (the plain one without a lease). */
   readonly #fenced: CheckpointStore;
+  readonly #log: ComponentLog;
+  readonly #metrics: ProcessorMetrics;
+  #unregisterLag: (() => void) | undefined;
 
   constructor(options: EventForwarderOptions) {
     this.#o = options;
@@ -109,6 +121,8 @@ export class EventForwarder {
     this.#batch = options.batchSize ?? 500;
     this.#lease = createLeaseKeeper(options.lease, options.checkpoints, leaseKeyOf('forwarder', this.#name));
     this.#fenced = this.#lease ? this.#lease.fence(options.checkpoints) : options.checkpoints;
+    this.#log = new ComponentLog('event-forwarder', options.logger);
+    this.#metrics = new ProcessorMetrics('forwarder', this.#name);
   }
 
   /**
@@ -201,13 +215,16 @@ export class EventForwarder {
       }
       if (part.through > 0) await checkpoints.save(this.#name, part.through);
       forwarded += part.publish.length;
+      this.#metrics.processed('forwarded', part.publish.length);
       if (part.stoppedBy) throw part.stoppedBy;
       if (page.length < this.#batch) return forwarded;
     }
   }
 
   #report(error: unknown): void {
-    (this.#o.onError ?? ((e) => console.error(`event forwarder "${this.#name}":`, e)))(error);
+    this.#metrics.failed();
+    if (this.#o.onError) this.#o.onError(error);
+    else this.#log.error({ forwarder: this.#name, err: error }, 'forwarding failed; retrying');
   }
 
   /** Starts forwarding in the background until `stop()`. */
@@ -215,6 +232,20 @@ export class EventForwarder {
     if (this.#running) return;
     this.#running = true;
     this.#loop = this.#run();
+    this.#unregisterLag = registerLagSource(
+      feedLagSource({
+        attributes: {
+          'es_gen.processor.kind': 'forwarder',
+          'es_gen.processor.name': this.#name,
+          'es_gen.processor.key': this.#name,
+        },
+        eventStore: this.#o.eventStore,
+        checkpoint: () => this.#o.checkpoints.load(this.#name),
+        ...(this.#o.eventTypes ? { readFilter: { eventTypes: this.#o.eventTypes } } : {}),
+        active: () => this.status.state === 'active',
+      }),
+    );
+    this.#log.info({ forwarder: this.#name }, 'event forwarder started');
   }
 
   async #run(): Promise<void> {
@@ -278,8 +309,12 @@ export class EventForwarder {
 
   /** Stops the loop after the current round (a sleeping loop wakes within one poll interval). */
   async stop(): Promise<void> {
+    const wasRunning = this.#running;
     this.#running = false;
     this.#interrupt?.();
     await this.#loop;
+    this.#unregisterLag?.();
+    this.#unregisterLag = undefined;
+    if (wasRunning) this.#log.info({ forwarder: this.#name }, 'event forwarder stopped');
   }
 }

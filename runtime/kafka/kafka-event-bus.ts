@@ -157,6 +157,7 @@ export class KafkaEventBus implements EventBus {
           acks: -1,
           topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
         });
+        this.#policy.metrics.sent(events, (event) => this.topicFor(event.aggregateType));
       } catch (error) {
         if (this.#closed) throw new ClosedError('KafkaEventBus');
         throw new BusError(`KafkaEventBus: publishing ${events.length} events failed`, error);
@@ -213,9 +214,12 @@ export class KafkaEventBus implements EventBus {
       if (this.#closed) throw new ClosedError('KafkaEventBus');
       throw new BusError(`KafkaEventBus: cannot join group "${group}"`, error);
     }
+    const fields = { subscription: name, group, topics };
+    this.#policy.log.info(fields, 'subscribed');
     return this.#subscriptions.add(async () => {
       await subscription.stop();
       if (options.group === undefined) await (await this.#getAdmin()).deleteGroups([group]).catch(() => {});
+      this.#policy.log.info(fields, 'unsubscribed');
     });
   }
 

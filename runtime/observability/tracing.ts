@@ -1,20 +1,5 @@
-import { createRequire } from 'node:module';
 import type { Attributes, Span, Tracer } from '@opentelemetry/api';
-
-type OpenTelemetryApi = typeof import('@opentelemetry/api');
-
-let loadedApi: OpenTelemetryApi | undefined;
-
-/**
- * `@opentelemetry/api`, loaded on first use: an application that never turns tracing on and
- * never carries trace context through a bus does not pay for loading it at start-up. The API
- * keeps its providers in a process-wide registry, so this copy sees the SDK the application
- * registered, whichever module format it imported the API in.
- */
-function otel(): OpenTelemetryApi {
-  loadedApi ??= createRequire(import.meta.url)('@opentelemetry/api') as OpenTelemetryApi;
-  return loadedApi;
-}
+import { otel } from './otel-api.ts';
 
 /** `SpanStatusCode.OK` and `.ERROR` of the API, as numbers, so they need no loaded module. */
 const STATUS_OK = 1;

@@ -5,6 +5,7 @@ import { isUndecodableEvent, undecodableError } from '../event-store/undecodable
 import type { StoredEvent } from '../events/domain-event.ts';
 import { withEventContext } from '../events/event-context.ts';
 import { uuidv7 } from '../events/uuid.ts';
+import type { ProcessorMetrics } from '../observability/processor-metrics.ts';
 import { SpanNames, traced } from '../observability/tracing.ts';
 import { commitDeadLetter } from './dead-letter-commit.ts';
 import type { Attempt, Projection, ProjectionExecutor } from './projection.ts';
@@ -39,6 +40,8 @@ export interface ProcessorContext {
   readonly onFailure: (failure: ProjectionFailure) => void;
   /** Save the checkpoint with each event (else the runner saves once per page). */
   readonly checkpointPerEvent: boolean;
+  /** The runner's metrics (recorded only with a registered MeterProvider). */
+  readonly metrics: ProcessorMetrics;
 }
 
 /** Per catch-up pass: whether the projection may hold dead letters (skips lookups when not). */
@@ -58,6 +61,9 @@ const eventAttributes = (projection: string, event: StoredEvent) => ({
   'es.position': event.position,
 });
 
+/** Spans are off: no attributes to build per event. */
+const NO_ATTRIBUTES = Object.freeze({});
+
 /**
  * Handles one event from the feed and moves the checkpoint past it: parks it behind an earlier
  * dead letter of its aggregate (ordering on), or runs the handler with retries and dead-letters
@@ -70,6 +76,7 @@ export function processEvent(
   pass: PassState,
 ): Promise<EventOutcome> {
   const name = ctx.projection.name;
+  if (!ctx.tracing) return processUntraced(ctx, event, pass);
   return traced(
     ctx.tracing,
     SpanNames.dispatch(event.eventType),
@@ -94,6 +101,8 @@ async function processUntraced(
     if (blocker && blocker.event.eventId === event.eventId) own = blocker;
     else if (blocker) {
       await commitDeadLetter(ctx, parkedLetter(ctx.projection.name, event, blocker));
+      ctx.metrics.processed('parked');
+      ctx.metrics.deadLettered();
       return 'parked';
     }
   }
@@ -103,6 +112,7 @@ async function processUntraced(
   });
   if (result.ok) {
     if (own) await ctx.deadLetters.remove(own.id);
+    ctx.metrics.processed('handled');
     return 'handled';
   }
   await commitDeadLetter(ctx, {
@@ -114,6 +124,8 @@ async function processUntraced(
     failedAt: new Date().toISOString(),
   });
   pass.mayHaveDeadLetters = true;
+  ctx.metrics.processed('dead_lettered');
+  ctx.metrics.deadLettered();
   return 'dead-lettered';
 }
 
@@ -164,6 +176,7 @@ export async function attemptWithRetries(
 ): Promise<RetriedAttempt> {
   if (isUndecodableEvent(event)) {
     const error = undecodableError(event);
+    ctx.metrics.failed();
     ctx.onFailure({ projection: ctx.projection.name, event, error, attempt: 1, final: true });
     return { ok: false, error, attempts: 0 };
   }
@@ -171,9 +184,11 @@ export async function attemptWithRetries(
     const result = await attemptOnce(ctx, event, options.checkpoint);
     if (result.ok) return result;
     const final = attempt > options.retries;
+    ctx.metrics.failed();
     ctx.onFailure({ projection: ctx.projection.name, event, error: result.error, attempt, final });
     if (final) return { ok: false, error: result.error, attempts: attempt };
     await sleep(retryDelay(ctx.retry, attempt), ctx.signal);
+    ctx.metrics.retried();
   }
 }
 
@@ -190,19 +205,27 @@ async function attemptOnce(ctx: ProcessorContext, event: StoredEvent, checkpoint
     causationId: event.eventId,
     tenantId: event.tenantId,
   };
+  const start = ctx.metrics.enabled ? performance.now() : -1;
   try {
     await withEventContext(context, () =>
-      traced(ctx.tracing, SpanNames.handler(name), eventAttributes(name, event), async () => {
-        const result = await ctx.executor.attempt(event, checkpoint);
-        if (!result.ok) {
-          failure = result;
-          throw result.error;
-        }
-      }),
+      traced(
+        ctx.tracing,
+        SpanNames.handler(name),
+        ctx.tracing ? eventAttributes(name, event) : NO_ATTRIBUTES,
+        async () => {
+          const result = await ctx.executor.attempt(event, checkpoint);
+          if (!result.ok) {
+            failure = result;
+            throw result.error;
+          }
+        },
+      ),
     );
   } catch (error) {
+    if (start >= 0) ctx.metrics.attempted((performance.now() - start) / 1000, true);
     if (failure) return failure;
     throw error;
   }
+  if (start >= 0) ctx.metrics.attempted((performance.now() - start) / 1000, false);
   return { ok: true };
 }

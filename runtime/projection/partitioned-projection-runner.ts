@@ -3,6 +3,7 @@ import { isLeaseStore, type LeaseStore } from '../checkpoint-store/lease-store.t
 import { InvalidArgumentError } from '../errors.ts';
 import type { CatchUpOptions } from '../event-store/held-back.ts';
 import { assertPartitionCount } from '../event-store/partition.ts';
+import { ComponentLog } from '../observability/logger.ts';
 import { type BalanceRound, PartitionBalancer } from './partition-balancer.ts';
 import type { Projection } from './projection.ts';
 import { type CatchUpResult, ProjectionRunner, type ReplicaStatus } from './projection-runner.ts';
@@ -86,7 +87,10 @@ export class PartitionedProjectionRunner {
     );
     this.#name = projection.name;
     this.#everyMs = balanceInterval(balanceEveryMs, lease.standbyCheckMs, lease.ttlMs);
-    this.#onFollowError = options.onFollowError ?? ((e, p) => console.error(`projection "${p}":`, e));
+    const log = new ComponentLog('partitioned-projection-runner', options.logger);
+    this.#onFollowError =
+      options.onFollowError ??
+      ((error, p) => log.error({ projection: p, err: error }, 'balancing partitions failed; retrying'));
     const key = runnerKey(projection.name, options.tenantId);
     this.#balancer = leases
       ? new PartitionBalancer({

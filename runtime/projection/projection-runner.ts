@@ -4,6 +4,7 @@ import { leaseKeyOf } from '../checkpoint-store/lease-store.ts';
 import type { DeadLetter, ListDeadLettersOptions } from '../dead-letter-store/dead-letter-store.ts';
 import { InvalidArgumentError, isNotLeaseHolderError, NotLeaseHolderError } from '../errors.ts';
 import type { Subscription } from '../event-bus/event-bus.ts';
+import { feedLagSource } from '../event-store/feed-lag.ts';
 import {
   type CatchUpOptions,
   type CatchUpRound,
@@ -11,6 +12,7 @@ import {
   repeatUntilCaughtUp,
   resolveCatchUpTimeout,
 } from '../event-store/held-back.ts';
+import { registerLagSource } from '../observability/metrics.ts';
 import { dropUnconfirmedDeadLetters } from './dead-letter-commit.ts';
 import { type ReplayDeadLettersOptions, type ReplayResult, replayDeadLetters } from './dead-letter-replay.ts';
 import { type PassState, type ProcessorContext, processEvent } from './event-processor.ts';
@@ -84,6 +86,7 @@ export class ProjectionRunner {
   readonly #wakeSignal = new WakeSignal();
   #lock: Promise<unknown> = Promise.resolve();
   #scannedThrough = 0;
+  #unregisterLag: (() => void) | undefined;
   /** The last pass ended below the store's head without a filter: events are held back. */
   #heldBack = false;
   /** No dead letter lies above the checkpoint (checked on the first pass and after a failed one). */
@@ -170,6 +173,20 @@ export class ProjectionRunner {
       firstDone = resolve;
     });
     this.#loop = this.#follow(signal, firstDone);
+    this.#unregisterLag = registerLagSource(
+      feedLagSource({
+        attributes: {
+          'es_gen.processor.kind': 'projection',
+          'es_gen.processor.name': this.name,
+          'es_gen.processor.key': this.#c.key,
+        },
+        eventStore: this.#c.eventStore,
+        checkpoint: () => this.#c.checkpointStore.load(this.name),
+        readFilter: this.#c.readFilter,
+        active: () => this.status.state === 'active',
+      }),
+    );
+    this.#c.log.info({ projection: this.name, key: this.#c.key }, 'projection runner started');
     return this.#firstPass;
   }
 
@@ -185,6 +202,9 @@ export class ProjectionRunner {
     this.#loop = undefined;
     this.#firstPass = undefined;
     this.#abort = new AbortController();
+    this.#unregisterLag?.();
+    this.#unregisterLag = undefined;
+    this.#c.log.info({ projection: this.name, key: this.#c.key }, 'projection runner stopped');
   }
 
   /** Asks a following runner to look for new events now (what a bus message does). */
@@ -298,6 +318,7 @@ export class ProjectionRunner {
       signal,
       onFailure: this.#c.onError,
       checkpointPerEvent: this.#c.checkpointEvery === 'event',
+      metrics: this.#c.metrics,
     };
   }
 

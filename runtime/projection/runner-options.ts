@@ -5,6 +5,8 @@ import { InvalidArgumentError } from '../errors.ts';
 import type { EventBus } from '../event-bus/event-bus.ts';
 import type { EventStore, ReadAllOptions } from '../event-store/event-store.ts';
 import { type PartitionFilter, toPartitionFilter } from '../event-store/partition.ts';
+import { ComponentLog, type Logger } from '../observability/logger.ts';
+import { ProcessorMetrics } from '../observability/processor-metrics.ts';
 import type { ProjectionFailure } from './event-processor.ts';
 import { assertProjection, type Projection } from './projection.ts';
 import { type RetryOptions, type RetryPolicy, resolveRetryPolicy } from './retry-policy.ts';
@@ -62,10 +64,15 @@ export interface ProjectionRunnerOptions {
   readonly lease?: LeaseOptions | false;
   /** `event.dispatch.{EventType}` and `event_handler.{projection name}` spans (default false). */
   readonly enableTracing?: boolean;
-  /** Every handler failure, including each retried one (default: final failures to `console.error`). */
+  /** Every handler failure, including each retried one (default: final failures logged as errors). */
   readonly onError?: (failure: ProjectionFailure) => void;
-  /** Errors of the follow loop, e.g. the store being unreachable; it keeps trying (default `console.error`). */
+  /** Errors of the follow loop, e.g. the store being unreachable; it keeps trying (default: logged as errors). */
   readonly onFollowError?: (error: unknown, projection: string) => void;
+  /**
+   * Where the runner logs its lifecycle (info) and failures (error) (default: the logger set
+   * with `configureLogger`, else warnings and errors to the console). Accepts pino.
+   */
+  readonly logger?: Logger;
 }
 
 /** What one catch-up did. */
@@ -87,16 +94,29 @@ export interface CatchUpResult {
   readonly heldBack: number;
 }
 
-const defaultOnError = (f: ProjectionFailure) => {
-  if (f.final) {
-    console.error(
-      `projection "${f.projection}" dead-lettered ${f.event.eventType} ${f.event.eventId} (position ${f.event.position}) after ${f.attempt} attempts:`,
-      f.error,
+/** Logs final failures, so that no dead letter goes unnoticed. */
+const defaultOnError =
+  (log: ComponentLog) =>
+  ({ final, projection, event, attempt, error }: ProjectionFailure) => {
+    if (!final) return;
+    log.error(
+      {
+        projection,
+        eventId: event.eventId,
+        eventType: event.eventType,
+        position: event.position,
+        aggregateType: event.aggregateType,
+        aggregateId: event.aggregateId,
+        tenantId: event.tenantId,
+        attempt,
+        err: error,
+      },
+      'projection dead-lettered an event',
     );
-  }
-};
-const defaultOnFollowError = (error: unknown, projection: string) =>
-  console.error(`projection "${projection}" could not catch up; retrying:`, error);
+  };
+
+const defaultOnFollowError = (log: ComponentLog) => (error: unknown, projection: string) =>
+  log.error({ projection, err: error }, 'projection could not catch up; retrying');
 
 function integerAtLeast(value: number | undefined, fallback: number, what: string, min: number): number {
   if (value === undefined) return fallback;
@@ -124,6 +144,8 @@ export interface RunnerConfig {
   readonly enableTracing: boolean;
   readonly onError: (failure: ProjectionFailure) => void;
   readonly onFollowError: (error: unknown, projection: string) => void;
+  readonly log: ComponentLog;
+  readonly metrics: ProcessorMetrics;
 }
 
 /** Checks `options` for `projection` and applies defaults; throws `InvalidArgumentError`. */
@@ -139,6 +161,7 @@ export function resolveRunnerConfig(projection: Projection, options: ProjectionR
   const { name } = projection;
   const partition = toPartitionFilter(options.partition);
   const key = partitionKey(runnerKey(name, options.tenantId), partition);
+  const log = new ComponentLog('projection-runner', options.logger);
   return {
     key,
     eventStore,
@@ -157,8 +180,10 @@ export function resolveRunnerConfig(projection: Projection, options: ProjectionR
       ...(partition ? { partition } : {}),
     },
     enableTracing: options.enableTracing ?? false,
-    onError: options.onError ?? defaultOnError,
-    onFollowError: options.onFollowError ?? defaultOnFollowError,
+    onError: options.onError ?? defaultOnError(log),
+    onFollowError: options.onFollowError ?? defaultOnFollowError(log),
+    log,
+    metrics: new ProcessorMetrics('projection', name),
   };
 }
 

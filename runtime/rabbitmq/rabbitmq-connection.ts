@@ -3,6 +3,7 @@ import type * as Amqp from 'amqplib';
 import type { ChannelModel } from 'amqplib';
 import { BusError, ClosedError } from '../errors.ts';
 import { loadDriver } from '../load-driver.ts';
+import type { ComponentLog } from '../observability/logger.ts';
 
 /** The `amqplib` package, loaded on first use (`MissingDriverError` when not installed). */
 export function loadAmqplib(): typeof Amqp {
@@ -24,9 +25,12 @@ export class RabbitMQConnection {
   #connecting: Promise<ChannelModel> | undefined;
   #closed = false;
 
-  constructor(url: string, reconnectDelayMs: number) {
+  readonly #log: ComponentLog;
+
+  constructor(url: string, reconnectDelayMs: number, log: ComponentLog) {
     this.#url = url;
     this.#reconnectDelayMs = reconnectDelayMs;
+    this.#log = log;
   }
 
   /** The live connection, if there is one right now. */
@@ -102,7 +106,7 @@ export class RabbitMQConnection {
         return;
       } catch (error) {
         if (this.#closed) return;
-        console.error('es-gen: RabbitMQEventBus reconnect failed, retrying', error);
+        this.#log.error({ err: error }, 'reconnecting to RabbitMQ failed; retrying');
         await sleep(this.#reconnectDelayMs);
       }
     }

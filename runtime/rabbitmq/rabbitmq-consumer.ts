@@ -136,7 +136,10 @@ export class RabbitMQConsumer {
         .get()
         .then((m) => this.#setup(m))
         .catch((error: unknown) =>
-          console.error('es-gen: RabbitMQEventBus could not resume consuming', error),
+          this.#c.policy.log.error(
+            { queue: this.#c.topology.queue, err: error },
+            'could not resume consuming',
+          ),
         );
     }, this.#c.reconnectDelayMs).unref();
   }
@@ -158,7 +161,10 @@ export class RabbitMQConsumer {
     try {
       event = decodeEvent(message.content, `queue ${this.#c.topology.queue}`);
     } catch (error) {
-      console.error('es-gen: RabbitMQEventBus dead-letters an unreadable message', error);
+      this.#c.policy.log.error(
+        { queue: this.#c.topology.queue, messageId: message.properties.messageId, err: error },
+        'dead-lettering an unreadable message',
+      );
       return this.#deadLetter(channel, message, error, 1);
     }
     if (this.#c.eventTypes && !this.#c.eventTypes.has(event.eventType))
@@ -174,7 +180,17 @@ export class RabbitMQConsumer {
       if (suspect && this.#model) await this.#markers.clear(this.#model, event.eventId).catch(() => {});
     } catch (error) {
       // The broker failed us (e.g. counting the attempt): leave the message to a redelivery.
-      console.error(`es-gen: RabbitMQEventBus could not handle ${event.eventType} ${event.eventId}`, error);
+      this.#c.policy.log.error(
+        {
+          queue: this.#c.topology.queue,
+          eventId: event.eventId,
+          eventType: event.eventType,
+          aggregateType: event.aggregateType,
+          aggregateId: event.aggregateId,
+          err: error,
+        },
+        'could not settle a message; leaving it to a redelivery',
+      );
       settle(channel, message, 'requeue');
     }
   }

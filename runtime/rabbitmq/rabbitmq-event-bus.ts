@@ -98,7 +98,7 @@ export class RabbitMQEventBus implements EventBus {
     this.#queueType = options.queueType ?? 'classic';
     this.#reconnectDelayMs = positive('reconnectDelayMs', options.reconnectDelayMs) ?? 500;
     this.#publishTimeoutMs = positive('publishTimeoutMs', options.publishTimeoutMs) ?? 30_000;
-    this.#connection = new RabbitMQConnection(this.#url, this.#reconnectDelayMs);
+    this.#connection = new RabbitMQConnection(this.#url, this.#reconnectDelayMs, this.#policy.log);
   }
 
   /**
@@ -133,7 +133,9 @@ export class RabbitMQEventBus implements EventBus {
       const deadline = Date.now() + this.#publishTimeoutMs;
       for (let attempt = 1; ; attempt++) {
         try {
-          return await this.#publishOnce(events, trace);
+          await this.#publishOnce(events, trace);
+          this.#policy.metrics.sent(events, () => this.#exchange);
+          return;
         } catch (error) {
           if (this.#closed) throw new ClosedError('RabbitMQEventBus');
           // A missing driver is no broker hiccup: retrying cannot help.
@@ -234,9 +236,12 @@ export class RabbitMQEventBus implements EventBus {
       if (this.#closed) throw new ClosedError('RabbitMQEventBus');
       throw new BusError(`RabbitMQEventBus: cannot consume queue "${topology.queue}"`, error);
     }
+    const fields = { subscription: name, queue: topology.queue };
+    this.#policy.log.info(fields, 'subscribed');
     return this.#subscriptions.add(async () => {
       await consumer.stop();
       if (!topology.durable) await this.#deleteQueue(topology.queue);
+      this.#policy.log.info(fields, 'unsubscribed');
     });
   }
 

@@ -168,6 +168,7 @@ export class RedisEventBus implements EventBus {
       const failed = results?.find(([error]) => error);
       if (failed)
         throw new BusError(`RedisEventBus: Redis rejected an append: ${failed[0]?.message}`, failed[0]);
+      this.#policy.metrics.sent(events, (event) => this.streamFor(event.aggregateType));
     });
   }
 
@@ -208,9 +209,12 @@ export class RedisEventBus implements EventBus {
       await Promise.all(consumers.map((c) => c.stop()));
       throw new BusError(`RedisEventBus: cannot join group "${group}"`, error);
     }
+    const fields = { subscription: name, group, streams: consumers.length };
+    this.#policy.log.info(fields, 'subscribed');
     return this.#subscriptions.add(async () => {
       await Promise.all(consumers.map((c) => c.stop()));
       if (ephemeral) await this.#destroyGroups(group);
+      this.#policy.log.info(fields, 'unsubscribed');
     });
   }
 

@@ -115,7 +115,10 @@ export class RedisStreamConsumer {
         const message = String((error as Error)?.message ?? error);
         // Once per failure streak: ioredis reconnects on its own, so most streaks are short.
         if (backoff === 50)
-          console.warn(`es-gen: RedisEventBus reading ${this.#c.stream} failed, retrying: ${message}`);
+          this.#c.policy.log.warn(
+            { stream: this.#c.stream, err: error },
+            'reading the stream failed; retrying',
+          );
         if (message.includes('NOGROUP')) await this.#ensureGroup().catch(() => {});
         await sleep(backoff);
         backoff = Math.min(backoff * 2, 2_000);

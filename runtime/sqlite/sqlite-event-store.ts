@@ -9,6 +9,7 @@ import {
   prepareBatch,
   resolveReplay,
 } from '../event-store/append-batch.ts';
+import { AppendMetrics } from '../event-store/append-metrics.ts';
 import {
   type EventRow,
   type ReadDecoding,
@@ -106,6 +107,7 @@ export class SQLiteEventStore implements EventStore {
   readonly #registry: EventRegistry | undefined;
   readonly #decoding: ReadDecoding;
   readonly #tracing: boolean;
+  readonly #metrics = new AppendMetrics('sqlite');
   readonly #sql: StatementCache;
   readonly #insert: Statement;
   readonly #insertAfter: Statement;
@@ -161,9 +163,11 @@ export class SQLiteEventStore implements EventStore {
       const batch = prepareBatch(aggregateId, aggregateType, events, expectedVersion, this.#registry);
       return this.#append(batch, expectedVersion);
     };
-    if (!this.#tracing) return run();
+    if (!this.#tracing) return this.#metrics.measure(aggregateType, events.length, run);
     const attributes = { 'es.aggregate_type': aggregateType, 'es.aggregate_id': aggregateId };
-    return traced(true, SpanNames.appendEvents, attributes, run);
+    return this.#metrics.measure(aggregateType, events.length, () =>
+      traced(true, SpanNames.appendEvents, attributes, run),
+    );
   }
 
   #append(batch: PreparedBatch, expected: ExpectedVersion): AppendResult {

@@ -1,12 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startObservability } from './observability.ts';
 import { runShopScenario } from './scenario.ts';
 
 /*
  * The shop example: runs a scripted scenario on an embedded SQLite database and prints the
- * events and read models. Run it with `npm run example` from the repository root.
+ * events and read models. Run it with `npm run example` from the repository root;
+ * `npm run example -- --metrics` also prints the OpenTelemetry metrics es-gen recorded, and
+ * `--logs` shows the runtime's lifecycle logs.
  */
+const observability = startObservability(process.argv.slice(2));
 const dir = mkdtempSync(join(tmpdir(), 'es-gen-shop-'));
 try {
   const result = await runShopScenario(join(dir, 'shop.db'));
@@ -28,6 +32,7 @@ try {
   console.table(result.orders.map((o) => ({ ...o, orderId: o.orderId.slice(-6) })));
   console.log('Read model StockLevels:');
   console.table(result.stock);
+  await observability.finish();
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
