@@ -11,6 +11,13 @@ import {
   repeatUntilCaughtUp,
   resolveCatchUpTimeout,
 } from '../event-store/held-back.ts';
+import { lagBehind } from '../event-store/lag.ts';
+import {
+  type ComponentError,
+  type ComponentHealth,
+  type ComponentState,
+  HealthTracker,
+} from '../observability/component-health.ts';
 import { dropUnconfirmedDeadLetters } from './dead-letter-commit.ts';
 import { type ReplayDeadLettersOptions, type ReplayResult, replayDeadLetters } from './dead-letter-replay.ts';
 import { type PassState, type ProcessorContext, processEvent } from './event-processor.ts';
@@ -62,6 +69,10 @@ const HELD_BACK_FIRST_RECHECK_MS = 25;
  * and steps down. `runUntilCaughtUp`, `rebuild` and `replayDeadLetters` on a runner that was
  * not started take no lease: do not call them while replicas follow elsewhere.
  *
+ * Health: `state` (starting, catching-up, live, paused, failed, stopped), `lastError` and
+ * `health()` (with lag and dead letters) feed `createHealthCheck`; `pause()` and `resume()`
+ * hold and release the follow loop.
+ *
  * @example
  * const runner = new ProjectionRunner(new OrderSummary(), { eventStore, checkpointStore, deadLetterStore, eventBus });
  * await runner.start(); // catches up, then follows
@@ -88,6 +99,10 @@ export class ProjectionRunner {
   #heldBack = false;
   /** No dead letter lies above the checkpoint (checked on the first pass and after a failed one). */
   #lettersConfirmed = false;
+  readonly #health = new HealthTracker();
+  #paused = false;
+  /** Aborted by `pause()`: cuts the follow loop's pass short after the event in hand. */
+  #pauseAbort = new AbortController();
 
   constructor(projection: Projection, options: ProjectionRunnerOptions) {
     this.#c = resolveRunnerConfig(projection, options);
@@ -136,6 +151,58 @@ export class ProjectionRunner {
     };
   }
 
+  /** What the follow loop is doing; see `ComponentState`. */
+  get state(): ComponentState {
+    return this.#health.state;
+  }
+
+  /** The last error of a pass or a handler attempt (with the event's id); undefined when none. */
+  get lastError(): ComponentError | undefined {
+    return this.#health.lastError;
+  }
+
+  /**
+   * The runner's health for `createHealthCheck`: state, lease role, last error, lag behind the
+   * store's head (events, and seconds since the oldest unhandled event occurred) and its dead
+   * letters, read from the stores (three small queries). `name` is the runner key.
+   */
+  async health(): Promise<ComponentHealth> {
+    const position = await this.getPosition();
+    const [lag, deadLetters] = await Promise.all([
+      lagBehind(this.#c.eventStore, position, this.#c.readFilter),
+      this.#c.deadLetterStore.count(this.name),
+    ]);
+    const { state: role } = this.status;
+    const { lastError } = this.#health;
+    return { name: this.#c.key, kind: 'projection', state: this.state, role, lag, lastError, deadLetters };
+  }
+
+  /**
+   * Holds the follow loop: a handler call in progress finishes (an event waiting between
+   * retries is read again after `resume()`), its checkpoint is saved, then the runner reads
+   * nothing until `resume()`; resolves once the event in hand is done. An active replica keeps
+   * its lease (renewed in the background), so no standby takes over: pausing holds the
+   * projection on every replica; `stop()` instead hands it to a standby. `runUntilCaughtUp`,
+   * `rebuild` and `replayDeadLetters` still run when called. A pause lasts until `resume()`,
+   * also across `stop()` and `start()` (a runner paused before `start()` starts paused).
+   */
+  async pause(): Promise<void> {
+    if (this.#paused) return;
+    this.#paused = true;
+    this.#pauseAbort.abort();
+    if (this.#loop) this.#health.set('paused');
+    await this.#lock;
+  }
+
+  /** Ends a pause: the follow loop catches up from the checkpoint and follows again. */
+  resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    this.#pauseAbort = new AbortController();
+    if (this.#loop) this.#health.set('catching-up');
+    this.wake();
+  }
+
   /** True when the read model and the checkpoint commit in one transaction. */
   get exactlyOnce(): boolean {
     return this.#executor.transactional;
@@ -165,6 +232,7 @@ export class ProjectionRunner {
         ...(eventTypes ? { eventTypes } : {}),
       });
     }
+    this.#health.set(this.#paused ? 'paused' : 'starting');
     let firstDone: () => void = () => {};
     this.#firstPass = new Promise((resolve) => {
       firstDone = resolve;
@@ -185,6 +253,7 @@ export class ProjectionRunner {
     this.#loop = undefined;
     this.#firstPass = undefined;
     this.#abort = new AbortController();
+    this.#health.set('stopped');
   }
 
   /** Asks a following runner to look for new events now (what a bus message does). */
@@ -296,7 +365,10 @@ export class ProjectionRunner {
       orderPerAggregate: this.#c.orderPerAggregate,
       tracing: this.#c.enableTracing,
       signal,
-      onFailure: this.#c.onError,
+      onFailure: (failure) => {
+        this.#health.recordError(failure.error, { eventId: failure.event.eventId });
+        this.#c.onError(failure);
+      },
       checkpointPerEvent: this.#c.checkpointEvery === 'event',
     };
   }
@@ -409,16 +481,27 @@ export class ProjectionRunner {
     let recheck = 0;
     while (!signal.aborted) {
       this.#wakeSignal.clear();
+      if (this.#paused) {
+        this.#health.set('paused');
+        firstDone();
+        await this.#wakeSignal.wait(0, signal);
+        continue;
+      }
       this.#heldBack = false;
       let standby = false;
       try {
         standby = lease !== undefined && !(await lease.acquire());
-        if (!standby) await this.#exclusive(() => this.#catchUp(this.#followMode(signal)));
+        if (!standby) {
+          if (this.state !== 'live') this.#health.set('catching-up');
+          await this.#exclusive(() => this.#catchUp(this.#followMode(signal)));
+        }
         failures = 0;
+        if (!this.#paused && !signal.aborted) this.#health.set('live');
       } catch (error) {
         if (lease && isNotLeaseHolderError(error)) lease.stepDown();
         else {
           failures++;
+          this.#health.recordError(error, { failed: true });
           this.#c.onFollowError(error, this.name);
         }
       }
@@ -440,8 +523,9 @@ export class ProjectionRunner {
 
   /** A pass of the follow loop: fenced and cut short by a lost lease, with one. */
   #followMode(signal: AbortSignal): CallMode {
-    if (!this.#lease) return { signal, fenced: false };
-    return { signal: AbortSignal.any([signal, this.#lease.signal]), fenced: true };
+    const paused = this.#pauseAbort.signal;
+    if (!this.#lease) return { signal: AbortSignal.any([signal, paused]), fenced: false };
+    return { signal: AbortSignal.any([signal, this.#lease.signal, paused]), fenced: true };
   }
 
   /** Runs `fn` after every earlier catch-up, rebuild or replay of this runner has finished. */
