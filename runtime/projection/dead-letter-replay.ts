@@ -69,8 +69,9 @@ export async function replayDeadLetters(
     }
     failed++;
     blocked.add(keyOf(event));
+    const { replayRequestedAt: _done, ...kept } = letter;
     await ctx.deadLetters.add({
-      ...letter,
+      ...kept,
       event,
       error: toDeadLetterError(result.error),
       attempts: letter.attempts + result.attempts,

@@ -45,6 +45,9 @@ interface CallMode {
   readonly fenced: boolean;
 }
 
+/** Shortest time between two looks for replay requests (`es-gen dead-letters replay`). */
+const REPLAY_REQUEST_CHECK_MS = 250;
+
 /** First wait before looking again for events the store holds back (doubles up to the poll interval). */
 const HELD_BACK_FIRST_RECHECK_MS = 25;
 
@@ -68,6 +71,11 @@ const HELD_BACK_FIRST_RECHECK_MS = 25;
  * saves, and a transactional projection's writes with them, refused (`NotLeaseHolderError`)
  * and steps down. `runUntilCaughtUp`, `rebuild` and `replayDeadLetters` on a runner that was
  * not started take no lease: do not call them while replicas follow elsewhere.
+ *
+ * Replay requests: dead letters marked with `requestReplay` (`es-gen dead-letters replay`) are
+ * replayed by the active, unpaused runner of their projection after a catch-up pass (looked for
+ * at most every 250 ms, so within one poll interval), as `replayDeadLetters` does; one that fails
+ * again stays with its new error and attempt count, its request done.
  *
  * Health: `state` (starting, catching-up, live, paused, failed, stopped), `lastError` and
  * `health()` (with lag and dead letters) feed `createHealthCheck`; `pause()` and `resume()`
@@ -103,6 +111,7 @@ export class ProjectionRunner {
   #paused = false;
   /** Aborted by `pause()`: cuts the follow loop's pass short after the event in hand. */
   #pauseAbort = new AbortController();
+  #nextRequestCheck = 0;
 
   constructor(projection: Projection, options: ProjectionRunnerOptions) {
     this.#c = resolveRunnerConfig(projection, options);
@@ -494,6 +503,7 @@ export class ProjectionRunner {
         if (!standby) {
           if (this.state !== 'live') this.#health.set('catching-up');
           await this.#exclusive(() => this.#catchUp(this.#followMode(signal)));
+          if (!this.#paused) await this.#replayRequested();
         }
         failures = 0;
         if (!this.#paused && !signal.aborted) this.#health.set('live');
@@ -519,6 +529,21 @@ export class ProjectionRunner {
         signal,
       );
     }
+  }
+
+  /** Replays the dead letters whose replay was requested, and ends the requests it skipped. */
+  async #replayRequested(): Promise<void> {
+    const store = this.#c.deadLetterStore;
+    if (!store.cancelReplay || performance.now() < this.#nextRequestCheck) return;
+    this.#nextRequestCheck = performance.now() + REPLAY_REQUEST_CHECK_MS;
+    const requested = await store.list({ projection: this.name, replayRequested: true });
+    if (requested.length === 0) return;
+    await this.replayDeadLetters({ eventIds: requested.map((d) => d.event.eventId) });
+    // Left requested: skipped behind an earlier dead letter of their aggregate, or cut short.
+    const ids = new Set(requested.map((d) => d.id));
+    const left = await store.list({ projection: this.name, replayRequested: true });
+    const skipped = left.filter((d) => ids.has(d.id)).map((d) => d.id);
+    if (skipped.length > 0 && !this.#abort.signal.aborted) await store.cancelReplay(skipped);
   }
 
   /** A pass of the follow loop: fenced and cut short by a lost lease, with one. */
