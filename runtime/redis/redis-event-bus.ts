@@ -11,6 +11,7 @@ import {
   SubscriptionSet,
 } from '../event-bus/bus-lifecycle.ts';
 import { decodeEvent, encodeEvent, randomSuffix, traceHeaders } from '../event-bus/bus-message.ts';
+import { ConsumerControl } from '../event-bus/consumer-control.ts';
 import { type DeliveryPolicy, resolveDeliveryPolicy, subscriptionName } from '../event-bus/delivery.ts';
 import type {
   EventBus,
@@ -182,6 +183,7 @@ export class RedisEventBus implements EventBus {
     const name = subscriptionName(handler, options);
     // Each subscription is its own member: two in one group and process share the work.
     const consumer = `${this.#consumer}:${name}:${++this.#members}`;
+    const control = new ConsumerControl(name);
     const ephemeral = options.group === undefined;
     const group = options.group ?? `${name}.${randomSuffix()}`;
     const consumers = this.#streamsToRead().map(
@@ -193,7 +195,7 @@ export class RedisEventBus implements EventBus {
           group,
           consumer,
           subscription: name,
-          handler,
+          handler: control.wrap(handler),
           eventTypes: options.eventTypes ? new Set(options.eventTypes) : undefined,
           deadLetterStream: this.deadLetterStreamFor(stream, options.group ?? name),
           batchSize: this.#batchSize,
@@ -211,7 +213,7 @@ export class RedisEventBus implements EventBus {
     return this.#subscriptions.add(async () => {
       await Promise.all(consumers.map((c) => c.stop()));
       if (ephemeral) await this.#destroyGroups(group);
-    });
+    }, control);
   }
 
   /** Stops every subscription (in-flight batches finish and are acknowledged), then disconnects. */
