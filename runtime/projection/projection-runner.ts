@@ -1,8 +1,6 @@
-import type { CheckpointStore } from '../checkpoint-store/checkpoint-store.ts';
-import { createLeaseKeeper, type LeaseKeeper, type ReplicaStatus } from '../checkpoint-store/lease-keeper.ts';
-import { leaseKeyOf } from '../checkpoint-store/lease-store.ts';
+import type { ReplicaStatus } from '../checkpoint-store/lease-keeper.ts';
 import type { DeadLetter, ListDeadLettersOptions } from '../dead-letter-store/dead-letter-store.ts';
-import { InvalidArgumentError, isNotLeaseHolderError, NotLeaseHolderError } from '../errors.ts';
+import { InvalidArgumentError } from '../errors.ts';
 import type { Subscription } from '../event-bus/event-bus.ts';
 import {
   type CatchUpOptions,
@@ -19,11 +17,17 @@ import {
   HealthTracker,
 } from '../observability/component-health.ts';
 import { dropUnconfirmedDeadLetters } from './dead-letter-commit.ts';
-import { type ReplayDeadLettersOptions, type ReplayResult, replayDeadLetters } from './dead-letter-replay.ts';
+import {
+  type ReplayDeadLettersOptions,
+  type ReplayResult,
+  replayDeadLetters,
+  replayRequested,
+} from './dead-letter-replay.ts';
 import { type PassState, type ProcessorContext, processEvent } from './event-processor.ts';
 import type { Projection, ProjectionExecutor } from './projection.ts';
 import { createExecutor } from './projection-executor.ts';
 import { retryDelay, StoppedSignal, sleep } from './retry-policy.ts';
+import { type CallMode, RunnerLease } from './runner-lease.ts';
 import {
   type CatchUpResult,
   isFilteredRead,
@@ -38,12 +42,6 @@ export type { CatchUpOptions } from '../event-store/held-back.ts';
 export type { CatchUpResult, ProjectionRunnerOptions } from './runner-options.ts';
 
 type Counts = Record<'handled' | 'deadLettered' | 'parked', number>;
-
-/** How a call runs: its stop signal, and whether its checkpoint saves are fenced by the lease. */
-interface CallMode {
-  readonly signal: AbortSignal;
-  readonly fenced: boolean;
-}
 
 /** Shortest time between two looks for replay requests (`es-gen dead-letters replay`). */
 const REPLAY_REQUEST_CHECK_MS = 250;
@@ -91,11 +89,7 @@ export class ProjectionRunner {
   readonly #projection: Projection;
   readonly #c: RunnerConfig;
   readonly #executor: ProjectionExecutor;
-  readonly #lease: LeaseKeeper | undefined;
-  /** The executor and checkpoints whose saves the lease fences (with a lease only). */
-  readonly #fenced:
-    | { readonly executor: ProjectionExecutor; readonly checkpoints: CheckpointStore }
-    | undefined;
+  readonly #lease: RunnerLease;
   #abort = new AbortController();
   #loop: Promise<void> | undefined;
   #firstPass: Promise<void> | undefined;
@@ -117,15 +111,8 @@ export class ProjectionRunner {
     this.#c = resolveRunnerConfig(projection, options);
     this.#projection = projection;
     this.#executor = createExecutor(projection, this.#c.checkpointStore);
-    this.#lease = createLeaseKeeper(
-      options.lease,
-      options.checkpointStore,
-      leaseKeyOf('projection', this.#c.key),
-    );
-    if (this.#lease) {
-      const checkpoints = this.#lease.fence(this.#c.checkpointStore);
-      this.#fenced = { checkpoints, executor: createExecutor(projection, checkpoints) };
-    }
+    const { key, checkpointStore } = this.#c;
+    this.#lease = new RunnerLease(projection, key, checkpointStore, options.checkpointStore, options.lease);
     if (this.#executor.transactional && this.#c.checkpointEvery !== 'event') {
       throw new InvalidArgumentError(
         `projection "${projection.name}" commits its checkpoint in each event's transaction; remove checkpointEvery: '${this.#c.checkpointEvery}'`,
@@ -149,15 +136,7 @@ export class ProjectionRunner {
    * Changes are also reported to `lease.onStatusChange`.
    */
   get status(): ReplicaStatus {
-    if (this.#lease) return this.#lease.status;
-    const key = leaseKeyOf('projection', this.#c.key);
-    return {
-      state: this.#loop ? 'active' : 'stopped',
-      key,
-      replica: '',
-      holder: undefined,
-      epoch: undefined,
-    };
+    return this.#lease.status(this.#loop !== undefined);
   }
 
   /** What the follow loop is doing; see `ComponentState`. */
@@ -330,32 +309,10 @@ export class ProjectionRunner {
     );
   }
 
-  /**
-   * Runs a call on this runner: unfenced when the runner is not following or has no lease;
-   * while following, only when active, fenced and cut short if the lease is lost.
-   *
-   * @throws NotLeaseHolderError on a standby (which stays standby), or when the lease is lost
-   *   during the call (the runner steps down).
-   */
-  async #asCall<T>(what: string, fn: (mode: CallMode) => Promise<T>): Promise<T> {
-    const lease = this.#lease;
-    if (!lease || !this.#loop) return fn({ signal: this.#abort.signal, fenced: false });
-    if (!lease.current()) {
-      const { holder, epoch } = lease.status;
-      const current = holder === undefined || epoch === undefined ? undefined : { holder, epoch };
-      throw new NotLeaseHolderError(
-        lease.key,
-        `${what} of "${this.name}" on a standby replica`,
-        undefined,
-        current,
-      );
-    }
-    try {
-      return await fn({ signal: AbortSignal.any([this.#abort.signal, lease.signal]), fenced: true });
-    } catch (error) {
-      if (isNotLeaseHolderError(error)) lease.stepDown();
-      throw error;
-    }
+  /** Runs a call on this runner under its lease rules (see `RunnerLease.call`). */
+  #asCall<T>(what: string, fn: (mode: CallMode) => Promise<T>): Promise<T> {
+    const call = `${what} of "${this.name}"`;
+    return this.#lease.call(call, this.#loop !== undefined, this.#abort.signal, fn);
   }
 
   async #replayStopped(): Promise<ReplayResult> {
@@ -363,8 +320,9 @@ export class ProjectionRunner {
     return { replayed: 0, succeeded: 0, failed: 0, skipped: 0, remaining };
   }
 
-  #context({ signal, fenced }: CallMode): ProcessorContext {
-    const own = fenced ? this.#fenced : undefined;
+  #context(mode: CallMode): ProcessorContext {
+    const { signal } = mode;
+    const own = this.#lease.writesFor(mode);
     return {
       projection: this.#projection,
       executor: own?.executor ?? this.#executor,
@@ -480,7 +438,7 @@ export class ProjectionRunner {
     try {
       await this.#followLoop(signal, firstDone);
     } finally {
-      await this.#lease?.release();
+      await this.#lease.release();
     }
   }
 
@@ -499,7 +457,7 @@ export class ProjectionRunner {
       this.#heldBack = false;
       let standby = false;
       try {
-        standby = lease !== undefined && !(await lease.acquire());
+        standby = !(await lease.acquire());
         if (!standby) {
           if (this.state !== 'live') this.#health.set('catching-up');
           await this.#exclusive(() => this.#catchUp(this.#followMode(signal)));
@@ -508,16 +466,15 @@ export class ProjectionRunner {
         failures = 0;
         if (!this.#paused && !signal.aborted) this.#health.set('live');
       } catch (error) {
-        if (lease && isNotLeaseHolderError(error)) lease.stepDown();
-        else {
+        if (!lease.stepDownOn(error)) {
           failures++;
           this.#health.recordError(error, { failed: true });
           this.#c.onFollowError(error, this.name);
         }
       }
       firstDone();
-      if (standby && lease) {
-        await sleep(lease.standbyCheckMs, signal).catch(() => {});
+      if (standby) {
+        await sleep(lease.standbyCheckMs ?? this.#c.pollIntervalMs, signal).catch(() => {});
         continue;
       }
       // Held-back events announce nothing when they become readable: look again soon, backing
@@ -531,26 +488,17 @@ export class ProjectionRunner {
     }
   }
 
-  /** Replays the dead letters whose replay was requested, and ends the requests it skipped. */
+  /** Replays requested dead letters (see `replayRequested`), at most every 250 ms. */
   async #replayRequested(): Promise<void> {
-    const store = this.#c.deadLetterStore;
-    if (!store.cancelReplay || performance.now() < this.#nextRequestCheck) return;
+    if (performance.now() < this.#nextRequestCheck) return;
     this.#nextRequestCheck = performance.now() + REPLAY_REQUEST_CHECK_MS;
-    const requested = await store.list({ projection: this.name, replayRequested: true });
-    if (requested.length === 0) return;
-    await this.replayDeadLetters({ eventIds: requested.map((d) => d.event.eventId) });
-    // Left requested: skipped behind an earlier dead letter of their aggregate, or cut short.
-    const ids = new Set(requested.map((d) => d.id));
-    const left = await store.list({ projection: this.name, replayRequested: true });
-    const skipped = left.filter((d) => ids.has(d.id)).map((d) => d.id);
-    if (skipped.length > 0 && !this.#abort.signal.aborted) await store.cancelReplay(skipped);
+    const signal = this.#abort.signal;
+    await replayRequested(this.#c.deadLetterStore, this.name, (o) => this.replayDeadLetters(o), signal);
   }
 
-  /** A pass of the follow loop: fenced and cut short by a lost lease, with one. */
+  /** A pass of the follow loop: cut short by `stop()`, `pause()` and a lost lease. */
   #followMode(signal: AbortSignal): CallMode {
-    const paused = this.#pauseAbort.signal;
-    if (!this.#lease) return { signal: AbortSignal.any([signal, paused]), fenced: false };
-    return { signal: AbortSignal.any([signal, this.#lease.signal, paused]), fenced: true };
+    return this.#lease.followMode([signal, this.#pauseAbort.signal]);
   }
 
   /** Runs `fn` after every earlier catch-up, rebuild or replay of this runner has finished. */
