@@ -6,8 +6,10 @@ const WORST_FIRST: readonly ComponentState[] = ['failed', 'starting', 'catching-
 /**
  * The health of a partitioned runner from its partitions': the worst state among the
  * partitions this replica runs (`'live'` when it runs none but is started: it stands by for
- * all of them), `'active'` when it applies any partition, the summed event lag and dead letters,
- * the largest lag in seconds and the latest error.
+ * all of them), `'active'` when it applies any partition, the summed dead letters, the largest
+ * lag in events and in seconds, and the latest error. Each partition's event lag already counts
+ * every event above its checkpoint, other partitions' too, so the largest one bounds the total
+ * (a sum would count events several times).
  */
 export function combinePartitionHealth(
   name: string,
@@ -28,7 +30,7 @@ export function combinePartitionHealth(
     state,
     role: active ? 'active' : started ? 'standby' : 'stopped',
     lag: {
-      events: parts.reduce((n, p) => n + p.lag.events, 0),
+      events: Math.max(0, ...parts.map((p) => p.lag.events)),
       seconds: seconds.length === parts.length ? Math.max(0, ...seconds) : undefined,
     },
     lastError: errors.at(-1),

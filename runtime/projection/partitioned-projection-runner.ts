@@ -119,7 +119,7 @@ export class PartitionedProjectionRunner {
   /**
    * The combined health of this replica's partitions for `createHealthCheck` (see
    * `ComponentHealth`; each partition's own is `runners[k].health()`): the worst state of the
-   * partitions it runs, summed event lag and dead letters of all partitions, the largest lag in
+   * partitions it runs, summed dead letters of all partitions, the largest lag in events and in
    * seconds, the latest error. `name` is the runner key without a partition suffix.
    */
   async health(): Promise<ComponentHealth> {

@@ -177,7 +177,7 @@ describe('ProjectionRunner pause with a lease', () => {
 });
 
 describe('PartitionedProjectionRunner health', () => {
-  it('combines its partitions: worst state, summed lag and dead letters; pause holds every partition', async () => {
+  it('combines its partitions: worst state, largest lag, summed dead letters; pause holds every partition', async () => {
     const projection = new RecordingProjection();
     projection.failWhen = (e) => e.aggregateId === 'x';
     const base = memoryRunner(projection);
