@@ -102,6 +102,22 @@ export { isUuid, uuidv7 } from './events/uuid.ts';
 export { ajvFormats, ucs2length } from './events/validator-support.ts';
 export type { EventForwarderOptions, ForwarderWaker, ForwardResult } from './forwarder/event-forwarder.ts';
 export { EventForwarder } from './forwarder/event-forwarder.ts';
+export type {
+  ComponentError,
+  ComponentHealth,
+  ComponentKind,
+  ComponentLag,
+  ComponentState,
+  HealthReporter,
+} from './observability/component-health.ts';
+export type {
+  ComponentReport,
+  HealthCheck,
+  HealthCheckOptions,
+  HealthReport,
+  MaxLag,
+} from './observability/health-check.ts';
+export { createHealthCheck } from './observability/health-check.ts';
 export * from './observability/index.ts';
 export type { ReplayDeadLettersOptions, ReplayResult } from './projection/dead-letter-replay.ts';
 export type {

@@ -9,6 +9,7 @@ export interface DeadLetterRow {
   error: string;
   attempts: number;
   failed_at: string;
+  replay_requested_at?: string | null;
 }
 
 /** The columns a dead letter is written to, in the order of `deadLetterValues`. */
@@ -30,6 +31,15 @@ export function deadLetterValues(deadLetter: DeadLetter): (string | number)[] {
     deadLetter.attempts,
     deadLetter.failedAt,
   ];
+}
+
+/** The columns a list query selects, as SQL (event and error as text). */
+export const DEAD_LETTER_SELECT = 'id, projection, event, error, attempts, failed_at, replay_requested_at';
+
+/** The `replayRequested` filter of a list query as a SQL condition; undefined when not asked. */
+export function replayFilter(options: ListDeadLettersOptions): string | undefined {
+  if (options.replayRequested === undefined) return undefined;
+  return `replay_requested_at IS ${options.replayRequested ? 'NOT ' : ''}NULL`;
 }
 
 /** The column filters of a list query that were given, as [column, value] pairs. */
@@ -54,5 +64,6 @@ export function rowToDeadLetter(row: DeadLetterRow): DeadLetter {
     error: JSON.parse(row.error) as DeadLetterError,
     attempts: row.attempts,
     failedAt: row.failed_at,
+    ...(row.replay_requested_at ? { replayRequestedAt: row.replay_requested_at } : {}),
   };
 }

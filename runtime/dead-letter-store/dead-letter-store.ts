@@ -21,6 +21,12 @@ export interface DeadLetter {
   readonly attempts: number;
   /** ISO-8601 time it was dead-lettered. */
   readonly failedAt: string;
+  /**
+   * ISO-8601 time a replay was requested (`requestReplay`, `es-gen dead-letters replay`) and
+   * not yet done; absent otherwise. `add` clears it: a replay that fails again is written back
+   * as a new failure.
+   */
+  readonly replayRequestedAt?: string;
 }
 
 /** Filters of `DeadLetterStore.list`; all optional, combined with AND. */
@@ -30,6 +36,8 @@ export interface ListDeadLettersOptions {
   readonly aggregateId?: string;
   /** At most this many entries, the first in global order (a positive integer; default all). */
   readonly limit?: number;
+  /** Only entries with a pending replay request (true) or without one (false). */
+  readonly replayRequested?: boolean;
 }
 
 /** Options every dead-letter store adapter accepts. */
@@ -50,6 +58,8 @@ export interface DeadLetterStoreOptions {
  * - `hasPending` tells whether a projection holds any dead letter of one aggregate, which is
  *   what keeps later events of that aggregate behind it when ordering is on.
  * - `remove` deletes one entry; removing an unknown id is a no-op.
+ * - `requestReplay` marks entries with `replayRequestedAt` (listed with `replayRequested`);
+ *   `cancelReplay` and `add` clear the mark.
  * - Entries survive a process restart for persistent adapters.
  * - A malformed entry or filter throws `InvalidArgumentError` and writes nothing.
  * - After `close()` every call throws `ClosedError`; `close()` itself is idempotent.
@@ -78,6 +88,15 @@ export interface DeadLetterStore {
     checkpoints: CheckpointStore,
     position: number,
   ): Promise<boolean>;
+  /**
+   * Optional (the memory, SQLite and PostgreSQL adapters have it): marks the entries with these
+   * ids as waiting for a replay, which a running `ProjectionRunner` of their projection picks up
+   * (what `es-gen dead-letters replay` does from outside the application). Returns how many
+   * entries it marked; unknown ids are ignored.
+   */
+  requestReplay?(ids: readonly string[]): Promise<number>;
+  /** Optional, with `requestReplay`: clears the replay request of these entries. */
+  cancelReplay?(ids: readonly string[]): Promise<void>;
   /** Releases resources; later calls throw `ClosedError`. Idempotent. */
   close(): Promise<void>;
 }

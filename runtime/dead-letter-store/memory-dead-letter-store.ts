@@ -52,7 +52,8 @@ export class InMemoryDeadLetterStore implements DeadLetterStore {
       const key = keyOf(projection, event.eventId);
       const existing = this.#entries.get(key);
       const id = existing === undefined ? deadLetter.id : existing.id;
-      this.#entries.set(key, copy({ ...deadLetter, id }));
+      const { replayRequestedAt: _cleared, ...entry } = deadLetter;
+      this.#entries.set(key, copy({ ...entry, id }));
     });
   }
 
@@ -63,7 +64,9 @@ export class InMemoryDeadLetterStore implements DeadLetterStore {
       (d) =>
         (options.projection === undefined || d.projection === options.projection) &&
         (options.aggregateType === undefined || d.event.aggregateType === options.aggregateType) &&
-        (options.aggregateId === undefined || d.event.aggregateId === options.aggregateId),
+        (options.aggregateId === undefined || d.event.aggregateId === options.aggregateId) &&
+        (options.replayRequested === undefined ||
+          (d.replayRequestedAt !== undefined) === options.replayRequested),
     );
     found.sort(byGlobalOrder);
     return (options.limit === undefined ? found : found.slice(0, options.limit)).map(copy);
@@ -90,6 +93,27 @@ export class InMemoryDeadLetterStore implements DeadLetterStore {
   async remove(id: string): Promise<void> {
     this.#assertOpen();
     for (const [key, entry] of this.#entries) if (entry.id === id) this.#entries.delete(key);
+  }
+
+  async requestReplay(ids: readonly string[]): Promise<number> {
+    this.#assertOpen();
+    const at = new Date().toISOString();
+    let marked = 0;
+    for (const [key, entry] of this.#entries) {
+      if (!ids.includes(entry.id)) continue;
+      this.#entries.set(key, { ...entry, replayRequestedAt: at });
+      marked++;
+    }
+    return marked;
+  }
+
+  async cancelReplay(ids: readonly string[]): Promise<void> {
+    this.#assertOpen();
+    for (const [key, entry] of this.#entries) {
+      if (!ids.includes(entry.id)) continue;
+      const { replayRequestedAt: _cleared, ...rest } = entry;
+      this.#entries.set(key, rest);
+    }
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,6 @@
 import { ClosedError, InvalidArgumentError } from '../errors.ts';
 import type { DomainEvent } from '../events/domain-event.ts';
+import type { ConsumerControl } from './consumer-control.ts';
 import type { EventHandler, Subscription } from './event-bus.ts';
 
 /**
@@ -74,22 +75,22 @@ export function namesToRead(naming: {
  *
  * @example
  * readonly #subscriptions = new SubscriptionSet();
- * return this.#subscriptions.add(() => consumer.stop());
+ * return this.#subscriptions.add(() => consumer.stop(), control);
  */
 export class SubscriptionSet {
   readonly #live = new Set<Subscription>();
 
-  /** Registers a subscription stopped by `stop`. */
-  add(stop: () => Promise<void>): Subscription {
+  /** Registers a subscription stopped by `stop`, with the pause and health of `control`. */
+  add(stop: () => Promise<void>, control: ConsumerControl): Subscription {
     let stopped = false;
-    const subscription: Subscription = {
+    const subscription: Subscription = control.attach({
       unsubscribe: async () => {
         if (stopped) return;
         stopped = true;
         this.#live.delete(subscription);
         await stop();
       },
-    };
+    });
     this.#live.add(subscription);
     return subscription;
   }

@@ -1,4 +1,5 @@
 import type { DomainEvent } from '../events/domain-event.ts';
+import type { ComponentError, ComponentHealth, ComponentState } from '../observability/component-health.ts';
 import type { Logger } from '../observability/logger.ts';
 
 /** Handles one delivered event; a rejection means "not handled" and leads to a retry. */
@@ -18,10 +19,36 @@ export interface SubscribeOptions {
   readonly name?: string;
 }
 
-/** A live subscription. */
+/**
+ * A live subscription: a bus consumer with its health, which can be paused (the adapters share
+ * `ConsumerControl` for it).
+ */
 export interface Subscription {
+  /** The subscription's name (see `SubscribeOptions.name`). */
+  readonly name: string;
+  /** `'live'` while delivering, `'paused'`, or `'stopped'` after `unsubscribe()`. */
+  readonly state: ComponentState;
+  /** The last error its handler threw (with the event's id); undefined when none. */
+  readonly lastError: ComponentError | undefined;
   /** Stops delivery to this handler; in-flight deliveries finish first. */
   unsubscribe(): Promise<void>;
+  /**
+   * Holds deliveries: a handler call in progress finishes (the returned promise waits for it),
+   * later deliveries wait before their handler runs until `resume()`. Waiting messages stay
+   * unacknowledged at the broker, which keeps them (and, where it redelivers to other members,
+   * may hand long-waiting ones to another member of the group: at-least-once as always). On
+   * Kafka a pause longer than the session timeout lets the group move the member's partitions
+   * to another member.
+   */
+  pause(): Promise<void>;
+  /** Lets waiting and new deliveries run again. */
+  resume(): void;
+  /**
+   * For `createHealthCheck`: state, last error, and as lag the deliveries this process holds
+   * (waiting at a pause or in the handler) with the age of the oldest; the broker's backlog is
+   * not counted. `deadLetters` is 0: dead letters stay on the broker (see each adapter).
+   */
+  health(): Promise<ComponentHealth>;
 }
 
 /** An error a handler threw, reported so no failure is lost. */

@@ -1,6 +1,7 @@
 import { ClosedError, InvalidArgumentError } from '../errors.ts';
 import type { DomainEvent } from '../events/domain-event.ts';
 import { injectTraceContext, SpanNames, traced } from '../observability/tracing.ts';
+import { ConsumerControl } from './consumer-control.ts';
 import { type DeliveryPolicy, deliver, resolveDeliveryPolicy, subscriptionName } from './delivery.ts';
 import type {
   EventBus,
@@ -145,10 +146,12 @@ export class InMemoryEventBus implements EventBus {
     if (typeof handler !== 'function') {
       throw new InvalidArgumentError('subscribe(handler): handler must be a function');
     }
+    const name = subscriptionName(handler, options);
+    const control = new ConsumerControl(name);
     const member: Member = {
       id: this.#nextId++,
-      name: subscriptionName(handler, options),
-      handler,
+      name,
+      handler: control.wrap(handler),
       eventTypes: options.eventTypes ? new Set(options.eventTypes) : undefined,
       group: options.group,
       inFlight: new Set(),
@@ -157,8 +160,9 @@ export class InMemoryEventBus implements EventBus {
     this.#members.set(member.id, member);
     if (member.group !== undefined)
       this.#groups.set(member.group, [...(this.#groups.get(member.group) ?? []), member]);
-    return {
+    return control.attach({
       unsubscribe: async () => {
+        if (!member.active) return;
         member.active = false;
         this.#members.delete(member.id);
         if (member.group !== undefined) {
@@ -168,7 +172,7 @@ export class InMemoryEventBus implements EventBus {
         }
         await Promise.allSettled([...member.inFlight]);
       },
-    };
+    });
   }
 
   /** Stops accepting events, lets queued deliveries finish, then drops every subscription. */

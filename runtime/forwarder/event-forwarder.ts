@@ -18,6 +18,13 @@ import {
   repeatUntilCaughtUp,
   resolveCatchUpTimeout,
 } from '../event-store/held-back.ts';
+import { lagBehind } from '../event-store/lag.ts';
+import {
+  type ComponentError,
+  type ComponentHealth,
+  type ComponentState,
+  HealthTracker,
+} from '../observability/component-health.ts';
 import { ComponentLog, type Logger } from '../observability/logger.ts';
 import { registerLagSource } from '../observability/metrics.ts';
 import { ProcessorMetrics } from '../observability/processor-metrics.ts';
@@ -95,6 +102,9 @@ export interface EventForwarderOptions {
  * process dies right after its commit or the forwarder dies between publish and checkpoint
  * (then the page is published again: consumers deduplicate by `eventId`).
  *
+ * Health: `state`, `lastError` and `health()` (lag, dead letters) feed `createHealthCheck`;
+ * `pause()` and `resume()` hold and release the loop.
+ *
  * @example
  * const forwarder = new EventForwarder({ eventStore, bus, checkpoints, waker: new PostgreSQLEventWaker({ pool }) });
  * forwarder.start();
@@ -114,6 +124,10 @@ export class EventForwarder {
   readonly #log: ComponentLog;
   readonly #metrics: ProcessorMetrics;
   #unregisterLag: (() => void) | undefined;
+  readonly #health = new HealthTracker();
+  #paused = false;
+  /** The loop's page in flight, which `pause()` waits for. */
+  #inFlight: Promise<unknown> = Promise.resolve();
 
   constructor(options: EventForwarderOptions) {
     this.#o = options;
@@ -140,6 +154,58 @@ export class EventForwarder {
       holder: undefined,
       epoch: undefined,
     };
+  }
+
+  /** What the loop is doing; see `ComponentState`. */
+  get state(): ComponentState {
+    return this.#health.state;
+  }
+
+  /** The last error of a round or an undecodable event; undefined when none. */
+  get lastError(): ComponentError | undefined {
+    return this.#health.lastError;
+  }
+
+  /** The forwarder's name (its checkpoint and lease name). */
+  get name(): string {
+    return this.#name;
+  }
+
+  /**
+   * The forwarder's health for `createHealthCheck`: state, lease role, last error, lag behind
+   * the store's head (events, and seconds since the oldest unpublished event occurred) and the
+   * undecodable events it set aside in `deadLetterStore` (0 without one).
+   */
+  async health(): Promise<ComponentHealth> {
+    const position = await this.#o.checkpoints.load(this.#name);
+    const filter = this.#o.eventTypes ? { eventTypes: this.#o.eventTypes } : {};
+    const [lag, deadLetters] = await Promise.all([
+      lagBehind(this.#o.eventStore, position, filter),
+      this.#o.deadLetterStore?.count(this.#name) ?? 0,
+    ]);
+    const { state: role } = this.status;
+    const { lastError } = this.#health;
+    return { name: this.#name, kind: 'forwarder', state: this.state, role, lag, lastError, deadLetters };
+  }
+
+  /**
+   * Holds the loop after the page being published (its checkpoint saved); resolves then. An
+   * active replica keeps its lease (renewed in the background), so no standby takes over;
+   * `stop()` instead hands over. `forwardAvailable` still runs when called. A pause lasts until
+   * `resume()`, also across `stop()` and `start()`.
+   */
+  async pause(): Promise<void> {
+    this.#paused = true;
+    if (this.#running) this.#health.set('paused');
+    await this.#inFlight;
+  }
+
+  /** Ends a pause: the loop publishes from its checkpoint again. */
+  resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    if (this.#running) this.#health.set('catching-up');
+    this.#interrupt?.();
   }
 
   /**
@@ -192,10 +258,11 @@ export class EventForwarder {
   }
 
   /** Publishes every readable event after the checkpoint, page by page; returns how many. */
-  async #forwardReadable(checkpoints: CheckpointStore): Promise<number> {
+  async #forwardReadable(checkpoints: CheckpointStore, following = false): Promise<number> {
     const { eventStore, bus } = this.#o;
     let forwarded = 0;
     for (;;) {
+      if (following && this.#paused) return forwarded;
       const from = (await checkpoints.load(this.#name)) + 1;
       const page = await eventStore.readAll({
         fromPosition: from,
@@ -223,6 +290,7 @@ export class EventForwarder {
 
   #report(error: unknown): void {
     this.#metrics.failed();
+    this.#health.recordError(error);
     if (this.#o.onError) this.#o.onError(error);
     else this.#log.error({ forwarder: this.#name, err: error }, 'forwarding failed; retrying');
   }
@@ -231,6 +299,7 @@ export class EventForwarder {
   start(): void {
     if (this.#running) return;
     this.#running = true;
+    this.#health.set(this.#paused ? 'paused' : 'starting');
     this.#loop = this.#run();
     this.#unregisterLag = registerLagSource(
       feedLagSource({
@@ -261,17 +330,29 @@ export class EventForwarder {
     const lease = this.#lease;
     let retry = 0;
     while (this.#running) {
+      if (this.#paused) {
+        this.#health.set('paused');
+        await this.#pause(interval, false);
+        continue;
+      }
       let heldBack = false;
       let standby = false;
       try {
         standby = lease !== undefined && !(await lease.acquire());
         if (!standby) {
-          await this.#forwardReadable(this.#fenced);
+          if (this.state !== 'live') this.#health.set('catching-up');
+          const page = this.#forwardReadable(this.#fenced, true);
+          this.#inFlight = page.catch(() => {});
+          await page;
           heldBack = await this.#heldBack();
         }
+        if (!this.#paused && this.#running) this.#health.set('live');
       } catch (error) {
         if (lease && isNotLeaseHolderError(error)) lease.stepDown();
-        else this.#report(error);
+        else {
+          this.#report(error);
+          this.#health.set('failed');
+        }
       }
       if (!this.#running) break;
       if (standby && lease) {
@@ -316,5 +397,6 @@ export class EventForwarder {
     this.#unregisterLag?.();
     this.#unregisterLag = undefined;
     if (wasRunning) this.#log.info({ forwarder: this.#name }, 'event forwarder stopped');
+    this.#health.set('stopped');
   }
 }

@@ -9,6 +9,7 @@ import {
   SubscriptionSet,
 } from '../event-bus/bus-lifecycle.ts';
 import { encodeEvent, envelopeHeaders, randomSuffix, traceHeaders } from '../event-bus/bus-message.ts';
+import { ConsumerControl } from '../event-bus/consumer-control.ts';
 import { type DeliveryPolicy, resolveDeliveryPolicy, subscriptionName } from '../event-bus/delivery.ts';
 import type {
   EventBus,
@@ -176,6 +177,7 @@ export class KafkaEventBus implements EventBus {
     const name = subscriptionName(handler, options);
     const group = options.group ?? `${name}.${randomSuffix()}`;
     const topics = this.#topicsToRead();
+    const control = new ConsumerControl(name);
     const deadLetterTopic = this.deadLetterTopicFor(options.group ?? name);
     const consumer = this.#kafka.consumer({
       groupId: group,
@@ -198,7 +200,7 @@ export class KafkaEventBus implements EventBus {
       group,
       deadLetterTopic,
       subscription: name,
-      handler,
+      handler: control.wrap(handler),
       eventTypes: options.eventTypes ? new Set(options.eventTypes) : undefined,
       policy: this.#policy,
       partitionsConsumedConcurrently: this.#concurrency,
@@ -220,7 +222,7 @@ export class KafkaEventBus implements EventBus {
       await subscription.stop();
       if (options.group === undefined) await (await this.#getAdmin()).deleteGroups([group]).catch(() => {});
       this.#policy.log.info(fields, 'unsubscribed');
-    });
+    }, control);
   }
 
   /** Reads (without consuming for any group) the dead letters of a group or subscription. */

@@ -4,6 +4,7 @@ import {
   type DeadLetterRow,
   deadLetterValues,
   listFilters,
+  replayFilter,
   rowToDeadLetter,
 } from '../dead-letter-store/dead-letter-rows.ts';
 import {
@@ -131,7 +132,7 @@ export class PostgreSQLDeadLetterStore implements DeadLetterStore {
       text: `INSERT INTO ${this.#pg.s}.dead_letters (${DEAD_LETTER_COLUMNS}, tenant_id)
           VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $11)
           ON CONFLICT (projection, event_id) DO UPDATE SET event = excluded.event, error = excluded.error,
-            attempts = excluded.attempts, failed_at = excluded.failed_at`,
+            attempts = excluded.attempts, failed_at = excluded.failed_at, replay_requested_at = NULL`,
       values: [...deadLetterValues(deadLetter), deadLetter.event.tenantId ?? null],
     };
   }
@@ -145,13 +146,16 @@ export class PostgreSQLDeadLetterStore implements DeadLetterStore {
       values.push(value);
       where.push(`${column} = $${values.length}`);
     }
+    const replay = replayFilter(options);
+    if (replay) where.push(replay);
     let limit = '';
     if (options.limit !== undefined) {
       values.push(options.limit);
       limit = ` LIMIT $${values.length}`;
     }
     const rows = await this.#pg.query<DeadLetterRow>('list dead letters', {
-      text: `SELECT id, projection, event::text AS event, error::text AS error, attempts, failed_at
+      text: `SELECT id, projection, event::text AS event, error::text AS error, attempts, failed_at,
+          to_char(replay_requested_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS replay_requested_at
         FROM ${this.#pg.s}.dead_letters ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY position, projection${limit}`,
       values,
@@ -183,6 +187,24 @@ export class PostgreSQLDeadLetterStore implements DeadLetterStore {
     await this.#pg.query(`remove dead letter ${id}`, {
       text: `DELETE FROM ${this.#pg.s}.dead_letters WHERE id = $1`,
       values: [id],
+    });
+  }
+
+  async requestReplay(ids: readonly string[]): Promise<number> {
+    this.#pg.assertOpen();
+    const rows = await this.#pg.query<{ n: number }>('request replays of dead letters', {
+      text: `WITH marked AS (UPDATE ${this.#pg.s}.dead_letters SET replay_requested_at = now()
+        WHERE id = ANY($1::text[]) RETURNING 1) SELECT count(*)::int AS n FROM marked`,
+      values: [ids],
+    });
+    return rows[0]!.n;
+  }
+
+  async cancelReplay(ids: readonly string[]): Promise<void> {
+    this.#pg.assertOpen();
+    await this.#pg.query('cancel replays of dead letters', {
+      text: `UPDATE ${this.#pg.s}.dead_letters SET replay_requested_at = NULL WHERE id = ANY($1::text[])`,
+      values: [ids],
     });
   }
 

@@ -1,4 +1,8 @@
-import type { DeadLetter, ListDeadLettersOptions } from '../dead-letter-store/dead-letter-store.ts';
+import type {
+  DeadLetter,
+  DeadLetterStore,
+  ListDeadLettersOptions,
+} from '../dead-letter-store/dead-letter-store.ts';
 import { toDeadLetterError } from '../dead-letter-store/dead-letter-store.ts';
 import type { EventStore } from '../event-store/event-store.ts';
 import type { StoredEvent } from '../events/domain-event.ts';
@@ -69,8 +73,9 @@ export async function replayDeadLetters(
     }
     failed++;
     blocked.add(keyOf(event));
+    const { replayRequestedAt: _done, ...kept } = letter;
     await ctx.deadLetters.add({
-      ...letter,
+      ...kept,
       event,
       error: toDeadLetterError(result.error),
       attempts: letter.attempts + result.attempts,
@@ -101,4 +106,26 @@ async function isBlocked(ctx: ProcessorContext, letter: DeadLetter, blocked: Set
 async function reload(eventStore: EventStore, kept: StoredEvent): Promise<StoredEvent> {
   const [current] = await eventStore.readAll({ fromPosition: kept.position, limit: 1 });
   return current?.eventId === kept.eventId ? current : kept;
+}
+
+/**
+ * Replays `projection`'s dead letters whose replay was requested (`DeadLetterStore.requestReplay`,
+ * `es-gen dead-letters replay`) through `replay` (the runner's `replayDeadLetters`), then ends
+ * the requests it left (skipped behind an earlier dead letter of their aggregate) unless
+ * `signal` stopped it first. Does nothing for a store without replay requests.
+ */
+export async function replayRequested(
+  store: DeadLetterStore,
+  projection: string,
+  replay: (options: ReplayDeadLettersOptions) => Promise<ReplayResult>,
+  signal: AbortSignal,
+): Promise<void> {
+  if (!store.cancelReplay) return;
+  const requested = await store.list({ projection, replayRequested: true });
+  if (requested.length === 0) return;
+  await replay({ eventIds: requested.map((d) => d.event.eventId) });
+  const ids = new Set(requested.map((d) => d.id));
+  const left = await store.list({ projection, replayRequested: true });
+  const skipped = left.filter((d) => ids.has(d.id)).map((d) => d.id);
+  if (skipped.length > 0 && !signal.aborted) await store.cancelReplay(skipped);
 }

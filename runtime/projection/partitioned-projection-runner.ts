@@ -3,8 +3,10 @@ import { isLeaseStore, type LeaseStore } from '../checkpoint-store/lease-store.t
 import { InvalidArgumentError } from '../errors.ts';
 import type { CatchUpOptions } from '../event-store/held-back.ts';
 import { assertPartitionCount } from '../event-store/partition.ts';
+import type { ComponentHealth } from '../observability/component-health.ts';
 import { ComponentLog } from '../observability/logger.ts';
 import { type BalanceRound, PartitionBalancer } from './partition-balancer.ts';
+import { combinePartitionHealth } from './partition-health.ts';
 import type { Projection } from './projection.ts';
 import { type CatchUpResult, ProjectionRunner, type ReplicaStatus } from './projection-runner.ts';
 import { runnerKey } from './runner-key.ts';
@@ -68,6 +70,9 @@ export class PartitionedProjectionRunner {
   #timer: NodeJS.Timeout | undefined;
   #round: Promise<unknown> = Promise.resolve();
   #last: BalanceRound | undefined;
+  readonly #key: string;
+  #started = false;
+  #paused = false;
 
   constructor(projection: Projection, options: PartitionedRunnerOptions) {
     const { partitions, balanceEveryMs, ...rest } = options;
@@ -92,6 +97,7 @@ export class PartitionedProjectionRunner {
       options.onFollowError ??
       ((error, p) => log.error({ projection: p, err: error }, 'balancing partitions failed; retrying'));
     const key = runnerKey(projection.name, options.tenantId);
+    this.#key = key;
     this.#balancer = leases
       ? new PartitionBalancer({
           leases,
@@ -114,6 +120,33 @@ export class PartitionedProjectionRunner {
     return this.runners.map((r) => r.status);
   }
 
+  /**
+   * The combined health of this replica's partitions for `createHealthCheck` (see
+   * `ComponentHealth`; each partition's own is `runners[k].health()`): the worst state of the
+   * partitions it runs, summed dead letters of all partitions, the largest lag in events and in
+   * seconds, the latest error. `name` is the runner key without a partition suffix.
+   */
+  async health(): Promise<ComponentHealth> {
+    const parts = await Promise.all(this.runners.map((r) => r.health()));
+    return combinePartitionHealth(this.#key, parts, this.#started, this.#paused);
+  }
+
+  /**
+   * Pauses every partition runner (see `ProjectionRunner.pause`): partitions this replica holds
+   * keep their leases, and partitions it takes over later start paused. Resolves once every
+   * event in hand is done.
+   */
+  async pause(): Promise<void> {
+    this.#paused = true;
+    await Promise.all(this.runners.map((r) => r.pause()));
+  }
+
+  /** Resumes every partition runner. */
+  resume(): void {
+    this.#paused = false;
+    for (const runner of this.runners) runner.resume();
+  }
+
   /** The partitions this replica applies now. */
   get activePartitions(): readonly number[] {
     return this.runners.flatMap((r, i) => (r.status.state === 'active' ? [i] : []));
@@ -130,6 +163,7 @@ export class PartitionedProjectionRunner {
    * first round. Calling it again while running does nothing.
    */
   async start(): Promise<void> {
+    this.#started = true;
     if (!this.#balancer) {
       await Promise.all(this.runners.map((r) => r.start()));
       return;
@@ -141,6 +175,7 @@ export class PartitionedProjectionRunner {
 
   /** Stops every partition's runner and releases this replica's leases. */
   async stop(): Promise<void> {
+    this.#started = false;
     clearInterval(this.#timer);
     this.#timer = undefined;
     await this.#round;

@@ -1,8 +1,6 @@
-import type { CheckpointStore } from '../checkpoint-store/checkpoint-store.ts';
-import { createLeaseKeeper, type LeaseKeeper, type ReplicaStatus } from '../checkpoint-store/lease-keeper.ts';
-import { leaseKeyOf } from '../checkpoint-store/lease-store.ts';
+import type { ReplicaStatus } from '../checkpoint-store/lease-keeper.ts';
 import type { DeadLetter, ListDeadLettersOptions } from '../dead-letter-store/dead-letter-store.ts';
-import { InvalidArgumentError, isNotLeaseHolderError, NotLeaseHolderError } from '../errors.ts';
+import { InvalidArgumentError } from '../errors.ts';
 import type { Subscription } from '../event-bus/event-bus.ts';
 import { feedLagSource } from '../event-store/feed-lag.ts';
 import {
@@ -12,13 +10,26 @@ import {
   repeatUntilCaughtUp,
   resolveCatchUpTimeout,
 } from '../event-store/held-back.ts';
+import { lagBehind } from '../event-store/lag.ts';
+import {
+  type ComponentError,
+  type ComponentHealth,
+  type ComponentState,
+  HealthTracker,
+} from '../observability/component-health.ts';
 import { registerLagSource } from '../observability/metrics.ts';
 import { dropUnconfirmedDeadLetters } from './dead-letter-commit.ts';
-import { type ReplayDeadLettersOptions, type ReplayResult, replayDeadLetters } from './dead-letter-replay.ts';
+import {
+  type ReplayDeadLettersOptions,
+  type ReplayResult,
+  replayDeadLetters,
+  replayRequested,
+} from './dead-letter-replay.ts';
 import { type PassState, type ProcessorContext, processEvent } from './event-processor.ts';
 import type { Projection, ProjectionExecutor } from './projection.ts';
 import { createExecutor } from './projection-executor.ts';
 import { retryDelay, StoppedSignal, sleep } from './retry-policy.ts';
+import { type CallMode, RunnerLease } from './runner-lease.ts';
 import {
   type CatchUpResult,
   isFilteredRead,
@@ -34,11 +45,8 @@ export type { CatchUpResult, ProjectionRunnerOptions } from './runner-options.ts
 
 type Counts = Record<'handled' | 'deadLettered' | 'parked', number>;
 
-/** How a call runs: its stop signal, and whether its checkpoint saves are fenced by the lease. */
-interface CallMode {
-  readonly signal: AbortSignal;
-  readonly fenced: boolean;
-}
+/** Shortest time between two looks for replay requests (`es-gen dead-letters replay`). */
+const REPLAY_REQUEST_CHECK_MS = 250;
 
 /** First wait before looking again for events the store holds back (doubles up to the poll interval). */
 const HELD_BACK_FIRST_RECHECK_MS = 25;
@@ -64,6 +72,15 @@ const HELD_BACK_FIRST_RECHECK_MS = 25;
  * and steps down. `runUntilCaughtUp`, `rebuild` and `replayDeadLetters` on a runner that was
  * not started take no lease: do not call them while replicas follow elsewhere.
  *
+ * Replay requests: dead letters marked with `requestReplay` (`es-gen dead-letters replay`) are
+ * replayed by the active, unpaused runner of their projection after a catch-up pass (looked for
+ * at most every 250 ms, so within one poll interval), as `replayDeadLetters` does; one that fails
+ * again stays with its new error and attempt count, its request done.
+ *
+ * Health: `state` (starting, catching-up, live, paused, failed, stopped), `lastError` and
+ * `health()` (with lag and dead letters) feed `createHealthCheck`; `pause()` and `resume()`
+ * hold and release the follow loop.
+ *
  * @example
  * const runner = new ProjectionRunner(new OrderSummary(), { eventStore, checkpointStore, deadLetterStore, eventBus });
  * await runner.start(); // catches up, then follows
@@ -74,11 +91,7 @@ export class ProjectionRunner {
   readonly #projection: Projection;
   readonly #c: RunnerConfig;
   readonly #executor: ProjectionExecutor;
-  readonly #lease: LeaseKeeper | undefined;
-  /** The executor and checkpoints whose saves the lease fences (with a lease only). */
-  readonly #fenced:
-    | { readonly executor: ProjectionExecutor; readonly checkpoints: CheckpointStore }
-    | undefined;
+  readonly #lease: RunnerLease;
   #abort = new AbortController();
   #loop: Promise<void> | undefined;
   #firstPass: Promise<void> | undefined;
@@ -91,20 +104,18 @@ export class ProjectionRunner {
   #heldBack = false;
   /** No dead letter lies above the checkpoint (checked on the first pass and after a failed one). */
   #lettersConfirmed = false;
+  readonly #health = new HealthTracker();
+  #paused = false;
+  /** Aborted by `pause()`: cuts the follow loop's pass short after the event in hand. */
+  #pauseAbort = new AbortController();
+  #nextRequestCheck = 0;
 
   constructor(projection: Projection, options: ProjectionRunnerOptions) {
     this.#c = resolveRunnerConfig(projection, options);
     this.#projection = projection;
     this.#executor = createExecutor(projection, this.#c.checkpointStore);
-    this.#lease = createLeaseKeeper(
-      options.lease,
-      options.checkpointStore,
-      leaseKeyOf('projection', this.#c.key),
-    );
-    if (this.#lease) {
-      const checkpoints = this.#lease.fence(this.#c.checkpointStore);
-      this.#fenced = { checkpoints, executor: createExecutor(projection, checkpoints) };
-    }
+    const { key, checkpointStore } = this.#c;
+    this.#lease = new RunnerLease(projection, key, checkpointStore, options.checkpointStore, options.lease);
     if (this.#executor.transactional && this.#c.checkpointEvery !== 'event') {
       throw new InvalidArgumentError(
         `projection "${projection.name}" commits its checkpoint in each event's transaction; remove checkpointEvery: '${this.#c.checkpointEvery}'`,
@@ -128,15 +139,59 @@ export class ProjectionRunner {
    * Changes are also reported to `lease.onStatusChange`.
    */
   get status(): ReplicaStatus {
-    if (this.#lease) return this.#lease.status;
-    const key = leaseKeyOf('projection', this.#c.key);
-    return {
-      state: this.#loop ? 'active' : 'stopped',
-      key,
-      replica: '',
-      holder: undefined,
-      epoch: undefined,
-    };
+    return this.#lease.status(this.#loop !== undefined);
+  }
+
+  /** What the follow loop is doing; see `ComponentState`. */
+  get state(): ComponentState {
+    return this.#health.state;
+  }
+
+  /** The last error of a pass or a handler attempt (with the event's id); undefined when none. */
+  get lastError(): ComponentError | undefined {
+    return this.#health.lastError;
+  }
+
+  /**
+   * The runner's health for `createHealthCheck`: state, lease role, last error, lag behind the
+   * store's head (events, and seconds since the oldest unhandled event occurred) and its dead
+   * letters, read from the stores (three small queries). `name` is the runner key.
+   */
+  async health(): Promise<ComponentHealth> {
+    const position = await this.getPosition();
+    const [lag, deadLetters] = await Promise.all([
+      lagBehind(this.#c.eventStore, position, this.#c.readFilter),
+      this.#c.deadLetterStore.count(this.name),
+    ]);
+    const { state: role } = this.status;
+    const { lastError } = this.#health;
+    return { name: this.#c.key, kind: 'projection', state: this.state, role, lag, lastError, deadLetters };
+  }
+
+  /**
+   * Holds the follow loop: a handler call in progress finishes (an event waiting between
+   * retries is read again after `resume()`), its checkpoint is saved, then the runner reads
+   * nothing until `resume()`; resolves once the event in hand is done. An active replica keeps
+   * its lease (renewed in the background), so no standby takes over: pausing holds the
+   * projection on every replica; `stop()` instead hands it to a standby. `runUntilCaughtUp`,
+   * `rebuild` and `replayDeadLetters` still run when called. A pause lasts until `resume()`,
+   * also across `stop()` and `start()` (a runner paused before `start()` starts paused).
+   */
+  async pause(): Promise<void> {
+    if (this.#paused) return;
+    this.#paused = true;
+    this.#pauseAbort.abort();
+    if (this.#loop) this.#health.set('paused');
+    await this.#lock;
+  }
+
+  /** Ends a pause: the follow loop catches up from the checkpoint and follows again. */
+  resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    this.#pauseAbort = new AbortController();
+    if (this.#loop) this.#health.set('catching-up');
+    this.wake();
   }
 
   /** True when the read model and the checkpoint commit in one transaction. */
@@ -168,6 +223,7 @@ export class ProjectionRunner {
         ...(eventTypes ? { eventTypes } : {}),
       });
     }
+    this.#health.set(this.#paused ? 'paused' : 'starting');
     let firstDone: () => void = () => {};
     this.#firstPass = new Promise((resolve) => {
       firstDone = resolve;
@@ -205,6 +261,7 @@ export class ProjectionRunner {
     this.#unregisterLag?.();
     this.#unregisterLag = undefined;
     this.#c.log.info({ projection: this.name, key: this.#c.key }, 'projection runner stopped');
+    this.#health.set('stopped');
   }
 
   /** Asks a following runner to look for new events now (what a bus message does). */
@@ -272,32 +329,10 @@ export class ProjectionRunner {
     );
   }
 
-  /**
-   * Runs a call on this runner: unfenced when the runner is not following or has no lease;
-   * while following, only when active, fenced and cut short if the lease is lost.
-   *
-   * @throws NotLeaseHolderError on a standby (which stays standby), or when the lease is lost
-   *   during the call (the runner steps down).
-   */
-  async #asCall<T>(what: string, fn: (mode: CallMode) => Promise<T>): Promise<T> {
-    const lease = this.#lease;
-    if (!lease || !this.#loop) return fn({ signal: this.#abort.signal, fenced: false });
-    if (!lease.current()) {
-      const { holder, epoch } = lease.status;
-      const current = holder === undefined || epoch === undefined ? undefined : { holder, epoch };
-      throw new NotLeaseHolderError(
-        lease.key,
-        `${what} of "${this.name}" on a standby replica`,
-        undefined,
-        current,
-      );
-    }
-    try {
-      return await fn({ signal: AbortSignal.any([this.#abort.signal, lease.signal]), fenced: true });
-    } catch (error) {
-      if (isNotLeaseHolderError(error)) lease.stepDown();
-      throw error;
-    }
+  /** Runs a call on this runner under its lease rules (see `RunnerLease.call`). */
+  #asCall<T>(what: string, fn: (mode: CallMode) => Promise<T>): Promise<T> {
+    const call = `${what} of "${this.name}"`;
+    return this.#lease.call(call, this.#loop !== undefined, this.#abort.signal, fn);
   }
 
   async #replayStopped(): Promise<ReplayResult> {
@@ -305,8 +340,9 @@ export class ProjectionRunner {
     return { replayed: 0, succeeded: 0, failed: 0, skipped: 0, remaining };
   }
 
-  #context({ signal, fenced }: CallMode): ProcessorContext {
-    const own = fenced ? this.#fenced : undefined;
+  #context(mode: CallMode): ProcessorContext {
+    const { signal } = mode;
+    const own = this.#lease.writesFor(mode);
     return {
       projection: this.#projection,
       executor: own?.executor ?? this.#executor,
@@ -316,7 +352,10 @@ export class ProjectionRunner {
       orderPerAggregate: this.#c.orderPerAggregate,
       tracing: this.#c.enableTracing,
       signal,
-      onFailure: this.#c.onError,
+      onFailure: (failure) => {
+        this.#health.recordError(failure.error, { eventId: failure.event.eventId });
+        this.#c.onError(failure);
+      },
       checkpointPerEvent: this.#c.checkpointEvery === 'event',
       metrics: this.#c.metrics,
     };
@@ -420,7 +459,7 @@ export class ProjectionRunner {
     try {
       await this.#followLoop(signal, firstDone);
     } finally {
-      await this.#lease?.release();
+      await this.#lease.release();
     }
   }
 
@@ -430,22 +469,33 @@ export class ProjectionRunner {
     let recheck = 0;
     while (!signal.aborted) {
       this.#wakeSignal.clear();
+      if (this.#paused) {
+        this.#health.set('paused');
+        firstDone();
+        await this.#wakeSignal.wait(0, signal);
+        continue;
+      }
       this.#heldBack = false;
       let standby = false;
       try {
-        standby = lease !== undefined && !(await lease.acquire());
-        if (!standby) await this.#exclusive(() => this.#catchUp(this.#followMode(signal)));
+        standby = !(await lease.acquire());
+        if (!standby) {
+          if (this.state !== 'live') this.#health.set('catching-up');
+          await this.#exclusive(() => this.#catchUp(this.#followMode(signal)));
+          if (!this.#paused) await this.#replayRequested();
+        }
         failures = 0;
+        if (!this.#paused && !signal.aborted) this.#health.set('live');
       } catch (error) {
-        if (lease && isNotLeaseHolderError(error)) lease.stepDown();
-        else {
+        if (!lease.stepDownOn(error)) {
           failures++;
+          this.#health.recordError(error, { failed: true });
           this.#c.onFollowError(error, this.name);
         }
       }
       firstDone();
-      if (standby && lease) {
-        await sleep(lease.standbyCheckMs, signal).catch(() => {});
+      if (standby) {
+        await sleep(lease.standbyCheckMs ?? this.#c.pollIntervalMs, signal).catch(() => {});
         continue;
       }
       // Held-back events announce nothing when they become readable: look again soon, backing
@@ -459,10 +509,17 @@ export class ProjectionRunner {
     }
   }
 
-  /** A pass of the follow loop: fenced and cut short by a lost lease, with one. */
+  /** Replays requested dead letters (see `replayRequested`), at most every 250 ms. */
+  async #replayRequested(): Promise<void> {
+    if (performance.now() < this.#nextRequestCheck) return;
+    this.#nextRequestCheck = performance.now() + REPLAY_REQUEST_CHECK_MS;
+    const signal = this.#abort.signal;
+    await replayRequested(this.#c.deadLetterStore, this.name, (o) => this.replayDeadLetters(o), signal);
+  }
+
+  /** A pass of the follow loop: cut short by `stop()`, `pause()` and a lost lease. */
   #followMode(signal: AbortSignal): CallMode {
-    if (!this.#lease) return { signal, fenced: false };
-    return { signal: AbortSignal.any([signal, this.#lease.signal]), fenced: true };
+    return this.#lease.followMode([signal, this.#pauseAbort.signal]);
   }
 
   /** Runs `fn` after every earlier catch-up, rebuild or replay of this runner has finished. */

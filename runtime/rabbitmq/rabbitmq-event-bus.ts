@@ -5,6 +5,7 @@ import { describeValue } from '../describe-value.ts';
 import { BusError, ClosedError, InvalidArgumentError, isMissingDriverError } from '../errors.ts';
 import { checkPublish, checkSubscribe, positiveOption, SubscriptionSet } from '../event-bus/bus-lifecycle.ts';
 import { decodeEvent, encodeEvent, randomSuffix, traceHeaders } from '../event-bus/bus-message.ts';
+import { ConsumerControl } from '../event-bus/consumer-control.ts';
 import { type DeliveryPolicy, resolveDeliveryPolicy, subscriptionName } from '../event-bus/delivery.ts';
 import type {
   EventBus,
@@ -205,6 +206,7 @@ export class RabbitMQEventBus implements EventBus {
     checkSubscribe('RabbitMQEventBus', this.#closed, handler);
     const name = subscriptionName(handler, options);
     const groupOrName = options.group ?? name;
+    const control = new ConsumerControl(name);
     const queue = options.group
       ? `${this.#prefix}.${options.group}`
       : `${this.#prefix}.${name}.${randomSuffix()}`;
@@ -224,7 +226,7 @@ export class RabbitMQEventBus implements EventBus {
       topology,
       prefetch: this.#prefetch,
       subscription: name,
-      handler,
+      handler: control.wrap(handler),
       eventTypes: options.eventTypes ? new Set(options.eventTypes) : undefined,
       policy: this.#policy,
       reconnectDelayMs: this.#reconnectDelayMs,
@@ -242,7 +244,7 @@ export class RabbitMQEventBus implements EventBus {
       await consumer.stop();
       if (!topology.durable) await this.#deleteQueue(topology.queue);
       this.#policy.log.info(fields, 'unsubscribed');
-    });
+    }, control);
   }
 
   /** Stops every subscription (in-flight messages finish and are acknowledged), then disconnects. */

@@ -11,6 +11,7 @@ import {
   SubscriptionSet,
 } from '../event-bus/bus-lifecycle.ts';
 import { decodeEvent, encodeEvent, randomSuffix, traceHeaders } from '../event-bus/bus-message.ts';
+import { ConsumerControl } from '../event-bus/consumer-control.ts';
 import { type DeliveryPolicy, resolveDeliveryPolicy, subscriptionName } from '../event-bus/delivery.ts';
 import type {
   EventBus,
@@ -183,6 +184,7 @@ export class RedisEventBus implements EventBus {
     const name = subscriptionName(handler, options);
     // Each subscription is its own member: two in one group and process share the work.
     const consumer = `${this.#consumer}:${name}:${++this.#members}`;
+    const control = new ConsumerControl(name);
     const ephemeral = options.group === undefined;
     const group = options.group ?? `${name}.${randomSuffix()}`;
     const consumers = this.#streamsToRead().map(
@@ -194,7 +196,7 @@ export class RedisEventBus implements EventBus {
           group,
           consumer,
           subscription: name,
-          handler,
+          handler: control.wrap(handler),
           eventTypes: options.eventTypes ? new Set(options.eventTypes) : undefined,
           deadLetterStream: this.deadLetterStreamFor(stream, options.group ?? name),
           batchSize: this.#batchSize,
@@ -215,7 +217,7 @@ export class RedisEventBus implements EventBus {
       await Promise.all(consumers.map((c) => c.stop()));
       if (ephemeral) await this.#destroyGroups(group);
       this.#policy.log.info(fields, 'unsubscribed');
-    });
+    }, control);
   }
 
   /** Stops every subscription (in-flight batches finish and are acknowledged), then disconnects. */

@@ -2,9 +2,11 @@ import type Database from 'better-sqlite3';
 import type { CheckpointStore } from '../checkpoint-store/checkpoint-store.ts';
 import {
   DEAD_LETTER_COLUMNS,
+  DEAD_LETTER_SELECT,
   type DeadLetterRow,
   deadLetterValues,
   listFilters,
+  replayFilter,
   rowToDeadLetter,
 } from '../dead-letter-store/dead-letter-rows.ts';
 import {
@@ -18,7 +20,7 @@ import {
 import { ClosedError } from '../errors.ts';
 import { SpanNames, traced } from '../observability/tracing.ts';
 import { resolveSqliteDatabase } from './sqlite-database.ts';
-import { assertTableName, runSqlite } from './sqlite-migrations.ts';
+import { assertTableName, migrateSQLite, runSqlite } from './sqlite-migrations.ts';
 import type { SQLiteTransactionalCheckpoints } from './sqlite-projection-executor.ts';
 
 /** Options of {@link SQLiteDeadLetterStore}. */
@@ -60,7 +62,10 @@ export class SQLiteDeadLetterStore implements DeadLetterStore {
     this.#db = db;
     this.#tracing = options.enableTracing ?? false;
     try {
-      runSqlite(`create the dead-letter table "${table}"`, () => this.#db.exec(createTableSql(table)));
+      const component = table === 'es_dead_letters' ? 'dead_letter_store' : `dead_letter_store:${table}`;
+      runSqlite(`create or upgrade the dead-letter table "${table}"`, () =>
+        migrateSQLite(this.#db, component, migrations(table)),
+      );
     } catch (error) {
       if (this.#ownsDatabase) this.#db.close();
       throw error;
@@ -114,7 +119,7 @@ export class SQLiteDeadLetterStore implements DeadLetterStore {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (projection, event_id) DO UPDATE SET
          event = excluded.event, error = excluded.error,
-         attempts = excluded.attempts, failed_at = excluded.failed_at`,
+         attempts = excluded.attempts, failed_at = excluded.failed_at, replay_requested_at = NULL`,
     ).run(...deadLetterValues(deadLetter));
   }
 
@@ -127,7 +132,9 @@ export class SQLiteDeadLetterStore implements DeadLetterStore {
       where.push(`${column} = ?`);
       params.push(value);
     }
-    const sql = `SELECT id, projection, event, error, attempts, failed_at FROM ${this.#table}
+    const replay = replayFilter(options);
+    if (replay) where.push(replay);
+    const sql = `SELECT ${DEAD_LETTER_SELECT} FROM ${this.#table}
       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY position, projection ${options.limit === undefined ? '' : 'LIMIT ?'}`;
     if (options.limit !== undefined) params.push(options.limit);
@@ -162,6 +169,25 @@ export class SQLiteDeadLetterStore implements DeadLetterStore {
     );
   }
 
+  async requestReplay(ids: readonly string[]): Promise<number> {
+    this.#assertOpen();
+    const at = new Date().toISOString();
+    const mark = this.#statement(`UPDATE ${this.#table} SET replay_requested_at = ? WHERE id = ?`);
+    return runSqlite('request replays of dead letters', () =>
+      this.#db.transaction(() => ids.reduce((n, id) => n + mark.run(at, id).changes, 0))(),
+    );
+  }
+
+  async cancelReplay(ids: readonly string[]): Promise<void> {
+    this.#assertOpen();
+    const clear = this.#statement(`UPDATE ${this.#table} SET replay_requested_at = NULL WHERE id = ?`);
+    runSqlite('cancel replays of dead letters', () =>
+      this.#db.transaction(() => {
+        for (const id of ids) clear.run(id);
+      })(),
+    );
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -180,6 +206,14 @@ export class SQLiteDeadLetterStore implements DeadLetterStore {
   #assertOpen(): void {
     if (this.#closed) throw new ClosedError('SQLiteDeadLetterStore');
   }
+}
+
+/**
+ * The dead-letter table's migrations (see `migrateSQLite`): 1 creates it (also adopting a table
+ * created before versions were recorded), 2 adds the replay request column.
+ */
+function migrations(table: string): string[] {
+  return [createTableSql(table), `ALTER TABLE ${table} ADD COLUMN replay_requested_at TEXT`];
 }
 
 function createTableSql(table: string): string {

@@ -47,7 +47,7 @@ export function describeDeadLetterStoreConformance(
     { fn: `describeDeadLetterStoreConformance(${name})`, title: `${name} (dead-letter store conformance)` },
     makeHarness,
     options,
-    [addAndListTests, filterTests, lifecycleTests],
+    [addAndListTests, filterTests, replayRequestTests, lifecycleTests],
   );
 }
 
@@ -218,6 +218,42 @@ function filterTests(test: Define): void {
     ];
     for (const dl of bad) await expectErrorCode(store.add(dl), ErrorCode.InvalidArgument);
     expect(await store.count(p)).toBe(0);
+  });
+}
+
+function replayRequestTests(test: Define): void {
+  test('requestReplay marks entries, listed with replayRequested; add and cancelReplay clear the mark', async (h) => {
+    const store = await h.open();
+    if (!store.requestReplay || !store.cancelReplay) return;
+    const p = uniqueName('P');
+    const type = uniqueName('Order');
+    const [a, b, c] = [
+      letter(p, storedEvent(type, 'a')),
+      letter(p, storedEvent(type, 'b')),
+      letter(p, storedEvent(type, 'c')),
+    ];
+    for (const dl of [a!, b!, c!]) await store.add(dl);
+    const before = Date.now();
+    expect(await store.requestReplay([a!.id, c!.id, 'no-such-id'])).toBe(2);
+    const requested = await store.list({ projection: p, replayRequested: true });
+    expect(requested.map((d) => d.id)).toEqual([a!.id, c!.id]);
+    for (const d of requested) {
+      expect(Date.parse(d.replayRequestedAt ?? '')).toBeGreaterThanOrEqual(before - 1000);
+    }
+    expect((await store.list({ projection: p, replayRequested: false })).map((d) => d.id)).toEqual([b!.id]);
+    const [plain] = await store.list({ projection: p, replayRequested: false });
+    expect(plain).toEqual(b);
+    // A replay that failed again is written back with add: the request is done.
+    await store.add({ ...requested[0]!, attempts: 4 });
+    await store.cancelReplay([c!.id]);
+    expect(await store.list({ projection: p, replayRequested: true })).toEqual([]);
+    expect((await store.list({ projection: p })).map((d) => [d.id, d.attempts, d.replayRequestedAt])).toEqual(
+      [
+        [a!.id, 4, undefined],
+        [b!.id, 3, undefined],
+        [c!.id, 3, undefined],
+      ],
+    );
   });
 }
 

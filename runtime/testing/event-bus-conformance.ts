@@ -58,6 +58,7 @@ export const eventBusConformanceTests = {
   retriesThenDeadLetters: 'retries a failing handler, then dead-letters the event and carries on',
   concurrentPublishers: 'loses nothing when many publishers publish at once',
   unsubscribe: 'stops delivering to a subscription after unsubscribe',
+  pauseResume: 'holds deliveries while a subscription is paused and reports its state',
   durableGroup: 'keeps events for a group while it has no member',
   closed: 'throws ClosedError from publish and subscribe after close',
   traceContext: 'carries the W3C trace context from publish to the handler',
@@ -469,6 +470,63 @@ const bodies: Record<TestName, (c: Ctx) => Promise<void>> = {
     );
     await sleep(c.quietMs);
     expect(leaving.has(second)).toBe(false);
+  },
+
+  [T.pauseResume]: async (c) => {
+    const { bus } = await c.make();
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const seen: DomainEvent[] = [];
+    let entered = 0;
+    const name = unique('paused');
+    const subscription = await bus.subscribe(
+      async (event) => {
+        entered += 1;
+        if (entered === 1) await gate;
+        if ((event.data as { fail?: boolean }).fail) throw new Error('handler failed on purpose');
+        seen.push(event);
+      },
+      sub(undefined, name),
+    );
+    expect(subscription.name).toBe(name);
+    expect(subscription.state).toBe('live');
+    const first = makeEvent(newAggregateId(), 1);
+    await bus.publish([first]);
+    await waitUntil('the first delivery is in the handler', c.timeoutMs, () => entered === 1);
+    let paused = false;
+    const pausing = subscription.pause().then(() => {
+      paused = true;
+    });
+    await sleep(50);
+    expect(paused).toBe(false); // waits for the handler in progress
+    release();
+    await pausing;
+    expect(subscription.state).toBe('paused');
+    const second = makeEvent(newAggregateId(), 1);
+    await bus.publish([second]);
+    await sleep(c.quietMs);
+    expect(seen.map((e) => e.eventId)).toEqual([first.eventId]);
+    const health = await subscription.health();
+    expect(health).toMatchObject({ name, kind: 'consumer', state: 'paused', role: 'active', deadLetters: 0 });
+    subscription.resume();
+    expect(subscription.state).toBe('live');
+    await waitUntil('the second event after resume', c.timeoutMs, () => seen.length === 2);
+    const failing = makeEvent(newAggregateId(), 1, 'ConformanceHappened', { fail: true });
+    await bus.publish([failing]);
+    await waitUntil(
+      'the failure is kept as lastError',
+      c.timeoutMs,
+      () => subscription.lastError !== undefined,
+    );
+    expect(subscription.lastError).toMatchObject({
+      message: 'handler failed on purpose',
+      eventId: failing.eventId,
+    });
+    await subscription.unsubscribe();
+    expect(subscription.state).toBe('stopped');
+    expect((await subscription.health()).role).toBe('stopped');
   },
 
   [T.durableGroup]: async (c) => {

@@ -18,6 +18,8 @@ export interface DeadLetterSummary {
   readonly attempts: number;
   readonly failedAt: string;
   readonly error: { readonly name: string; readonly message: string };
+  /** When a replay was requested (`es-gen dead-letters replay`) that no runner has done yet. */
+  readonly replayRequestedAt?: string;
 }
 
 /** The fields of a dead letter the list shows. */
@@ -34,6 +36,7 @@ export function summarize(d: DeadLetter): DeadLetterSummary {
     attempts: d.attempts,
     failedAt: d.failedAt,
     error: { name: d.error.name, message: d.error.message },
+    ...(d.replayRequestedAt === undefined ? {} : { replayRequestedAt: d.replayRequestedAt }),
   };
 }
 
@@ -42,8 +45,12 @@ const firstLine = (text: string, max = 60): string => {
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 };
 
-/** The dead letters as an aligned table, one per line, error messages cut to their first line. */
+/**
+ * The dead letters as an aligned table, one per line, error messages cut to their first line;
+ * with a `replay requested` column when any has a pending replay request.
+ */
 export function deadLetterTable(letters: readonly DeadLetter[]): string {
+  const requests = letters.some((d) => d.replayRequestedAt !== undefined);
   const rows = letters.map((d) => [
     d.id,
     d.projection,
@@ -53,6 +60,7 @@ export function deadLetterTable(letters: readonly DeadLetter[]): string {
     d.attempts,
     d.failedAt,
     firstLine(d.error.message),
+    ...(requests ? [d.replayRequestedAt ?? '-'] : []),
   ]);
   const header = [
     'id',
@@ -63,6 +71,7 @@ export function deadLetterTable(letters: readonly DeadLetter[]): string {
     'attempts',
     'failed at',
     'error',
+    ...(requests ? ['replay requested'] : []),
   ];
   return renderTable(header, rows);
 }
@@ -110,6 +119,7 @@ export async function showDeadLetter(
     ['attempts', s.attempts],
     ['failed at', s.failedAt],
     ['error', `${s.error.name}: ${s.error.message}`],
+    ['replay', s.replayRequestedAt === undefined ? '-' : `requested ${s.replayRequestedAt}`],
   ];
   const width = Math.max(...fields.map(([k]) => k.length));
   const lines = fields.map(([k, v]) => `${k.padEnd(width)}  ${v}`);

@@ -11,14 +11,14 @@ import { deadLetterTable } from './dead-letters-read.ts';
 import type { OpsFormat } from './ops-output.ts';
 import { OpsInputError, printJson } from './ops-output.ts';
 import type { OpsStore } from './ops-store.ts';
-import { parseRunnerKey } from './projection-keys.ts';
 
 /** Flags of `discard` and `replay`: ids or filters select the dead letters. */
 export interface DeadLetterWriteFlags extends DeadLetterFilterFlags {
   readonly yes?: boolean;
 }
 
-async function select(
+/** The dead letters `discard` or `replay` acts on: the named ids, or else the filters' selection. */
+export async function selectForWrite(
   store: OpsStore,
   command: string,
   ids: readonly string[],
@@ -45,7 +45,7 @@ export async function discardDeadLetters(
   ids: readonly string[],
   flags: DeadLetterWriteFlags,
 ): Promise<void> {
-  const letters = await select(store, 'discard', ids, flags);
+  const letters = await selectForWrite(store, 'discard', ids, flags);
   if (!flags.yes) {
     const what =
       letters.length === 0 ? 'nothing' : `${letters.length} dead letter(s):\n${deadLetterTable(letters)}`;
@@ -62,35 +62,4 @@ export async function discardDeadLetters(
     context.stdout(
       `discarded ${discarded.length} dead letter(s)${discarded.length > 0 ? `: ${discarded.join(', ')}` : ''}\n`,
     );
-}
-
-function runnerCode(key: string, letters: readonly DeadLetter[]): string {
-  const { projection, scope, tenantId } = parseRunnerKey(key);
-  const runner =
-    scope === 'all-tenants'
-      ? `the runner of ${projection}`
-      : `the runner of ${projection} with tenantId: ${scope === 'tenant' ? JSON.stringify(tenantId) : 'null'}`;
-  const eventIds = letters.map((d) => JSON.stringify(d.event.eventId)).join(', ');
-  return `  // on ${runner}\n  await runner.replayDeadLetters({ eventIds: [${eventIds}] });\n`;
-}
-
-/**
- * `es-gen dead-letters replay`: cannot run here. Replaying runs the projection's handler, which
- * lives in the application; this prints, per runner key, the `replayDeadLetters` call that does
- * it (applying each event once: see `ProjectionRunner.replayDeadLetters`) and exits 2.
- */
-export async function replayDeadLettersHint(
-  context: CliContext,
-  store: OpsStore,
-  ids: readonly string[],
-  flags: DeadLetterWriteFlags,
-): Promise<void> {
-  const letters = await select(store, 'replay', ids, flags);
-  const byKey = new Map<string, DeadLetter[]>();
-  for (const d of letters) byKey.set(d.projection, [...(byKey.get(d.projection) ?? []), d]);
-  const code = [...byKey].map(([key, group]) => runnerCode(key, group)).join('');
-  context.stderr(
-    `es-gen dead-letters replay: the CLI cannot replay dead letters: a replay runs the projection's handler, which lives in your application, so nothing was changed. Run this where the projection's runner is built (it replays each event once, in order, and removes the dead letters handled):\n${code || '  (no dead letter matches)\n'}`,
-  );
-  context.fail(ExitCode.Invalid);
 }

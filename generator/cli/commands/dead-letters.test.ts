@@ -1,5 +1,5 @@
 import { tmpdir } from 'node:os';
-import type { StoredEvent } from '@es-gen/runtime';
+import { ProjectionRunner, type StoredEvent } from '@es-gen/runtime';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { serviceAvailable } from '../../../runtime/testing/services.ts';
 import { type OpsHarness, postgresHarness, seed, sqliteHarness } from '../test/ops-store-harness.ts';
@@ -129,16 +129,96 @@ describe.each(cases)('es-gen dead-letters on $name', ({ make, skip }) => {
     expect(await ids()).toEqual(['dl-3']);
   });
 
-  it('replay changes nothing, prints the runner call per key and exits 2', async () => {
-    const result = await run('dead-letters', 'replay', 'dl-2', 'dl-3');
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain('the CLI cannot replay dead letters');
-    expect(result.stderr).toContain(
-      `  // on the runner of OrderSummary\n  await runner.replayDeadLetters({ eventIds: ["${events[1]!.eventId}"] });\n`,
+  it('replay without a running runner records the requests: list shows them, --wait reports them pending', async () => {
+    const asked = await run('dead-letters', 'replay', 'dl-2', 'dl-3');
+    expect(asked.code).toBe(0);
+    expect(asked.stdout).toBe(
+      'requested the replay of 2 dead letter(s) (OrderSummary: 1, OrderSummary@tenant:acme: 1): the running runner of each projection replays them; --wait waits for the outcome, es-gen dead-letters list shows what is left\n',
     );
-    expect(result.stderr).toContain(
-      `  // on the runner of OrderSummary with tenantId: "acme"\n  await runner.replayDeadLetters({ eventIds: ["${events[2]!.eventId}"] });\n`,
+    const listed = await run('dead-letters', 'list');
+    expect(listed.stdout.split('\n')[0]).toMatch(/ {2}error {2,}replay requested$/);
+    expect(listed.stdout.split('\n')[1]).toMatch(/cannot handle event 1 {2,}-$/);
+    expect(listed.stdout.split('\n')[2]).toMatch(/cannot handle event 2 {2}\d{4}-\d\d-\d\dT[\d:.]+Z$/);
+    const json = JSON.parse((await run('dead-letters', 'list', '--format', 'json')).stdout);
+    expect(
+      json.deadLetters.map((d: { replayRequestedAt?: string }) => d.replayRequestedAt !== undefined),
+    ).toEqual([false, true, true]);
+    const waited = await run(
+      'dead-letters',
+      'replay',
+      'dl-2',
+      '--wait',
+      '--timeout',
+      '0.3',
+      '--format',
+      'json',
+    );
+    expect(waited.code).toBe(1);
+    expect(JSON.parse(waited.stdout)).toMatchObject({
+      requested: ['dl-2'],
+      replayed: [],
+      failed: [],
+      pending: ['dl-2'],
+    });
+    expect(waited.stderr).toContain('replaying: 0/1 replayed 0, failed 0\n');
+    expect(waited.stderr).toContain(
+      'es-gen dead-letters replay: 1 request(s) not picked up within 0.3 s (OrderSummary: 1): is a runner of the projection running?',
     );
     expect(await ids()).toEqual(['dl-1', 'dl-2', 'dl-3']);
+    const bad = await run('dead-letters', 'replay', 'dl-2', '--wait', '--timeout', 'soon');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe(
+      'es-gen dead-letters replay: --timeout must be a number of seconds above 0, got "soon"\n',
+    );
+  });
+
+  it('replay --wait: the running runner replays through its handler once; one failing again stays with more attempts', async () => {
+    const handled: number[] = [];
+    const projection = {
+      name: 'OrderSummary',
+      handle(event: StoredEvent) {
+        const { n } = event.data as { n: number };
+        if (n === 2) throw new Error('still cannot handle event 2');
+        handled.push(n);
+      },
+    };
+    const runner = new ProjectionRunner(projection, {
+      eventStore: h.stores.events,
+      checkpointStore: h.stores.checkpoints,
+      deadLetterStore: h.stores.deadLetters,
+      pollIntervalMs: 50,
+      retry: { retries: 0, baseDelayMs: 1 },
+      onError: () => {},
+    });
+    await runner.start();
+    try {
+      const result = await run(
+        'dead-letters',
+        'replay',
+        '--projection',
+        'OrderSummary',
+        '--wait',
+        '--timeout',
+        '20',
+        '--format',
+        'json',
+      );
+      expect(result.code).toBe(1);
+      expect(JSON.parse(result.stdout)).toEqual({
+        version: 1,
+        store: expect.any(String),
+        requested: ['dl-1', 'dl-2'],
+        replayed: ['dl-1'],
+        failed: [{ id: 'dl-2', attempts: 5, error: 'still cannot handle event 2' }],
+        pending: [],
+      });
+      expect(result.stderr).toContain('replaying: 2/2 replayed 1, failed 1\n');
+    } finally {
+      await runner.stop();
+    }
+    // Event 1 applied once by the replay; 3 to 5 by the catch-up from checkpoint 2.
+    expect(handled.sort()).toEqual([1, 3, 4, 5]);
+    const left = await h.stores.deadLetters.list({ projection: 'OrderSummary' });
+    expect(left.map((d) => [d.id, d.attempts, d.replayRequestedAt])).toEqual([['dl-2', 5, undefined]]);
   });
 });

@@ -1,14 +1,11 @@
 import type { Command } from 'commander';
 import type { CliContext, CommandModule } from '../context.ts';
 import { listDeadLetters, showDeadLetter } from './dead-letters-read.ts';
-import {
-  type DeadLetterWriteFlags,
-  discardDeadLetters,
-  replayDeadLettersHint,
-} from './dead-letters-write.ts';
+import { type ReplayFlags, replayDeadLetters } from './dead-letters-replay.ts';
+import { discardDeadLetters } from './dead-letters-write.ts';
 import { type OpsFlags, withOpsStore } from './ops-output.ts';
 
-type Flags = DeadLetterWriteFlags & OpsFlags;
+type Flags = ReplayFlags & OpsFlags;
 
 function storeOptions(command: Command): Command {
   return command
@@ -29,9 +26,11 @@ function filterOptions(command: Command): Command {
 
 /**
  * `es-gen dead-letters list|show|replay|discard --store <url|file> [--format table|json]`:
- * inspects and discards dead letters; `replay` prints the runner call that replays them (the CLI
- * has no projection code) and exits 2. `discard` requires `--yes`. Exit 0 on success, 2 for a
- * bad store or argument, an unknown id, `replay`, or `discard` without `--yes`.
+ * inspects and discards dead letters; `replay` records replay requests that the running runner
+ * of each projection carries out (the CLI has no projection code), and with `--wait` waits for
+ * the outcome. `discard` requires `--yes`. Exit 0 on success, 1 when `replay --wait` ends with
+ * failed or pending replays, 2 for a bad store or argument, an unknown id, or `discard` without
+ * `--yes`.
  */
 export const deadLettersCommand: CommandModule = {
   name: 'dead-letters',
@@ -53,11 +52,16 @@ export const deadLettersCommand: CommandModule = {
     );
     storeOptions(
       filterOptions(
-        group.command('replay [ids...]').description('print the runner call that replays these dead letters'),
+        group
+          .command('replay [ids...]')
+          .description("ask the projections' running runners to replay these dead letters"),
       ),
-    ).action(async (ids: string[], flags: Flags) =>
-      run('replay', flags, (store) => replayDeadLettersHint(context, store, ids, flags)),
-    );
+    )
+      .option('--wait', 'wait until they are replayed or failed again (progress on stderr)')
+      .option('--timeout <seconds>', 'with --wait, wait at most this long', '60')
+      .action(async (ids: string[], flags: Flags) =>
+        run('replay', flags, (store, format) => replayDeadLetters(context, store, format, ids, flags)),
+      );
     storeOptions(
       filterOptions(group.command('discard [ids...]').description('remove dead letters; needs --yes')),
     )

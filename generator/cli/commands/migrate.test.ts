@@ -32,7 +32,7 @@ describe('es-gen migrate on SQLite', () => {
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(
       new RegExp(
-        `^es-gen: created SQLite database ${file} with the tables .*es_schema_versions.* \\(schema versions: event_store \\d+`,
+        `^es-gen: created SQLite database ${file} with the tables .*es_schema_versions.* \\(schema versions: dead_letter_store 2, event_store \\d+`,
       ),
     );
     const tables = () =>

@@ -5,11 +5,16 @@ import type { OpsFormat } from './ops-output.ts';
 import { OpsInputError, printJson, renderTable } from './ops-output.ts';
 import type { OpsStore } from './ops-store.ts';
 import { selectKeys } from './projection-keys.ts';
+import { parseRebuildTimeout, type RebuildProgress, waitForRebuild } from './projections-rebuild-wait.ts';
 
 /** Options of `es-gen projections reset`. */
 export interface ResetOptions {
   readonly allTenants: boolean;
   readonly yes: boolean;
+  /** Wait for the application's runners to rebuild, with a progress bar. */
+  readonly wait?: boolean;
+  /** `--timeout <seconds>` of `--wait`. */
+  readonly timeout?: string;
 }
 
 /** What the reset did to one key, in `--format json` (`reset` lists them). */
@@ -51,7 +56,8 @@ async function resetKey(store: OpsStore, key: string, from: number): Promise<Key
 /**
  * `es-gen projections reset <name>`: sets the checkpoint of `name` (and with `allTenants` of its
  * per-tenant keys) to 0 and removes their dead letters, so the next run reads every event again.
- * Without `yes` it prints what it would reset and exits 2, changing nothing.
+ * Without `yes` it prints what it would reset and exits 2, changing nothing. With `wait` it then
+ * waits for the rebuild by the application's runners (see `waitForRebuild`).
  */
 export async function projectionsReset(
   context: CliContext,
@@ -60,6 +66,7 @@ export async function projectionsReset(
   name: string,
   options: ResetOptions,
 ): Promise<void> {
+  const timeoutMs = parseRebuildTimeout(options.timeout);
   const keys = await selectKeys(store, name, options.allTenants);
   const positions = new Map((await store.checkpointRows()).map((r) => [r.key, r.position]));
   if (!options.yes) {
@@ -72,17 +79,30 @@ export async function projectionsReset(
   await assertNoActiveRunner(store, keys);
   const done: KeyReset[] = [];
   for (const key of keys) done.push(await resetKey(store, key, positions.get(key) ?? 0));
+  if (format === 'table') {
+    const rows = done.map((r) => [r.key, r.from, r.to, r.deadLettersRemoved]);
+    context.stdout(
+      `${renderTable(['key', 'checkpoint was', 'now', 'dead letters removed'], rows)}${READ_MODEL_NOTE}\n`,
+    );
+  }
+  const rebuild = options.wait ? await waitForRebuild(context, store, keys, timeoutMs, format) : undefined;
   if (format === 'json') {
     printJson(context, {
       store: store.description,
       reset: done,
       readModelCleared: false,
       note: READ_MODEL_NOTE,
+      ...(rebuild ? { rebuild } : {}),
     });
-    return;
-  }
-  const rows = done.map((r) => [r.key, r.from, r.to, r.deadLettersRemoved]);
-  context.stdout(
-    `${renderTable(['key', 'checkpoint was', 'now', 'dead letters removed'], rows)}${READ_MODEL_NOTE}\n`,
-  );
+  } else if (rebuild) context.stdout(rebuildSummary(rebuild));
+}
+
+function rebuildSummary(rebuild: readonly RebuildProgress[]): string {
+  const lines = rebuild.map(({ key, position, outcome }) => {
+    if (outcome === 'head') return `${key}: rebuilt through position ${position}`;
+    if (outcome === 'settled')
+      return `${key}: rebuilt (checkpoint ${position}, its runner has nothing left to read)`;
+    return `${key}: not rebuilt in time (checkpoint ${position}); is its runner started, with rebuild()?`;
+  });
+  return `${lines.join('\n')}\n`;
 }

@@ -1,5 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ProjectionRunner } from '@es-gen/runtime';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { serviceAvailable } from '../../../runtime/testing/services.ts';
 import { type OpsHarness, postgresHarness, seed, sqliteHarness } from '../test/ops-store-harness.ts';
@@ -117,6 +118,56 @@ describe.each(cases)('es-gen projections on $name', ({ make, skip }) => {
     });
     expect(await h.stores.checkpoints.load('OrderSummary@tenant:acme')).toBe(0);
     expect(await h.stores.deadLetters.count()).toBe(0);
+  });
+
+  it('reset --wait follows the rebuild by a runner started after the reset, then reports it', async () => {
+    const handled: number[] = [];
+    const waiting = run(
+      'projections',
+      'reset',
+      'Audit',
+      '--yes',
+      '--wait',
+      '--timeout',
+      '20',
+      '--format',
+      'json',
+    );
+    const deadline = Date.now() + 10_000;
+    while ((await h.stores.checkpoints.load('Audit')) !== 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const runner = new ProjectionRunner(
+      { name: 'Audit', handle: (e) => void handled.push((e.data as { n: number }).n) },
+      {
+        eventStore: h.stores.events,
+        checkpointStore: h.stores.checkpoints,
+        deadLetterStore: h.stores.deadLetters,
+        pollIntervalMs: 50,
+      },
+    );
+    await runner.start();
+    try {
+      const result = await waiting;
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout)).toMatchObject({
+        reset: [{ key: 'Audit', from: 5, to: 0 }],
+        rebuild: [{ key: 'Audit', position: 5, outcome: 'head' }],
+      });
+      expect(result.stderr).toContain('rebuilding: 5/5 events (1/1 keys)\n');
+    } finally {
+      await runner.stop();
+    }
+    expect(handled).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('reset --wait without a runner ends at the timeout with exit 1', async () => {
+    const result = await run('projections', 'reset', 'Audit', '--yes', '--wait', '--timeout', '0.3');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('rebuilding: 0/5 events (0/1 keys)\n');
+    expect(result.stdout).toContain(
+      'Audit: not rebuilt in time (checkpoint 0); is its runner started, with rebuild()?\n',
+    );
   });
 
   it('reset of an unknown projection exits 2 naming the known ones', async () => {

@@ -7,6 +7,8 @@ import { projectionsStatus } from './projections-status.ts';
 interface ResetFlags extends OpsFlags {
   readonly allTenants?: boolean;
   readonly yes?: boolean;
+  readonly wait?: boolean;
+  readonly timeout?: string;
 }
 
 function storeOptions(command: Command): Command {
@@ -48,12 +50,16 @@ export const projectionsCommand: CommandModule = {
           "set a projection's checkpoint to 0 and drop its dead letters (the read model is not touched)",
         )
         .option('--all-tenants', 'also reset its per-tenant keys (<name>@tenant:<id>, <name>@no-tenant)')
-        .option('--yes', 'do it (without it, prints what would be reset and changes nothing)'),
+        .option('--yes', 'do it (without it, prints what would be reset and changes nothing)')
+        .option('--wait', "then wait while the application's runners rebuild (progress on stderr)")
+        .option('--timeout <seconds>', 'with --wait, wait at most this long', '600'),
     ).action(async (name: string, flags: ResetFlags) =>
       withOpsStore(context, 'projections reset', flags, (store, format) =>
         projectionsReset(context, store, format, name, {
           allTenants: flags.allTenants === true,
           yes: flags.yes === true,
+          wait: flags.wait === true,
+          ...(flags.timeout === undefined ? {} : { timeout: flags.timeout }),
         }),
       ),
     );
