@@ -140,6 +140,28 @@ export type {
 export { ProjectionRunner } from './projection/projection-runner.ts';
 export type { RetryOptions } from './projection/retry-policy.ts';
 export { partitionKey, runnerKey } from './projection/runner-key.ts';
+export { defineReadModel } from './read-model/define-read-model.ts';
+export type {
+  OpenReadModelOptions,
+  ReadModelColumn,
+  ReadModelColumnType,
+  ReadModelDefinition,
+  ReadModelFindOptions,
+  ReadModelHandle,
+  ReadModelHandler,
+  ReadModelIndex,
+  ReadModelKeyOf,
+  ReadModelPage,
+  ReadModelProgress,
+  ReadModelReader,
+  ReadModelShape,
+  ReadModelStore,
+  ReadModelWhere,
+  ReadModelWriter,
+  ResolvedColumn,
+} from './read-model/read-model.ts';
+export type { ReadModelProjectionOptions } from './read-model/read-model-projection.ts';
+export { ReadModelProjection } from './read-model/read-model-projection.ts';
 export type { InMemorySnapshotStoreOptions } from './snapshot-store/memory-snapshot-store.ts';
 export { InMemorySnapshotStorage, InMemorySnapshotStore } from './snapshot-store/memory-snapshot-store.ts';
 export type { Snapshot, SnapshotStore, SnapshotStoreOptions } from './snapshot-store/snapshot-store.ts';

@@ -37,6 +37,7 @@ export const CORE_FOLDERS = [
   'forwarder',
   'observability',
   'projection',
+  'read-model',
   'snapshot-store',
   'testing',
 ] as const;
