@@ -1,0 +1,221 @@
+import type { CheckpointStore } from '../checkpoint-store/checkpoint-store.ts';
+import type { ProjectionExecutor } from '../projection/projection.ts';
+import { buildingCheckpointKeyOf, buildingTableOf } from './define-read-model.ts';
+import { openReadModel } from './open-read-model.ts';
+import type { PendingBatch } from './pending-writes.ts';
+import type { Filter, FindPlan } from './query-plan.ts';
+import type {
+  OpenReadModelOptions,
+  ReadModelDefinition,
+  ReadModelHandle,
+  ReadModelStore,
+} from './read-model.ts';
+import type { ReadModelBackend, RegistryEntry, StoredRow } from './read-model-backend.ts';
+import { type AnyDefinition, keyColumns, keyString } from './row-codec.ts';
+
+type Table = Map<string, StoredRow>;
+
+function compare(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  return (a as number | string) < (b as number | string) ? -1 : 1;
+}
+
+/** Compares the order columns of a stored row with cursor values. */
+function compareTuple(row: StoredRow, columns: readonly string[], values: readonly unknown[]): number {
+  for (const [i, c] of columns.entries()) {
+    const d = compare(row[c], values[i]);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** The memory backend: a registry map and one map of rows per table. */
+class MemoryBackend implements ReadModelBackend {
+  readonly dialect = 'memory' as const;
+  readonly #registry = new Map<string, RegistryEntry>();
+  readonly #tables = new Map<string, Table>();
+
+  #table(name: string): Table {
+    let table = this.#tables.get(name);
+    if (!table) {
+      table = new Map();
+      this.#tables.set(name, table);
+    }
+    return table;
+  }
+
+  async prepare(def: AnyDefinition, projection: string): Promise<RegistryEntry> {
+    const entry = this.#registry.get(def.name);
+    let next: RegistryEntry;
+    if (!entry) {
+      next = { table: def.name, fingerprint: def.fingerprint, checkpointKey: projection };
+    } else if (entry.fingerprint === def.fingerprint) {
+      if (entry.building) this.#tables.delete(entry.building.table);
+      next = { table: entry.table, fingerprint: entry.fingerprint, checkpointKey: entry.checkpointKey };
+    } else if (entry.building?.fingerprint === def.fingerprint) {
+      next = entry;
+    } else {
+      if (entry.building) this.#tables.delete(entry.building.table);
+      const building = {
+        table: buildingTableOf(def.name, def.fingerprint),
+        fingerprint: def.fingerprint,
+        checkpointKey: buildingCheckpointKeyOf(projection, def.fingerprint),
+        ready: false,
+      };
+      next = { ...entry, building };
+    }
+    this.#registry.set(def.name, next);
+    this.#table(next.building?.table ?? next.table);
+    return next;
+  }
+
+  async entry(name: string): Promise<RegistryEntry | undefined> {
+    return this.#registry.get(name);
+  }
+
+  async markBuildingReady(def: AnyDefinition): Promise<RegistryEntry> {
+    const entry = this.#registry.get(def.name)!;
+    if (!entry.building) return entry;
+    this.#table(entry.building.table).clear();
+    const next = { ...entry, building: { ...entry.building, ready: true } };
+    this.#registry.set(def.name, next);
+    return next;
+  }
+
+  async swap(def: AnyDefinition): Promise<RegistryEntry> {
+    const entry = this.#registry.get(def.name)!;
+    if (!entry.building || entry.building.fingerprint !== def.fingerprint) return entry;
+    const { table, fingerprint, checkpointKey } = entry.building;
+    if (entry.table !== table) this.#tables.delete(entry.table);
+    const next = { table, fingerprint, checkpointKey };
+    this.#registry.set(def.name, next);
+    return next;
+  }
+
+  #rowKey(def: AnyDefinition, key: readonly unknown[], tenant: string | undefined): string {
+    return keyString(def.tenantColumn === undefined ? key : [tenant, ...key]);
+  }
+
+  #missing(table: string): Table {
+    const rows = this.#tables.get(table);
+    if (!rows) throw Object.assign(new Error(`no such table: ${table}`), { missingTable: true });
+    return rows;
+  }
+
+  async get(def: AnyDefinition, table: string, key: readonly unknown[], tenant: string | undefined) {
+    const row = this.#missing(table).get(this.#rowKey(def, key, tenant));
+    return row && { ...row };
+  }
+
+  #matching(
+    def: AnyDefinition,
+    table: string,
+    filters: readonly Filter[],
+    tenant: string | undefined,
+  ): StoredRow[] {
+    const tenantColumn = def.tenantColumn;
+    return [...this.#missing(table).values()].filter(
+      (row) =>
+        (tenantColumn === undefined || row[tenantColumn] === tenant) &&
+        filters.every((f) => row[f.column.sqlName] === f.value),
+    );
+  }
+
+  async find(
+    def: AnyDefinition,
+    table: string,
+    plan: FindPlan,
+    tenant: string | undefined,
+  ): Promise<StoredRow[]> {
+    const columns = plan.order.map((c) => c.sqlName);
+    const sign = plan.direction === 'asc' ? 1 : -1;
+    return this.#matching(def, table, plan.filters, tenant)
+      .filter((row) => plan.after === undefined || sign * compareTuple(row, columns, plan.after) > 0)
+      .sort(
+        (a, b) =>
+          sign *
+          compareTuple(
+            a,
+            columns,
+            columns.map((c) => b[c]),
+          ),
+      )
+      .slice(0, plan.limit + 1)
+      .map((row) => ({ ...row }));
+  }
+
+  async count(
+    def: AnyDefinition,
+    table: string,
+    filters: readonly Filter[],
+    tenant: string | undefined,
+  ): Promise<number> {
+    return this.#matching(def, table, filters, tenant).length;
+  }
+
+  async clear(_def: AnyDefinition, table: string): Promise<void> {
+    this.#table(table).clear();
+  }
+
+  executor(
+    def: AnyDefinition,
+    table: string,
+    checkpointKey: string,
+    checkpoints: CheckpointStore,
+    take: () => PendingBatch,
+  ): ProjectionExecutor {
+    return {
+      transactional: false,
+      attempt: async (event, checkpoint) => {
+        await this.apply(def, table, take());
+        if (checkpoint) await checkpoints.save(checkpointKey, event.position);
+        return { ok: true };
+      },
+      saveCheckpoint: (position) => checkpoints.save(checkpointKey, position),
+    };
+  }
+
+  async apply(def: AnyDefinition, table: string, batch: PendingBatch): Promise<void> {
+    const rows = this.#missing(table);
+    const keyNames = keyColumns(def).map((c) => c.sqlName);
+    for (const write of batch.writes) {
+      const id = this.#rowKey(def, write.key, batch.tenant);
+      if (write.op === 'delete') {
+        rows.delete(id);
+      } else if (write.op === 'upsert') {
+        const row: StoredRow = {};
+        for (const [i, c] of def.resolved.entries()) row[c.sqlName] = write.values[i];
+        if (def.tenantColumn !== undefined) row[def.tenantColumn] = batch.tenant;
+        rows.set(id, row);
+      } else {
+        const row = rows.get(id);
+        if (!row) continue;
+        for (const [i, c] of write.columns.entries()) if (!keyNames.includes(c)) row[c] = write.values[i];
+      }
+    }
+  }
+
+  isMissingTable(error: unknown): boolean {
+    return (error as { missingTable?: unknown })?.missingTable === true;
+  }
+}
+
+/**
+ * Read models kept in memory, for tests and single-process tools: the same registry, rebuild and
+ * query behaviour as the SQL stores, lost when the process ends. Writes and checkpoint are not
+ * one transaction (a crash loses both anyway).
+ *
+ * @example
+ * const store = new InMemoryReadModelStore();
+ * const orders = await store.open(OrderSummaryReadModel, { projection: 'OrderSummary', eventStore, checkpointStore });
+ */
+export class InMemoryReadModelStore implements ReadModelStore {
+  readonly #backend = new MemoryBackend();
+
+  open<Row, K extends keyof Row & string>(
+    definition: ReadModelDefinition<Row, K>,
+    options: OpenReadModelOptions,
+  ): Promise<ReadModelHandle<Row, K>> {
+    return openReadModel(this.#backend, definition, options);
+  }
+}
