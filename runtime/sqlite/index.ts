@@ -16,6 +16,7 @@ export type { SQLiteSynchronous } from './sqlite-migrations.ts';
 export { migrateSQLite } from './sqlite-migrations.ts';
 export type { SQLiteTransactionalCheckpoints } from './sqlite-projection-executor.ts';
 export { createSQLiteProjectionExecutor } from './sqlite-projection-executor.ts';
+export { READ_MODEL_REGISTRY_TABLE, SQLiteReadModelStore } from './sqlite-read-model.ts';
 export type { SQLiteSnapshotStoreOptions } from './sqlite-snapshot-store.ts';
 export { SQLiteSnapshotStore } from './sqlite-snapshot-store.ts';
 export type {
