@@ -21,6 +21,8 @@ export type {
   PostgreSQLTransactionalCheckpoints,
 } from './postgres-projection-executor.ts';
 export { createPostgreSQLProjectionExecutor } from './postgres-projection-executor.ts';
+export type { PostgreSQLReadModelStoreOptions } from './postgres-read-model.ts';
+export { PostgreSQLReadModelStore } from './postgres-read-model.ts';
 export type { PostgreSQLSnapshotStoreOptions } from './postgres-snapshot-store.ts';
 export { PostgreSQLSnapshotStore } from './postgres-snapshot-store.ts';
 export type {

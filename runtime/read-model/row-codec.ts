@@ -83,7 +83,8 @@ export function decodeValue(
       return dialect === 'sqlite' ? value === 1 || value === 1n : value;
     case 'json':
       if (dialect === 'memory') return structuredClone(value);
-      return dialect === 'sqlite' || typeof value === 'string' ? JSON.parse(value as string) : value;
+      // SQLite keeps JSON as text; the pg driver parses jsonb itself.
+      return dialect === 'sqlite' ? JSON.parse(value as string) : value;
     default:
       return value;
   }

@@ -13,6 +13,7 @@ import { migration0012 } from './0012-store-scoped-read-horizon.ts';
 import { migration0013 } from './0013-snapshots-per-tenant.ts';
 import { migration0014 } from './0014-leases.ts';
 import { migration0015 } from './0015-dead-letter-replay-requests.ts';
+import { migration0016 } from './0016-read-models.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
@@ -37,4 +38,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0013,
   migration0014,
   migration0015,
+  migration0016,
 ];

@@ -49,6 +49,7 @@ export const PORTS = [
   { folder: 'checkpoint-store', iface: 'CheckpointStore', suite: 'describeCheckpointStoreConformance' },
   { folder: 'dead-letter-store', iface: 'DeadLetterStore', suite: 'describeDeadLetterStoreConformance' },
   { folder: 'event-bus', iface: 'EventBus', suite: 'describeEventBusConformance' },
+  { folder: 'read-model', iface: 'ReadModelStore', suite: 'describeReadModelStoreConformance' },
 ] as const;
 
 /** One entry point of runtime/package.json `exports`. */
