@@ -8,6 +8,7 @@ import { eventBusBenchmark } from './event-bus.bench.ts';
 import { generatorBenchmark } from './generator.bench.ts';
 import { observabilityBenchmark } from './observability.bench.ts';
 import { postgresEventStoreBenchmark } from './postgres.bench.ts';
+import { readModelsBenchmark } from './read-models.bench.ts';
 import { replicasBenchmark } from './replicas.bench.ts';
 import { sqliteEventStoreBenchmark } from './sqlite-event-store.bench.ts';
 import { startupBenchmark } from './startup.bench.ts';
@@ -21,6 +22,7 @@ const benchmarks: Benchmark[] = [
   startupBenchmark,
   replicasBenchmark,
   observabilityBenchmark,
+  readModelsBenchmark,
 ];
 
 const filter = process.argv[2];

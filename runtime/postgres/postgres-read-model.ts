@@ -217,7 +217,7 @@ class PostgreSQLBackend implements ReadModelBackend {
   }
 
   async clear(def: AnyDefinition, table: string): Promise<void> {
-    await this.#pg.query(`clear read model "${def.name}"`, { text: `DELETE FROM ${this.#t(table)}` });
+    await this.#pg.query(`clear read model "${def.name}"`, { text: `TRUNCATE ${this.#t(table)}` });
   }
 
   /** Applies a batch on `client`, inside the caller's transaction. */
