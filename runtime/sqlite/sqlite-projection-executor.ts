@@ -51,28 +51,31 @@ export function createSQLiteProjectionExecutor(
 ): ProjectionExecutor {
   assertSharedDatabase(projection, checkpoints);
   const db = projection.database;
+  // One transaction function for every attempt (a runner attempts one event at a time).
+  let handlerFailed = false;
+  let handlerError: unknown;
+  const unit = db.transaction((event: StoredEvent, checkpoint: boolean) => {
+    try {
+      const result: unknown = projection.handleInTransaction(db, event);
+      if (typeof (result as { then?: unknown } | undefined)?.then === 'function') {
+        throw new InvalidArgumentError(
+          `projection "${projection.name}": handleInTransaction returned a promise; it must be synchronous, since a better-sqlite3 transaction cannot span an await`,
+        );
+      }
+    } catch (error) {
+      handlerFailed = true;
+      handlerError = error;
+      throw error;
+    }
+    if (checkpoint) checkpoints.saveInTransaction(projection.name, event.position);
+  });
   return {
     transactional: true,
     async attempt(event, checkpoint) {
-      let handlerFailed = false;
-      let handlerError: unknown;
-      const unit = db.transaction(() => {
-        try {
-          const result: unknown = projection.handleInTransaction(db, event);
-          if (typeof (result as { then?: unknown } | undefined)?.then === 'function') {
-            throw new InvalidArgumentError(
-              `projection "${projection.name}": handleInTransaction returned a promise; it must be synchronous, since a better-sqlite3 transaction cannot span an await`,
-            );
-          }
-        } catch (error) {
-          handlerFailed = true;
-          handlerError = error;
-          throw error;
-        }
-        if (checkpoint) checkpoints.saveInTransaction(projection.name, event.position);
-      });
+      handlerFailed = false;
+      handlerError = undefined;
       try {
-        unit();
+        unit(event, checkpoint);
       } catch (error) {
         if (handlerFailed) return { ok: false, error: handlerError };
         if (isEventSourcingError(error)) throw error;

@@ -75,6 +75,7 @@ class SQLiteBackend implements ReadModelBackend {
   readonly dialect = 'sqlite' as const;
   readonly #db: Database;
   readonly #statements = new Map<string, Statement>();
+  readonly #writes = new Map<string, { upsert: Statement; remove: Statement }>();
 
   constructor(db: Database) {
     this.#db = db;
@@ -105,6 +106,7 @@ class SQLiteBackend implements ReadModelBackend {
   #drop(table: string): void {
     this.#db.exec(`DROP TABLE IF EXISTS ${q(table)}`);
     this.#statements.clear();
+    this.#writes.clear();
   }
 
   /** Runs `fn` in an IMMEDIATE transaction: concurrent starts (threads, processes) take turns. */
@@ -205,17 +207,32 @@ class SQLiteBackend implements ReadModelBackend {
     runSqlite(`clear read model table "${table}"`, () => this.#db.exec(`DELETE FROM ${q(table)}`));
   }
 
+  /** The upsert and delete statements of a table (built once per table and shape). */
+  #writeStatements(def: AnyDefinition, table: string): { upsert: Statement; remove: Statement } {
+    const id = `${table}\u0000${def.fingerprint}`;
+    let statements = this.#writes.get(id);
+    if (!statements) {
+      statements = {
+        upsert: this.#db.prepare(upsertSql(def, q(table), 'sqlite')),
+        remove: this.#db.prepare(deleteSql(def, q(table), 'sqlite')),
+      };
+      this.#writes.set(id, statements);
+    }
+    return statements;
+  }
+
   /** Applies a batch; the caller runs it inside a transaction. */
   #applySync(def: AnyDefinition, table: string, batch: PendingBatch): void {
     const qualified = q(table);
+    const { upsert, remove } = this.#writeStatements(def, table);
     for (const write of batch.writes) {
-      const where = rowParams(def, batch.tenant, write.key);
       if (write.op === 'upsert') {
-        this.#stmt(upsertSql(def, qualified, 'sqlite')).run(
-          ...(def.tenantColumn === undefined ? write.values : [batch.tenant, ...write.values]),
-        );
-      } else if (write.op === 'delete') {
-        this.#stmt(deleteSql(def, qualified, 'sqlite')).run(...where);
+        upsert.run(...(def.tenantColumn === undefined ? write.values : [batch.tenant, ...write.values]));
+        continue;
+      }
+      const where = rowParams(def, batch.tenant, write.key);
+      if (write.op === 'delete') {
+        remove.run(...where);
       } else if (write.columns.length > 0) {
         this.#stmt(patchSql(def, qualified, write.columns, 'sqlite')).run(...write.values, ...where);
       }
