@@ -5,8 +5,7 @@ import { uuidv7 } from '../runtime/events/uuid.ts';
 import { SQLiteEventStore } from '../runtime/sqlite/sqlite-event-store.ts';
 import { SQLiteSnapshotStore } from '../runtime/sqlite/sqlite-snapshot-store.ts';
 import { benchDir, orderPayload } from './bench-data.ts';
-import type { BenchRow } from './bench-kit.ts';
-import { bestOf } from './bench-kit.ts';
+import { type BenchRow, compared, interleave, timeMs } from './bench-kit.ts';
 
 interface LedgerState {
   lines: number;
@@ -72,18 +71,20 @@ export async function aggregateLoadRows(): Promise<BenchRow[]> {
     if (JSON.stringify(full.getState()) !== JSON.stringify(fast.getState())) {
       throw new Error('snapshot load and full replay disagree');
     }
-    const fullMs = await bestOf(5, () => withoutSnapshots.load(id));
-    const snapshotMs = await bestOf(20, () => withSnapshots.load(id));
+    const ms = await interleave({
+      snapshot: () => timeMs(() => withSnapshots.load(id)),
+      full: () => timeMs(() => withoutSnapshots.load(id)),
+    });
     return [
-      {
-        name: 'Aggregate load, 10,099 events, snapshot every 100 vs none',
-        ours: snapshotMs,
-        baseline: fullMs,
-        unit: 'ms',
-        better: 'lower',
-        target: 0.05,
-        note: `AggregateRepository.load on SQLite; the latest snapshot is at version 10,000, so 99 events replay (worst case); without snapshots all ${EVENTS.toLocaleString('en-US')} replay`,
-      },
+      compared(
+        {
+          name: 'SQLite aggregate load, 10,099 events, snapshot every 100 vs none (es-gen vs es-gen)',
+          target: 0.05,
+          note: `AggregateRepository.load on SQLite; the latest snapshot is at version 10,000, so 99 events replay (worst case); without snapshots all ${EVENTS.toLocaleString('en-US')} replay`,
+        },
+        ms.snapshot,
+        ms.full,
+      ),
     ];
   } finally {
     await snapshots.close();
