@@ -31,12 +31,12 @@ export async function rawInsert(
     name: `raw_insert_${schema}`,
     text: `INSERT INTO ${quoteIdent(schema)}.raw_events (aggregate_type, aggregate_id, version, event_type,
         schema_version, tenant_id, event_id, actor_id, correlation_id, causation_id, data, metadata, occurred_at)
-      SELECT 'Order', u.aggregate_id, u.version, u.event_type, u.schema_version, u.tenant_id, u.event_id,
+      SELECT u.aggregate_type, u.aggregate_id, u.version, u.event_type, u.schema_version, u.tenant_id, u.event_id,
         u.actor_id, u.correlation_id, u.causation_id, u.data, u.metadata, u.occurred_at
       FROM unnest($1::text[], $2::int[], $3::text[], $4::int[], $5::uuid[], $6::text[], $7::text[], $8::text[],
-        $9::jsonb[], $10::jsonb[], $11::timestamptz[], $12::text[])
+        $9::jsonb[], $10::jsonb[], $11::timestamptz[], $12::text[], $13::text[])
         AS u(aggregate_id, version, event_type, schema_version, event_id, actor_id, correlation_id, causation_id,
-          data, metadata, occurred_at, tenant_id)`,
+          data, metadata, occurred_at, tenant_id, aggregate_type)`,
     values: [
       events.map((e) => e.aggregateId),
       events.map((_, i) => from + i),
@@ -50,26 +50,7 @@ export async function rawInsert(
       events.map((e) => JSON.stringify(e.metadata)),
       events.map((e) => e.occurredAt),
       events.map((e) => e.tenantId),
+      events.map((e) => e.aggregateType),
     ],
   });
-}
-
-/**
- * Raw `pg`: one page of the raw table by position: the columns the store's reads select, as the
- * driver parses them (JSONB to objects, timestamps to `Date`).
- */
-export async function rawPage(
-  pool: Pool,
-  schema: string,
-  from: number,
-  limit: number,
-): Promise<{ position: string }[]> {
-  const result = await pool.query({
-    name: `raw_page_${schema}`,
-    text: `SELECT position, event_id, event_type, schema_version, aggregate_id, aggregate_type, version, tenant_id,
-        actor_id, occurred_at, correlation_id, causation_id, metadata, data
-      FROM ${quoteIdent(schema)}.raw_events WHERE position >= $1 ORDER BY position LIMIT $2`,
-    values: [from, limit],
-  });
-  return result.rows;
 }

@@ -7,6 +7,7 @@
  */
 import pg from 'pg';
 import { streamAll } from '../runtime/event-store/event-store.ts';
+import { eventColumns } from '../runtime/postgres/event-rows.ts';
 import { quoteIdent } from '../runtime/postgres/identifiers.ts';
 import { PostgreSQLEventStore } from '../runtime/postgres/postgres-event-store.ts';
 
@@ -32,13 +33,13 @@ if (mode === 'ours') {
     sample();
   }
 } else {
-  const text = `SELECT position, event_id, event_type, schema_version, aggregate_id, aggregate_type, version,
-      tenant_id, actor_id, occurred_at, correlation_id, causation_id, metadata, data
-    FROM ${quoteIdent(schema)}.events WHERE position >= $1 ORDER BY position LIMIT 1000`;
+  const text = `SELECT ${eventColumns()} FROM ${quoteIdent(schema)}.events WHERE position >= $1 ORDER BY position LIMIT 1000`;
   let from = 1;
   for (;;) {
     const { rows } = await pool.query({ name: 'raw_million_page', text, values: [from] });
-    for (const _row of rows) {
+    for (const row of rows) {
+      JSON.parse(row.data);
+      if (row.metadata !== '{}') JSON.parse(row.metadata);
       count++;
       sample();
     }

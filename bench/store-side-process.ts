@@ -1,0 +1,36 @@
+/**
+ * The child process of one store side: `store-side-process.ts <kind> <url> <schema>` where kind
+ * is pg-esgen, pg-esgen-noregistry, pg-raw, pg-emmett, sqlite-esgen, sqlite-raw or
+ * sqlite-emmett (for SQLite, url is the database file). Only the chosen side's modules load.
+ */
+import { serveSide } from './side-process.ts';
+import type { StoreSide } from './store-side.ts';
+
+const [kind, url, schema] = process.argv.slice(2) as [string, string, string];
+
+async function open(): Promise<StoreSide> {
+  switch (kind) {
+    case 'pg-esgen':
+      return (await import('./pg-side-esgen.ts')).createSide(url, schema, true);
+    case 'pg-esgen-noregistry':
+      return (await import('./pg-side-esgen.ts')).createSide(url, schema, false);
+    case 'pg-raw':
+      return (await import('./pg-side-raw.ts')).createSide(url, schema);
+    case 'pg-emmett':
+      return (await import('./pg-side-emmett.ts')).createSide(url);
+    default:
+      throw new Error(`unknown store side ${kind}`);
+  }
+}
+
+const side = await open();
+serveSide(
+  {
+    append: (work: Parameters<StoreSide['append']>[0]) => side.append(work),
+    seedReadAll: () => side.seedReadAll(),
+    readAll: () => side.readAll(),
+    seedAggregate: () => side.seedAggregate(),
+    loadAggregate: (id: string) => side.loadAggregate(id),
+  },
+  () => side.close(),
+);
