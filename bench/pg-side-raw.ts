@@ -33,8 +33,9 @@ export async function createSide(url: string, schema: string): Promise<StoreSide
   const s = quoteIdent(schema);
   await pool.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
   await createRawTable(pool, schema);
-  const page = `SELECT ${eventColumns()} FROM ${s}.raw_events WHERE position >= $1 ORDER BY position LIMIT 1000`;
-  const stream = `SELECT ${eventColumns()} FROM ${s}.raw_events WHERE aggregate_type = $1 AND aggregate_id = $2 ORDER BY version`;
+  // Aliased as the store's queries are: eventColumns() names its text-cast column `position`.
+  const page = `SELECT ${eventColumns('e')} FROM ${s}.raw_events e WHERE e.position >= $1 ORDER BY e.position LIMIT 1000`;
+  const stream = `SELECT ${eventColumns('e')} FROM ${s}.raw_events e WHERE e.aggregate_type = $1 AND e.aggregate_id = $2 ORDER BY e.version`;
   const fold = async (id: string) => {
     const { rows } = await pool.query<PostgreSQLEventRow>({
       name: 'raw_stream',

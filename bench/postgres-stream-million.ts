@@ -33,7 +33,7 @@ if (mode === 'ours') {
     sample();
   }
 } else {
-  const text = `SELECT ${eventColumns()} FROM ${quoteIdent(schema)}.events WHERE position >= $1 ORDER BY position LIMIT 1000`;
+  const text = `SELECT ${eventColumns('e')} FROM ${quoteIdent(schema)}.events e WHERE e.position >= $1 ORDER BY e.position LIMIT 1000`;
   let from = 1;
   for (;;) {
     const { rows } = await pool.query({ name: 'raw_million_page', text, values: [from] });
