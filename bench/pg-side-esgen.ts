@@ -3,7 +3,7 @@
  * `es-gen build` generated for the shop example (validation on append, upcasting on read), and
  * the shop's InventoryItem aggregate loaded through `AggregateRepository`, as users run them.
  */
-import { AggregateRepository, createEvent, type DomainEvent, streamAll } from '@es-gen/runtime';
+import { AggregateRepository, streamAll } from '@es-gen/runtime';
 import { PostgreSQLEventStore } from '@es-gen/runtime/postgres';
 import pg from 'pg';
 import { InventoryItem } from '../examples/shop/src/domain/inventory-item.ts';
@@ -14,23 +14,12 @@ import {
   LEGACY_EVERY,
   LOADS_PER_SAMPLE,
   orderPlaced,
-  type PlainEvent,
   READ_ALL_EVENTS,
   READ_ALL_STREAMS,
   sampleTag,
 } from './shop-data.ts';
+import { domainEvents } from './shop-events.ts';
 import { type StoreSide, timed, timeWriters } from './store-side.ts';
-
-/** Envelopes plain events for stream `id` of `aggregateType`. */
-export function domainEvents(
-  aggregateType: string,
-  id: string,
-  events: readonly PlainEvent[],
-): DomainEvent[] {
-  return events.map((e) =>
-    createEvent({ ...e, aggregateType, aggregateId: id, tenantId: null, actorId: null }),
-  );
-}
 
 export async function createSide(url: string, schema: string, registryOn: boolean): Promise<StoreSide> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });

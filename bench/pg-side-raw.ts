@@ -7,7 +7,6 @@
 import pg from 'pg';
 import { eventColumns, type PostgreSQLEventRow } from '../runtime/postgres/event-rows.ts';
 import { quoteIdent } from '../runtime/postgres/identifiers.ts';
-import { domainEvents } from './pg-side-esgen.ts';
 import { createRawTable, rawInsert } from './postgres-bench-data.ts';
 import {
   AGGREGATE_EVENTS,
@@ -21,6 +20,7 @@ import {
   READ_ALL_STREAMS,
   sampleTag,
 } from './shop-data.ts';
+import { domainEvents } from './shop-events.ts';
 import { type StoreSide, timed, timeWriters } from './store-side.ts';
 
 /** Parses a row's payloads as the store does: data always, metadata unless it is `{}`. */

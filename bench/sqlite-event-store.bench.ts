@@ -1,158 +1,182 @@
-import { ExpectedVersion } from '../runtime/event-store/event-store.ts';
-import type { DomainEvent } from '../runtime/events/domain-event.ts';
-import { SQLiteEventStore } from '../runtime/sqlite/sqlite-event-store.ts';
-import type { SQLiteSynchronous } from '../runtime/sqlite/sqlite-migrations.ts';
-import { benchDir, openRawDatabase, orderEvents, rawInserter, streamIds } from './bench-data.ts';
-import type { Benchmark, BenchRow } from './bench-kit.ts';
+/**
+ * SQLite event store against raw better-sqlite3 and against Emmett's SQLite event store
+ * (`npm run bench -- sqlite`). Every side runs in its own long-lived process on its own database
+ * file and is driven over IPC, interleaved (bench-kit `interleave`): es-gen with the shop
+ * example's generated registry (validation on, upcasting on read), raw better-sqlite3 with the
+ * store's own SQL, and Emmett. Plus the snapshot row and the million-event memory row.
+ */
+import { existsSync } from 'node:fs';
+import { benchDir } from './bench-data.ts';
+import { type Benchmark, type BenchRow, compared, interleave } from './bench-kit.ts';
+import {
+  AGGREGATE_EVENTS,
+  type AppendWork,
+  type ItemState,
+  LEGACY_EVERY,
+  LOADS_PER_SAMPLE,
+  READ_ALL_EVENTS,
+} from './shop-data.ts';
+import { type SideProcess, startSide } from './side-process.ts';
 import { aggregateLoadRows } from './sqlite-aggregate-load.ts';
 import { readAllMillionRow } from './sqlite-read-all-million.ts';
 
-const STREAMS = 100;
-const ROUNDS = 3;
+type SideName = 'esgen' | 'raw' | 'emmett';
+type Sides = Partial<Record<SideName, SideProcess>> & { esgen: SideProcess; raw: SideProcess };
 
-/** Builds `appends` batches of `batchSize` events, spread round robin over `STREAMS` streams. */
-function batches(appends: number, batchSize: number): { id: string; events: DomainEvent[]; from: number }[] {
-  const ids = streamIds(STREAMS);
-  const next = new Map<string, number>();
-  return Array.from({ length: appends }, (_, i) => {
-    const id = ids[i % STREAMS]!;
-    const from = next.get(id) ?? 1;
-    next.set(id, from + batchSize);
-    return { id, events: orderEvents(id, batchSize, i * batchSize), from };
-  });
+const EMMETT_NOTE =
+  'Emmett SQLite event store (sqlite3 driver) appendToStream with the expected stream version';
+
+/** Runs `op` on every side present, interleaved; es-gen/raw and es-gen/Emmett rows. */
+async function rows3(
+  sides: Sides,
+  name: string,
+  sample: (side: SideProcess, label: SideName) => () => Promise<number>,
+  rawRow: { target?: number; note: string },
+  emmettNote: string,
+  amount?: number,
+): Promise<BenchRow[]> {
+  const present = (Object.keys(sides) as SideName[]).filter((k) => sides[k]);
+  const ms = await interleave(
+    Object.fromEntries(present.map((k) => [k, sample(sides[k]!, k)])) as Record<
+      SideName,
+      () => Promise<number>
+    >,
+  );
+  const rows = [
+    compared({ name: `${name}: es-gen vs raw better-sqlite3`, ...rawRow }, ms.esgen, ms.raw, amount),
+  ];
+  if (ms.emmett)
+    rows.push(compared({ name: `${name}: es-gen vs Emmett`, note: emmettNote }, ms.esgen, ms.emmett, amount));
+  return rows;
 }
 
-/**
- * Appends through the store vs raw inserts of the same rows, same journal mode and synchronous
- * level. The two alternate in small slices (order flipped every slice), so both see the same
- * machine load; totals over all slices count, after one warm-up slice each.
- */
-async function appendRow(
-  batchSize: number,
-  appends: number,
-  synchronous: SQLiteSynchronous,
-): Promise<BenchRow> {
-  const dir = benchDir();
-  const store = new SQLiteEventStore(dir.file('ours.db'), { synchronous });
-  const raw = openRawDatabase(dir.file('raw.db'), synchronous);
-  const insertRaw = rawInserter(raw);
-  const forUs = batches(appends, batchSize);
-  const forRaw = batches(appends, batchSize);
-  const slice = Math.max(1, Math.floor(appends / 50));
-  let ours = 0;
-  let baseline = 0;
-  try {
-    for (let start = 0, n = 0; start < appends; start += slice, n++) {
-      const runOurs = async () => {
-        const t = performance.now();
-        for (const b of forUs.slice(start, start + slice))
-          await store.appendEvents(b.id, 'Order', b.events, b.from - 1);
-        return performance.now() - t;
-      };
-      const runRaw = () => {
-        const t = performance.now();
-        for (const b of forRaw.slice(start, start + slice)) insertRaw(b.events, b.from);
-        return performance.now() - t;
-      };
-      const [a, b] = n % 2 === 0 ? [await runOurs(), runRaw()] : [runRaw(), await runOurs()].reverse();
-      if (n === 0) continue; // warm-up
-      ours += a!;
-      baseline += b!;
-    }
-  } finally {
-    await store.close();
-    raw.close();
-    dir.remove();
-  }
-  const measured = (appends - slice) * batchSize * 1000;
-  return {
-    name: `SQLite append, batch ${batchSize}, synchronous=${synchronous}`,
-    ours: measured / ours,
-    baseline: measured / baseline,
-    unit: 'events/s',
-    better: 'higher',
-    target: 0.7,
-    note:
-      batchSize === 1
-        ? 'baseline: one prepared INSERT of the same 14 columns per event, autocommit, JSON.stringify in the loop; ours checks the expected version in the same statement'
-        : 'baseline: the same prepared INSERTs in one db.transaction per batch; ours also reads the stream head and checks version and tenant',
-  };
+function appendRows(sides: Sides, work: AppendWork, synchronous: string): Promise<BenchRow[]> {
+  const name = `SQLite append, ${work.batch} event(s)/transaction, ${work.writers} writer(s), synchronous=${synchronous}`;
+  const raw =
+    work.batch === 1
+      ? "raw: the store's own INSERT, one autocommit statement per event; es-gen also validates against the shop registry and checks the expected version in the same statement"
+      : "raw: the store's own INSERT in one db.transaction per batch; es-gen also validates, reads the stream head and checks version and tenant";
+  return rows3(
+    sides,
+    name,
+    (side) => () => side.call<number>('append', work),
+    {
+      target: 0.7,
+      note:
+        work.writers > 1 ? `${raw}; the writers are concurrent async loops on one connection per side` : raw,
+    },
+    EMMETT_NOTE,
+    work.batch * work.writers * work.appends,
+  );
 }
 
-/** readAll pages of 1000 vs the same SELECT + JSON.parse of data and metadata, raw. */
-async function readAllRow(): Promise<BenchRow> {
-  const total = 100_000;
-  const dir = benchDir();
-  const store = new SQLiteEventStore(dir.file('read.db'), { synchronous: 'normal' });
-  try {
-    for (const b of batches(total / 1000, 1000))
-      await store.appendEvents(b.id, 'Order', b.events, ExpectedVersion.Any);
-    const db = store.database;
-    const select = db.prepare('SELECT * FROM es_events WHERE position >= ? ORDER BY position LIMIT ?');
-    const readRaw = () => {
-      let count = 0;
-      let from = 1;
-      for (;;) {
-        const rows = select.all(from, 1000) as { position: number; data: string; metadata: string }[];
-        for (const row of rows) {
-          JSON.parse(row.data);
-          JSON.parse(row.metadata);
-        }
-        count += rows.length;
-        if (rows.length < 1000) return count;
-        from = rows[rows.length - 1]!.position + 1;
-      }
-    };
-    const readOurs = async () => {
-      let count = 0;
-      let from = 1;
-      for (;;) {
-        const page = await store.readAll({ fromPosition: from, limit: 1000 });
-        count += page.length;
-        if (page.length < 1000) return count;
-        from = page[page.length - 1]!.position + 1;
-      }
-    };
-    let ours = 0;
-    let baseline = 0;
-    for (let round = 0; round <= ROUNDS; round++) {
-      const t0 = performance.now();
-      const a = await readOurs();
-      const t1 = performance.now();
-      const b = readRaw();
-      const t2 = performance.now();
-      if (a !== total || b !== total) throw new Error(`read ${a} and ${b} events, expected ${total}`);
-      if (round === 0) continue;
-      ours = Math.max(ours, (total * 1000) / (t1 - t0));
-      baseline = Math.max(baseline, (total * 1000) / (t2 - t1));
-    }
-    return {
-      name: 'SQLite readAll, pages of 1000',
-      ours,
-      baseline,
-      unit: 'events/s',
-      better: 'higher',
+async function readAllRows(sides: Sides): Promise<BenchRow[]> {
+  for (const side of Object.values(sides)) await side?.call('seedReadAll');
+  return rows3(
+    sides,
+    `SQLite readAll ${READ_ALL_EVENTS.toLocaleString('en-US')} events, pages of 1000`,
+    (side, label) => async () => {
+      const r = await side.call<{ ms: number; count: number }>('readAll');
+      if (r.count !== READ_ALL_EVENTS)
+        throw new Error(`${label} read ${r.count} of ${READ_ALL_EVENTS} events`);
+      return r.ms;
+    },
+    {
       target: 0.5,
-      note: 'baseline: SELECT * ... WHERE position >= ? ORDER BY position LIMIT 1000 with JSON.parse of data and metadata; ours builds frozen StoredEvents from raw rows (100,000 events)',
-    };
+      note: `raw: the store's own SELECT (selectEventsSql, 14 columns as arrays), data parsed, metadata parsed unless '{}', as the store does; es-gen also upcasts the 1 in ${LEGACY_EVERY} events stored at OrderPlaced v1 and builds frozen StoredEvents`,
+    },
+    'Emmett readMessagesBatch, pages of 1000, on one connection opened for the read (no upcasting)',
+    READ_ALL_EVENTS,
+  );
+}
+
+async function aggregateRows(sides: Sides): Promise<BenchRow[]> {
+  const ids: Partial<Record<SideName, string>> = {};
+  for (const k of Object.keys(sides) as SideName[]) ids[k] = await sides[k]!.call<string>('seedAggregate');
+  let expected: string | undefined;
+  return rows3(
+    sides,
+    `SQLite load ${AGGREGATE_EVENTS.toLocaleString('en-US')}-event aggregate`,
+    (side, label) => async () => {
+      const r = await side.call<{ ms: number; state: ItemState }>('loadAggregate', ids[label]);
+      const state = JSON.stringify(r.state);
+      expected ??= state;
+      if (state !== expected) throw new Error(`${label} folded ${state}, another side ${expected}`);
+      return r.ms;
+    },
+    {
+      target: 1.25,
+      note: `${LOADS_PER_SAMPLE} loads per sample; es-gen: AggregateRepository.load of the shop's InventoryItem (registry on); raw: the stream's rows with the store's own SELECT, JSON.parse and the same fold into the same state (checked equal)`,
+    },
+    'Emmett aggregateStream with the same evolve',
+  );
+}
+
+/** Which sections run: ES_BENCH_SQLITE=append,normal,readAll,aggregate,snapshot,million (default all). */
+const SECTIONS = (process.env.ES_BENCH_SQLITE ?? 'append,normal,readAll,aggregate,snapshot,million').split(
+  ',',
+);
+
+/** Emmett's SQLite side needs its own install (`npm ci --prefix bench/emmett-sqlite`). */
+function emmettAvailable(): boolean {
+  return existsSync(new URL('./emmett-sqlite/node_modules/@event-driven-io/emmett-sqlite', import.meta.url));
+}
+
+async function withSides<T>(
+  synchronous: string,
+  emmett: boolean,
+  fn: (sides: Sides) => Promise<T>,
+): Promise<T> {
+  const dir = benchDir();
+  const start = (kind: string, file: string) =>
+    startSide('./store-side-process.ts', [kind, dir.file(file), synchronous]);
+  const sides: Sides = {
+    esgen: start('sqlite-esgen', 'esgen.db'),
+    raw: start('sqlite-raw', 'raw.db'),
+    ...(emmett ? { emmett: start('sqlite-emmett', 'emmett.db') } : {}),
+  };
+  try {
+    return await fn(sides);
   } finally {
-    await store.close();
+    await Promise.all(Object.values(sides).map((s) => s?.close()));
     dir.remove();
   }
 }
 
-/** The SQLite event store against the raw driver, plus aggregate loading and a million-event scan. */
+/** The SQLite event store against the raw driver and Emmett, plus snapshots and a million-event scan. */
 export const sqliteEventStoreBenchmark: Benchmark = {
   name: 'sqlite-event-store',
   async run() {
     const rows: BenchRow[] = [];
-    for (const synchronous of ['full', 'normal'] as const) {
-      rows.push(await appendRow(1, synchronous === 'full' ? 500 : 3000, synchronous));
-      rows.push(await appendRow(100, synchronous === 'full' ? 200 : 300, synchronous));
-    }
-    rows.push(await readAllRow());
-    rows.push(...(await aggregateLoadRows()));
-    rows.push(await readAllMillionRow());
+    const emmett = emmettAvailable();
+    if (SECTIONS.some((s) => ['append', 'readAll', 'aggregate'].includes(s)))
+      await withSides('full', emmett, async (sides) => {
+        // readAll first: every side's store then holds exactly the readAll data.
+        if (SECTIONS.includes('readAll')) rows.push(...(await readAllRows(sides)));
+        if (SECTIONS.includes('aggregate')) rows.push(...(await aggregateRows(sides)));
+        if (SECTIONS.includes('append'))
+          for (const work of [
+            { batch: 1, writers: 1, appends: 300 },
+            { batch: 1, writers: 8, appends: 40 },
+            { batch: 100, writers: 1, appends: 30 },
+            { batch: 100, writers: 8, appends: 5 },
+          ])
+            rows.push(...(await appendRows(sides, work, 'full')));
+      });
+    if (SECTIONS.includes('normal'))
+      await withSides('normal', false, async (sides) => {
+        rows.push(...(await appendRows(sides, { batch: 1, writers: 1, appends: 2000 }, 'normal')));
+        rows.push(...(await appendRows(sides, { batch: 100, writers: 1, appends: 100 }, 'normal')));
+      });
+    if (SECTIONS.includes('snapshot')) rows.push(...(await aggregateLoadRows()));
+    if (SECTIONS.includes('million')) rows.push(await readAllMillionRow());
+    if (!emmett)
+      rows.push({
+        name: 'SQLite Emmett rows',
+        ours: 0,
+        unit: '',
+        note: 'not measured: install the peer with npm ci --prefix bench/emmett-sqlite',
+      });
     return rows;
   },
 };
