@@ -27,8 +27,8 @@ import { serviceUrls } from '../runtime/testing/services.ts';
 import type { Benchmark, BenchRow } from './bench-kit.ts';
 
 const EVENTS = Number(process.env.ES_BENCH_REPLICA_EVENTS ?? 10_000);
-const ROUNDS = Number(process.env.ES_BENCH_REPLICA_ROUNDS ?? 3);
-const FAILOVERS = Number(process.env.ES_BENCH_REPLICA_FAILOVERS ?? 3);
+const ROUNDS = Math.max(5, Number(process.env.ES_BENCH_REPLICA_ROUNDS ?? 5));
+const FAILOVERS = Math.max(5, Number(process.env.ES_BENCH_REPLICA_FAILOVERS ?? 5));
 const PARTITIONS = 4;
 const TTL_MS = 2_000;
 const EVENTS_PER_AGGREGATE = 20;
@@ -306,6 +306,7 @@ export async function runReplicasBenchmark(): Promise<BenchRow[]> {
       {
         name: `replicas: single runner catching up ${events} events`,
         ours: single.rates.length ? median(single.rates) : 0,
+        n: single.rates.length,
         unit: 'events/s',
         ...singleCheck,
         note: `one unpartitioned ProjectionRunner (no lease) in one process, one transaction per event into a PostgreSQL table; ${spread(single.rates, 'events/s')}; ${singleCheck.note}`,
@@ -317,6 +318,11 @@ export async function runReplicasBenchmark(): Promise<BenchRow[]> {
         name: `replicas: ${config.name}, ${events} events`,
         ours: config.rates.length ? median(config.rates) : 0,
         baseline: single.rates.length ? median(single.rates) : 0,
+        // rounds alternate the order of all configurations, so round i pairs the two sides
+        ...(config.rates.length === single.rates.length
+          ? { ratios: config.rates.map((r, i) => r / single.rates[i]!) }
+          : {}),
+        n: config.rates.length,
         unit: 'events/s',
         ...check,
         note: `${spread(config.rates, 'events/s')}; baseline: the single runner (${spread(single.rates, 'events/s')}), same events, handler and transaction-per-event executor; ${bound}; ${check.note}`,
@@ -328,6 +334,7 @@ export async function runReplicasBenchmark(): Promise<BenchRow[]> {
     rows.push({
       name: `replicas: failover, 2 replicas, SIGKILL mid-run, until the survivor holds all ${PARTITIONS} partitions`,
       ours: median(failovers.map((f) => f.takeoverMs)),
+      n: failovers.length,
       unit: 'ms',
       ...check,
       note: `${spread(

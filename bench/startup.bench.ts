@@ -67,6 +67,7 @@ function rowsOf(bare: Variant, imports: readonly Variant[]): BenchRow[] {
     return {
       name: `startup: import ${v.name} (minus bare node)`,
       ours: median(v.times) - bareMedian,
+      n: v.times.length,
       unit: 'ms',
       ...(i === 0 ? { better: 'lower' as const, target: TARGET_MS } : {}),
       note: `import ${spread(v.times)}; bare node -e '' ${spread(bare.times)}; ${modules.total} modules loaded (${modules.runtime} runtime, ${modules.dependencies} from node_modules)`,
