@@ -119,7 +119,9 @@ const SECTIONS = (process.env.ES_BENCH_SQLITE ?? 'append,normal,readAll,aggregat
 
 /** Emmett's SQLite side needs its own install (`npm ci --prefix bench/emmett-sqlite`). */
 function emmettAvailable(): boolean {
-  return existsSync(new URL('./emmett-sqlite/node_modules/@event-driven-io/emmett-sqlite', import.meta.url));
+  const installed = (path: string) =>
+    existsSync(new URL(`./emmett-sqlite/node_modules/${path}`, import.meta.url));
+  return installed('@event-driven-io/emmett-sqlite') && installed('sqlite3/build/Release/node_sqlite3.node');
 }
 
 async function withSides<T>(
