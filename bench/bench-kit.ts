@@ -75,8 +75,9 @@ export type Sample = () => Promise<number>;
 
 /**
  * Runs every side once as a warm-up (not counted), then `reps` rounds in which each side runs
- * once; the order of the sides rotates every round and reverses every other round, so no side
- * is always first and all see the same machine load. Returns each side's milliseconds per round.
+ * once; odd rounds run the previous round's order reversed and every pair of rounds rotates the
+ * order by one (two sides: AB BA BA AB ...), so no side is always first and all see the same
+ * machine load. Returns each side's milliseconds per round.
  */
 export async function interleave<K extends string>(
   sides: Record<K, Sample>,
@@ -86,7 +87,8 @@ export async function interleave<K extends string>(
   const out = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
   for (const name of names) await sides[name]();
   for (let round = 0; round < reps; round++) {
-    const rotated = names.map((_, i) => names[(i + round) % names.length]!);
+    const shift = Math.floor(round / 2);
+    const rotated = names.map((_, i) => names[(i + shift) % names.length]!);
     const order = round % 2 === 1 ? rotated.reverse() : rotated;
     for (const name of order) out[name].push(await sides[name]());
   }
