@@ -16,6 +16,8 @@ import { syntheticSchemas } from './generator-schemas.ts';
 const REPO = join(import.meta.dirname, '..');
 const AGGREGATES = Number(process.env.ES_BENCH_GEN_AGGREGATES ?? 50);
 const EVENTS_PER_AGGREGATE = 5;
+/** A round takes minutes on a loaded machine: the minimum of 5 unless ES_BENCH_REPS asks for more. */
+const GENERATOR_REPS = Math.max(5, Number(process.env.ES_BENCH_REPS ?? 5));
 
 function writeProject(root: string, runtimeTypes: string): string {
   rmSync(root, { recursive: true, force: true });
@@ -73,14 +75,17 @@ export async function runGeneratorBenchmark(): Promise<BenchRow[]> {
     const config = writeProject(root, runtimeTypes);
     const build = () => run([cli, 'build', '--config', config]);
     build();
-    const ms = await interleave({
-      full: () => {
-        rmSync(join(root, 'src'), { recursive: true, force: true });
-        return timeMs(build);
+    const ms = await interleave(
+      {
+        full: () => {
+          rmSync(join(root, 'src'), { recursive: true, force: true });
+          return timeMs(build);
+        },
+        nochange: () => timeMs(build),
+        tsc: () => timeMs(() => run([tsc, '--noEmit', '-p', join(root, 'tsconfig.json')])),
       },
-      nochange: () => timeMs(build),
-      tsc: () => timeMs(() => run([tsc, '--noEmit', '-p', join(root, 'tsconfig.json')])),
-    });
+      GENERATOR_REPS,
+    );
     const note = `${AGGREGATES} aggregates, ${AGGREGATES * EVENTS_PER_AGGREGATE} events (ES_BENCH_GEN_AGGREGATES); both sides a process: es-gen build --config (from its TypeScript sources through tsx, as in a checkout; it includes that start-up) and tsc --noEmit of the generated project with @es-gen/runtime resolved to its declarations, not its sources`;
     return [
       compared({ name: 'es-gen build (full) vs tsc --noEmit', target: 0.5, note }, ms.full, ms.tsc),
