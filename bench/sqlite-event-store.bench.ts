@@ -56,8 +56,11 @@ function appendRows(sides: Sides, work: AppendWork, synchronous: string): Promis
     work.batch === 1
       ? "raw: the store's own INSERT, one autocommit statement per event; es-gen also validates against the shop registry and checks the expected version in the same statement"
       : "raw: the store's own INSERT in one db.transaction per batch; es-gen also validates, reads the stream head and checks version and tenant";
+  // Emmett's SQLite store (0.38.5) shares one connection per store and closes it after each
+  // operation, so concurrent appends fail with SQLITE_MISUSE: its multi-writer rows are skipped.
+  const concurrent = work.writers > 1 && sides.emmett;
   return rows3(
-    sides,
+    concurrent ? { esgen: sides.esgen, raw: sides.raw } : sides,
     name,
     (side) => () => side.call<number>('append', work),
     {
@@ -67,6 +70,18 @@ function appendRows(sides: Sides, work: AppendWork, synchronous: string): Promis
     },
     EMMETT_NOTE,
     work.batch * work.writers * work.appends,
+  ).then((rows) =>
+    concurrent
+      ? [
+          ...rows,
+          {
+            name: `${name}: es-gen vs Emmett`,
+            ours: 0,
+            unit: '',
+            note: 'not measured: concurrent appends on one Emmett SQLite store fail with SQLITE_MISUSE (it closes its shared connection after each operation)',
+          },
+        ]
+      : rows,
   );
 }
 
