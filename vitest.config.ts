@@ -35,6 +35,7 @@ export default defineConfig({
       'generator/**/*.test.ts',
       'examples/**/*.test.ts',
       'scripts/**/*.test.ts',
+      'bench/**/*.test.ts',
     ],
     exclude: ['**/node_modules/**', '**/fixtures/**', '**/.tmp/**'],
     testTimeout: 30_000,
