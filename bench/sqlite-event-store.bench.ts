@@ -26,7 +26,10 @@ type Sides = Partial<Record<SideName, SideProcess>> & { esgen: SideProcess; raw:
 const EMMETT_NOTE =
   'Emmett SQLite event store (sqlite3 driver) appendToStream with the expected stream version';
 
-/** Runs `op` on every side present, interleaved; es-gen/raw and es-gen/Emmett rows. */
+/**
+ * Runs `sample` on every side present, interleaved; es-gen/raw and es-gen/Emmett rows. When the
+ * Emmett side fails, the row is measured again without it and the Emmett row names the error.
+ */
 async function rows3(
   sides: Sides,
   name: string,
@@ -36,18 +39,43 @@ async function rows3(
   amount?: number,
 ): Promise<BenchRow[]> {
   const present = (Object.keys(sides) as SideName[]).filter((k) => sides[k]);
-  const ms = await interleave(
-    Object.fromEntries(present.map((k) => [k, sample(sides[k]!, k)])) as Record<
-      SideName,
-      () => Promise<number>
-    >,
-  );
+  let ms: Partial<Record<SideName, number[]>>;
+  let emmettError: string | undefined;
+  try {
+    ms = await interleave(
+      Object.fromEntries(present.map((k) => [k, sample(sides[k]!, k)])) as Record<
+        SideName,
+        () => Promise<number>
+      >,
+    );
+  } catch (error) {
+    // A failure of es-gen or raw fails again below, so only an Emmett failure is survived.
+    if (!sides.emmett) throw error;
+    emmettError = String(error).split('\n')[0];
+    ms = await interleave({ esgen: sample(sides.esgen, 'esgen'), raw: sample(sides.raw, 'raw') });
+  }
   const rows = [
-    compared({ name: `${name}: es-gen vs raw better-sqlite3`, ...rawRow }, ms.esgen, ms.raw, amount),
+    compared({ name: `${name}: es-gen vs raw better-sqlite3`, ...rawRow }, ms.esgen!, ms.raw!, amount),
   ];
   if (ms.emmett)
-    rows.push(compared({ name: `${name}: es-gen vs Emmett`, note: emmettNote }, ms.esgen, ms.emmett, amount));
+    rows.push(
+      compared({ name: `${name}: es-gen vs Emmett`, note: emmettNote }, ms.esgen!, ms.emmett, amount),
+    );
+  if (emmettError)
+    rows.push({ name: `${name}: es-gen vs Emmett`, ours: 0, unit: '', note: `not measured: ${emmettError}` });
   return rows;
+}
+
+/**
+ * Lets the Emmett side's seeding fail (its samples then fail, and rows3 reports the row as not
+ * measured); any other side's failure is fatal.
+ */
+function emmettMayFail(side: SideProcess | undefined, sides: Sides) {
+  return (error: unknown): never | string => {
+    if (side !== sides.emmett) throw error;
+    const message = String(error).split('\n')[0];
+    return `sqlite-emmett seeding failed: ${message}`;
+  };
 }
 
 function appendRows(sides: Sides, work: AppendWork, synchronous: string): Promise<BenchRow[]> {
@@ -86,7 +114,7 @@ function appendRows(sides: Sides, work: AppendWork, synchronous: string): Promis
 }
 
 async function readAllRows(sides: Sides): Promise<BenchRow[]> {
-  for (const side of Object.values(sides)) await side?.call('seedReadAll');
+  for (const side of Object.values(sides)) await side?.call('seedReadAll').catch(emmettMayFail(side, sides));
   return rows3(
     sides,
     `SQLite readAll ${READ_ALL_EVENTS.toLocaleString('en-US')} events, pages of 1000`,
@@ -107,7 +135,8 @@ async function readAllRows(sides: Sides): Promise<BenchRow[]> {
 
 async function aggregateRows(sides: Sides): Promise<BenchRow[]> {
   const ids: Partial<Record<SideName, string>> = {};
-  for (const k of Object.keys(sides) as SideName[]) ids[k] = await sides[k]!.call<string>('seedAggregate');
+  for (const k of Object.keys(sides) as SideName[])
+    ids[k] = await sides[k]!.call<string>('seedAggregate').catch(emmettMayFail(sides[k]!, sides));
   let expected: string | undefined;
   return rows3(
     sides,
