@@ -28,34 +28,6 @@ export function decodeEvent(body: string | Buffer, source: string): DomainEvent 
   return Object.freeze(event as DomainEvent);
 }
 
-/**
- * The envelope of an event (everything but `data` and `metadata`) as string headers named
- * `x-<field>` (e.g. `x-event-type`, `x-aggregate-id`), so brokers and tools can route, filter or
- * inspect messages without parsing the body. Null fields are left out.
- *
- * @example
- * envelopeHeaders(event)['x-aggregate-version']; // '3'
- */
-export function envelopeHeaders(event: DomainEvent): Record<string, string> {
-  const headers: Record<string, string> = {
-    'x-event-id': event.eventId,
-    'x-event-type': event.eventType,
-    'x-schema-version': String(event.schemaVersion),
-    'x-aggregate-type': event.aggregateType,
-    'x-aggregate-id': event.aggregateId,
-    'x-aggregate-version': String(event.aggregateVersion),
-    'x-occurred-at': event.occurredAt,
-  };
-  const optional = {
-    'x-tenant-id': event.tenantId,
-    'x-actor-id': event.actorId,
-    'x-correlation-id': event.correlationId,
-    'x-causation-id': event.causationId,
-  };
-  for (const [key, value] of Object.entries(optional)) if (value != null) headers[key] = value;
-  return headers;
-}
-
 /** Picks the trace-context headers out of a carrier, dropping empty ones. */
 export function traceHeaders(carrier: Readonly<Record<string, string>>): Record<string, string> {
   const headers: Record<string, string> = {};

@@ -8,7 +8,7 @@ import {
   positiveOption,
   SubscriptionSet,
 } from '../event-bus/bus-lifecycle.ts';
-import { encodeEvent, envelopeHeaders, randomSuffix, traceHeaders } from '../event-bus/bus-message.ts';
+import { encodeEvent, randomSuffix, traceHeaders } from '../event-bus/bus-message.ts';
 import { ConsumerControl } from '../event-bus/consumer-control.ts';
 import { type DeliveryPolicy, resolveDeliveryPolicy, subscriptionName } from '../event-bus/delivery.ts';
 import type {
@@ -23,6 +23,7 @@ import type { DomainEvent } from '../events/domain-event.ts';
 import { injectTraceContext, SpanNames, traced } from '../observability/tracing.ts';
 import { assertBrokersOption, createKafka, isKafkaClient, loadKafkajs } from './kafka-client.ts';
 import { KafkaSubscription } from './kafka-consumer.ts';
+import { kafkaHeaders } from './kafka-headers.ts';
 import { readTopic } from './kafka-read-topic.ts';
 import { startNewGroupAtEnd } from './kafka-start-offsets.ts';
 
@@ -56,9 +57,9 @@ export interface KafkaEventBusOptions extends EventBusOptions {
 /**
  * An event bus on Apache Kafka (kafkajs). Events go to `<topic>` (or one topic per aggregate
  * type) with the aggregate id as message key, so one aggregate's events share a partition and
- * stay ordered for every member of a group; the JSON event is the value, and its envelope
- * (`x-event-type`, `x-aggregate-id`, ... see `envelopeHeaders`) and W3C trace context travel in
- * headers. The producer is idempotent and waits for all
+ * stay ordered for every member of a group; the JSON event (envelope and payload) is the value,
+ * and only `x-event-id`, `x-event-type` and, when tracing, W3C trace context travel in headers
+ * (see `kafkaHeaders`). The producer is idempotent and waits for all
  * in-sync replicas. Each group is a Kafka consumer group (a subscription without a group gets
  * its own, deleted on unsubscribe); a new group starts at the topic's end as of `subscribe`.
  * Offsets are committed only after their messages were handled; a failing handler is retried in
@@ -145,7 +146,7 @@ export class KafkaEventBus implements EventBus {
         const message = {
           key: event.aggregateId,
           value: encodeEvent(event),
-          headers: { ...trace, ...envelopeHeaders(event) },
+          headers: kafkaHeaders(event, trace),
         };
         const list = byTopic.get(topic);
         if (list) list.push(message);
