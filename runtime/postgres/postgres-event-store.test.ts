@@ -116,7 +116,7 @@ describe.skipIf(!pgAvailable)('PostgreSQLEventStore on a real server', () => {
         `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = $1`,
         [odd],
       );
-      expect(tables.rows[0].n).toBe(7); // with tenant_roles (version 10) and leases (version 14)
+      expect(tables.rows[0].n).toBe(8); // with tenant_roles (version 10), leases (version 14) and read_models (version 16)
     } finally {
       await dropSchema(pool, odd);
     }
