@@ -8,29 +8,25 @@ import type {
 import { ErrorCode } from '../errors.ts';
 import { createEvent, type StoredEvent } from '../events/domain-event.ts';
 import { uuidv7 } from '../events/uuid.ts';
-import {
-  type ConformanceOptions,
-  type DefineTest,
-  describeConformance,
-  expectErrorCode,
-  type StoreHarness,
-} from './conformance.ts';
+import { type DefineTest, expectErrorCode } from './conformance.ts';
 import { uniqueName } from './fixtures-events.ts';
+import { type StoreHarness, type StoreHarnessFactory, storeConformanceSuite } from './store-conformance.ts';
 
 /**
  * Storage for one test. `open()` opens a dead-letter store on it; later calls open the same
  * storage again, as a restarted process would (for a file database: the file reopened).
  */
-export interface DeadLetterStoreHarness extends StoreHarness<DeadLetterStore, DeadLetterStoreOptions> {}
+export type DeadLetterStoreHarness = StoreHarness<DeadLetterStore, DeadLetterStoreOptions>;
 
 /** Makes a fresh harness; called once per test. */
-export type DeadLetterStoreHarnessFactory = () => DeadLetterStoreHarness | Promise<DeadLetterStoreHarness>;
+export type DeadLetterStoreHarnessFactory = StoreHarnessFactory<DeadLetterStoreHarness>;
 
 type Define = DefineTest<DeadLetterStoreHarness>;
 
 /**
  * Defines the behavioural tests every `DeadLetterStore` adapter must pass. Projection and
  * aggregate names are unique per test, so adapters on a shared server can run it in parallel.
+ * `options` may skip tests by title and run them once more with tracing on.
  *
  * @example
  * describeDeadLetterStoreConformance('InMemoryDeadLetterStore', () => {
@@ -38,18 +34,15 @@ type Define = DefineTest<DeadLetterStoreHarness>;
  *   return { open: async (o) => new InMemoryDeadLetterStore({ ...o, storage }), cleanup: async () => {} };
  * });
  */
-export function describeDeadLetterStoreConformance(
-  name: string,
-  makeHarness: DeadLetterStoreHarnessFactory,
-  options: ConformanceOptions = {},
-): void {
-  describeConformance(
-    { fn: `describeDeadLetterStoreConformance(${name})`, title: `${name} (dead-letter store conformance)` },
-    makeHarness,
-    options,
-    [addAndListTests, filterTests, replayRequestTests, lifecycleTests],
-  );
-}
+export const describeDeadLetterStoreConformance = storeConformanceSuite<
+  DeadLetterStoreHarness,
+  DeadLetterStoreOptions
+>('dead-letter store', 'describeDeadLetterStoreConformance', [
+  addAndListTests,
+  filterTests,
+  replayRequestTests,
+  lifecycleTests,
+]);
 
 let nextPosition = Date.now() * 10;
 

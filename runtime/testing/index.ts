@@ -20,8 +20,6 @@ export type {
   CheckpointStoreHarnessFactory,
 } from './checkpoint-store-conformance.ts';
 export { describeCheckpointStoreConformance } from './checkpoint-store-conformance.ts';
-export type { StoreHarness } from './conformance.ts';
-export { storeHarness } from './conformance.ts';
 export type {
   DeadLetterStoreHarness,
   DeadLetterStoreHarnessFactory,
@@ -52,3 +50,5 @@ export type {
 export { describeSnapshotStoreConformance } from './snapshot-store-conformance.ts';
 export type { SpanRecorder, SpanRecorderOptions } from './span-recorder.ts';
 export { recordSpans, startSpanRecorder } from './span-recorder.ts';
+export type { StoreHarness, StoreHarnessFactory } from './store-conformance.ts';
+export { storeHarness } from './store-conformance.ts';

@@ -1,6 +1,8 @@
 import type { Pool } from 'pg';
+import { afterAll, beforeAll } from 'vitest';
+import { describeWithService } from '../../testing/services.ts';
 import { quoteIdent } from '../identifiers.ts';
-import { dropSchema, uniqueSchema } from './postgres-test-env.ts';
+import { dropSchema, testPool, uniqueSchema } from './postgres-test-env.ts';
 
 /** A conformance harness: stores on one storage, and a cleanup that closes them and empties it. */
 export interface PostgreSQLHarness<S, O> {
@@ -38,6 +40,48 @@ export function sharedPgSchema(pool: () => Pool, prefix: string) {
     },
     drop: () => dropSchema(pool(), schema),
   };
+}
+
+/** What the body of `describeOnPostgreSQL` gets: the block's pool and its shared schema. */
+export interface PostgreSQLSpec extends ReturnType<typeof sharedPgSchema> {
+  /** The block's pool (open from `beforeAll` to `afterAll`; use it inside tests and harnesses). */
+  pool(): Pool;
+}
+
+/**
+ * The setup every PostgreSQL conformance spec shares: a block that runs only when the server is
+ * available (one line and a skip outside CI, a failure with `CI=true`), with a pool of
+ * `poolSize` and one migrated schema named after `prefix` for its tests (emptied between them,
+ * dropped after all), both closed after the block. Await it at the top of the spec file.
+ *
+ * @example
+ * await describeOnPostgreSQL('PostgreSQLCheckpointStore conformance', { prefix: 'es_pg_cp', poolSize: 6 }, (pg) => {
+ *   describeCheckpointStoreConformance('PostgreSQLCheckpointStore', () =>
+ *     pg.harness((schema, o) => new PostgreSQLCheckpointStore({ ...o, connection: pg.pool(), schema })));
+ * });
+ */
+export function describeOnPostgreSQL(
+  title: string,
+  setup: { readonly prefix: string; readonly poolSize: number },
+  body: (pg: PostgreSQLSpec) => void,
+): Promise<void> {
+  return describeWithService('postgres', title, () => {
+    let pool: Pool | undefined;
+    const current = (): Pool => {
+      if (!pool) throw new Error(`${title}: the pool is open only while the block's tests run`);
+      return pool;
+    };
+    const shared = sharedPgSchema(current, setup.prefix);
+    beforeAll(() => {
+      pool = testPool(setup.poolSize);
+    });
+    afterAll(async () => {
+      await shared.drop();
+      await pool?.end();
+      pool = undefined;
+    });
+    body({ ...shared, pool: current });
+  });
 }
 
 async function truncateSchema(pool: Pool, schema: string): Promise<void> {

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { storeHarness } from '../../testing/conformance.ts';
 import type { EventStoreHarness, RawEventPatch } from '../../testing/event-store-conformance.ts';
+import { storeHarness } from '../../testing/store-conformance.ts';
 import { SQLiteEventStore, type SQLiteEventStoreOptions } from '../sqlite-event-store.ts';
 
 /** A temporary folder removed by `cleanup`. */
