@@ -1,19 +1,14 @@
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { describeDeadLetterStoreConformance } from '../testing/dead-letter-store-conformance.ts';
-import { storeHarness } from '../testing/store-conformance.ts';
 import { SQLiteDeadLetterStore, type SQLiteDeadLetterStoreOptions } from './sqlite-dead-letter-store.ts';
-import { tempDir } from './test/sqlite-harness.ts';
+import { sqliteFileHarness } from './test/sqlite-harness.ts';
 
-function fileHarness() {
-  const dir = tempDir('dead-letters');
-  const file = join(dir.path, 'dead-letters.db');
-  return storeHarness(
-    (options?: SQLiteDeadLetterStoreOptions) => new SQLiteDeadLetterStore(file, options),
-    dir.remove,
+const fileHarness = () =>
+  sqliteFileHarness(
+    'dead-letters',
+    (file, options?: SQLiteDeadLetterStoreOptions) => new SQLiteDeadLetterStore(file, options),
   );
-}
 
 describeDeadLetterStoreConformance('SQLiteDeadLetterStore (file)', fileHarness, { tracing: true });
 

@@ -1,23 +1,23 @@
-import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { fixtureEvents, fixtureStream } from '../testing/fixtures-events.ts';
 import { describeSnapshotStoreConformance } from '../testing/snapshot-store-conformance.ts';
-import { storeHarness } from '../testing/store-conformance.ts';
 import { SQLiteEventStore } from './sqlite-event-store.ts';
 import { migrateSQLite } from './sqlite-migrations.ts';
-import { SNAPSHOTS_TABLE, SQLiteSnapshotStore } from './sqlite-snapshot-store.ts';
-import { tempDir } from './test/sqlite-harness.ts';
+import {
+  SNAPSHOTS_TABLE,
+  SQLiteSnapshotStore,
+  type SQLiteSnapshotStoreOptions,
+} from './sqlite-snapshot-store.ts';
+import { sqliteFileHarness } from './test/sqlite-harness.ts';
 
 describeSnapshotStoreConformance(
   'SQLiteSnapshotStore',
-  () => {
-    const dir = tempDir('snapshots');
-    return storeHarness(
-      (options) => new SQLiteSnapshotStore(join(dir.path, 'snapshots.db'), options),
-      dir.remove,
-    );
-  },
+  () =>
+    sqliteFileHarness(
+      'snapshots',
+      (file, options?: SQLiteSnapshotStoreOptions) => new SQLiteSnapshotStore(file, options),
+    ),
   { tracing: true },
 );
 

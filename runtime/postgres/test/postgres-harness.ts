@@ -1,14 +1,9 @@
 import type { Pool } from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { describeWithService } from '../../testing/services.ts';
+import { type StoreHarness, storeHarness } from '../../testing/store-conformance.ts';
 import { quoteIdent } from '../identifiers.ts';
 import { dropSchema, testPool, uniqueSchema } from './postgres-test-env.ts';
-
-/** A conformance harness: stores on one storage, and a cleanup that closes them and empties it. */
-export interface PostgreSQLHarness<S, O> {
-  open: (options?: O) => Promise<S>;
-  cleanup: () => Promise<void>;
-}
 
 /**
  * One migrated schema shared by every test of a file, emptied between tests: migrating a
@@ -24,19 +19,11 @@ export function sharedPgSchema(pool: () => Pool, prefix: string) {
     schema,
     harness<S extends { close(): Promise<void> }, O>(
       make: (schema: string, options: O | undefined) => S,
-    ): PostgreSQLHarness<S, O> {
-      const stores: S[] = [];
-      return {
-        open: async (options?: O) => {
-          const store = make(schema, options);
-          stores.push(store);
-          return store;
-        },
-        cleanup: async () => {
-          for (const store of stores) await store.close();
-          await truncateSchema(pool(), schema);
-        },
-      };
+    ): StoreHarness<S, O> {
+      return storeHarness(
+        (options?: O) => make(schema, options),
+        () => truncateSchema(pool(), schema),
+      );
     },
     drop: () => dropSchema(pool(), schema),
   };
@@ -92,31 +79,6 @@ async function truncateSchema(pool: Pool, schema: string): Promise<void> {
   if (rows.length === 0) return;
   const tables = rows.map((r) => `${quoteIdent(schema)}.${quoteIdent(r.name)}`).join(', ');
   await pool.query(`TRUNCATE ${tables} RESTART IDENTITY`);
-}
-
-/**
- * A conformance harness on a fresh schema of the test database: `open()` builds a store on
- * that schema (a second call is a second client of the same storage); `cleanup()` closes the
- * stores and drops the schema.
- */
-export function postgreSQLHarness<S extends { close(): Promise<void> }, O>(
-  pool: Pool,
-  prefix: string,
-  make: (schema: string, options: O | undefined) => S,
-): PostgreSQLHarness<S, O> {
-  const schema = uniqueSchema(prefix);
-  const stores: S[] = [];
-  return {
-    open: async (options?: O) => {
-      const store = make(schema, options);
-      stores.push(store);
-      return store;
-    },
-    cleanup: async () => {
-      for (const store of stores) await store.close();
-      await dropSchema(pool, schema);
-    },
-  };
 }
 
 /** Overwrites the payload and/or metadata of one stored event with raw SQL (JSON text). */
