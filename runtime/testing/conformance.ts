@@ -108,11 +108,27 @@ export function describeConformance<H extends Cleanable, C extends string = neve
     };
     for (const group of suite.groups) group(test);
   };
-  describe(suite.title, () => defineRun(false));
+  // vitest runs a describe's body when it collects the file, after describe() returns: the
+  // names are complete at the end of the body, so the check runs there.
+  describe(suite.title, () => {
+    defineRun(false);
+    checkSkips(suite.fn, skip, names);
+  });
   if (options.tracing) describe(`${suite.title} with tracing on`, () => defineRun(true));
+}
+
+/**
+ * Throws when `skip` names a test that is not among `names`, so a renamed test is never skipped
+ * silently (thrown while vitest collects the file, it fails the file).
+ */
+export function checkSkips(
+  fn: string,
+  skip: Readonly<Record<string, string>>,
+  names: ReadonlySet<string>,
+): void {
   const unknown = Object.keys(skip).filter((t) => !names.has(t));
   if (unknown.length > 0) {
-    throw new Error(`${suite.fn}: skip names no test: ${unknown.join(', ')}; use the tests' exact titles`);
+    throw new Error(`${fn}: skip names no test: ${unknown.join(', ')}; use the tests' exact titles`);
   }
 }
 
