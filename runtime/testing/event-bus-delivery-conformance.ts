@@ -15,7 +15,11 @@ import {
   waitUntil,
 } from './event-bus-conformance-support.ts';
 
-/** Delivery: every subscription and group gets every event, a group shares its work, type filters (also with odd names), concurrent publishers lose nothing. Part of `describeEventBusConformance`. */
+/**
+ * Delivery: every subscription and group gets every event, a group shares its work, type filters
+ * (also with odd names), concurrent publishers lose nothing. Part of
+ * `describeEventBusConformance`.
+ */
 export function deliveryTests(test: Define): void {
   test(T.deliversToEveryone, async (c) => {
     const { bus } = await c.make();

@@ -17,7 +17,10 @@ import {
   waitUntil,
 } from './event-bus-conformance-support.ts';
 
-/** Order and failures: one aggregate's events in publish order (also while retrying and across a group's members), retries then dead letters. Part of `describeEventBusConformance`. */
+/**
+ * Order and failures: one aggregate's events in publish order (also while retrying and across a
+ * group's members), retries then dead letters. Part of `describeEventBusConformance`.
+ */
 export function orderingTests(test: Define): void {
   test(
     T.orderedPerAggregate,

@@ -14,7 +14,11 @@ import {
   waitUntil,
 } from './event-bus-conformance-support.ts';
 
-/** Subscriptions over time: unsubscribe stops delivery, pause holds it and resume resumes it, a durable group keeps events while memberless, a closed bus refuses calls. Part of `describeEventBusConformance`. */
+/**
+ * Subscriptions over time: unsubscribe stops delivery, pause holds it and resume resumes it, a
+ * durable group keeps events while memberless, a closed bus refuses calls. Part of
+ * `describeEventBusConformance`.
+ */
 export function subscriptionTests(test: Define): void {
   test(T.unsubscribe, async (c) => {
     const { bus } = await c.make();

@@ -12,7 +12,10 @@ import {
 } from './event-bus-conformance-support.ts';
 import { startSpanRecorder } from './span-recorder.ts';
 
-/** Tracing across the broker: the W3C trace context travels from publish to the handler. Part of `describeEventBusConformance`. */
+/**
+ * Tracing across the broker: the W3C trace context travels from publish to the handler. Part of
+ * `describeEventBusConformance`.
+ */
 export function traceTests(test: Define): void {
   test(T.traceContext, async (c) => {
     // The tracing run's recorder, or in the plain run one of this test's own.

@@ -5,7 +5,10 @@ import { expectErrorCode } from './conformance.ts';
 import { type Define, ids, range, versions } from './event-store-conformance-support.ts';
 import { fixtureEvent, fixtureEvents, fixtureStream, uniqueName } from './fixtures-events.ts';
 
-/** Appending events and reading them back: versions, positions, payloads, atomic batches and what an append refuses. Part of `describeEventStoreConformance`. */
+/**
+ * Appending events and reading them back: versions, positions, payloads, atomic batches and what
+ * an append refuses. Part of `describeEventStoreConformance`.
+ */
 export function appendAndReadTests(test: Define): void {
   test('appends events and reads them back with versions and positions', async (h) => {
     const store = await h.open();

@@ -3,7 +3,10 @@ import { ErrorCode } from '../errors.ts';
 import { type Define, ids, range, versions } from './event-store-conformance-support.ts';
 import { fixtureEvent, fixtureEvents, fixtureStream } from './fixtures-events.ts';
 
-/** Concurrent writers on two clients of one storage: exactly one wins each version, retried writers all land. Part of `describeEventStoreConformance`. */
+/**
+ * Concurrent writers on two clients of one storage: exactly one wins each version, retried writers
+ * all land. Part of `describeEventStoreConformance`.
+ */
 export function concurrencyTests(test: Define): void {
   test('concurrent appends with the same expected version: exactly one wins each version', async (h) => {
     const stores = [await h.open(), await h.open()];

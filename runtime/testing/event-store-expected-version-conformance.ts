@@ -5,7 +5,10 @@ import { expectErrorCode } from './conformance.ts';
 import { type Define, versions } from './event-store-conformance-support.ts';
 import { fixtureEvents, fixtureStream } from './fixtures-events.ts';
 
-/** The expected-version check of an append: NoStream, StreamExists, Any, an exact version, empty appends and malformed values. Part of `describeEventStoreConformance`. */
+/**
+ * The expected-version check of an append: NoStream, StreamExists, Any, an exact version, empty
+ * appends and malformed values. Part of `describeEventStoreConformance`.
+ */
 export function expectedVersionTests(test: Define): void {
   test('ExpectedVersion.NoStream creates a stream and rejects an existing one', async (h) => {
     const store = await h.open();

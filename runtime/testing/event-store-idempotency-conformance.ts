@@ -5,7 +5,10 @@ import { expectErrorCode } from './conformance.ts';
 import { type Define, ids, range, versions } from './event-store-conformance-support.ts';
 import { fixtureEvent, fixtureEvents, fixtureStream } from './fixtures-events.ts';
 
-/** Idempotent appends: a retried batch answers the first result, a reused event id with other content is a conflict. Part of `describeEventStoreConformance`. */
+/**
+ * Idempotent appends: a retried batch answers the first result, a reused event id with other
+ * content is a conflict. Part of `describeEventStoreConformance`.
+ */
 export function idempotencyTests(test: Define): void {
   test('re-appending the same batch returns the original result and writes nothing', async (h) => {
     const store = await h.open();

@@ -5,7 +5,10 @@ import { expectErrorCode } from './conformance.ts';
 import type { Define } from './event-store-conformance-support.ts';
 import { fixtureEvents, fixtureStream } from './fixtures-events.ts';
 
-/** Store lifecycle: events survive a reopen, every call after `close()` throws ClosedError. Part of `describeEventStoreConformance`. */
+/**
+ * Store lifecycle: events survive a reopen, every call after `close()` throws ClosedError. Part of
+ * `describeEventStoreConformance`.
+ */
 export function lifecycleTests(test: Define): void {
   test('events survive closing and reopening the storage', async (h) => {
     const first = await h.open();

@@ -5,7 +5,10 @@ import { expectErrorCode } from './conformance.ts';
 import { type Define, range, versions } from './event-store-conformance-support.ts';
 import { fixtureEvent, fixtureEvents, fixtureStream, uniqueName } from './fixtures-events.ts';
 
-/** Stream and type queries: version slices, time travel with `until`, and `getEventsByType` filters. Part of `describeEventStoreConformance`. */
+/**
+ * Stream and type queries: version slices, time travel with `until`, and `getEventsByType`
+ * filters. Part of `describeEventStoreConformance`.
+ */
 export function queryTests(test: Define): void {
   test('getEvents slices a stream by version', async (h) => {
     const store = await h.open();

@@ -6,7 +6,10 @@ import { expectErrorCode } from './conformance.ts';
 import { type Define, ids, readFrom } from './event-store-conformance-support.ts';
 import { fixtureEvent, fixtureEvents, fixtureStream, uniqueName } from './fixtures-events.ts';
 
-/** `readAll` in global order: pages that resume without gaps, type and tenant filters that still fill pages. Part of `describeEventStoreConformance`. */
+/**
+ * `readAll` in global order: pages that resume without gaps, type and tenant filters that still
+ * fill pages. Part of `describeEventStoreConformance`.
+ */
 export function readAllTests(test: Define): void {
   test('readAll returns every stream in global order, in pages that resume without gaps', async (h) => {
     const store = await h.open();

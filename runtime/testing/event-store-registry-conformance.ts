@@ -5,7 +5,10 @@ import { expectErrorCode } from './conformance.ts';
 import { type Define, range, readFrom, versions } from './event-store-conformance-support.ts';
 import { fixtureEvent, fixtureEvents, fixtureRegistry, fixtureStream } from './fixtures-events.ts';
 
-/** Stores with an event registry: upcasting on read, payload validation on append, unknown events on read. Part of `describeEventStoreConformance`. */
+/**
+ * Stores with an event registry: upcasting on read, payload validation on append, unknown events
+ * on read. Part of `describeEventStoreConformance`.
+ */
 export function registryTests(test: Define): void {
   test('upcasts stored events to the current version on every read', async (h) => {
     const writer = await h.open();

@@ -4,7 +4,10 @@ import { expectErrorCode } from './conformance.ts';
 import { type Define, versions } from './event-store-conformance-support.ts';
 import { fixtureEvents, fixtureStream, uniqueName } from './fixtures-events.ts';
 
-/** Tenant isolation: reads see one tenant only, a stream belongs to one tenant. Part of `describeEventStoreConformance`. */
+/**
+ * Tenant isolation: reads see one tenant only, a stream belongs to one tenant. Part of
+ * `describeEventStoreConformance`.
+ */
 export function tenantTests(test: Define): void {
   test("tenant A never sees tenant B's events", async (h) => {
     const store = await h.open();
