@@ -21,7 +21,14 @@ export type DeadLetterStoreHarness = StoreHarness<DeadLetterStore, DeadLetterSto
 /** Makes a fresh harness; called once per test. */
 export type DeadLetterStoreHarnessFactory = StoreHarnessFactory<DeadLetterStoreHarness>;
 
-type Define = DefineTest<DeadLetterStoreHarness>;
+/**
+ * The optional parts of the port a dead-letter store may lack: `replayRequests` is
+ * `requestReplay` and `cancelReplay`. Declare a lacking one as `false` in the options'
+ * `capabilities`; its tests are then reported as skipped.
+ */
+export type DeadLetterStoreCapability = 'replayRequests';
+
+type Define = DefineTest<DeadLetterStoreHarness, DeadLetterStoreCapability>;
 
 /**
  * Defines the behavioural tests every `DeadLetterStore` adapter must pass. Projection and
@@ -36,7 +43,8 @@ type Define = DefineTest<DeadLetterStoreHarness>;
  */
 export const describeDeadLetterStoreConformance = storeConformanceSuite<
   DeadLetterStoreHarness,
-  DeadLetterStoreOptions
+  DeadLetterStoreOptions,
+  DeadLetterStoreCapability
 >('dead-letter store', 'describeDeadLetterStoreConformance', [
   addAndListTests,
   filterTests,
@@ -215,39 +223,47 @@ function filterTests(test: Define): void {
 }
 
 function replayRequestTests(test: Define): void {
-  test('requestReplay marks entries, listed with replayRequested; add and cancelReplay clear the mark', async (h) => {
-    const store = await h.open();
-    if (!store.requestReplay || !store.cancelReplay) return;
-    const p = uniqueName('P');
-    const type = uniqueName('Order');
-    const [a, b, c] = [
-      letter(p, storedEvent(type, 'a')),
-      letter(p, storedEvent(type, 'b')),
-      letter(p, storedEvent(type, 'c')),
-    ];
-    for (const dl of [a!, b!, c!]) await store.add(dl);
-    const before = Date.now();
-    expect(await store.requestReplay([a!.id, c!.id, 'no-such-id'])).toBe(2);
-    const requested = await store.list({ projection: p, replayRequested: true });
-    expect(requested.map((d) => d.id)).toEqual([a!.id, c!.id]);
-    for (const d of requested) {
-      expect(Date.parse(d.replayRequestedAt ?? '')).toBeGreaterThanOrEqual(before - 1000);
-    }
-    expect((await store.list({ projection: p, replayRequested: false })).map((d) => d.id)).toEqual([b!.id]);
-    const [plain] = await store.list({ projection: p, replayRequested: false });
-    expect(plain).toEqual(b);
-    // A replay that failed again is written back with add: the request is done.
-    await store.add({ ...requested[0]!, attempts: 4 });
-    await store.cancelReplay([c!.id]);
-    expect(await store.list({ projection: p, replayRequested: true })).toEqual([]);
-    expect((await store.list({ projection: p })).map((d) => [d.id, d.attempts, d.replayRequestedAt])).toEqual(
-      [
+  test(
+    'requestReplay marks entries, listed with replayRequested; add and cancelReplay clear the mark',
+    async (h) => {
+      const store = await h.open();
+      if (!store.requestReplay || !store.cancelReplay) {
+        throw new Error(
+          'this store has no requestReplay/cancelReplay: declare capabilities: { replayRequests: false } to skip this test',
+        );
+      }
+      const p = uniqueName('P');
+      const type = uniqueName('Order');
+      const [a, b, c] = [
+        letter(p, storedEvent(type, 'a')),
+        letter(p, storedEvent(type, 'b')),
+        letter(p, storedEvent(type, 'c')),
+      ];
+      for (const dl of [a!, b!, c!]) await store.add(dl);
+      const before = Date.now();
+      expect(await store.requestReplay([a!.id, c!.id, 'no-such-id'])).toBe(2);
+      const requested = await store.list({ projection: p, replayRequested: true });
+      expect(requested.map((d) => d.id)).toEqual([a!.id, c!.id]);
+      for (const d of requested) {
+        expect(Date.parse(d.replayRequestedAt ?? '')).toBeGreaterThanOrEqual(before - 1000);
+      }
+      expect((await store.list({ projection: p, replayRequested: false })).map((d) => d.id)).toEqual([b!.id]);
+      const [plain] = await store.list({ projection: p, replayRequested: false });
+      expect(plain).toEqual(b);
+      // A replay that failed again is written back with add: the request is done.
+      await store.add({ ...requested[0]!, attempts: 4 });
+      await store.cancelReplay([c!.id]);
+      expect(await store.list({ projection: p, replayRequested: true })).toEqual([]);
+      expect(
+        (await store.list({ projection: p })).map((d) => [d.id, d.attempts, d.replayRequestedAt]),
+      ).toEqual([
         [a!.id, 4, undefined],
         [b!.id, 3, undefined],
         [c!.id, 3, undefined],
-      ],
-    );
-  });
+      ]);
+    },
+    { needs: 'replayRequests' },
+  );
 }
 
 function lifecycleTests(test: Define): void {

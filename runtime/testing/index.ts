@@ -21,6 +21,7 @@ export type {
 } from './checkpoint-store-conformance.ts';
 export { describeCheckpointStoreConformance } from './checkpoint-store-conformance.ts';
 export type {
+  DeadLetterStoreCapability,
   DeadLetterStoreHarness,
   DeadLetterStoreHarnessFactory,
 } from './dead-letter-store-conformance.ts';

@@ -56,11 +56,15 @@ interface TraceableOptions {
  * groups: the title and error prefix follow the port's name, and the tracing run opens every
  * store with `enableTracing: true` on top of the test's own options.
  */
-export function storeConformanceSuite<H extends StoreHarness<unknown, O>, O extends TraceableOptions>(
+export function storeConformanceSuite<
+  H extends StoreHarness<unknown, O>,
+  O extends TraceableOptions,
+  C extends string = never,
+>(
   port: string,
   fn: string,
-  groups: readonly ConformanceGroup<H>[],
-): (name: string, makeHarness: StoreHarnessFactory<H>, options?: ConformanceOptions) => void {
+  groups: readonly ConformanceGroup<H, C>[],
+): (name: string, makeHarness: StoreHarnessFactory<H>, options?: ConformanceOptions<C>) => void {
   return (name, makeHarness, options = {}) => {
     const harnessFor = async (run: ConformanceRun): Promise<H> => {
       const harness = await makeHarness();
