@@ -75,5 +75,5 @@ describeEventBusConformance(
       cleanup: () => bus.close(),
     };
   },
-  { capabilities: InMemoryEventBus.capabilities, alsoWithTracing: true, quietMs: 100 },
+  { capabilities: InMemoryEventBus.capabilities, tracing: true, quietMs: 100 },
 );

@@ -1,4 +1,4 @@
 import { describeEventStoreConformance } from '../testing/event-store-conformance.ts';
 import { memoryEventStoreHarness } from './test/memory-harness.ts';
 
-describeEventStoreConformance('InMemoryEventStore', memoryEventStoreHarness);
+describeEventStoreConformance('InMemoryEventStore', memoryEventStoreHarness, { tracing: true });

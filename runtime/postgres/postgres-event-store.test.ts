@@ -1,7 +1,5 @@
-import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { build } from 'esbuild';
 import type { Pool, PoolClient } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, isOptimisticLockError } from '../errors.ts';
@@ -16,62 +14,12 @@ import { eventExistsQuery, streamQuery } from './event-queries.ts';
 import { quoteIdent } from './identifiers.ts';
 import { MIGRATIONS, migratePostgreSQL } from './migrations.ts';
 import { PostgreSQLEventStore } from './postgres-event-store.ts';
-import { rewritePgEvent, sharedPgSchema } from './test/postgres-harness.ts';
+import { describeOnPostgreSQL, rewritePgEvent } from './test/postgres-harness.ts';
 import { dropSchema, testPool, uniqueSchema, waitFor } from './test/postgres-test-env.ts';
 import { appendOnClient } from './test/raw-append.ts';
+import { bundleWorker, startWorker } from './test/worker-process.ts';
 
 const pgAvailable = await serviceAvailable('postgres');
-
-/**
- * Bundles a TypeScript worker into one ES module beside node_modules (so `pg` resolves): eight
- * plain node processes start far faster than eight TypeScript loaders compiling the runtime.
- */
-async function bundleWorker(script: string): Promise<string> {
-  const outfile = resolve(
-    import.meta.dirname,
-    '../../node_modules/.cache/es-gen-tests',
-    `${uniqueSchema('w')}.mjs`,
-  );
-  await build({
-    entryPoints: [script],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    outfile,
-    logLevel: 'silent',
-  });
-  return outfile;
-}
-
-/** A child process running a bundled worker: `ready` once it printed "ready", `done` with its report. */
-function startWorker(bundle: string, args: string[]) {
-  const child = spawn(process.execPath, [bundle, ...args], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-    timeout: 60_000,
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr += d;
-  });
-  const ready = new Promise<void>((resolveReady, reject) => {
-    child.stdout?.on('data', (d: Buffer) => {
-      stdout += d;
-      if (stdout.includes('ready')) resolveReady();
-    });
-    child.once('exit', () => reject(new Error(`worker exited before it was ready: ${stderr}`)));
-  });
-  const done = new Promise<{ appended: number; conflicts: number }>((resolveDone, reject) => {
-    child.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`worker exited with ${code}: ${stderr}`));
-      else resolveDone(JSON.parse(stdout.trim().split('\n').pop()!));
-    });
-  });
-  ready.catch(() => {});
-  return { child, ready, done };
-}
 
 function event(aggregateId: string, data: unknown, extra: Partial<DomainEvent> = {}): DomainEvent {
   return createEvent({ eventType: 'Incremented', aggregateType: 'Counter', aggregateId, data, ...extra });
@@ -260,16 +208,22 @@ describe.skipIf(!pgAvailable)('PostgreSQLEventStore on a real server', () => {
     const bundle = await bundleWorker(resolve(import.meta.dirname, './test/append-worker.ts'));
     const perWorker = 8;
     const workers = Array.from({ length: 8 }, (_, w) =>
-      startWorker(bundle, [serviceUrls.postgres, schema, streamId, String(w), String(perWorker)]),
+      startWorker<{ appended: number }>(bundle, [
+        serviceUrls.postgres,
+        schema,
+        streamId,
+        String(w),
+        String(perWorker),
+      ]),
     );
     try {
       // Every worker is connected before any appends: they really race for each version.
       await Promise.all(workers.map((w) => w.ready));
-      for (const w of workers) w.child.stdin?.end('go\n');
+      for (const w of workers) w.go();
       const reports = await Promise.all(workers.map((w) => w.done));
       expect(reports.map((r) => r.appended)).toEqual(Array(8).fill(perWorker));
     } finally {
-      for (const w of workers) w.child.kill();
+      for (const w of workers) w.kill();
       await rm(bundle, { force: true });
     }
     const events = await store.getEvents(streamId, 'Counter');
@@ -475,27 +429,21 @@ describe.skipIf(!pgAvailable)('PostgreSQLEventStore on a real server', () => {
 
 // In this file, not a file of its own: the tests above hold transactions open, which holds
 // back every reader of the cluster, and the suite's readAll checks must not run meanwhile.
-describe.skipIf(!pgAvailable)('PostgreSQLEventStore conformance', () => {
-  let pool: Pool;
-  // One migrated schema, emptied between tests.
-  const shared = sharedPgSchema(() => pool, 'es_pg_conf');
-  beforeAll(() => {
-    pool = testPool(10);
-  });
-  afterAll(async () => {
-    await shared.drop();
-    await pool.end();
-  });
-  const harness = (enableTracing: boolean) => () => ({
-    ...shared.harness(
-      (schema, options: EventStoreOptions | undefined) =>
-        new PostgreSQLEventStore({ enableTracing, ...options, connection: pool, schema }),
-    ),
-    rewriteEvent: (eventId: string, patch: RawEventPatch) =>
-      rewritePgEvent(pool, shared.schema, eventId, patch),
-  });
-  describeEventStoreConformance('PostgreSQLEventStore', harness(false));
-  // Tracing wraps every PostgreSQL component the same way; the event store's run proves it
-  // changes no behaviour (the other PostgreSQL suites run once, with tracing on).
-  describeEventStoreConformance('PostgreSQLEventStore (tracing on)', harness(true));
-});
+await describeOnPostgreSQL(
+  'PostgreSQLEventStore conformance',
+  { prefix: 'es_pg_conf', poolSize: 10 },
+  (pg) => {
+    describeEventStoreConformance(
+      'PostgreSQLEventStore',
+      () => ({
+        ...pg.harness(
+          (schema, options: EventStoreOptions | undefined) =>
+            new PostgreSQLEventStore({ ...options, connection: pg.pool(), schema }),
+        ),
+        rewriteEvent: (eventId: string, patch: RawEventPatch) =>
+          rewritePgEvent(pg.pool(), pg.schema, eventId, patch),
+      }),
+      { tracing: true },
+    );
+  },
+);

@@ -40,7 +40,7 @@ describe.skipIf(!redisAvailable)('RedisEventBus', () => {
         },
       };
     },
-    { capabilities: RedisEventBus.capabilities, alsoWithTracing: true },
+    { capabilities: RedisEventBus.capabilities, tracing: true },
   );
 
   it('writes one stream per aggregate type, trims with MAXLEN and reads the listed types', async () => {

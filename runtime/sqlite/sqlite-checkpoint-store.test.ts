@@ -1,27 +1,18 @@
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../errors.ts';
 import { describeCheckpointStoreConformance } from '../testing/checkpoint-store-conformance.ts';
-import { storeHarness } from '../testing/conformance.ts';
 import { expectErrorCode } from '../testing/event-store-conformance.ts';
 import { SQLiteCheckpointStore, type SQLiteCheckpointStoreOptions } from './sqlite-checkpoint-store.ts';
-import { tempDir } from './test/sqlite-harness.ts';
+import { sqliteFileHarness } from './test/sqlite-harness.ts';
 
-function fileHarness(enableTracing: boolean) {
-  return () => {
-    const dir = tempDir('checkpoints');
-    const file = join(dir.path, 'checkpoints.db');
-    return storeHarness(
-      (options?: SQLiteCheckpointStoreOptions) =>
-        new SQLiteCheckpointStore(file, { enableTracing, ...options }),
-      dir.remove,
-    );
-  };
-}
+const fileHarness = () =>
+  sqliteFileHarness(
+    'checkpoints',
+    (file, options?: SQLiteCheckpointStoreOptions) => new SQLiteCheckpointStore(file, options),
+  );
 
-describeCheckpointStoreConformance('SQLiteCheckpointStore (file)', fileHarness(false));
-describeCheckpointStoreConformance('SQLiteCheckpointStore (file, tracing on)', fileHarness(true));
+describeCheckpointStoreConformance('SQLiteCheckpointStore (file)', fileHarness, { tracing: true });
 
 describe('SQLiteCheckpointStore on a shared Database', () => {
   it('leaves a Database it was given open on close()', async () => {

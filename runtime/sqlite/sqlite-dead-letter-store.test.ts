@@ -1,25 +1,16 @@
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { storeHarness } from '../testing/conformance.ts';
 import { describeDeadLetterStoreConformance } from '../testing/dead-letter-store-conformance.ts';
 import { SQLiteDeadLetterStore, type SQLiteDeadLetterStoreOptions } from './sqlite-dead-letter-store.ts';
-import { tempDir } from './test/sqlite-harness.ts';
+import { sqliteFileHarness } from './test/sqlite-harness.ts';
 
-function fileHarness(enableTracing: boolean) {
-  return () => {
-    const dir = tempDir('dead-letters');
-    const file = join(dir.path, 'dead-letters.db');
-    return storeHarness(
-      (options?: SQLiteDeadLetterStoreOptions) =>
-        new SQLiteDeadLetterStore(file, { enableTracing, ...options }),
-      dir.remove,
-    );
-  };
-}
+const fileHarness = () =>
+  sqliteFileHarness(
+    'dead-letters',
+    (file, options?: SQLiteDeadLetterStoreOptions) => new SQLiteDeadLetterStore(file, options),
+  );
 
-describeDeadLetterStoreConformance('SQLiteDeadLetterStore (file)', fileHarness(false));
-describeDeadLetterStoreConformance('SQLiteDeadLetterStore (file, tracing on)', fileHarness(true));
+describeDeadLetterStoreConformance('SQLiteDeadLetterStore (file)', fileHarness, { tracing: true });
 
 describe('SQLiteDeadLetterStore on a shared Database', () => {
   it('leaves a Database it was given open on close() and uses the table name given', async () => {

@@ -13,7 +13,7 @@ import { streamSelect } from './sqlite-event-sql.ts';
 import { SQLiteEventStore } from './sqlite-event-store.ts';
 import { rewriteSqliteEvent, sqliteEventStoreHarness, tempDir } from './test/sqlite-harness.ts';
 
-describeEventStoreConformance('SQLiteEventStore', () => sqliteEventStoreHarness());
+describeEventStoreConformance('SQLiteEventStore', () => sqliteEventStoreHarness(), { tracing: true });
 
 describe('SQLiteEventStore on SQLite', () => {
   it('reads a stream backward with a limit through the stream key, with no sort', async () => {

@@ -1,21 +1,25 @@
-import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { storeHarness } from '../testing/conformance.ts';
 import { fixtureEvents, fixtureStream } from '../testing/fixtures-events.ts';
 import { describeSnapshotStoreConformance } from '../testing/snapshot-store-conformance.ts';
 import { SQLiteEventStore } from './sqlite-event-store.ts';
 import { migrateSQLite } from './sqlite-migrations.ts';
-import { SNAPSHOTS_TABLE, SQLiteSnapshotStore } from './sqlite-snapshot-store.ts';
-import { tempDir } from './test/sqlite-harness.ts';
+import {
+  SNAPSHOTS_TABLE,
+  SQLiteSnapshotStore,
+  type SQLiteSnapshotStoreOptions,
+} from './sqlite-snapshot-store.ts';
+import { sqliteFileHarness } from './test/sqlite-harness.ts';
 
-describeSnapshotStoreConformance('SQLiteSnapshotStore', () => {
-  const dir = tempDir('snapshots');
-  return storeHarness(
-    (options) => new SQLiteSnapshotStore(join(dir.path, 'snapshots.db'), options),
-    dir.remove,
-  );
-});
+describeSnapshotStoreConformance(
+  'SQLiteSnapshotStore',
+  () =>
+    sqliteFileHarness(
+      'snapshots',
+      (file, options?: SQLiteSnapshotStoreOptions) => new SQLiteSnapshotStore(file, options),
+    ),
+  { tracing: true },
+);
 
 describe('SQLiteSnapshotStore on SQLite', () => {
   it("shares the event store's database and leaves it open on close", async () => {

@@ -4,32 +4,16 @@ import type { EventStore } from '../event-store/event-store.ts';
 import { memoryEventStoreHarness } from '../event-store/test/memory-harness.ts';
 import { SpanNames } from '../observability/tracing.ts';
 import { sqliteEventStoreHarness } from '../sqlite/test/sqlite-harness.ts';
-import {
-  describeEventStoreConformance,
-  type EventStoreHarness,
-  type EventStoreHarnessFactory,
-} from '../testing/event-store-conformance.ts';
+import type { EventStoreHarness } from '../testing/event-store-conformance.ts';
 import { fixtureEvents, fixtureStream } from '../testing/fixtures-events.ts';
 import { recordSpans } from '../testing/span-recorder.ts';
 
 const exporter = recordSpans();
 
-/** Wraps a harness so every store it opens has tracing on. */
-const traced =
-  (inner: () => EventStoreHarness): EventStoreHarnessFactory =>
-  () => {
-    const harness = inner();
-    return { ...harness, open: (options) => harness.open({ ...options, enableTracing: true }) };
-  };
-
 const memoryHarness = memoryEventStoreHarness;
 
-describeEventStoreConformance('InMemoryEventStore with tracing', traced(memoryHarness));
-describeEventStoreConformance(
-  'SQLiteEventStore with tracing',
-  traced(() => sqliteEventStoreHarness()),
-);
-
+// The conformance suites run with tracing on in each adapter's spec (`tracing: true`); these
+// tests check the spans themselves.
 const parentOf = exporter.parentSpanId;
 
 describe.each([

@@ -1,15 +1,12 @@
-import { join } from 'node:path';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { SpanNames } from '../observability/tracing.ts';
 import { InMemorySnapshotStorage, InMemorySnapshotStore } from '../snapshot-store/memory-snapshot-store.ts';
+import type { SnapshotStoreOptions } from '../snapshot-store/snapshot-store.ts';
 import { SQLiteSnapshotStore } from '../sqlite/sqlite-snapshot-store.ts';
-import { tempDir } from '../sqlite/test/sqlite-harness.ts';
+import { sqliteFileHarness } from '../sqlite/test/sqlite-harness.ts';
 import { fixtureStream } from '../testing/fixtures-events.ts';
-import {
-  describeSnapshotStoreConformance,
-  type SnapshotStoreHarness,
-} from '../testing/snapshot-store-conformance.ts';
+import type { SnapshotStoreHarness } from '../testing/snapshot-store-conformance.ts';
 import { recordSpans } from '../testing/span-recorder.ts';
 
 const exporter = recordSpans();
@@ -23,23 +20,15 @@ function memoryHarness(): SnapshotStoreHarness {
 }
 
 function sqliteHarness(): SnapshotStoreHarness {
-  const dir = tempDir('snapshots-traced');
-  const stores: SQLiteSnapshotStore[] = [];
-  return {
-    open: async (options) => {
-      const store = new SQLiteSnapshotStore(join(dir.path, 's.db'), { ...options, enableTracing: true });
-      stores.push(store);
-      return store;
-    },
-    cleanup: async () => {
-      for (const store of stores) await store.close();
-      dir.remove();
-    },
-  };
+  return sqliteFileHarness(
+    'snapshots-traced',
+    (file, options?: SnapshotStoreOptions) =>
+      new SQLiteSnapshotStore(file, { ...options, enableTracing: true }),
+  );
 }
 
-describeSnapshotStoreConformance('InMemorySnapshotStore with tracing', memoryHarness);
-describeSnapshotStoreConformance('SQLiteSnapshotStore with tracing', sqliteHarness);
+// The conformance suites run with tracing on in each adapter's spec (`tracing: true`); these
+// tests check the spans themselves.
 
 describe.each([
   ['InMemorySnapshotStore', memoryHarness],

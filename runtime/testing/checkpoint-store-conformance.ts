@@ -1,52 +1,40 @@
 import { expect } from 'vitest';
 import type { CheckpointStore, CheckpointStoreOptions } from '../checkpoint-store/checkpoint-store.ts';
 import { ErrorCode } from '../errors.ts';
-import {
-  type ConformanceOptions,
-  type DefineTest,
-  describeConformance,
-  expectErrorCode,
-  type StoreHarness,
-} from './conformance.ts';
+import { type DefineTest, expectErrorCode } from './conformance.ts';
 import { uniqueName } from './fixtures-events.ts';
+import { type StoreHarness, type StoreHarnessFactory, storeConformanceSuite } from './store-conformance.ts';
 
 /**
  * Storage for one test. `open()` opens a checkpoint store on it; later calls open the same
  * storage again, as a restarted process would (for a file database: the file reopened).
  */
-export interface CheckpointStoreHarness extends StoreHarness<CheckpointStore, CheckpointStoreOptions> {}
+export type CheckpointStoreHarness = StoreHarness<CheckpointStore, CheckpointStoreOptions>;
 
 /** Makes a fresh harness; called once per test. */
-export type CheckpointStoreHarnessFactory = () => CheckpointStoreHarness | Promise<CheckpointStoreHarness>;
+export type CheckpointStoreHarnessFactory = StoreHarnessFactory<CheckpointStoreHarness>;
 
 type Define = DefineTest<CheckpointStoreHarness>;
 
 /**
  * Defines the behavioural tests every `CheckpointStore` adapter must pass. Projection names are
  * unique per test, so adapters on a shared server can run it in parallel with other suites.
+ * `options` may skip tests by title and run them once more with tracing on.
  *
  * @example
  * describeCheckpointStoreConformance('SQLiteCheckpointStore', () => {
- *   const file = tempFile();
- *   const stores: SQLiteCheckpointStore[] = [];
- *   return {
- *     open: async (o) => { const s = new SQLiteCheckpointStore(file, o); stores.push(s); return s; },
- *     cleanup: async () => { for (const s of stores) await s.close(); rmSync(file, { force: true }); },
- *   };
- * });
+ *   const dir = mkdtempSync(join(tmpdir(), 'checkpoints-'));
+ *   return storeHarness((o) => new SQLiteCheckpointStore(join(dir, 'c.db'), o), () => rmSync(dir, { recursive: true }));
+ * }, { tracing: true });
  */
-export function describeCheckpointStoreConformance(
-  name: string,
-  makeHarness: CheckpointStoreHarnessFactory,
-  options: ConformanceOptions = {},
-): void {
-  describeConformance(
-    { fn: `describeCheckpointStoreConformance(${name})`, title: `${name} (checkpoint store conformance)` },
-    makeHarness,
-    options,
-    [saveAndLoadTests, validationTests, durabilityTests],
-  );
-}
+export const describeCheckpointStoreConformance = storeConformanceSuite<
+  CheckpointStoreHarness,
+  CheckpointStoreOptions
+>('checkpoint store', 'describeCheckpointStoreConformance', [
+  saveAndLoadTests,
+  validationTests,
+  durabilityTests,
+]);
 
 function saveAndLoadTests(test: Define): void {
   test('load returns 0 for a projection that never saved', async (h) => {

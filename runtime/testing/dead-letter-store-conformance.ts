@@ -8,29 +8,32 @@ import type {
 import { ErrorCode } from '../errors.ts';
 import { createEvent, type StoredEvent } from '../events/domain-event.ts';
 import { uuidv7 } from '../events/uuid.ts';
-import {
-  type ConformanceOptions,
-  type DefineTest,
-  describeConformance,
-  expectErrorCode,
-  type StoreHarness,
-} from './conformance.ts';
+import { type DefineTest, expectErrorCode } from './conformance.ts';
 import { uniqueName } from './fixtures-events.ts';
+import { type StoreHarness, type StoreHarnessFactory, storeConformanceSuite } from './store-conformance.ts';
 
 /**
  * Storage for one test. `open()` opens a dead-letter store on it; later calls open the same
  * storage again, as a restarted process would (for a file database: the file reopened).
  */
-export interface DeadLetterStoreHarness extends StoreHarness<DeadLetterStore, DeadLetterStoreOptions> {}
+export type DeadLetterStoreHarness = StoreHarness<DeadLetterStore, DeadLetterStoreOptions>;
 
 /** Makes a fresh harness; called once per test. */
-export type DeadLetterStoreHarnessFactory = () => DeadLetterStoreHarness | Promise<DeadLetterStoreHarness>;
+export type DeadLetterStoreHarnessFactory = StoreHarnessFactory<DeadLetterStoreHarness>;
 
-type Define = DefineTest<DeadLetterStoreHarness>;
+/**
+ * The optional parts of the port a dead-letter store may lack: `replayRequests` is
+ * `requestReplay` and `cancelReplay`. Declare a lacking one as `false` in the options'
+ * `capabilities`; its tests are then reported as skipped.
+ */
+export type DeadLetterStoreCapability = 'replayRequests';
+
+type Define = DefineTest<DeadLetterStoreHarness, DeadLetterStoreCapability>;
 
 /**
  * Defines the behavioural tests every `DeadLetterStore` adapter must pass. Projection and
  * aggregate names are unique per test, so adapters on a shared server can run it in parallel.
+ * `options` may skip tests by title and run them once more with tracing on.
  *
  * @example
  * describeDeadLetterStoreConformance('InMemoryDeadLetterStore', () => {
@@ -38,18 +41,16 @@ type Define = DefineTest<DeadLetterStoreHarness>;
  *   return { open: async (o) => new InMemoryDeadLetterStore({ ...o, storage }), cleanup: async () => {} };
  * });
  */
-export function describeDeadLetterStoreConformance(
-  name: string,
-  makeHarness: DeadLetterStoreHarnessFactory,
-  options: ConformanceOptions = {},
-): void {
-  describeConformance(
-    { fn: `describeDeadLetterStoreConformance(${name})`, title: `${name} (dead-letter store conformance)` },
-    makeHarness,
-    options,
-    [addAndListTests, filterTests, replayRequestTests, lifecycleTests],
-  );
-}
+export const describeDeadLetterStoreConformance = storeConformanceSuite<
+  DeadLetterStoreHarness,
+  DeadLetterStoreOptions,
+  DeadLetterStoreCapability
+>('dead-letter store', 'describeDeadLetterStoreConformance', [
+  addAndListTests,
+  filterTests,
+  replayRequestTests,
+  lifecycleTests,
+]);
 
 let nextPosition = Date.now() * 10;
 
@@ -222,39 +223,47 @@ function filterTests(test: Define): void {
 }
 
 function replayRequestTests(test: Define): void {
-  test('requestReplay marks entries, listed with replayRequested; add and cancelReplay clear the mark', async (h) => {
-    const store = await h.open();
-    if (!store.requestReplay || !store.cancelReplay) return;
-    const p = uniqueName('P');
-    const type = uniqueName('Order');
-    const [a, b, c] = [
-      letter(p, storedEvent(type, 'a')),
-      letter(p, storedEvent(type, 'b')),
-      letter(p, storedEvent(type, 'c')),
-    ];
-    for (const dl of [a!, b!, c!]) await store.add(dl);
-    const before = Date.now();
-    expect(await store.requestReplay([a!.id, c!.id, 'no-such-id'])).toBe(2);
-    const requested = await store.list({ projection: p, replayRequested: true });
-    expect(requested.map((d) => d.id)).toEqual([a!.id, c!.id]);
-    for (const d of requested) {
-      expect(Date.parse(d.replayRequestedAt ?? '')).toBeGreaterThanOrEqual(before - 1000);
-    }
-    expect((await store.list({ projection: p, replayRequested: false })).map((d) => d.id)).toEqual([b!.id]);
-    const [plain] = await store.list({ projection: p, replayRequested: false });
-    expect(plain).toEqual(b);
-    // A replay that failed again is written back with add: the request is done.
-    await store.add({ ...requested[0]!, attempts: 4 });
-    await store.cancelReplay([c!.id]);
-    expect(await store.list({ projection: p, replayRequested: true })).toEqual([]);
-    expect((await store.list({ projection: p })).map((d) => [d.id, d.attempts, d.replayRequestedAt])).toEqual(
-      [
+  test(
+    'requestReplay marks entries, listed with replayRequested; add and cancelReplay clear the mark',
+    async (h) => {
+      const store = await h.open();
+      if (!store.requestReplay || !store.cancelReplay) {
+        throw new Error(
+          'this store has no requestReplay/cancelReplay: declare capabilities: { replayRequests: false } to skip this test',
+        );
+      }
+      const p = uniqueName('P');
+      const type = uniqueName('Order');
+      const [a, b, c] = [
+        letter(p, storedEvent(type, 'a')),
+        letter(p, storedEvent(type, 'b')),
+        letter(p, storedEvent(type, 'c')),
+      ];
+      for (const dl of [a!, b!, c!]) await store.add(dl);
+      const before = Date.now();
+      expect(await store.requestReplay([a!.id, c!.id, 'no-such-id'])).toBe(2);
+      const requested = await store.list({ projection: p, replayRequested: true });
+      expect(requested.map((d) => d.id)).toEqual([a!.id, c!.id]);
+      for (const d of requested) {
+        expect(Date.parse(d.replayRequestedAt ?? '')).toBeGreaterThanOrEqual(before - 1000);
+      }
+      expect((await store.list({ projection: p, replayRequested: false })).map((d) => d.id)).toEqual([b!.id]);
+      const [plain] = await store.list({ projection: p, replayRequested: false });
+      expect(plain).toEqual(b);
+      // A replay that failed again is written back with add: the request is done.
+      await store.add({ ...requested[0]!, attempts: 4 });
+      await store.cancelReplay([c!.id]);
+      expect(await store.list({ projection: p, replayRequested: true })).toEqual([]);
+      expect(
+        (await store.list({ projection: p })).map((d) => [d.id, d.attempts, d.replayRequestedAt]),
+      ).toEqual([
         [a!.id, 4, undefined],
         [b!.id, 3, undefined],
         [c!.id, 3, undefined],
-      ],
-    );
-  });
+      ]);
+    },
+    { needs: 'replayRequests' },
+  );
 }
 
 function lifecycleTests(test: Define): void {

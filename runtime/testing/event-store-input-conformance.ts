@@ -1,13 +1,10 @@
 import { expect } from 'vitest';
 import { ErrorCode, type TenantMismatchError } from '../errors.ts';
-import type { EventStore, EventStoreOptions } from '../event-store/event-store.ts';
 import type { DomainEvent } from '../events/domain-event.ts';
 import { withEventContext } from '../events/event-context.ts';
-import type { DefineTest, StoreHarness } from './conformance.ts';
 import { expectErrorCode } from './conformance.ts';
+import type { Define } from './event-store-conformance-support.ts';
 import { fixtureEvent, fixtureEvents, fixtureStream, uniqueName } from './fixtures-events.ts';
-
-type Define = DefineTest<StoreHarness<EventStore, EventStoreOptions>>;
 
 const LONE_HIGH = '\uD800';
 const LONE_LOW = '\uDC00';

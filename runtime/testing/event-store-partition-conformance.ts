@@ -1,13 +1,11 @@
 import { expect } from 'vitest';
 import { ErrorCode } from '../errors.ts';
-import type { EventStore, EventStoreOptions, ReadAllOptions } from '../event-store/event-store.ts';
+import type { EventStore, ReadAllOptions } from '../event-store/event-store.ts';
 import { partitionOf } from '../event-store/partition.ts';
 import type { StoredEvent } from '../events/domain-event.ts';
-import type { DefineTest, StoreHarness } from './conformance.ts';
 import { expectErrorCode } from './conformance.ts';
+import type { Define } from './event-store-conformance-support.ts';
 import { fixtureEvents, fixtureStream, uniqueName } from './fixtures-events.ts';
-
-type Define = DefineTest<StoreHarness<EventStore, EventStoreOptions>>;
 
 /** Aggregate ids with their shipped partitions among 4 (see `partitionOf`). */
 const SHIPPED = { 'order-1': 1, 'order-2': 0, 'order-3': 3, 'order-4': 2, 'order-5': 1, 'order-6': 0 };

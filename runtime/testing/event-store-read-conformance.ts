@@ -3,9 +3,10 @@ import { ErrorCode, type EventSourcingError } from '../errors.ts';
 import type { EventStore, EventStoreOptions } from '../event-store/event-store.ts';
 import { isUndecodableEvent, type UndecodableEvent } from '../event-store/undecodable-event.ts';
 import type { StoredEvent } from '../events/domain-event.ts';
-import type { DefineTest, StoreHarness } from './conformance.ts';
+import type { DefineTest } from './conformance.ts';
 import { expectErrorCode } from './conformance.ts';
 import { fixtureEvent, fixtureRegistry, fixtureStream } from './fixtures-events.ts';
+import type { StoreHarness } from './store-conformance.ts';
 
 /**
  * A stored row's payload or metadata replaced by raw JSON text, as a faulty writer, a manual

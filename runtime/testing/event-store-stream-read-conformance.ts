@@ -1,9 +1,9 @@
 import { expect } from 'vitest';
 import { ErrorCode } from '../errors.ts';
-import type { EventStore, EventStoreOptions, GetEventsOptions } from '../event-store/event-store.ts';
-import type { DomainEvent } from '../events/domain-event.ts';
+import type { EventStore, GetEventsOptions } from '../event-store/event-store.ts';
 import { uuidv7 } from '../events/uuid.ts';
-import { type DefineTest, expectErrorCode, type StoreHarness } from './conformance.ts';
+import { expectErrorCode } from './conformance.ts';
+import { type Define, versions } from './event-store-conformance-support.ts';
 import {
   fixtureEvent,
   fixtureEvents,
@@ -11,10 +11,6 @@ import {
   fixtureStream,
   uniqueName,
 } from './fixtures-events.ts';
-
-type Define = DefineTest<StoreHarness<EventStore, EventStoreOptions>>;
-
-const versions = (events: readonly DomainEvent[]) => events.map((e) => e.aggregateVersion);
 
 /** A stream of ten events, a day apart from 2024-05-01 (version n occurred on day n). */
 async function tenDayStream(store: EventStore, tenantId: string | null = null) {

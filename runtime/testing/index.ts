@@ -20,9 +20,8 @@ export type {
   CheckpointStoreHarnessFactory,
 } from './checkpoint-store-conformance.ts';
 export { describeCheckpointStoreConformance } from './checkpoint-store-conformance.ts';
-export type { StoreHarness } from './conformance.ts';
-export { storeHarness } from './conformance.ts';
 export type {
+  DeadLetterStoreCapability,
   DeadLetterStoreHarness,
   DeadLetterStoreHarnessFactory,
 } from './dead-letter-store-conformance.ts';
@@ -52,3 +51,5 @@ export type {
 export { describeSnapshotStoreConformance } from './snapshot-store-conformance.ts';
 export type { SpanRecorder, SpanRecorderOptions } from './span-recorder.ts';
 export { recordSpans, startSpanRecorder } from './span-recorder.ts';
+export type { StoreHarness, StoreHarnessFactory } from './store-conformance.ts';
+export { storeHarness } from './store-conformance.ts';

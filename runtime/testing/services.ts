@@ -1,4 +1,5 @@
 import { Socket } from 'node:net';
+import { describe } from 'vitest';
 
 /** Connection settings of the real servers adapter tests run against (loopback defaults). */
 export const serviceUrls = {
@@ -35,16 +36,28 @@ export function isServiceReachable(service: ServiceName, timeoutMs = 1500): Prom
   });
 }
 
+const decided = new Map<ServiceName, Promise<boolean>>();
+
 /**
  * Decides whether a server's tests run. Reachable: true. Unreachable outside CI: prints one
  * line saying which tests are skipped and why, and returns false. Unreachable with `CI=true`:
- * throws, so a missing server fails the run instead of passing silently.
+ * throws, so a missing server fails the run instead of passing silently. Decided once per test
+ * file, so the line is printed once however many blocks ask.
  *
  * @example
  * const pgAvailable = await serviceAvailable('postgres');
  * describe.skipIf(!pgAvailable)('PostgreSQLEventStore', () => { ... });
  */
-export async function serviceAvailable(service: ServiceName): Promise<boolean> {
+export function serviceAvailable(service: ServiceName): Promise<boolean> {
+  let decision = decided.get(service);
+  if (!decision) {
+    decision = decide(service);
+    decided.set(service, decision);
+  }
+  return decision;
+}
+
+async function decide(service: ServiceName): Promise<boolean> {
   if (await isServiceReachable(service)) return true;
   const where = service === 'kafka' ? serviceUrls.kafka.join(',') : serviceUrls[service];
   const message = `${service} is not reachable at ${where}`;
@@ -53,4 +66,20 @@ export async function serviceAvailable(service: ServiceName): Promise<boolean> {
   }
   console.warn(`skipping ${service} tests: ${message} (start it with scripts/services.sh up)`);
   return false;
+}
+
+/**
+ * A `describe` block that runs only when `service` is available (see `serviceAvailable`: one
+ * line and a skip outside CI, a failure with `CI=true`). Await it at the top of the spec file.
+ *
+ * @example
+ * await describeWithService('redis', 'RedisEventBus', () => { ... });
+ */
+export async function describeWithService(
+  service: ServiceName,
+  title: string,
+  body: () => void,
+): Promise<void> {
+  const available = await serviceAvailable(service);
+  describe.skipIf(!available)(title, body);
 }

@@ -1,23 +1,18 @@
 import { expect } from 'vitest';
 import { ErrorCode } from '../errors.ts';
 import type { Snapshot, SnapshotStore, SnapshotStoreOptions } from '../snapshot-store/snapshot-store.ts';
-import {
-  type ConformanceOptions,
-  type DefineTest,
-  describeConformance,
-  expectErrorCode,
-  type StoreHarness,
-} from './conformance.ts';
+import { type DefineTest, expectErrorCode } from './conformance.ts';
 import { fixtureStream } from './fixtures-events.ts';
+import { type StoreHarness, type StoreHarnessFactory, storeConformanceSuite } from './store-conformance.ts';
 
 /**
  * Storage for one snapshot store test. `open()` opens a store on it; later calls open the same
  * storage again, as a restarted process would.
  */
-export interface SnapshotStoreHarness extends StoreHarness<SnapshotStore, SnapshotStoreOptions> {}
+export type SnapshotStoreHarness = StoreHarness<SnapshotStore, SnapshotStoreOptions>;
 
 /** Makes a fresh harness; called once per test. */
-export type SnapshotStoreHarnessFactory = () => SnapshotStoreHarness | Promise<SnapshotStoreHarness>;
+export type SnapshotStoreHarnessFactory = StoreHarnessFactory<SnapshotStoreHarness>;
 
 type Define = DefineTest<SnapshotStoreHarness>;
 
@@ -42,7 +37,8 @@ function snapshotAt(
 
 /**
  * Defines the behavioural tests every `SnapshotStore` adapter must pass. Call it from the
- * adapter's spec file with a harness factory; each test gets its own harness.
+ * adapter's spec file with a harness factory; each test gets its own harness. `options` may
+ * skip tests by title and run them once more with tracing on.
  *
  * @example
  * describeSnapshotStoreConformance('InMemorySnapshotStore', () => {
@@ -50,18 +46,14 @@ function snapshotAt(
  *   return { open: async (o) => new InMemorySnapshotStore({ ...o, storage }), cleanup: async () => {} };
  * });
  */
-export function describeSnapshotStoreConformance(
-  name: string,
-  makeHarness: SnapshotStoreHarnessFactory,
-  options: ConformanceOptions = {},
-): void {
-  describeConformance(
-    { fn: `describeSnapshotStoreConformance(${name})`, title: `${name} (snapshot store conformance)` },
-    makeHarness,
-    options,
-    [saveAndGetTests, replacementTests, isolationAndLifecycleTests],
-  );
-}
+export const describeSnapshotStoreConformance = storeConformanceSuite<
+  SnapshotStoreHarness,
+  SnapshotStoreOptions
+>('snapshot store', 'describeSnapshotStoreConformance', [
+  saveAndGetTests,
+  replacementTests,
+  isolationAndLifecycleTests,
+]);
 
 function saveAndGetTests(test: Define): void {
   test('saves a snapshot and gets it back exactly', async (h) => {

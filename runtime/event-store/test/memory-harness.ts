@@ -1,5 +1,5 @@
-import { storeHarness } from '../../testing/conformance.ts';
 import type { EventStoreHarness, RawEventPatch } from '../../testing/event-store-conformance.ts';
+import { storeHarness } from '../../testing/store-conformance.ts';
 import { InMemoryEventStorage, InMemoryEventStore } from '../memory-event-store.ts';
 
 /** Replaces a stored row, as raw SQL would in a database: the test hook of the read tests. */

@@ -1,12 +1,9 @@
 import type { Pool } from 'pg';
+import { afterAll, beforeAll } from 'vitest';
+import { describeWithService } from '../../testing/services.ts';
+import { type StoreHarness, storeHarness } from '../../testing/store-conformance.ts';
 import { quoteIdent } from '../identifiers.ts';
-import { dropSchema, uniqueSchema } from './postgres-test-env.ts';
-
-/** A conformance harness: stores on one storage, and a cleanup that closes them and empties it. */
-export interface PostgreSQLHarness<S, O> {
-  open: (options?: O) => Promise<S>;
-  cleanup: () => Promise<void>;
-}
+import { dropSchema, testPool, uniqueSchema } from './postgres-test-env.ts';
 
 /**
  * One migrated schema shared by every test of a file, emptied between tests: migrating a
@@ -22,22 +19,56 @@ export function sharedPgSchema(pool: () => Pool, prefix: string) {
     schema,
     harness<S extends { close(): Promise<void> }, O>(
       make: (schema: string, options: O | undefined) => S,
-    ): PostgreSQLHarness<S, O> {
-      const stores: S[] = [];
-      return {
-        open: async (options?: O) => {
-          const store = make(schema, options);
-          stores.push(store);
-          return store;
-        },
-        cleanup: async () => {
-          for (const store of stores) await store.close();
-          await truncateSchema(pool(), schema);
-        },
-      };
+    ): StoreHarness<S, O> {
+      return storeHarness(
+        (options?: O) => make(schema, options),
+        () => truncateSchema(pool(), schema),
+      );
     },
     drop: () => dropSchema(pool(), schema),
   };
+}
+
+/** What the body of `describeOnPostgreSQL` gets: the block's pool and its shared schema. */
+export interface PostgreSQLSpec extends ReturnType<typeof sharedPgSchema> {
+  /** The block's pool (open from `beforeAll` to `afterAll`; use it inside tests and harnesses). */
+  pool(): Pool;
+}
+
+/**
+ * The setup every PostgreSQL conformance spec shares: a block that runs only when the server is
+ * available (one line and a skip outside CI, a failure with `CI=true`), with a pool of
+ * `poolSize` and one migrated schema named after `prefix` for its tests (emptied between them,
+ * dropped after all), both closed after the block. Await it at the top of the spec file.
+ *
+ * @example
+ * await describeOnPostgreSQL('PostgreSQLCheckpointStore conformance', { prefix: 'es_pg_cp', poolSize: 6 }, (pg) => {
+ *   describeCheckpointStoreConformance('PostgreSQLCheckpointStore', () =>
+ *     pg.harness((schema, o) => new PostgreSQLCheckpointStore({ ...o, connection: pg.pool(), schema })));
+ * });
+ */
+export function describeOnPostgreSQL(
+  title: string,
+  setup: { readonly prefix: string; readonly poolSize: number },
+  body: (pg: PostgreSQLSpec) => void,
+): Promise<void> {
+  return describeWithService('postgres', title, () => {
+    let pool: Pool | undefined;
+    const current = (): Pool => {
+      if (!pool) throw new Error(`${title}: the pool is open only while the block's tests run`);
+      return pool;
+    };
+    const shared = sharedPgSchema(current, setup.prefix);
+    beforeAll(() => {
+      pool = testPool(setup.poolSize);
+    });
+    afterAll(async () => {
+      await shared.drop();
+      await pool?.end();
+      pool = undefined;
+    });
+    body({ ...shared, pool: current });
+  });
 }
 
 async function truncateSchema(pool: Pool, schema: string): Promise<void> {
@@ -48,31 +79,6 @@ async function truncateSchema(pool: Pool, schema: string): Promise<void> {
   if (rows.length === 0) return;
   const tables = rows.map((r) => `${quoteIdent(schema)}.${quoteIdent(r.name)}`).join(', ');
   await pool.query(`TRUNCATE ${tables} RESTART IDENTITY`);
-}
-
-/**
- * A conformance harness on a fresh schema of the test database: `open()` builds a store on
- * that schema (a second call is a second client of the same storage); `cleanup()` closes the
- * stores and drops the schema.
- */
-export function postgreSQLHarness<S extends { close(): Promise<void> }, O>(
-  pool: Pool,
-  prefix: string,
-  make: (schema: string, options: O | undefined) => S,
-): PostgreSQLHarness<S, O> {
-  const schema = uniqueSchema(prefix);
-  const stores: S[] = [];
-  return {
-    open: async (options?: O) => {
-      const store = make(schema, options);
-      stores.push(store);
-      return store;
-    },
-    cleanup: async () => {
-      for (const store of stores) await store.close();
-      await dropSchema(pool, schema);
-    },
-  };
 }
 
 /** Overwrites the payload and/or metadata of one stored event with raw SQL (JSON text). */

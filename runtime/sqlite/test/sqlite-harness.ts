@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { storeHarness } from '../../testing/conformance.ts';
 import type { EventStoreHarness, RawEventPatch } from '../../testing/event-store-conformance.ts';
+import { type StoreHarness, storeHarness } from '../../testing/store-conformance.ts';
 import { SQLiteEventStore, type SQLiteEventStoreOptions } from '../sqlite-event-store.ts';
 
 /** A temporary folder removed by `cleanup`. */
@@ -12,13 +12,29 @@ export function tempDir(prefix: string): { path: string; remove: () => void } {
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
+/**
+ * A conformance harness on a fresh SQLite file `<name>.db` in a temporary folder: `open(file,
+ * options)` opens a store on it (a second call is another connection), `cleanup()` closes the
+ * stores and removes the folder. `file` is the path, for raw access.
+ */
+export function sqliteFileHarness<S extends { close(): Promise<void> }, O>(
+  name: string,
+  open: (file: string, options?: O) => S,
+): StoreHarness<S, O> & { readonly file: string } {
+  const dir = tempDir(name);
+  const file = join(dir.path, `${name}.db`);
+  return { ...storeHarness((options?: O) => open(file, options), dir.remove), file };
+}
+
 /** A conformance harness on a fresh SQLite file; `open()` opens another connection to it. */
 export function sqliteEventStoreHarness(defaults: SQLiteEventStoreOptions = {}): EventStoreHarness {
-  const dir = tempDir('events');
-  const file = join(dir.path, 'events.db');
+  const harness = sqliteFileHarness(
+    'events',
+    (file, options?: SQLiteEventStoreOptions) => new SQLiteEventStore(file, { ...defaults, ...options }),
+  );
   return {
-    ...storeHarness((options) => new SQLiteEventStore(file, { ...defaults, ...options }), dir.remove),
-    rewriteEvent: async (eventId, patch) => rewriteSqliteEvent(file, eventId, patch),
+    ...harness,
+    rewriteEvent: async (eventId, patch) => rewriteSqliteEvent(harness.file, eventId, patch),
   };
 }
 
