@@ -3,7 +3,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import { AggregateRoot } from '../aggregate/aggregate-root.ts';
 import { isInvalidArgumentError, isSchemaValidationError } from '../errors.ts';
 import { createEvent, type DomainEvent } from '../events/domain-event.ts';
-import { assertCurrentVersion, defineEvent, validateCommands } from './index.ts';
+import { assertCurrentVersion, customUpcaster, defineEvent, validateCommands } from './index.ts';
 
 const ajv = new Ajv2020({ allErrors: true, useDefaults: true });
 const placedV2 = ajv.compile({
@@ -85,8 +85,20 @@ describe('defineEvent', () => {
 
   it('is() accepts only its type at the current version', () => {
     const current = OrderPlaced.create({ lines: [] }, { aggregateId: 'o-1' });
-    const older = createEvent({ eventType: 'OrderPlaced', schemaVersion: 1, aggregateId: 'o-1', data: {} });
-    const other = createEvent({ eventType: 'OrderShipped', schemaVersion: 2, aggregateId: 'o-1', data: {} });
+    const older = createEvent({
+      eventType: 'OrderPlaced',
+      schemaVersion: 1,
+      aggregateType: 'Order',
+      aggregateId: 'o-1',
+      data: {},
+    });
+    const other = createEvent({
+      eventType: 'OrderShipped',
+      schemaVersion: 2,
+      aggregateType: 'Order',
+      aggregateId: 'o-1',
+      data: {},
+    });
     expect([OrderPlaced.is(current), OrderPlaced.is(older), OrderPlaced.is(other)]).toEqual([
       true,
       false,
@@ -104,7 +116,13 @@ describe('assertCurrentVersion', () => {
   });
 
   it('rejects an older version, naming the applier and both versions', () => {
-    const older = createEvent({ eventType: 'OrderPlaced', schemaVersion: 1, aggregateId: 'o-1', data: {} });
+    const older = createEvent({
+      eventType: 'OrderPlaced',
+      schemaVersion: 1,
+      aggregateType: 'Order',
+      aggregateId: 'o-1',
+      data: {},
+    });
     const call = () => assertCurrentVersion(older, OrderPlaced, { aggregateType: 'Order', id: 'o-1' });
     expect(call).toThrow(
       'Order "o-1" cannot apply OrderPlaced v1, expected v2: read events through a store built with createEventRegistry() so they are upcast',
@@ -157,5 +175,29 @@ describe('validateCommands', () => {
     expect(() => validateCommands(target, 'Order', { aggregateType: ['Ship', shipCommand] })).toThrow(
       "Order has no command handler aggregateType(): implement it in the aggregate's class",
     );
+  });
+});
+
+describe('customUpcaster', () => {
+  interface NameV1 {
+    readonly name: string;
+  }
+  const split = (data: NameV1) => ({ first: data.name.split(' ')[0], last: data.name.split(' ')[1] });
+
+  it('runs a typed upcaster on the stored payload and returns a plain copy', () => {
+    const upcast = customUpcaster<NameV1>(split);
+    const event = createEvent({
+      eventType: 'Named',
+      aggregateType: 'Person',
+      aggregateId: 'a-1',
+      data: { name: 'Ada Lovelace' },
+    });
+    expect(upcast({ name: 'Ada Lovelace' }, event)).toEqual({ first: 'Ada', last: 'Lovelace' });
+  });
+
+  it('passes the event the payload belongs to', () => {
+    const event = createEvent({ eventType: 'Named', aggregateType: 'Person', aggregateId: 'a-7', data: {} });
+    const upcast = customUpcaster<NameV1>((_data, e) => ({ from: e.aggregateId }));
+    expect(upcast({ name: '' }, event)).toEqual({ from: 'a-7' });
   });
 });

@@ -6,6 +6,7 @@
 
 export type { EventApplier } from './assert-current-version.ts';
 export { assertCurrentVersion } from './assert-current-version.ts';
+export { customUpcaster } from './custom-upcaster.ts';
 export type { CurrentEventClass, EventClass, EventClassBase, EventEnvelope } from './define-event.ts';
 export { defineEvent } from './define-event.ts';
 export type { CommandCheck } from './validate-commands.ts';
