@@ -1,5 +1,4 @@
-import { InvalidArgumentError } from '../errors.ts';
-import type { DomainEvent } from '../events/domain-event.ts';
+import { type DomainEvent, InvalidArgumentError } from '@es-gen/runtime';
 import type { CurrentEventClass } from './define-event.ts';
 
 /** What applies events: an aggregate (type and id) or a named reader such as a projection. */

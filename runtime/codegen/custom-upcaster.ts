@@ -1,5 +1,4 @@
-import type { DomainEvent } from '../events/domain-event.ts';
-import type { Upcaster } from '../events/upcasters.ts';
+import type { DomainEvent, Upcaster } from '@es-gen/runtime';
 
 /**
  * A user's upcaster, typed on the payload of the version it reads, as the registry's `custom`

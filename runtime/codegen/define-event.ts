@@ -1,6 +1,11 @@
-import { SchemaValidationError } from '../errors.ts';
-import { type CreateEventInput, createEvent, type DomainEvent } from '../events/domain-event.ts';
-import { type AjvValidateFunction, fromAjv } from '../events/event-registry.ts';
+import {
+  type AjvValidateFunction,
+  type CreateEventInput,
+  createEvent,
+  type DomainEvent,
+  fromAjv,
+  SchemaValidationError,
+} from '@es-gen/runtime';
 
 /** What a generated `Event.create()` takes besides the payload: `aggregateId` and optional ids, tenant and time. */
 export type EventEnvelope = Omit<

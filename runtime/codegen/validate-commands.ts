@@ -1,5 +1,10 @@
-import { InvalidArgumentError, SchemaValidationError } from '../errors.ts';
-import { type AjvValidateFunction, fromAjv, type Validator } from '../events/event-registry.ts';
+import {
+  type AjvValidateFunction,
+  fromAjv,
+  InvalidArgumentError,
+  SchemaValidationError,
+  type Validator,
+} from '@es-gen/runtime';
 
 /** One command handler to guard: the command's name and its precompiled validator. */
 export type CommandCheck = readonly [commandType: string, validate: AjvValidateFunction];
