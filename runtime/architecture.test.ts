@@ -49,8 +49,8 @@ function forbiddenFor(key: string): (node: string) => boolean {
 }
 
 describe('entry points', () => {
-  it('are the core, one per technology folder and the test kits', () => {
-    const expected = ['.', './testing', ...TECHNOLOGY_FOLDERS.map((t) => `./${t}`)];
+  it('are the core, one per technology folder, the test kits and the code-generation helpers', () => {
+    const expected = ['.', './testing', './codegen', ...TECHNOLOGY_FOLDERS.map((t) => `./${t}`)];
     expect(entries.map((e) => e.key).sort()).toEqual(expected.sort());
   });
 

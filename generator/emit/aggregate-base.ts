@@ -6,7 +6,7 @@ import {
   StructureKind,
 } from 'ts-morph';
 import type { AggregateModel, CommandModel, EventModel, SchemaModel } from '../model/ir.ts';
-import { validateCommandsMethod } from './aggregate-commands.ts';
+import { validateCommandsStatements } from './aggregate-commands.ts';
 import { article } from './article.ts';
 import {
   aggregateTypeNames,
@@ -33,11 +33,8 @@ function commandStatements(aggregate: AggregateModel): Statement[] {
 function handlerDocs(aggregate: AggregateModel, command: CommandModel): string {
   const lines = [command.description ?? `Handles ${command.name}.`, ''];
   if (command.creates) lines.push(`Creates the ${aggregate.name}: the stream must not exist yet.`);
-  lines.push(`May emit: ${command.emits.length > 0 ? command.emits.join(', ') : 'nothing'}.`);
   lines.push(
-    '',
-    `\`command\` is checked against the ${command.name} schema before this runs: an invalid one throws`,
-    'SchemaValidationError naming each field and rule; a valid one arrives as a copy with defaults filled in.',
+    `May emit: ${command.emits.length > 0 ? command.emits.join(', ') : 'nothing'}. \`command\` has passed the ${command.name} schema, defaults filled in.`,
   );
   return lines.join('\n');
 }
@@ -58,13 +55,11 @@ function raiser(event: EventModel): OptionalKind<MethodDeclarationStructure> {
     name: raiseMethodName(event.name),
     scope: Scope.Protected,
     docs: [
-      `Validates \`data\`, raises ${article(event.name)} ${event.name} on this aggregate and applies it.\n\n@throws SchemaValidationError when \`data\` is invalid.`,
+      `Validates \`data\`, raises ${article(event.name)} ${event.name} on this aggregate and applies it; throws SchemaValidationError when \`data\` is invalid.`,
     ],
     parameters: [{ name: 'data', type: names.input }],
     returnType: names.event,
-    statements: [
-      `return this.raise(${event.name}.create(data, { aggregateId: this.id })) as ${names.event};`,
-    ],
+    statements: [`return this.raise(${event.name}.create(data, { aggregateId: this.id }));`],
   };
 }
 
@@ -84,15 +79,13 @@ function applier(event: EventModel): OptionalKind<MethodDeclarationStructure> {
 function whenMethod(aggregate: AggregateModel): OptionalKind<MethodDeclarationStructure> {
   const cases = aggregate.events.flatMap((event) => [
     `case ${event.name}.eventType:`,
-    `  this.#expectCurrent(event, ${event.name}.schemaVersion);`,
-    `  this.${applierName(event.name)}(event as ${eventTypeNames(event.name).event});`,
-    '  return;',
+    `  return this.${applierName(event.name)}(assertCurrentVersion(event, ${event.name}, this));`,
   ]);
   return {
     name: 'when',
     scope: Scope.Protected,
     hasOverrideKeyword: true,
-    docs: ['Dispatches an event to its typed applier.'],
+    docs: ['Dispatches an event to its typed applier; an older version than the current one throws.'],
     parameters: [{ name: 'event', type: 'DomainEvent' }],
     returnType: 'void',
     statements: [
@@ -105,28 +98,17 @@ function whenMethod(aggregate: AggregateModel): OptionalKind<MethodDeclarationSt
   };
 }
 
-function expectCurrentMethod(aggregate: AggregateModel): OptionalKind<MethodDeclarationStructure> {
-  return {
-    name: '#expectCurrent',
-    parameters: [
-      { name: 'event', type: 'DomainEvent' },
-      { name: 'schemaVersion', type: 'number' },
-    ],
-    returnType: 'void',
-    statements: [
-      'if (event.schemaVersion === schemaVersion) return;',
-      'throw new InvalidArgumentError(',
-      `  \`${aggregate.name} "\${this.id}" cannot apply \${event.eventType} v\${event.schemaVersion}, expected v\${schemaVersion}: read events through a store built with createEventRegistry() so they are upcast\`,`,
-      ');',
-    ],
-  };
-}
-
 function baseDocs(aggregate: AggregateModel, userFile: string): string {
   return [
     aggregate.description ?? `The ${aggregate.name} aggregate.`,
     '',
     `Generated base: implement the command handlers and event appliers in \`${userFile}\`.`,
+    ...(aggregate.commands.length > 0
+      ? [
+          'Each command is checked against its schema before its handler runs: an invalid one throws',
+          'SchemaValidationError naming each field and rule; a valid one arrives as a copy with defaults filled in.',
+        ]
+      : []),
   ].join('\n');
 }
 
@@ -171,10 +153,7 @@ function baseClass(aggregate: AggregateModel, model: SchemaModel, userFile: stri
     ctors: [
       {
         parameters: [{ name: 'id', type: 'string' }],
-        statements: [
-          `super(id, ${names.base}.initialState());`,
-          ...(aggregate.commands.length > 0 ? ['this.#validateCommands();'] : []),
-        ],
+        statements: [`super(id, ${names.base}.initialState());`, ...validateCommandsStatements(aggregate)],
       },
     ],
     methods: [
@@ -189,8 +168,6 @@ function baseClass(aggregate: AggregateModel, model: SchemaModel, userFile: stri
       ...live.map(raiser),
       ...aggregate.events.map(applier),
       whenMethod(aggregate),
-      expectCurrentMethod(aggregate),
-      ...(aggregate.commands.length > 0 ? [validateCommandsMethod(aggregate)] : []),
     ],
   };
 }

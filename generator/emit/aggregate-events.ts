@@ -63,78 +63,34 @@ function payloadStatements(event: EventModel): Statement[] {
 }
 
 function classDocs(event: EventModel, version: number): string {
-  const lines = [event.description ?? `The ${event.name} event.`, '', `Current schema version: ${version}.`];
+  const lines = [`${event.description ?? `The ${event.name} event.`} Current schema version: ${version}.`];
   if (event.retired) lines.push('', '@deprecated Retired: no longer emitted; stored events stay readable.');
   return lines.join('\n');
 }
 
-function eventClassStatements(aggregate: AggregateModel, event: EventModel): Statement[] {
+/**
+ * The event class: it extends what the runtime's `defineEvent()` returns for the event's current
+ * version (literal-typed statics, a validating `create()` and `is()`), so the file holds one call.
+ */
+function eventClassStatement(aggregate: AggregateModel, event: EventModel): Statement {
   const current = currentVersion(event);
   const names = eventTypeNames(event.name);
-  const check = `validate${event.name}Data`;
-  return [
-    `const ${check} = fromAjv(${validatorName(event.name, current.version)});`,
-    {
-      kind: StructureKind.Class,
-      name: event.name,
-      isExported: true,
-      isAbstract: true,
-      docs: [classDocs(event, current.version)],
-      properties: [
-        { name: 'eventType', isStatic: true, isReadonly: true, initializer: tsString(event.name) },
-        { name: 'schemaVersion', isStatic: true, isReadonly: true, initializer: String(current.version) },
-        { name: 'aggregateType', isStatic: true, isReadonly: true, initializer: tsString(aggregate.name) },
-      ],
-      methods: [
-        {
-          name: 'create',
-          isStatic: true,
-          docs: [
-            [
-              `Validates \`data\` against ${event.name} v${current.version}, fills in defaults and builds a frozen event.`,
-              '',
-              '@throws SchemaValidationError naming the path and reason of every invalid field.',
-              '@example',
-              `const event = ${event.name}.create(data, { aggregateId });`,
-            ].join('\n'),
-          ],
-          parameters: [
-            { name: 'data', type: names.input },
-            { name: 'envelope', type: 'EventEnvelope' },
-          ],
-          returnType: names.event,
-          statements: [
-            `const payload = structuredClone(data) as ${names.data};`,
-            `const issues = ${check}(payload);`,
-            `if (issues.length > 0) throw new SchemaValidationError(${event.name}.eventType, ${event.name}.schemaVersion, issues);`,
-            'return createEvent({',
-            '  ...envelope,',
-            `  eventType: ${event.name}.eventType,`,
-            `  schemaVersion: ${event.name}.schemaVersion,`,
-            `  aggregateType: ${event.name}.aggregateType,`,
-            '  data: Object.freeze(payload),',
-            '});',
-          ],
-        },
-        {
-          name: 'is',
-          isStatic: true,
-          docs: [`True when \`event\` is ${article(event.name)} ${event.name} event at the current version.`],
-          parameters: [{ name: 'event', type: 'DomainEvent' }],
-          returnType: `event is ${names.event}`,
-          statements: [
-            `return event.eventType === ${event.name}.eventType && event.schemaVersion === ${event.name}.schemaVersion;`,
-          ],
-        },
-      ],
-    },
-  ];
+  const typeArgs = `${names.event}, ${names.input}, ${current.version}, ${tsString(aggregate.name)}`;
+  const args = `${tsString(aggregate.name)}, ${tsString(event.name)}, ${current.version}, ${validatorName(event.name, current.version)}`;
+  return {
+    kind: StructureKind.Class,
+    name: event.name,
+    isExported: true,
+    isAbstract: true,
+    docs: [classDocs(event, current.version)],
+    extends: `defineEvent<${typeArgs}>(\n  ${args},\n)`,
+  };
 }
 
 /** Payload types of every version, the typed event and the event class of each event of `aggregate`. */
 export function aggregateEventStatements(aggregate: AggregateModel): Statement[] {
   return aggregate.events.flatMap((event) => [
     ...payloadStatements(event),
-    ...eventClassStatements(aggregate, event),
+    eventClassStatement(aggregate, event),
   ]);
 }

@@ -1,7 +1,6 @@
 import type { AggregateModel, FieldModel, SchemaModel, TypeRef } from '../model/ir.ts';
 import { currentVersion } from '../model/ir.ts';
 import { aggregateBaseStatements } from './aggregate-base.ts';
-import { commandValidationStatements } from './aggregate-commands.ts';
 import { aggregateEventStatements } from './aggregate-events.ts';
 import type { EmitContext } from './context.ts';
 import { generatedHeader } from './header.ts';
@@ -35,18 +34,18 @@ export function emitAggregate(aggregate: AggregateModel, model: SchemaModel, ctx
   const userFile = ctx.layout.userAggregate(aggregate.name);
   const hasEvents = aggregate.events.length > 0;
   const hasCommands = aggregate.commands.length > 0;
-  const runtimeValues = ['AggregateRoot', 'InvalidArgumentError', 'UnknownEventTypeError'];
-  if (hasEvents) runtimeValues.push('createEvent');
-  if (hasEvents || hasCommands) runtimeValues.push('fromAjv', 'SchemaValidationError');
-  const runtimeTypes = ['DomainEvent', 'StoredEvent', ...(hasCommands ? ['Validator'] : [])];
+  const runtimeValues = ['AggregateRoot', 'UnknownEventTypeError'];
+  const codegenValues = [
+    ...(hasEvents ? ['assertCurrentVersion', 'defineEvent'] : []),
+    ...(hasCommands ? ['validateCommands'] : []),
+  ];
   const imports = [
-    importDeclaration(ctx.runtimeImport, runtimeTypes, true),
+    importDeclaration(ctx.runtimeImport, ['DomainEvent', 'StoredEvent'], true),
     importDeclaration(ctx.runtimeImport, runtimeValues, false),
-    importDeclaration(
-      ctx.importPath(path, ctx.layout.types),
-      [...namedTypesUsedBy(aggregate), 'EventEnvelope'],
-      true,
-    ),
+    ...(codegenValues.length > 0
+      ? [importDeclaration(`${ctx.runtimeImport}/codegen`, codegenValues, false)]
+      : []),
+    importDeclaration(ctx.importPath(path, ctx.layout.types), namedTypesUsedBy(aggregate), true),
   ];
   const validators = [
     ...aggregate.events.map((e) => validatorName(e.name, currentVersion(e).version)),
@@ -57,7 +56,6 @@ export function emitAggregate(aggregate: AggregateModel, model: SchemaModel, ctx
   return printTypeScript(generatedHeader(ctx.version, aggregate.file), [
     ...imports,
     ...aggregateEventStatements(aggregate),
-    ...commandValidationStatements(aggregate),
     ...aggregateBaseStatements(aggregate, model, userFile),
   ]);
 }

@@ -71,6 +71,7 @@ function imports(model: SchemaModel, ctx: EmitContext): Statement[] {
     );
   }
   if (customs.length > 0) {
+    out.splice(2, 0, importDeclaration(`${ctx.runtimeImport}/codegen`, ['customUpcaster'], false));
     out.push(importDeclaration(ctx.importPath(path, ctx.layout.userUpcasters), customs, false));
   }
   if (validators.length > 0)

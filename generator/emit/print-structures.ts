@@ -157,12 +157,9 @@ function classLines(c: ClassDeclarationStructure): Lines {
   for (const ctor of c.ctors ?? []) groups.push(constructorLines(ctor, INDENT));
   for (const m of c.methods ?? []) groups.push(method(m, INDENT));
   const members = groups.flatMap((g, i) => (i === 0 ? g : ['', ...g]));
-  return [
-    ...docLines(c.docs, ''),
-    `${c.isExported ? 'export ' : ''}${c.isAbstract ? 'abstract ' : ''}class ${c.name}${heritage} {`,
-    ...members,
-    '}',
-  ];
+  const head = `${c.isExported ? 'export ' : ''}${c.isAbstract ? 'abstract ' : ''}class ${c.name}${heritage}`;
+  if (members.length === 0) return [...docLines(c.docs, ''), `${head} {}`];
+  return [...docLines(c.docs, ''), `${head} {`, ...members, '}'];
 }
 
 function signature(p: OptionalKind<PropertySignatureStructure>): Lines {

@@ -20,7 +20,8 @@ function enumUnion(values: readonly (string | number)[]): string {
 
 /**
  * The TypeScript type of a field type: literal unions for enums, `string` for uuid, datetime,
- * date and decimal (ISO and decimal strings), `unknown` for json.
+ * date and decimal (ISO and decimal strings), `unknown` for json; arrays are `readonly`, as
+ * events are immutable and state is replaced rather than changed in place.
  */
 export function tsTypeOf(type: TypeRef, constraints: FieldConstraints = {}): string {
   switch (type.kind) {
@@ -32,7 +33,7 @@ export function tsTypeOf(type: TypeRef, constraints: FieldConstraints = {}): str
       return type.name;
     case 'array': {
       const inner = tsTypeOf(type.items, constraints);
-      return inner.includes(' | ') ? `(${inner})[]` : `${inner}[]`;
+      return inner.includes(' ') ? `readonly (${inner})[]` : `readonly ${inner}[]`;
     }
   }
 }

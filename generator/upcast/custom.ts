@@ -27,8 +27,7 @@ export const custom: UpcastOpDefinition<'custom'> = {
   emit: (op, event, from) =>
     [
       '{',
-      `            custom: (data, event) =>`,
-      `              ${op.functionName}(data as unknown as ${payloadTypeName(event, from)}, event) as unknown as Record<string, unknown>,`,
+      `            custom: customUpcaster<${payloadTypeName(event, from)}>(${op.functionName}),`,
       '          }',
     ].join('\n'),
   userFunction: (op) => op.functionName,

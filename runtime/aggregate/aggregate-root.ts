@@ -90,7 +90,7 @@ export abstract class AggregateRoot<TState = unknown> {
    *
    * @throws InvalidArgumentError when the event names another aggregate or another tenant.
    */
-  protected raise(event: DomainEvent): DomainEvent;
+  protected raise<TEvent extends DomainEvent>(event: TEvent): TEvent;
   protected raise(eventType: string, data: unknown, schemaVersion?: number): DomainEvent;
   protected raise(eventOrType: DomainEvent | string, data?: unknown, schemaVersion = 1): DomainEvent {
     const base =

@@ -26,10 +26,14 @@ export const TECHNOLOGY_FOLDERS = Object.keys(TECHNOLOGIES) as Technology[];
 /** Every driver package. */
 export const DRIVERS: readonly string[] = Object.values(TECHNOLOGIES);
 
-/** The core folders: events, aggregates, projections, the ports and their memory adapters, test kits. */
+/**
+ * The core folders: events, aggregates, projections, the ports and their memory adapters, test
+ * kits, and the helpers generated code calls.
+ */
 export const CORE_FOLDERS = [
   'aggregate',
   'checkpoint-store',
+  'codegen',
   'dead-letter-store',
   'event-bus',
   'event-store',

@@ -2,6 +2,7 @@
 
 import type { EventTypeDefinition } from '@es-gen/runtime';
 import { EventRegistry, declarativeUpcaster, fromAjv } from '@es-gen/runtime';
+import { customUpcaster } from '@es-gen/runtime/codegen';
 import type { CustomerRegisteredV1Data } from './aggregates/customer.ts';
 import { CustomerEmailChanged, CustomerRegistered } from './aggregates/customer.ts';
 import { ItemRegistered, StockReceived, StockReserved } from './aggregates/inventory-item.ts';
@@ -41,8 +42,7 @@ export const eventDefinitions: readonly EventTypeDefinition[] = [
         validate: fromAjv(validateCustomerRegisteredV1),
         upcast: declarativeUpcaster([
           {
-            custom: (data, event) =>
-              upcastCustomerRegisteredV1ToV2(data as unknown as CustomerRegisteredV1Data, event) as unknown as Record<string, unknown>,
+            custom: customUpcaster<CustomerRegisteredV1Data>(upcastCustomerRegisteredV1ToV2),
           },
         ]),
       },
