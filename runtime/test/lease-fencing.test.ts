@@ -96,7 +96,10 @@ describe.each([
         return typeof value === 'function' ? value.bind(target) : value;
       },
     });
-    const old = new LeaseKeeper(cutOff, 'projection:P', { ttlMs: 300, renewEveryMs: 50, replica: 'old' });
+    // The ttl leaves room for the saves below on a loaded machine; the old keeper must still hold
+    // its lease by its own clock until the sleep.
+    const ttlMs = 1_500;
+    const old = new LeaseKeeper(cutOff, 'projection:P', { ttlMs, renewEveryMs: 50, replica: 'old' });
     const next = new LeaseKeeper(h.leases, 'projection:P', { ttlMs: 5_000, replica: 'next' });
     expect(await old.acquire()).toBe(true);
     const oldStore = old.fence(h.checkpoints);
@@ -106,7 +109,7 @@ describe.each([
     const oldEpoch = old.status.epoch;
     expect(next.status).toMatchObject({ state: 'standby', holder: 'old', epoch: oldEpoch });
 
-    await sleep(350); // the old lease expires without a renewal
+    await sleep(ttlMs + 100); // the old lease expires without a renewal
     expect(old.status.state).toBe('standby');
     expect(await next.acquire()).toBe(true);
     expect(next.status).toMatchObject({ state: 'active', holder: 'next', epoch: oldEpoch! + 1 });
