@@ -66,7 +66,7 @@ function build(name: string, extension: ImportExtension, options: ts.CompilerOpt
   return { files, problems, outputs, specifiers, root };
 }
 
-describe('generated and user-owned code with each import extension', { timeout: 60_000 }, () => {
+describe('generated and user-owned code with each import extension', { timeout: 180_000 }, () => {
   it('.js: compiles under NodeNext and the strictest flags, and tsc writes validators.js', () => {
     const out = build('js', '.js', {
       module: ts.ModuleKind.NodeNext,
