@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { SchemaValidationError, UndecodableEventError } from '../errors.ts';
-import { EventRegistry, type Validator } from '../events/event-registry.ts';
+import { SchemaValidationError, UndecodableEventError, UpcastError } from '../errors.ts';
+import { EventRegistry, type EventTypeDefinition, type Validator } from '../events/event-registry.ts';
+import { declarativeUpcaster, type Upcaster } from '../events/upcasters.ts';
 import { type EventRow, readFeedRow, readRow, toReadDecoding } from './event-row.ts';
 import { isUndecodableEvent } from './undecodable-event.ts';
 
@@ -95,5 +96,68 @@ describe('reading a stored row', () => {
     const event = readFeedRow(row({ dataJson: '{"amount":"lots"}' }), withRegistry());
     expect(event && isUndecodableEvent(event)).toBe(true);
     expect(event?.data).toEqual({ amount: 'lots' });
+  });
+});
+
+describe('reading a row stored at an older version', () => {
+  const v3Valid: Validator = (data) => {
+    const d = data as { amount?: unknown; currency?: unknown; channel?: unknown };
+    return typeof d.amount === 'number' && d.currency === 'USD' && d.channel === 'web'
+      ? []
+      : [{ path: '/amount', reason: 'must be number' }];
+  };
+  const placed = (second: Upcaster): EventTypeDefinition => ({
+    eventType: 'Placed',
+    aggregateType: 'Order',
+    versions: [
+      { version: 1, upcast: declarativeUpcaster([{ add: { currency: 'USD' } }]) },
+      { version: 2, upcast: second },
+      { version: 3, validate: v3Valid },
+    ],
+  });
+  const declarative = placed(
+    declarativeUpcaster([{ rename: { total: 'amount' } }, { add: { channel: 'web' } }]),
+  );
+  const custom = placed(
+    declarativeUpcaster([{ custom: ({ total, ...rest }) => ({ ...rest, amount: total, channel: 'web' }) }]),
+  );
+  const v1 = (patch: Partial<EventRow> = {}) =>
+    row({ eventType: 'Placed', aggregateType: 'Order', schemaVersion: 1, dataJson: '{"total":5}', ...patch });
+  const decoding = (definition: EventTypeDefinition, validateOnRead = true) =>
+    toReadDecoding({ registry: new EventRegistry().register(definition), validateOnRead });
+
+  it('upcasts in place to the event EventRegistry.upcast gives, for declarative and custom chains alike', () => {
+    const registry = new EventRegistry().register(declarative);
+    const viaRegistry = registry.upcast({ ...readRow(v1(), toReadDecoding({}))! });
+    for (const definition of [declarative, custom]) {
+      const event = readRow(v1({ metadataJson: '{"m":1}' }), decoding(definition));
+      expect(event).toEqual({ ...viaRegistry, metadata: { m: 1 } });
+      expect(Object.keys(event!)).toEqual(Object.keys(viaRegistry));
+      expect(event?.schemaVersion).toBe(3);
+      expect(Object.isFrozen(event)).toBe(true);
+      expect(
+        readFeedRow(v1({ schemaVersion: 2, dataJson: '{"total":5,"currency":"USD"}' }), decoding(definition)),
+      ).toEqual(viaRegistry);
+    }
+  });
+
+  it('validates the upcast result even with validateOnRead off, and reports it as before', () => {
+    for (const definition of [declarative, custom]) {
+      const read = () => readRow(v1({ dataJson: '{"total":"five"}' }), decoding(definition, false));
+      expect(read).toThrow(UpcastError);
+      expect(read).toThrow(/the result is not a valid v3: \/amount must be number/);
+      expect(read).toThrow(/position 7/);
+      const flagged = readFeedRow(v1({ dataJson: '{"total":"five"}' }), decoding(definition));
+      expect(flagged && isUndecodableEvent(flagged)).toBe(true);
+      // The flagged event carries the payload as stored, not a half-upcast one.
+      expect(flagged?.data).toEqual({ total: 'five' });
+      expect(flagged?.schemaVersion).toBe(1);
+    }
+  });
+
+  it('reports a stored payload that is not an object as before', () => {
+    expect(() => readRow(v1({ dataJson: '[1]' }), decoding(declarative))).toThrow(
+      /must be an object, found an array/,
+    );
   });
 });

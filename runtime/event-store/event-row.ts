@@ -8,8 +8,12 @@ import {
   UpcastError,
 } from '../errors.ts';
 import type { StoredEvent } from '../events/domain-event.ts';
-import type { EventRegistry, UnknownEventPolicy, Validator } from '../events/event-registry.ts';
+import type { EventRegistry, Validator } from '../events/event-registry.ts';
+import type { ReadDecoding, ReadPlan } from './read-decoding.ts';
+
 import { isDecodeErrorCode, locationOf, type UndecodableEvent } from './undecodable-event.ts';
+
+export { type ReadDecoding, toReadDecoding } from './read-decoding.ts';
 
 /**
  * One event as adapters keep it: the envelope with payload and metadata as JSON text. Adapters
@@ -31,27 +35,6 @@ export interface EventRow {
   readonly causationId: string | null;
   readonly metadataJson: string;
   readonly dataJson: string;
-}
-
-/** How a store turns rows into events: from `EventStoreOptions`, with defaults applied. */
-export interface ReadDecoding {
-  readonly registry: EventRegistry | undefined;
-  readonly onUnknownEvent: UnknownEventPolicy;
-  /** Validate payloads already at the current version (default true). */
-  readonly validateOnRead: boolean;
-}
-
-/** The decoding of a store built with `options`. */
-export function toReadDecoding(options: {
-  readonly registry?: EventRegistry | undefined;
-  readonly onUnknownEvent?: UnknownEventPolicy | undefined;
-  readonly validateOnRead?: boolean | undefined;
-}): ReadDecoding {
-  return {
-    registry: options.registry,
-    onUnknownEvent: options.onUnknownEvent ?? 'fail',
-    validateOnRead: options.validateOnRead ?? true,
-  };
 }
 
 const EMPTY_METADATA: Readonly<Record<string, unknown>> = Object.freeze({});
@@ -97,14 +80,20 @@ function describeJson(value: unknown): string {
 }
 
 function toEvent(row: EventRow, parsed: Parsed): StoredEvent {
-  return buildEvent(row, parsed.data, parsed.metadata);
+  return buildEvent(row, parsed.data, parsed.metadata, row.schemaVersion);
 }
 
-function buildEvent(row: EventRow, data: unknown, metadata: Readonly<Record<string, unknown>>): StoredEvent {
+/** The frozen event of `row` with its payload at `schemaVersion` (the stored one, or the current one after an upcast). */
+function buildEvent(
+  row: EventRow,
+  data: unknown,
+  metadata: Readonly<Record<string, unknown>>,
+  schemaVersion: number,
+): StoredEvent {
   return Object.freeze({
     eventId: row.eventId,
     eventType: row.eventType,
-    schemaVersion: row.schemaVersion,
+    schemaVersion,
     aggregateId: row.aggregateId,
     aggregateType: row.aggregateType,
     aggregateVersion: row.aggregateVersion,
@@ -137,18 +126,27 @@ type Decoded =
   | { readonly error: EventSourcingError; readonly raw: Parsed | undefined };
 
 /**
- * The common case of `decodeRow` without its intermediate objects: a row that parses, of a known
- * type at its current version, with a valid payload (or no registry). Returns undefined for
- * anything else (unknown type or version, an upcast, bad JSON, an invalid payload), which
- * `decodeRow` then decodes or reports in full, so results and errors are the same either way.
+ * The common cases of `decodeRow` without its intermediate objects: a row that parses, of a
+ * known type, with a valid payload (or no registry), either at its current version or at an
+ * older one whose upcasters can run in place on the payload just parsed (see `ReadPlan`), giving
+ * what `EventRegistry.upcast` gives without its copies. Returns undefined for anything else
+ * (unknown type or version, an upcaster of the user's, bad JSON, an invalid payload), which
+ * `decodeRow` then decodes or reports in full from the row, so results and errors are the same
+ * either way.
  */
 function decodeCurrent(row: EventRow, decoding: ReadDecoding): StoredEvent | undefined {
-  const { registry } = decoding;
+  const { plans } = decoding;
+  let schemaVersion = row.schemaVersion;
   let validate: Validator | undefined;
-  if (registry) {
-    const versions = registry.get(row.eventType)?.versions;
-    if (versions === undefined || row.schemaVersion !== versions.length) return undefined;
-    if (decoding.validateOnRead) validate = versions[versions.length - 1]!.validate;
+  let steps: NonNullable<ReadPlan['steps']> = NO_STEPS;
+  if (plans !== undefined) {
+    const plan = plans.get(row.eventType, schemaVersion);
+    if (plan === undefined || plan.steps === undefined) return undefined;
+    steps = plan.steps;
+    schemaVersion = plan.current;
+    // An upcast result is always validated (as `EventRegistry.upcast` does); a stored current
+    // payload only with `validateOnRead`.
+    if (steps.length > 0 || decoding.validateOnRead) validate = plan.validate;
   }
   if (typeof row.dataJson !== 'string' || typeof row.metadataJson !== 'string') return undefined;
   let data: unknown;
@@ -157,15 +155,19 @@ function decodeCurrent(row: EventRow, decoding: ReadDecoding): StoredEvent | und
     data = JSON.parse(row.dataJson);
     if (row.metadataJson !== '{}') metadata = JSON.parse(row.metadataJson);
     if (metadata !== EMPTY_METADATA && !isObject(metadata)) return undefined;
-    if (registry && !isObject(data)) return undefined;
+    if (plans !== undefined && !isObject(data)) return undefined;
+    for (let i = 0; i < steps.length; i++) data = steps[i]!(data as Record<string, unknown>);
     if (validate !== undefined && validate(data).length > 0) return undefined;
   } catch {
-    // A thrown parser or validator: `decodeRow` repeats the step and reports it as it always did.
+    // A thrown parser, upcaster or validator: `decodeRow` starts again from the row and reports
+    // it as it always did.
     return undefined;
   }
   if (metadata !== EMPTY_METADATA) Object.freeze(metadata);
-  return buildEvent(row, data, metadata as Readonly<Record<string, unknown>>);
+  return buildEvent(row, data, metadata as Readonly<Record<string, unknown>>, schemaVersion);
 }
+
+const NO_STEPS: NonNullable<ReadPlan['steps']> = [];
 
 /**
  * Turns a row into the event a reader sees: parsed, upcast to the current version and, at the

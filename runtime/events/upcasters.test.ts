@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEvent } from './domain-event.ts';
-import { declarativeUpcaster, type UpcastOperation } from './upcasters.ts';
+import { declarativeUpcaster, inPlaceUpcaster, type UpcastOperation } from './upcasters.ts';
 
 const event = createEvent({ eventType: 'E', aggregateType: 'A', aggregateId: 'a-1', data: {} });
 
@@ -72,5 +72,25 @@ describe('declarativeUpcaster', () => {
     expect(() => declarativeUpcaster(wrong)).toThrow(
       'declarativeUpcaster: operation 2 has none of add, rename, remove, map, custom (got ["rename_"])',
     );
+  });
+
+  it('has an in-place form, with the same result on a payload it may change, only without custom operations', () => {
+    const ops: UpcastOperation[] = [
+      { add: { currency: 'USD', tags: ['x'] } },
+      { rename: { total: 'amount' } },
+      { remove: ['legacy'] },
+      { map: { status: { new: 'open' } } },
+    ];
+    const up = declarativeUpcaster(ops);
+    const inPlace = inPlaceUpcaster(up)!;
+    const payload = () => ({ total: 5, legacy: true, status: 'new', lines: [{ sku: 'A' }] });
+    const owned = payload();
+    const result = inPlace(owned);
+    expect(result).toBe(owned);
+    expect(result).toEqual(up(payload(), event));
+    (result.tags as string[]).push('y');
+    expect(inPlace({}).tags).toEqual(['x']);
+    expect(inPlaceUpcaster(declarativeUpcaster([{ add: { a: 1 } }, { custom: (d) => d }]))).toBeUndefined();
+    expect(inPlaceUpcaster((d) => d)).toBeUndefined();
   });
 });
