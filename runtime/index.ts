@@ -50,6 +50,7 @@ export type {
   HandlerFailure,
   SubscribeOptions,
   Subscription,
+  SubscriptionHealth,
 } from './event-bus/event-bus.ts';
 export type { InMemoryEventBusOptions, MemoryDeadLetter } from './event-bus/memory-event-bus.ts';
 export { InMemoryEventBus } from './event-bus/memory-event-bus.ts';

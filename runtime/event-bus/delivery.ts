@@ -5,6 +5,7 @@ import { ComponentLog } from '../observability/logger.ts';
 import { getInstruments } from '../observability/metrics.ts';
 import { SpanNames, traced, withExtractedTraceContext } from '../observability/tracing.ts';
 import { BusMetrics } from './bus-metrics.ts';
+import { controlOf } from './consumer-control.ts';
 import type { EventBusOptions, EventHandler, HandlerFailure, SubscribeOptions } from './event-bus.ts';
 
 /** The resolved retry, error and tracing settings every adapter applies to deliveries. */
@@ -89,6 +90,7 @@ export type DeliveryOutcome =
 /** One event to hand to one subscription. */
 export interface Delivery {
   readonly event: DomainEvent;
+  /** The handler; one from `ConsumerControl.wrap` also gets its dead letters counted there. */
   readonly handler: EventHandler;
   readonly subscription: string;
   /** Where the event came from, for span attributes (stream, queue or topic). */
@@ -152,7 +154,7 @@ async function attemptAll(delivery: Delivery, policy: DeliveryPolicy): Promise<D
       `${event.eventType} ${event.eventId} was delivered ${attempt} times without being acknowledged (maxDeliveries ${policy.maxDeliveries})`,
     );
     report(policy, { subscription, event, error, attempt, final: true });
-    policy.metrics.deadLettered(delivery.destination, subscription);
+    deadLettered(delivery, policy);
     return { handled: false, attempts: attempt, error, gaveUp: true };
   }
   const { metrics } = policy;
@@ -179,8 +181,14 @@ async function attemptAll(delivery: Delivery, policy: DeliveryPolicy): Promise<D
       metrics.retried(destination, subscription);
     }
   }
-  metrics.deadLettered(destination, subscription);
+  deadLettered(delivery, policy);
   return { handled: false, attempts: attempt, error: lastError, gaveUp: true };
+}
+
+/** The delivery is given up on: counted in the metrics and in its subscription's health. */
+function deadLettered(delivery: Delivery, policy: DeliveryPolicy): void {
+  policy.metrics.deadLettered(delivery.destination, delivery.subscription);
+  controlOf(delivery.handler)?.countDeadLetter();
 }
 
 function report(policy: DeliveryPolicy, failure: HandlerFailure): void {

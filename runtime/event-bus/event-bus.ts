@@ -44,11 +44,33 @@ export interface Subscription {
   /** Lets waiting and new deliveries run again. */
   resume(): void;
   /**
-   * For `createHealthCheck`: state, last error, and as lag the deliveries this process holds
-   * (waiting at a pause or in the handler) with the age of the oldest; the broker's backlog is
-   * not counted. `deadLetters` is 0: dead letters stay on the broker (see each adapter).
+   * For `createHealthCheck`: state, last error, lag and dead letters (see `SubscriptionHealth`).
+   * The broker is asked at most about once a second (readings are reused) and for at most 2 s;
+   * when it cannot be asked, `health()` still resolves: `lag` then counts only what this process
+   * holds and `lastError` says why.
    */
-  health(): Promise<ComponentHealth>;
+  health(): Promise<SubscriptionHealth>;
+}
+
+/**
+ * A bus subscription's health. `lag.events` is the broker's backlog for the subscription:
+ * Redis: the group's entries not yet delivered (`XINFO GROUPS` lag) plus those delivered and not
+ * acknowledged (pending, at any member); RabbitMQ: the queue's ready messages plus the
+ * deliveries this process holds; Kafka: the group's committed offsets behind each partition's
+ * end, summed over partitions and topics; in-memory: the deliveries queued for the subscription
+ * (or its group). `lag.seconds` is the age of the oldest delivery this process holds (0 when it
+ * holds none). `deadLetters` counts the messages this subscription gave up on after
+ * `maxDeliveries` since it subscribed, in this process (it starts at 0 on every `subscribe`).
+ */
+export interface SubscriptionHealth extends ComponentHealth {
+  /**
+   * Messages now in the subscription's dead-letter destination, whoever put them there: the
+   * Redis dead-letter stream's length, the RabbitMQ dead-letter queue's message count, the
+   * in-memory bus's kept dead letters of the subscription (or group). Undefined on Kafka (a
+   * topic keeps what was read, so its size is no count of waiting dead letters) and when the
+   * broker could not be asked.
+   */
+  readonly deadLetterBacklog: number | undefined;
 }
 
 /** An error a handler threw, reported so no failure is lost. */

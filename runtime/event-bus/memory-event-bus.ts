@@ -94,10 +94,12 @@ export class InMemoryEventBus implements EventBus {
   readonly #groups = new Map<string, Member[]>();
   /** One lane per (subscription or group, aggregate): in order within, concurrent across. */
   readonly #lanes = new KeyedLanes<Delivery>(
-    (d) => this.#deliverTo(d.target, d.event, d.carrier),
+    (d) => this.#deliverTo(d.target, d.event, d.carrier).finally(() => this.#dequeued(d.target)),
     (error) => this.#policy.log.error({ err: error }, 'delivery failed unexpectedly'),
   );
   readonly #deadLetters: MemoryDeadLetter[] = [];
+  /** Deliveries queued or running per target (`s:<member>` or `g:<group>`), for `health()`. */
+  readonly #queued = new Map<string, number>();
   #nextId = 1;
   #closed = false;
 
@@ -160,6 +162,19 @@ export class InMemoryEventBus implements EventBus {
     this.#members.set(member.id, member);
     if (member.group !== undefined)
       this.#groups.set(member.group, [...(this.#groups.get(member.group) ?? []), member]);
+    const target = member.group === undefined ? `s:${member.id}` : `g:${member.group}`;
+    control.setBacklogProbe(
+      async () => ({
+        messages: this.#queued.get(target) ?? 0,
+        includesHeld: true,
+        deadLetters: this.#deadLetters.filter((d) =>
+          member.group === undefined
+            ? d.group === undefined && d.subscription === name
+            : d.group === member.group,
+        ).length,
+      }),
+      { cacheMs: 0 },
+    );
     return control.attach({
       unsubscribe: async () => {
         if (!member.active) return;
@@ -187,6 +202,7 @@ export class InMemoryEventBus implements EventBus {
   #dispatch(event: DomainEvent, carrier: Carrier, waits: Promise<void>[] | undefined): void {
     const aggregate = `\u0000${event.aggregateType}\u0000${event.aggregateId}`;
     const queue = (target: string) => {
+      this.#queued.set(target, (this.#queued.get(target) ?? 0) + 1);
       const delivery: Delivery = { target, event, carrier };
       if (!waits) return this.#lanes.push(target + aggregate, delivery);
       waits.push(new Promise((resolve) => this.#lanes.push(target + aggregate, delivery, resolve)));
@@ -197,6 +213,12 @@ export class InMemoryEventBus implements EventBus {
     for (const [group, members] of this.#groups) {
       if (members.some((m) => accepts(m, event))) queue(`g:${group}`);
     }
+  }
+
+  #dequeued(target: string): void {
+    const left = (this.#queued.get(target) ?? 1) - 1;
+    if (left > 0) this.#queued.set(target, left);
+    else this.#queued.delete(target);
   }
 
   /** Picks the receiving member when the delivery starts, so a member that left is skipped. */

@@ -4,7 +4,7 @@ import { isInvalidArgumentError } from '../errors.ts';
 import { randomSuffix } from '../event-bus/bus-message.ts';
 import type { HandlerFailure } from '../event-bus/event-bus.ts';
 import { createEvent, type DomainEvent } from '../events/domain-event.ts';
-import { describeEventBusConformance } from '../testing/event-bus-conformance.ts';
+import { describeEventBusConformance, eventBusConformanceTests } from '../testing/event-bus-conformance.ts';
 import { serviceAvailable, serviceUrls } from '../testing/services.ts';
 import { stringHeaders } from './kafka-consumer.ts';
 import { KafkaEventBus } from './kafka-event-bus.ts';
@@ -33,7 +33,15 @@ describe.skipIf(!kafkaAvailable)('KafkaEventBus', () => {
         },
       };
     },
-    { capabilities: KafkaEventBus.capabilities, deliveryTimeoutMs: 30_000, quietMs: 1_000 },
+    {
+      capabilities: KafkaEventBus.capabilities,
+      deliveryTimeoutMs: 30_000,
+      quietMs: 1_000,
+      skip: {
+        [eventBusConformanceTests.deadLetterBacklog]:
+          'a topic keeps the messages read from it, so its size counts no waiting dead letters; deadLetterBacklog stays undefined',
+      },
+    },
   );
 });
 

@@ -23,6 +23,7 @@ import type { DomainEvent } from '../events/domain-event.ts';
 import { injectTraceContext, SpanNames, traced } from '../observability/tracing.ts';
 import { assertBrokersOption, createKafka, isKafkaClient, loadKafkajs } from './kafka-client.ts';
 import { KafkaSubscription } from './kafka-consumer.ts';
+import { readKafkaGroupLag } from './kafka-group-lag.ts';
 import { kafkaHeaders } from './kafka-headers.ts';
 import { readTopic } from './kafka-read-topic.ts';
 import { startNewGroupAtEnd } from './kafka-start-offsets.ts';
@@ -217,6 +218,7 @@ export class KafkaEventBus implements EventBus {
       if (this.#closed) throw new ClosedError('KafkaEventBus');
       throw new BusError(`KafkaEventBus: cannot join group "${group}"`, error);
     }
+    control.setBacklogProbe(async () => readKafkaGroupLag(await this.#getAdmin(), group, topics));
     const fields = { subscription: name, group, topics };
     this.#policy.log.info(fields, 'subscribed');
     return this.#subscriptions.add(async () => {

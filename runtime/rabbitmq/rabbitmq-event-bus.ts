@@ -17,6 +17,7 @@ import type {
 } from '../event-bus/event-bus.ts';
 import type { DomainEvent } from '../events/domain-event.ts';
 import { injectTraceContext, SpanNames, traced } from '../observability/tracing.ts';
+import { RabbitMQBacklogReader } from './rabbitmq-backlog.ts';
 import { loadAmqplib, RabbitMQConnection, redact } from './rabbitmq-connection.ts';
 import { RabbitMQConsumer, type RabbitMQQueueTopology } from './rabbitmq-consumer.ts';
 import { bindingPatternFor, routingKeyFor } from './routing-key.ts';
@@ -71,6 +72,7 @@ export class RabbitMQEventBus implements EventBus {
 
   readonly #url: string;
   readonly #connection: RabbitMQConnection;
+  readonly #backlog: RabbitMQBacklogReader;
   readonly #policy: DeliveryPolicy;
   readonly #exchange: string;
   readonly #prefix: string;
@@ -100,6 +102,7 @@ export class RabbitMQEventBus implements EventBus {
     this.#reconnectDelayMs = positive('reconnectDelayMs', options.reconnectDelayMs) ?? 500;
     this.#publishTimeoutMs = positive('publishTimeoutMs', options.publishTimeoutMs) ?? 30_000;
     this.#connection = new RabbitMQConnection(this.#url, this.#reconnectDelayMs, this.#policy.log);
+    this.#backlog = new RabbitMQBacklogReader(this.#connection);
   }
 
   /**
@@ -238,6 +241,7 @@ export class RabbitMQEventBus implements EventBus {
       if (this.#closed) throw new ClosedError('RabbitMQEventBus');
       throw new BusError(`RabbitMQEventBus: cannot consume queue "${topology.queue}"`, error);
     }
+    control.setBacklogProbe(() => this.#backlog.read(topology.queue, topology.deadLetterQueue));
     const fields = { subscription: name, queue: topology.queue };
     this.#policy.log.info(fields, 'subscribed');
     return this.#subscriptions.add(async () => {

@@ -24,6 +24,7 @@ import type {
 import type { DomainEvent } from '../events/domain-event.ts';
 import { loadDriver } from '../load-driver.ts';
 import { injectTraceContext, SpanNames, traced } from '../observability/tracing.ts';
+import { readRedisBacklog } from './redis-backlog.ts';
 import { liveConsumerPrefixes } from './redis-pending-gate.ts';
 import { RedisStreamConsumer } from './redis-stream-consumer.ts';
 
@@ -211,6 +212,12 @@ export class RedisEventBus implements EventBus {
       await Promise.all(consumers.map((c) => c.stop()));
       throw new BusError(`RedisEventBus: cannot join group "${group}"`, error);
     }
+    const targets = this.#streamsToRead().map((stream) => ({
+      stream,
+      group,
+      deadLetterStream: this.deadLetterStreamFor(stream, options.group ?? name),
+    }));
+    control.setBacklogProbe(() => readRedisBacklog(this.#client, targets));
     const fields = { subscription: name, group, streams: consumers.length };
     this.#policy.log.info(fields, 'subscribed');
     return this.#subscriptions.add(async () => {

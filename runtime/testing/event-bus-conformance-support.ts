@@ -63,6 +63,9 @@ export const eventBusConformanceTests = {
   durableGroup: 'keeps events for a group while it has no member',
   closed: 'throws ClosedError from publish and subscribe after close',
   traceContext: 'carries the W3C trace context from publish to the handler',
+  lagWhilePaused: "reports the broker's backlog of a paused subscription as lag, 0 once handled",
+  countsDeadLetters: 'counts the messages a subscription dead-lettered in its health',
+  deadLetterBacklog: "reports the size of the subscription's dead-letter destination",
 } as const;
 
 /** The capabilities a bus conformance test may need. */

@@ -5,6 +5,7 @@ import {
   type EventBusHarnessFactory,
 } from './event-bus-conformance-support.ts';
 import { deliveryTests } from './event-bus-delivery-conformance.ts';
+import { healthTests } from './event-bus-health-conformance.ts';
 import { orderingTests } from './event-bus-ordering-conformance.ts';
 import { subscriptionTests } from './event-bus-subscription-conformance.ts';
 import { traceTests } from './event-bus-trace-conformance.ts';
@@ -37,7 +38,7 @@ export function describeEventBusConformance(
     {
       fn: `describeEventBusConformance(${name})`,
       title: `${name} event bus conformance`,
-      groups: [deliveryTests, orderingTests, subscriptionTests, traceTests],
+      groups: [deliveryTests, orderingTests, subscriptionTests, healthTests, traceTests],
       timeoutMs: (options.deliveryTimeoutMs ?? 15_000) * 3,
       propagation: true,
     },
