@@ -43,6 +43,26 @@ describe.skipIf(!redisAvailable)('RedisEventBus', () => {
     { capabilities: RedisEventBus.capabilities, tracing: true },
   );
 
+  it('reports a broker it cannot read in health() instead of rejecting', async () => {
+    const prefix = `es-test:${randomSuffix()}`;
+    const client = new Redis(serviceUrls.redis);
+    const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+    const bus = new RedisEventBus({ redis: client, streamPrefix: prefix, blockMs: 100, logger: quiet });
+    try {
+      const subscription = await bus.subscribe(() => {}, { group: 'g', name: 'reader' });
+      expect((await subscription.health()).lastError).toBeUndefined();
+      client.disconnect(); // the shared client: the backlog reading fails from now on
+      await new Promise((r) => setTimeout(r, 1_100)); // past the cached reading
+      const health = await subscription.health();
+      expect(health.lag.events).toBe(0);
+      expect(health.deadLetterBacklog).toBeUndefined();
+      expect(health.lastError?.message).toMatch(/^reading the broker's backlog failed: /);
+    } finally {
+      await bus.close();
+      await deleteKeys(prefix);
+    }
+  });
+
   it('writes one stream per aggregate type, trims with MAXLEN and reads the listed types', async () => {
     const prefix = `es-test:${randomSuffix()}`;
     const bus = new RedisEventBus({
