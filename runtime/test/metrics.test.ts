@@ -14,6 +14,7 @@ import { ProjectionRunner } from '../projection/projection-runner.ts';
 import { InMemorySnapshotStore } from '../snapshot-store/memory-snapshot-store.ts';
 import { SQLiteEventStore } from '../sqlite/sqlite-event-store.ts';
 import { fixtureEvents, fixtureStream } from '../testing/fixtures-events.ts';
+import { expectBusMetricsScenario } from './support/bus-metrics-scenario.ts';
 import { pointValue, recordMetrics } from './support/metric-reader.ts';
 
 const reader = recordMetrics();
@@ -66,57 +67,11 @@ describe('append metrics', () => {
 });
 
 describe('bus metrics', () => {
-  it('follow the messaging conventions: sent, consumed, process duration, retries, dead letters', async () => {
-    const bus = new InMemoryEventBus({
-      maxDeliveries: 2,
-      retryDelayMs: 0,
-      waitForHandlers: true,
-      logger: quiet,
+  it('follow the messaging conventions on the in-memory bus: sent, consumed, duration, retries, dead letters', async () => {
+    await expectBusMetricsScenario(reader, 'in-memory', async (options) => {
+      const bus = new InMemoryEventBus(options);
+      return { bus, sentTo: 'in-memory', consumedFrom: (group) => group, cleanup: () => bus.close() };
     });
-    let calls = 0;
-    await bus.subscribe(
-      () => {
-        calls += 1;
-        if (calls === 1) throw new Error('first try fails');
-      },
-      { name: 'mailer', group: 'mailer' },
-    );
-    await bus.subscribe(
-      () => {
-        throw new Error('always fails');
-      },
-      { name: 'broken', group: 'broken' },
-    );
-    await bus.publish(fixtureEvents(fixtureStream(), 1));
-    const m = await reader.collect();
-    const system = { 'messaging.system': 'in-memory' };
-    expect(m.get(MetricNames.busSent)).toEqual({
-      unit: '{message}',
-      points: [
-        {
-          attributes: {
-            ...system,
-            'messaging.destination.name': 'in-memory',
-            'messaging.operation.name': 'publish',
-            'messaging.operation.type': 'send',
-          },
-          value: 1,
-        },
-      ],
-    });
-    const group = (name: string) => ({ ...system, 'messaging.consumer.group.name': name });
-    expect(pointValue(m.get(MetricNames.busConsumed), group('mailer'))).toBe(1);
-    expect(pointValue(m.get(MetricNames.busConsumed), group('broken'))).toBe(1);
-    expect(pointValue(m.get(MetricNames.busRetried), group('mailer'))).toBe(1);
-    expect(pointValue(m.get(MetricNames.busRetried), group('broken'))).toBe(1);
-    expect(pointValue(m.get(MetricNames.busDeadLettered), group('mailer'))).toBeUndefined();
-    expect(pointValue(m.get(MetricNames.busDeadLettered), group('broken'))).toBe(1);
-    const process = m.get(MetricNames.busProcessDuration);
-    expect(process?.unit).toBe('s');
-    expect(pointValue(process, { ...group('mailer'), 'error.type': 'handler_error' })).toBe(1);
-    expect(process?.points.filter((p) => p.attributes['error.type'] === undefined)).toHaveLength(1);
-    expect(pointValue(process, { ...group('broken'), 'error.type': 'handler_error' })).toBe(2);
-    await bus.close();
   });
 });
 
