@@ -52,7 +52,10 @@ export interface ComponentHealth {
   readonly lag: ComponentLag;
   /** The last error seen since it was created; undefined when none. */
   readonly lastError: ComponentError | undefined;
-  /** Its dead letters in the store (0 for a component without a dead-letter store). */
+  /**
+   * Its dead letters in the store (0 for a component without a dead-letter store). For a bus
+   * subscription: the messages it dead-lettered since it subscribed (see `SubscriptionHealth`).
+   */
   readonly deadLetters: number;
 }
 
