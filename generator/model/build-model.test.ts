@@ -104,4 +104,39 @@ describe('buildModel', () => {
       },
     ]);
   });
+
+  it('builds a projection read model with its key, columns, indexes and tenant column', () => {
+    const m = model({
+      'schemas/order.yaml': SAMPLE_AGGREGATE,
+      'schemas/p.yaml': [
+        'kind: projection',
+        'name: Summary',
+        'handles: [OrderPlaced]',
+        'readModel:',
+        '  name: order_summary',
+        '  key: orderId',
+        '  columns: { orderId: uuid, status: OrderStatus, note: string? }',
+        '  indexes: [[status], { columns: [status, note], unique: true }]',
+        '  tenantColumn: tenant_id',
+        '',
+      ].join('\n'),
+    });
+    const readModel = m.projections[0]?.readModel;
+    expect(readModel).toMatchObject({
+      name: 'order_summary',
+      key: ['orderId'],
+      tenantColumn: 'tenant_id',
+      loc: { file: 'schemas/p.yaml', line: 4, column: 1 },
+      keyLoc: { file: 'schemas/p.yaml', line: 6, column: 8 },
+    });
+    expect(readModel?.columns.map((c) => [c.name, c.optional])).toEqual([
+      ['orderId', false],
+      ['status', false],
+      ['note', true],
+    ]);
+    expect(readModel?.indexes.map((i) => [i.columns, i.unique, i.loc.line, i.loc.column])).toEqual([
+      [['status'], false, 8, 13],
+      [['status', 'note'], true, 8, 23],
+    ]);
+  });
 });

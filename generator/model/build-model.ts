@@ -11,6 +11,8 @@ import type {
   HandledEventRef,
   NamedTypeModel,
   ProjectionModel,
+  ReadModelIndexModel,
+  ReadModelModel,
   SchemaModel,
   SourceLocation,
   UpcastOpModel,
@@ -23,10 +25,11 @@ import type {
   RawFieldLong,
   RawFields,
   RawProjectionDoc,
+  RawReadModel,
   RawTypeDef,
   RawUpcast,
 } from './raw-schema.ts';
-import { eventVersions, fieldEntries, mapEntries } from './raw-schema.ts';
+import { eventVersions, fieldEntries, mapEntries, readModelIndex, readModelKey } from './raw-schema.ts';
 
 /** Default `retries` of a projection with `checkpoint: true`. */
 export const DEFAULT_PROJECTION_RETRIES = 3;
@@ -180,7 +183,29 @@ function buildProjection(
     checkpoint,
     retries: doc.retries ?? (checkpoint ? DEFAULT_PROJECTION_RETRIES : 0),
     ...optional('partitions', doc.partitions),
+    ...optional('readModel', doc.readModel ? buildReadModel(source, doc.readModel) : undefined),
     loc: locate(source, ['name'], 'value'),
+  };
+}
+
+function buildReadModel(source: SourceFile, raw: RawReadModel): ReadModelModel {
+  const indexes = (raw.indexes ?? []).map((rawIndex, index): ReadModelIndexModel => {
+    const { columns, unique } = readModelIndex(rawIndex);
+    return {
+      columns: [...columns],
+      unique,
+      loc: locate(source, ['readModel', 'indexes', index], 'value'),
+    };
+  });
+  return {
+    name: raw.name,
+    ...optional('description', raw.description),
+    key: [...readModelKey(raw)],
+    columns: buildFields(source, ['readModel', 'columns'], raw.columns),
+    indexes,
+    ...optional('tenantColumn', raw.tenantColumn),
+    loc: locate(source, ['readModel']),
+    keyLoc: locate(source, ['readModel', 'key'], 'value'),
   };
 }
 

@@ -168,7 +168,35 @@ export interface ProjectionModel {
   readonly retries: number;
   /** `partitions:`, the partition count of a partitioned projection; undefined when not partitioned. */
   readonly partitions?: number;
+  /** `readModel:`, the projection's durable, typed table; undefined when the projection keeps its own state. */
+  readonly readModel?: ReadModelModel;
   readonly loc: SourceLocation;
+}
+
+/** A secondary index of a read model. */
+export interface ReadModelIndexModel {
+  /** Column names (camelCase, as in `columns`), in index order. */
+  readonly columns: readonly string[];
+  readonly unique: boolean;
+  readonly loc: SourceLocation;
+}
+
+/** A projection's read model (`readModel:`): a table with typed columns, a key and indexes. */
+export interface ReadModelModel {
+  /** The table name, snake_case, unique across projections. */
+  readonly name: string;
+  readonly description?: string;
+  /** Key column names, in key order. */
+  readonly key: readonly string[];
+  /** Columns in the order written; an optional column (`T?`) is nullable. */
+  readonly columns: readonly FieldModel[];
+  readonly indexes: readonly ReadModelIndexModel[];
+  /** The SQL name of the text column filled from each event's `tenantId` (not one of `columns`; the first part of the key), when the read model is per tenant. */
+  readonly tenantColumn?: string;
+  /** Where `readModel:` is written. */
+  readonly loc: SourceLocation;
+  /** Where `key:` is written (its value). */
+  readonly keyLoc: SourceLocation;
 }
 
 /** The whole validated schema set. */
@@ -198,4 +226,9 @@ export function payloadTypeName(event: string, version: number): string {
 /** The name of a user-owned custom upcaster, e.g. `upcastOrderPlacedV1ToV2`. */
 export function customUpcasterName(event: string, fromVersion: number): string {
   return `upcast${event}V${fromVersion}ToV${fromVersion + 1}`;
+}
+
+/** `placedAt` → `placed_at`: the SQL spelling of a camelCase column name. */
+export function snakeCase(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 }

@@ -86,6 +86,37 @@ export interface RawProjectionDoc {
   readonly checkpoint?: boolean;
   readonly retries?: number;
   readonly partitions?: number;
+  readonly readModel?: RawReadModel;
+}
+
+/** An index of a read model: its columns, or `{ columns, unique }`. */
+export type RawReadModelIndex =
+  | readonly string[]
+  | { readonly columns: readonly string[]; readonly unique?: boolean };
+
+/** A projection's `readModel:`. */
+export interface RawReadModel {
+  readonly name: string;
+  readonly description?: string;
+  readonly key: string | readonly string[];
+  readonly columns: Readonly<Record<string, RawField>>;
+  readonly indexes?: readonly RawReadModelIndex[];
+  readonly tenantColumn?: string;
+}
+
+/** The key columns of a read model, the one-column short form as a list. */
+export function readModelKey(readModel: RawReadModel): readonly string[] {
+  return typeof readModel.key === 'string' ? [readModel.key] : readModel.key;
+}
+
+/** The columns and uniqueness of an index in either form. */
+export function readModelIndex(index: RawReadModelIndex): { columns: readonly string[]; unique: boolean } {
+  return Array.isArray(index)
+    ? { columns: index as readonly string[], unique: false }
+    : {
+        columns: (index as { columns: readonly string[] }).columns,
+        unique: (index as { unique?: boolean }).unique === true,
+      };
 }
 
 /** A `kind: types` document. */

@@ -154,6 +154,13 @@ function toDiagnostic(source: SourceFile, error: ErrorObject): Diagnostic | unde
         'too-few-items',
         `${name} must list at least ${String(params['limit'])} item${params['limit'] === 1 ? '' : 's'}`,
       );
+    case 'minProperties':
+      return source.diagnostic(
+        path,
+        'value',
+        'too-few-items',
+        `${name} must have at least ${String(params['limit'])} entr${params['limit'] === 1 ? 'y' : 'ies'}`,
+      );
     case 'uniqueItems': {
       const later = Number(params['j']);
       const item = (error.data as unknown[])[later];

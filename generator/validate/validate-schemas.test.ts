@@ -44,7 +44,7 @@ describe('meta-schema errors', () => {
   it('lists the allowed keys when no key is close', () => {
     expect(errors({ 'schemas/p.yaml': 'kind: projection\nname: P\nhandles: [X]\nzzz: 1\n' })).toEqual([
       'schemas/p.yaml:3:11: unknown event `X`',
-      'schemas/p.yaml:4:1: unknown key `zzz`; expected one of `kind`, `name`, `description`, `handles`, `checkpoint`, `retries`, `partitions`',
+      'schemas/p.yaml:4:1: unknown key `zzz`; expected one of `kind`, `name`, `description`, `handles`, `checkpoint`, `retries`, `partitions`, `readModel`',
     ]);
   });
 

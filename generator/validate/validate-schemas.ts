@@ -6,6 +6,7 @@ import type { RawDoc } from '../model/raw-schema.ts';
 import { createCheckContext } from './check-context.ts';
 import { checkAggregate, checkProjection, checkTypes } from './check-documents.ts';
 import { checkDuplicateGlobals } from './check-names.ts';
+import { checkReadModel, checkReadModelNames, type ReadModelName } from './check-read-model.ts';
 import { usablePart, validateAgainstMetaSchema } from './meta-schema.ts';
 import { SymbolTable } from './symbol-table.ts';
 
@@ -35,11 +36,18 @@ export function validateSchemas(loaded: LoadedSchemas): Diagnostic[] {
   checkDuplicateGlobals(symbols, (symbol, message, hint) => {
     diagnostics.push(symbol.source.diagnostic(symbol.path, symbol.anchor, 'duplicate-name', message, hint));
   });
+  const readModels: ReadModelName[] = [];
   for (const { source, doc } of checkable) {
     const ctx = createCheckContext(source, symbols, diagnostics);
     if (doc.kind === 'aggregate') checkAggregate(ctx, doc);
-    else if (doc.kind === 'projection') checkProjection(ctx, doc);
-    else checkTypes(ctx, doc.types);
+    else if (doc.kind === 'projection') {
+      checkProjection(ctx, doc);
+      if (doc.readModel) {
+        checkReadModel(ctx, doc.readModel);
+        readModels.push({ ctx, projection: doc.name, table: doc.readModel.name });
+      }
+    } else checkTypes(ctx, doc.types);
   }
+  checkReadModelNames(readModels);
   return sortDiagnostics(diagnostics);
 }
