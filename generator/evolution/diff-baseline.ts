@@ -8,6 +8,7 @@ import type {
 import { locateField } from './locate.ts';
 import type { LockedAggregate, LockedEvent, LockFile } from './lock-file.ts';
 import { objectSchema, type PayloadSchema, typeTable } from './payload-schema.ts';
+import { diffReadModels } from './read-model-diff.ts';
 import { type Finding, finding, Rules } from './rules.ts';
 import { compareSchemas, type SchemaChange } from './schema-diff.ts';
 
@@ -142,7 +143,7 @@ function fileLoc(file: string): SourceLocation {
 
 /**
  * Compares the current schema model with a baseline lock and classifies every change (rules
- * ES001–ES013, ES101–ES113, ES116). The upcast chains themselves are checked by `checkChains`
+ * ES001–ES024, ES101–ES113, ES116, ES201–ES207 for read models). The upcast chains themselves are checked by `checkChains`
  * and `verifyUpcasters`.
  *
  * @example
@@ -174,5 +175,6 @@ export function diffAgainstBaseline(model: SchemaModel, baseline: LockFile): Fin
       }
     }
   }
+  out.push(...diffReadModels(model, baseline));
   return out;
 }

@@ -18,8 +18,8 @@ function storeText(store: StoreReport): string {
 }
 
 /**
- * Formats findings for people: one block per finding with `path:line:col`, rule id and name,
- * message and fix, then a summary line (and the store counts when a store was read).
+ * Formats findings for people: one block per finding with `path:line:col`, its kind (`error`,
+ * `rebuild` or `safe`), rule id and name, message and fix, then a summary line (and the store counts when a store was read).
  *
  * @example
  * process.stdout.write(formatText(result.findings, result.store));
@@ -27,28 +27,32 @@ function storeText(store: StoreReport): string {
 export function formatText(findings: readonly Finding[], store?: StoreReport): string {
   let out = '';
   for (const f of findings) {
-    const kind = f.rule.verdict === 'breaking' ? 'error' : 'safe';
+    const kind = f.rule.verdict === 'breaking' ? 'error' : f.rule.verdict === 'rebuild' ? 'rebuild' : 'safe';
     out += `${where(f)}: ${kind} ${f.rule.id} ${f.rule.name}: ${f.message}\n`;
     if (f.fix) out += `  fix: ${f.fix}\n`;
   }
   if (store) out += storeText(store);
   const breaking = findings.filter((f) => f.rule.verdict === 'breaking').length;
-  const safe = findings.length - breaking;
+  const rebuilds = findings.filter((f) => f.rule.verdict === 'rebuild').length;
+  const safe = findings.length - breaking - rebuilds;
+  const rebuildText =
+    rebuilds > 0 ? `, ${rebuilds} read-model change${rebuilds === 1 ? '' : 's'} needing a rebuild` : '';
   out +=
     breaking > 0
-      ? `es-gen check: ${breaking} breaking change${breaking === 1 ? '' : 's'}, ${safe} safe\n`
-      : `es-gen check: no breaking changes (${safe} safe change${safe === 1 ? '' : 's'}${safe > 0 ? '; run `es-gen lock` to record them' : ''})\n`;
+      ? `es-gen check: ${breaking} breaking change${breaking === 1 ? '' : 's'}${rebuildText}, ${safe} safe\n`
+      : `es-gen check: no breaking changes (${safe} safe change${safe === 1 ? '' : 's'}${rebuildText}${safe + rebuilds > 0 ? '; run `es-gen lock` to record them' : ''})\n`;
   return out;
 }
 
 /**
  * Formats findings as versioned JSON for tools:
- * `{ "version": 1, "breaking": n, "findings": [{ ruleId, rule, verdict, file, line, column, message, fix, counterexample? }], "store"? }`.
+ * `{ "version": 1, "breaking": n, "rebuild": n, "findings": [{ ruleId, rule, verdict, file, line, column, message, fix, counterexample? }], "store"? }`.
  */
 export function formatJson(findings: readonly Finding[], store?: StoreReport): string {
   const body = {
     version: CHECK_JSON_VERSION,
     breaking: findings.filter((f) => f.rule.verdict === 'breaking').length,
+    rebuild: findings.filter((f) => f.rule.verdict === 'rebuild').length,
     findings: findings.map((f) => ({
       ruleId: f.rule.id,
       rule: f.rule.name,
@@ -77,7 +81,7 @@ function escapeProperty(s: string): string {
 
 /**
  * Formats findings as GitHub Actions workflow commands: `::error` for breaking changes,
- * `::notice` for safe ones, each with file, line, col and a title naming the rule.
+ * `::warning` for read-model changes that need a rebuild, `::notice` for safe ones, each with file, line, col and a title naming the rule.
  *
  * @example
  * // ::error file=schemas/order.yaml,line=12,col=7,title=ES101 field-removed::Order.OrderPlaced v1: …
@@ -85,7 +89,8 @@ function escapeProperty(s: string): string {
 export function formatGithub(findings: readonly Finding[], store?: StoreReport): string {
   let out = '';
   for (const f of findings) {
-    const level = f.rule.verdict === 'breaking' ? 'error' : 'notice';
+    const level =
+      f.rule.verdict === 'breaking' ? 'error' : f.rule.verdict === 'rebuild' ? 'warning' : 'notice';
     const props = `file=${escapeProperty(f.loc.file)},line=${f.loc.line},col=${f.loc.column},title=${escapeProperty(`${f.rule.id} ${f.rule.name}`)}`;
     out += `::${level} ${props}::${escapeData(f.fix ? `${f.message}\nfix: ${f.fix}` : f.message)}\n`;
   }

@@ -3,6 +3,7 @@ import type { SchemaModel } from '../model/ir.ts';
 import { fingerprint, sortKeys } from './canonical-json.ts';
 import { EvolutionInputError } from './errors.ts';
 import { objectSchema, type PayloadSchema } from './payload-schema.ts';
+import { type LockedReadModel, lockedReadModelProblem, lockReadModels } from './read-model-lock.ts';
 
 /** The lock file's name, in the project root. */
 export const LOCK_FILE_NAME = 'es-gen.lock.json';
@@ -41,6 +42,11 @@ export interface LockedAggregate {
 export interface LockFile {
   readonly lockfileVersion: number;
   readonly aggregates: Readonly<Record<string, LockedAggregate>>;
+  /**
+   * The shape of every projection's read model, by projection name; absent in a lock written
+   * before read models existed (every read model then counts as added).
+   */
+  readonly readModels?: Readonly<Record<string, LockedReadModel>>;
 }
 
 function locked(schema: PayloadSchema): LockedVersion {
@@ -49,7 +55,8 @@ function locked(schema: PayloadSchema): LockedVersion {
 
 /**
  * Builds the lock of a schema model: every event version's canonical schema and fingerprint,
- * and every aggregate's snapshot state schema, fingerprint and version.
+ * every aggregate's snapshot state schema, fingerprint and version, and every projection's
+ * read-model shape (key, columns, indexes, tenant column) with its fingerprint.
  *
  * @example
  * const lock = buildLockFile(model);
@@ -71,7 +78,12 @@ export function buildLockFile(model: SchemaModel): LockFile {
       events,
     };
   }
-  return { lockfileVersion: LOCK_FILE_VERSION, aggregates };
+  const readModels = lockReadModels(model);
+  return {
+    lockfileVersion: LOCK_FILE_VERSION,
+    aggregates,
+    ...(Object.keys(readModels).length > 0 ? { readModels } : {}),
+  };
 }
 
 /** The lock file's text: keys sorted, 2-space indent, trailing newline, so diffs stay small. */
@@ -137,6 +149,13 @@ export function parseLockFile(text: string, source = LOCK_FILE_NAME): LockFile {
     if (!isObject(aggregate.events)) fail(source, `${where}.events is missing`);
     for (const [event, value] of Object.entries(aggregate.events))
       checkEvent(source, `${where}.events.${event}`, value);
+  }
+  if (data.readModels !== undefined) {
+    if (!isObject(data.readModels)) fail(source, '"readModels" is not an object');
+    for (const [name, readModel] of Object.entries(data.readModels)) {
+      const problem = lockedReadModelProblem(readModel);
+      if (problem) fail(source, `readModels.${name}${problem.startsWith('.') ? '' : ' '}${problem}`);
+    }
   }
   return data as unknown as LockFile;
 }

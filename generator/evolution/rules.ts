@@ -1,7 +1,11 @@
 import type { SourceLocation } from '../model/ir.ts';
 
-/** Whether a change keeps every stored event readable. */
-export type Verdict = 'safe' | 'breaking';
+/**
+ * Whether a change keeps every stored event readable: `safe` (for a read model: compatible, the
+ * table is altered in place), `breaking`, or `rebuild` (events stay readable, but a read model's
+ * table no longer fits and is rebuilt from the events when the new version starts).
+ */
+export type Verdict = 'safe' | 'breaking' | 'rebuild';
 
 /** One rule of the evolution check: a stable id, a short name and its verdict. */
 export interface Rule {
@@ -16,7 +20,7 @@ function rule(id: string, name: string, verdict: Verdict): Rule {
 
 /**
  * Every rule of `es-gen check`. Ids never change meaning: ES0xx are safe changes, ES1xx are
- * breaking. Tools may match on the id.
+ * breaking, ES2xx need a read-model rebuild. Tools may match on the id.
  */
 export const Rules = {
   FieldAddedOptional: rule('ES001', 'field-added-optional', 'safe'),
@@ -31,6 +35,11 @@ export const Rules = {
   EventRetired: rule('ES010', 'event-retired', 'safe'),
   SnapshotVersionBumped: rule('ES011', 'snapshot-version-bumped', 'safe'),
   AggregateAdded: rule('ES012', 'aggregate-added', 'safe'),
+  ReadModelAdded: rule('ES020', 'read-model-added', 'safe'),
+  ReadModelColumnAddedNullable: rule('ES021', 'read-model-column-added-nullable', 'safe'),
+  ReadModelIndexAdded: rule('ES022', 'read-model-index-added', 'safe'),
+  ReadModelIndexRemoved: rule('ES023', 'read-model-index-removed', 'safe'),
+  ReadModelRemoved: rule('ES024', 'read-model-removed', 'safe'),
   FieldRemoved: rule('ES101', 'field-removed', 'breaking'),
   FieldRenamed: rule('ES102', 'field-renamed', 'breaking'),
   FieldTypeChanged: rule('ES103', 'field-type-changed', 'breaking'),
@@ -47,6 +56,13 @@ export const Rules = {
   UpcasterFailed: rule('ES114', 'upcaster-verification-failed', 'breaking'),
   StoredEventUnreadable: rule('ES115', 'stored-event-unreadable', 'breaking'),
   RequiredFieldAdded: rule('ES116', 'required-field-added', 'breaking'),
+  ReadModelKeyChanged: rule('ES201', 'read-model-key-changed', 'rebuild'),
+  ReadModelColumnTypeChanged: rule('ES202', 'read-model-column-type-changed', 'rebuild'),
+  ReadModelColumnRemoved: rule('ES203', 'read-model-column-removed', 'rebuild'),
+  ReadModelColumnAddedRequired: rule('ES204', 'read-model-column-added-required', 'rebuild'),
+  ReadModelColumnNullabilityChanged: rule('ES205', 'read-model-column-nullability-changed', 'rebuild'),
+  ReadModelRenamed: rule('ES206', 'read-model-renamed', 'rebuild'),
+  ReadModelTenantColumnChanged: rule('ES207', 'read-model-tenant-column-changed', 'rebuild'),
 } as const satisfies Record<string, Rule>;
 
 /** Every rule, ordered by id. */

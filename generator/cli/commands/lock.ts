@@ -60,7 +60,8 @@ async function lock(context: CliContext, flags: LockFlags): Promise<void> {
     0,
   );
   const changed = await writeLockFile(path, lockFile);
-  const what = `${versions} event version${versions === 1 ? '' : 's'} of ${Object.keys(lockFile.aggregates).length} aggregate(s)`;
+  const readModels = Object.keys(lockFile.readModels ?? {}).length;
+  const what = `${versions} event version${versions === 1 ? '' : 's'} of ${Object.keys(lockFile.aggregates).length} aggregate(s)${readModels > 0 ? `, ${readModels} read model shape${readModels === 1 ? '' : 's'}` : ''}`;
   context.stdout(
     changed
       ? `es-gen: wrote ${LOCK_FILE_NAME} (${what})\n`
@@ -69,8 +70,8 @@ async function lock(context: CliContext, flags: LockFlags): Promise<void> {
 }
 
 /**
- * `es-gen lock [--force]`: records every event version's canonical schema and fingerprint and
- * every aggregate's snapshot state in `es-gen.lock.json`, the baseline of `es-gen check`. Refuses
+ * `es-gen lock [--force]`: records every event version's canonical schema and fingerprint,
+ * every aggregate's snapshot state and every read model's shape in `es-gen.lock.json`, the baseline of `es-gen check`. Refuses
  * (exit 1) when the schemas break the existing lock, unless `--force`.
  */
 export const lockCommand: CommandModule = {
