@@ -16,22 +16,19 @@ export const MAX_COLUMN_NAME = 63;
 /** Prefix of the runtime's own tables. */
 export const RESERVED_PREFIX = 'es_';
 
-/** Words reserved in PostgreSQL or SQLite that a read model may not use as a table or column name. */
+/**
+ * Words reserved in PostgreSQL or SQLite, and system column names, that a read model may not use
+ * as a table or column name: the same list as the runtime's `defineReadModel`.
+ */
 const RESERVED_WORDS: ReadonlySet<string> = new Set(
-  `abort action add after all alter always analyse analyze and any array as asc asymmetric attach
-  authorization autoincrement before begin between binary both by cascade case cast check collate
-  collation column commit concurrently conflict constraint create cross current current_catalog
-  current_date current_role current_schema current_time current_timestamp current_user database
-  default deferrable deferred delete desc detach distinct do drop each else end escape except
-  exclusive exists explain false fetch filter for foreign freeze from full generated glob grant
-  group having if ilike immediate in index indexed initially inner insert instead intersect into
-  is isnull join key lateral leading left like limit localtime localtimestamp match natural no not
-  nothing notnull null nulls of offset on only or order outer over overlaps partition placing plan
-  pragma primary query raise range recursive references regexp reindex release rename replace
-  restrict returning right rollback row rows savepoint select session_user set similar some
-  symmetric system_user table tablesample temp temporary then ties to trailing transaction trigger
-  true union unique update user using vacuum values variadic verbose view virtual when where
-  window with without`.split(/\s+/),
+  `all analyse analyze and any array as asc asymmetric authorization between binary both case cast check
+  collate column constraint create cross current_date current_role current_time current_timestamp
+  current_user default deferrable delete desc distinct do drop else end except exists false fetch for
+  foreign freeze from full grant group having ilike in index initially inner insert intersect into is
+  isnull join key lateral leading left like limit localtime localtimestamp natural not notnull null
+  offset on only or order outer overlaps placing primary references returning right rowid select
+  session_user similar some symmetric table tablesample then to trailing true union unique update user
+  using values variadic verbose when where window with oid ctid xmin xmax`.split(/\s+/),
 );
 
 /** True when `name` is a reserved word in PostgreSQL or SQLite (any case). */
