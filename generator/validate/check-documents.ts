@@ -137,6 +137,24 @@ export function checkProjection(ctx: CheckContext, doc: RawProjectionDoc): void 
       'add `checkpoint: true` (retries and dead letters need a checkpoint) or remove `retries`',
     );
   }
+  if (doc.readModel !== undefined && doc.readModel !== null && doc.checkpoint !== true) {
+    ctx.report(
+      ['readModel'],
+      'key',
+      'read-model-without-checkpoint',
+      '`readModel` needs `checkpoint: true`',
+      'add `checkpoint: true`: the read model keeps its position in a checkpoint written with its rows',
+    );
+  }
+  if (doc.readModel !== undefined && doc.readModel !== null && doc.partitions !== undefined) {
+    ctx.report(
+      ['partitions'],
+      'key',
+      'read-model-partitions',
+      '`partitions` cannot be combined with `readModel` yet',
+      'remove `partitions`: a read model is written by one runner',
+    );
+  }
   if (doc.partitions !== undefined && doc.checkpoint !== true) {
     ctx.report(
       ['partitions'],

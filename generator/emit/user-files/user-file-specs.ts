@@ -1,6 +1,7 @@
 import type { ImportExtension } from '../../config/import-extension.ts';
 import type { AggregateModel, ProjectionModel, SchemaModel } from '../../model/ir.ts';
 import { payloadTypeName } from '../../model/ir.ts';
+import { readModelNames } from '../emit-read-model.ts';
 import type { Layout } from '../layout.ts';
 import {
   aggregateTypeNames,
@@ -100,17 +101,24 @@ function projectionSpec(
   const path = layout.userProjection(projection.name);
   const generatedImport = relativeImport(path, layout.index, extension);
   const className = `${projection.name}Projection`;
+  const writer = projection.readModel ? readModelNames(projection.name).writer : undefined;
   const members = projection.handles.map((ref): StubMember => {
     const method = projectionHandlerName(ref.event);
     const eventType = eventTypeNames(ref.event).stored;
-    const text = renderTemplate('stubs/projection-handler.ts.hbs', {
-      method,
-      eventType,
-      projection: className,
-      event: ref.event,
-      file: path,
-    });
-    return { name: method, text, types: [eventType], label: `${className}.${method}()` };
+    const text = renderTemplate(
+      writer ? 'stubs/read-model-handler.ts.hbs' : 'stubs/projection-handler.ts.hbs',
+      {
+        method,
+        eventType,
+        projection: className,
+        event: ref.event,
+        file: path,
+        writer,
+        table: projection.readModel?.name,
+      },
+    );
+    const types = writer ? [eventType, writer] : [eventType];
+    return { name: method, text, types, label: `${className}.${method}()` };
   });
   const base = projectionTypeNames(projection.name).base;
   return {
@@ -125,6 +133,7 @@ function projectionSpec(
         base,
         name: className,
         description: projection.description ?? `The ${projection.name} projection.`,
+        table: projection.readModel?.name,
         members: list.map((m) => m.text.replace(/\n$/, '')).join('\n\n'),
       }),
   };
