@@ -19,6 +19,7 @@ import {
   systemDiagram,
 } from './diagrams.ts';
 import { anchor, code, href, mermaidBlock, page, table } from './markdown.ts';
+import { readModelSection } from './read-model-docs.ts';
 
 export { DOCS_MARKER } from './markdown.ts';
 
@@ -74,7 +75,13 @@ export function renderDocs(model: SchemaModel): DocFile[] {
     })),
   ];
   if (model.projections.length > 0) {
-    files.push({ path: PROJECTIONS_FILE, content: renderProjections(model.projections, eventLink) });
+    const types = new Map(model.types.map((t) => [t.name, t]));
+    const readModel = (p: ProjectionModel): string[] =>
+      p.readModel ? readModelSection(p.readModel, types, (ref) => typeRef(ref, PROJECTIONS_FILE)) : [];
+    files.push({
+      path: PROJECTIONS_FILE,
+      content: renderProjections(model.projections, eventLink, readModel),
+    });
   }
   if (model.types.length > 0) {
     files.push({ path: TYPES_FILE, content: renderTypes(model.types, (f) => fieldTable(f, TYPES_FILE)) });
@@ -220,7 +227,11 @@ function renderVersion(
   return lines;
 }
 
-function renderProjections(projections: readonly ProjectionModel[], eventLink: EventLink): string {
+function renderProjections(
+  projections: readonly ProjectionModel[],
+  eventLink: EventLink,
+  readModel: (p: ProjectionModel) => string[],
+): string {
   const body: string[] = [];
   for (const p of projections) {
     body.push(
@@ -233,6 +244,7 @@ function renderProjections(projections: readonly ProjectionModel[], eventLink: E
       `Handles: ${p.handles.map((h) => eventLink(h.aggregate, h.event, PROJECTIONS_FILE)).join(', ')}.`,
       '',
       ...mermaidBlock(projectionDiagram(p)),
+      ...(p.readModel ? ['', ...readModel(p)] : []),
     );
   }
   return page('Projections', body);

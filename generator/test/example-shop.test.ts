@@ -1,6 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runShopScenario } from '../../examples/shop/src/scenario.ts';
+import { restartShop, runShopScenario } from '../../examples/shop/src/scenario.ts';
 import { packageVersion } from '../config/package-info.ts';
 import { emitGenerated } from '../emit/index.ts';
 import { defaultOptions, loadModel, readTree } from './emit-harness.ts';
@@ -19,7 +21,18 @@ describe('examples/shop', () => {
   });
 
   it('runs the scenario on SQLite: events, upcast legacy events, rejected command and read models', async () => {
-    const result = await runShopScenario(':memory:');
+    const dir = mkdtempSync(join(tmpdir(), 'es-gen-shop-test-'));
+    try {
+      await scenarioAndRestart(join(dir, 'shop.db'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+async function scenarioAndRestart(path: string): Promise<void> {
+  {
+    const result = await runShopScenario(path);
     expect(result.events.map((e) => e.eventType)).toEqual([
       'CustomerRegistered',
       'CustomerRegistered',
@@ -51,14 +64,28 @@ describe('examples/shop', () => {
     expect(result.rejected).toBe(
       'invalid PlaceOrder command of Order: /lines/0/quantity must be >= 1; /currency must match pattern "^[A-Z]{3}$"',
     );
-    expect(result.orders.map((o) => [o.customer, o.status, o.amount])).toEqual([
-      ['Alice Liddell', 'shipped', 36.9],
-      ['Bob van Dijk', 'cancelled', 8.5],
-      ['Bob van Dijk', 'placed', 42],
+    // The durable read models, read two orders per page (keyset paging) and by index.
+    expect(result.orders.map((o) => [o.customer, o.status, o.amount, o.items, o.trackingNumber])).toEqual([
+      ['Alice Liddell', 'shipped', 36.9, 3, 'TRK-1001'],
+      ['Bob van Dijk', 'cancelled', 8.5, 1, undefined],
+      ['Bob van Dijk', 'placed', 42, 2, undefined],
     ]);
-    expect(result.stock.map((s) => [s.sku, s.available])).toEqual([
-      ['MUG-01', 8],
-      ['TEE-42', 4],
+    expect(result.pages).toBe(2);
+    expect(result.orderCount).toBe(3);
+    expect(result.shipped).toEqual([result.orders[0]?.orderId]);
+    expect(result.stock.map((s) => [s.sku, s.onHand, s.reserved, s.available])).toEqual([
+      ['MUG-01', 10, 2, 8],
+      ['TEE-42', 5, 1, 4],
     ]);
-  });
-});
+    // stock_levels was written in its release 1 shape first, then rebuilt into a new table.
+    const phases = result.rebuild.map((p) => p.phase);
+    expect(phases[0]).toBe('building');
+    expect(phases.at(-1)).toBe('live');
+    const live = result.rebuild.at(-1);
+    expect(live?.table).toMatch(/^stock_levels__[0-9a-f]{8}$/);
+    expect(result.rebuild[0]?.buildingTable).toBe(live?.table);
+  }
+  // A restart on the same database resumes from the checkpoints: nothing is replayed.
+  const restart = await restartShop(path);
+  expect(restart).toEqual({ handled: 0, orderCount: 3 });
+}

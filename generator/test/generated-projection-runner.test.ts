@@ -4,6 +4,7 @@ import {
   InMemoryCheckpointStore,
   InMemoryDeadLetterStore,
   InMemoryEventStore,
+  InMemoryReadModelStore,
   PartitionedProjectionRunner,
   type ProjectionFailure,
 } from '@es-gen/runtime';
@@ -14,6 +15,7 @@ import {
   createEventRegistry,
   createStockLevelsRunner,
   type ItemRegisteredStoredEvent,
+  openStockLevelsReadModel,
   StockLevelsProjectionBase,
 } from '../../examples/shop/src/generated/index.ts';
 import * as catalog from './fixtures/catalog/expected/src/generated/index.ts';
@@ -27,6 +29,17 @@ class FailingStockLevels extends StockLevelsProjection {
     this.calls++;
     throw new Error('read model unavailable');
   }
+}
+
+/** A StockLevels projection of class `Projection` on a fresh in-memory `stock_levels` read model. */
+async function stockLevels<P extends StockLevelsProjection>(
+  Projection: new (readModel: Awaited<ReturnType<typeof openStockLevelsReadModel>>) => P,
+  eventStore: InMemoryEventStore,
+  checkpointStore: InMemoryCheckpointStore,
+): Promise<P> {
+  return new Projection(
+    await openStockLevelsReadModel(new InMemoryReadModelStore(), { eventStore, checkpointStore }),
+  );
 }
 
 async function storeWithOneItem(): Promise<InMemoryEventStore> {
@@ -43,12 +56,14 @@ async function storeWithOneItem(): Promise<InMemoryEventStore> {
 describe('generated projection runner factories', () => {
   it('apply the schema’s retries: `retries: 2` calls a failing handler exactly three times, then dead-letters the event', async () => {
     expect(StockLevelsProjectionBase.retries).toBe(2);
-    const projection = new FailingStockLevels();
+    const eventStore = await storeWithOneItem();
+    const checkpointStore = new InMemoryCheckpointStore();
+    const projection = await stockLevels(FailingStockLevels, eventStore, checkpointStore);
     const deadLetterStore = new InMemoryDeadLetterStore();
     const failures: ProjectionFailure[] = [];
     const runner = createStockLevelsRunner(projection, {
-      eventStore: await storeWithOneItem(),
-      checkpointStore: new InMemoryCheckpointStore(),
+      eventStore,
+      checkpointStore,
       deadLetterStore,
       retry: { baseDelayMs: 0 },
       onError: (failure) => failures.push(failure),
@@ -66,16 +81,40 @@ describe('generated projection runner factories', () => {
   });
 
   it('let options given by the caller override the schema’s settings', async () => {
-    const projection = new FailingStockLevels();
+    const eventStore = await storeWithOneItem();
+    const checkpointStore = new InMemoryCheckpointStore();
+    const projection = await stockLevels(FailingStockLevels, eventStore, checkpointStore);
     const runner = createStockLevelsRunner(projection, {
-      eventStore: await storeWithOneItem(),
-      checkpointStore: new InMemoryCheckpointStore(),
+      eventStore,
+      checkpointStore,
       deadLetterStore: new InMemoryDeadLetterStore(),
       retry: { retries: 0 },
       onError: () => {},
     });
     expect(await runner.runUntilCaughtUp()).toMatchObject({ deadLettered: 1 });
     expect(projection.calls).toBe(1);
+  });
+
+  it('run a read-model projection: its handlers write typed rows that the typed reader returns', async () => {
+    const eventStore = await storeWithOneItem();
+    const checkpointStore = new InMemoryCheckpointStore();
+    const projection = await stockLevels(StockLevelsProjection, eventStore, checkpointStore);
+    const runner = createStockLevelsRunner(projection, {
+      eventStore,
+      checkpointStore,
+      deadLetterStore: new InMemoryDeadLetterStore(),
+    });
+    expect(await runner.runUntilCaughtUp()).toMatchObject({ handled: 1, deadLettered: 0 });
+    const reader = projection.readModel.reader();
+    expect(await reader.get({ itemId: ITEM })).toEqual({
+      itemId: ITEM,
+      sku: 'MUG-01',
+      name: 'Mug',
+      onHand: 0,
+      reserved: 0,
+      available: 0,
+    });
+    expect((await reader.find({ sku: 'MUG-01' })).rows.map((r) => r.itemId)).toEqual([ITEM]);
   });
 
   it('build a runner of a `checkpoint: false` projection from an event store alone, with no retry', async () => {

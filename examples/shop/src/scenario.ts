@@ -4,34 +4,46 @@ import {
   type EventStore,
   ExpectedVersion,
   isSchemaValidationError,
+  type ReadModelProgress,
   type StoredEvent,
   streamAll,
   uuidv7,
 } from '@es-gen/runtime';
-import {
-  SQLiteCheckpointStore,
-  SQLiteDeadLetterStore,
-  SQLiteEventStore,
-  SQLiteSnapshotStore,
-} from '@es-gen/runtime/sqlite';
+import { SQLiteEventStore, SQLiteSnapshotStore } from '@es-gen/runtime/sqlite';
 import Database from 'better-sqlite3';
 import { Customer } from './domain/customer.ts';
 import { InventoryItem } from './domain/inventory-item.ts';
 import { Order } from './domain/order.ts';
-import { OrderSummaryProjection, type OrderSummaryRow } from './domain/projections/order-summary.ts';
-import { type StockLevel, StockLevelsProjection } from './domain/projections/stock-levels.ts';
 import {
   createEventRegistry,
-  createOrderSummaryRunner,
-  createStockLevelsRunner,
   type OrderState,
+  type OrderSummaryRow,
+  type StockLevelsRow,
 } from './generated/index.ts';
+import { openStockLevelsV1 } from './previous-release/stock-levels-v1.ts';
+import { openShopReadModels, runPreviousRelease, type ShopReadModels } from './read-models.ts';
+
+/** An order of the `order_summary` read model with its customer's name from `customers`. */
+export type OrderView = OrderSummaryRow & { readonly customer: string };
+
+/** What the scenario read from the read models. */
+export interface ShopQueries {
+  /** Every order, read two per page by key (keyset paging); the number of pages read. */
+  readonly orders: readonly OrderView[];
+  readonly pages: number;
+  /** `find({ status: 'shipped' })` on the `status` index. */
+  readonly shipped: readonly string[];
+  /** `count()` of `order_summary`. */
+  readonly orderCount: number;
+  /** `stock_levels` ordered by its unique `sku` index. */
+  readonly stock: readonly StockLevelsRow[];
+}
 
 /** What the scenario produced, for printing or for assertions. */
-export interface ShopScenarioResult {
+export interface ShopScenarioResult extends ShopQueries {
   readonly events: readonly StoredEvent[];
-  readonly orders: readonly OrderSummaryRow[];
-  readonly stock: readonly StockLevel[];
+  /** Progress of the `stock_levels` rebuild when release 2 started, in order. */
+  readonly rebuild: readonly ReadModelProgress[];
   /** The order seeded as a version 1 OrderPlaced, loaded through the repository. */
   readonly legacyOrder: {
     readonly id: string;
@@ -59,8 +71,10 @@ async function seedLegacyEvent(
 /**
  * Runs the shop: customers register, stock arrives, orders are placed, shipped and cancelled;
  * a version 1 OrderPlaced and a version 1 CustomerRegistered are seeded straight into the store
- * and read back at their current versions; an invalid command is rejected; then both projections
- * catch up through their generated runner factories.
+ * and read back at their current versions; an invalid command is rejected; then the previous
+ * release's StockLevels writes `stock_levels` in its older shape, and the current read models
+ * (durable SQLite tables) catch up through their generated runner factories, `stock_levels`
+ * being rebuilt into its new shape; finally the read models are queried.
  *
  * @example
  * const result = await runShopScenario(':memory:');
@@ -162,29 +176,23 @@ export async function runShopScenario(databasePath: string): Promise<ShopScenari
     const legacyOrder = await orders.load(legacy);
     const [readBack] = await eventStore.getEvents(legacy, 'Order');
 
-    // The generated factories apply each projection's schema settings (retries) to its runner;
-    // options given here (a shorter first retry delay) are added to them.
-    const runnerOptions = {
-      eventStore,
-      checkpointStore: new SQLiteCheckpointStore(db),
-      deadLetterStore: new SQLiteDeadLetterStore(db),
-      retry: { baseDelayMs: 10 },
-    };
-    const summary = new OrderSummaryProjection();
-    const stockLevels = new StockLevelsProjection();
-    for (const runner of [
-      createOrderSummaryRunner(summary, runnerOptions),
-      createStockLevelsRunner(stockLevels, runnerOptions),
-    ]) {
-      await runner.runUntilCaughtUp();
-    }
+    // Release 1 wrote `stock_levels` in its older shape; release 2 (the generated code) finds
+    // the stored fingerprint differs, rebuilds the table blue/green and swaps it in.
+    await runPreviousRelease(db, eventStore, openStockLevelsV1);
+    const rebuild: ReadModelProgress[] = [];
+    const readModels = await openShopReadModels(db, eventStore, (p) => {
+      if (p.readModel === 'stock_levels') rebuild.push(p);
+    });
+    await readModels.catchUp();
+    const queries = await queryShop(readModels);
+    await readModels.close();
 
     const events: StoredEvent[] = [];
     for await (const event of streamAll(eventStore)) events.push(event);
     return {
       events,
-      orders: summary.rows(),
-      stock: stockLevels.levels(),
+      ...queries,
+      rebuild,
       legacyOrder: {
         id: legacy,
         storedAs: raw?.schemaVersion ?? 0,
@@ -193,6 +201,60 @@ export async function runShopScenario(databasePath: string): Promise<ShopScenari
       },
       rejected,
     };
+  } finally {
+    db.close();
+  }
+}
+
+/** Reads the read models: every order by pages of two, shipped orders, the count, stock by SKU. */
+async function queryShop(readModels: ShopReadModels): Promise<ShopQueries> {
+  const orders = readModels.orders.reader();
+  const customers = readModels.customers.reader();
+  const views: OrderView[] = [];
+  let pages = 0;
+  let after: string | undefined;
+  do {
+    const page = await orders.find({}, { limit: 2, ...(after === undefined ? {} : { after }) });
+    pages += 1;
+    for (const row of page.rows) {
+      const customer = await customers.get({ customerId: row.customerId });
+      views.push({ ...row, customer: customer?.name ?? row.customerId });
+    }
+    after = page.next;
+  } while (after !== undefined);
+  const shipped = await orders.find({ status: 'shipped' });
+  const stock = await readModels.stock.reader().find({}, { orderBy: 'sku' });
+  return {
+    orders: views,
+    pages,
+    shipped: shipped.rows.map((r) => r.orderId),
+    orderCount: await orders.count(),
+    stock: stock.rows,
+  };
+}
+
+/** What a restart found: the events its runners handled and the orders it read. */
+export interface ShopRestartResult {
+  readonly handled: number;
+  readonly orderCount: number;
+}
+
+/**
+ * Starts the shop again on an existing database: the read models open on their tables and
+ * checkpoints, and the runners only handle events appended since (none here), instead of
+ * replaying from position 0.
+ */
+export async function restartShop(databasePath: string): Promise<ShopRestartResult> {
+  const db = new Database(databasePath);
+  try {
+    const eventStore = new SQLiteEventStore(db, { registry: createEventRegistry() });
+    const readModels = await openShopReadModels(db, eventStore);
+    try {
+      const handled = await readModels.catchUp();
+      return { handled, orderCount: await readModels.orders.reader().count() };
+    } finally {
+      await readModels.close();
+    }
   } finally {
     db.close();
   }

@@ -5,6 +5,7 @@ export * from './types.ts';
 export * from './aggregates/customer.ts';
 export * from './aggregates/inventory-item.ts';
 export * from './aggregates/order.ts';
+export * from './projections/customers.ts';
 export * from './projections/order-summary.ts';
 export * from './projections/stock-levels.ts';
 export * from './registry.ts';
