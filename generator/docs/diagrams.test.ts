@@ -81,17 +81,19 @@ describe('diagrams of the shop example', () => {
     const { source } = systemDiagram(model);
     expectWellFormed(source);
     expect(source).toContain('subgraph A2["Order"]');
-    expect(source).toContain('P0[["OrderSummary"]]:::projection');
+    expect(source).toContain('P1[["OrderSummary"]]:::projection');
     const handled = model.projections.flatMap((p) => p.handles).length;
     expect(source.match(/ --> P\d+$/gm)).toHaveLength(handled);
-    expect(source).toContain('A0E1 --> P0'); // CustomerRegistered feeds OrderSummary
+    expect(source).toContain('A0E1 --> P0'); // CustomerRegistered feeds Customers
   });
 
   it('draws each projection with the events it handles, grouped by aggregate', () => {
-    const summary = model.projections.find((p) => p.name === 'OrderSummary')!;
+    const summary = model.projections.find((p) => p.name === 'Customers')!;
     const { source } = projectionDiagram(summary);
     expectWellFormed(source);
-    expect(source).toMatch(/subgraph A0\["Customer"\]\n\s+H0\(\["CustomerRegistered"\]\):::event\n\s+end/);
+    expect(source).toMatch(
+      /subgraph A0\["Customer"\]\n\s+H0\(\["CustomerRegistered"\]\):::event\n\s+H1\(\["CustomerEmailChanged"\]\):::event\n\s+end/,
+    );
     expect(source.match(/ --> P$/gm)).toHaveLength(summary.handles.length);
   });
 
@@ -102,7 +104,7 @@ describe('diagrams of the shop example', () => {
     expect(fences('aggregates/order.md')).toHaveLength(2); // overview + OrderPlaced lineage
     expect(fences('aggregates/customer.md')).toHaveLength(2); // overview + CustomerRegistered lineage
     expect(fences('aggregates/inventory-item.md')).toHaveLength(1);
-    expect(fences('projections.md')).toHaveLength(2);
+    expect(fences('projections.md')).toHaveLength(3);
     for (const path of files.keys()) for (const fence of fences(path)) expectWellFormed(fence[1]!);
     expect(files.get('aggregates/order.md')).toContain('do not record which state fields an event changes');
   });

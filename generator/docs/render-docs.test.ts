@@ -73,4 +73,15 @@ describe('renderDocs', () => {
     }
     expect(links).toBeGreaterThan(30);
   });
+
+  it("shows each projection's read model: table, key, columns with their SQL name and storage, indexes", () => {
+    const page = byPath.get('projections.md')!;
+    const section = page.slice(page.indexOf('### Read model `order_summary`'));
+    expect(section).toContain('Key: `orderId`.');
+    expect(section).toContain('| `customerId` | uuid | `customer_id` | text | no |  |');
+    expect(section).toContain('| `status` | [OrderStatus](types.md#orderstatus) | `status` | text | no |  |');
+    expect(section).toContain('| `trackingNumber` | string | `tracking_number` | text | yes |  |');
+    expect(section).toContain('Indexes: (`status`), (`customerId`).');
+    expect(page).toContain('Indexes: unique (`sku`).');
+  });
 });

@@ -103,7 +103,7 @@ describe.skipIf(!enabled)('the HTML catalog of the shop example in Chromium', ()
     }
     expect(visits.get('index.html')!.diagrams).toHaveLength(1);
     expect(visits.get('aggregates/order.html')!.diagrams).toHaveLength(2);
-    expect(visits.get('projections.html')!.diagrams).toHaveLength(2);
+    expect(visits.get('projections.html')!.diagrams).toHaveLength(3);
   });
 
   it('shows every command and event of an aggregate, and every aggregate, event and projection of the system', () => {
