@@ -140,3 +140,34 @@ describe('es-gen lock and es-gen check', () => {
     expect(unknown.err).toContain('--against lock');
   });
 });
+
+describe('es-gen check on read models', () => {
+  const projection = (columns: string) =>
+    `kind: projection\nname: Totals\nhandles: [OrderPlaced]\ncheckpoint: true\nreadModel:\n  name: totals\n  key: [orderId]\n  columns:\n    orderId: uuid\n${columns}`;
+
+  it('exits 0 on a rebuild-required change, reporting it with file:line:col and a fix, in text and JSON', async () => {
+    const root = project(V1);
+    writeFileSync(join(root, 'schemas/totals.yaml'), projection('    total: number\n'));
+    const locked = await run(root, ['lock']);
+    expect(locked.code).toBe(0);
+    expect(locked.out).toContain('1 read model shape');
+    writeFileSync(join(root, 'schemas/totals.yaml'), projection('    total: decimal\n'));
+    const text = await run(root, ['check']);
+    expect(text.code).toBe(0);
+    expect(text.out).toContain(
+      'schemas/totals.yaml:10:5: rebuild ES202 read-model-column-type-changed: Totals read model `totals`: column `total` changed type from `number` (real) to `decimal` (text)',
+    );
+    expect(text.out).toContain('  fix: nothing to do if a rebuild is fine');
+    const json = JSON.parse((await run(root, ['check', '--format', 'json'])).out) as {
+      breaking: number;
+      rebuild: number;
+      findings: { ruleId: string; verdict: string }[];
+    };
+    expect(json).toMatchObject({ breaking: 0, rebuild: 1 });
+    expect(json.findings.map((f) => [f.ruleId, f.verdict])).toEqual([['ES202', 'rebuild']]);
+    const github = await run(root, ['check', '--format', 'github']);
+    expect(github.out).toMatch(
+      /^::warning file=schemas\/totals\.yaml,line=10,col=5,title=ES202 read-model-column-type-changed::/m,
+    );
+  });
+});
