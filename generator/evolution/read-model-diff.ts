@@ -57,7 +57,7 @@ function diffColumns(
         finding(
           Rules.ReadModelColumnAddedNullable,
           columnLoc(readModel, name),
-          `${subject}: nullable column \`${name}\` (${after.type}) added; the table gets the column in place and rows written before hold NULL until a handler writes them`,
+          `${subject}: nullable column \`${name}\` (${after.type}) added; no rebuild needed: rows written before hold NULL until a handler writes them`,
         ),
       );
     } else {
@@ -95,7 +95,7 @@ function diffIndexes(subject: string, readModel: ReadModelModel, locked: LockedR
         finding(
           Rules.ReadModelIndexRemoved,
           readModel.loc,
-          `${subject}: ${text(index)} removed; it is dropped in place`,
+          `${subject}: ${text(index)} removed; no rebuild needed`,
         ),
       );
     }

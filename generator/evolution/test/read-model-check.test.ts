@@ -98,14 +98,14 @@ describe('es-gen check classifies read-model changes', () => {
     expect(
       changes(...BEFORE.slice(0, -1), '    trackingNumber: string?', '  indexes: [[status], [total]]'),
     ).toEqual([
-      'schemas/summary.yaml:12:5: safe ES021 read-model-column-added-nullable: Summary read model `order_summary`: nullable column `trackingNumber` (string) added; the table gets the column in place and rows written before hold NULL until a handler writes them',
+      'schemas/summary.yaml:12:5: safe ES021 read-model-column-added-nullable: Summary read model `order_summary`: nullable column `trackingNumber` (string) added; no rebuild needed: rows written before hold NULL until a handler writes them',
       'schemas/summary.yaml:13:23: safe ES022 read-model-index-added: Summary read model `order_summary`: index [total] added; it is built in place',
     ]);
   });
 
   it('classifies a dropped index as compatible', () => {
     expect(changes(...BEFORE.slice(0, -1))).toEqual([
-      'schemas/summary.yaml:4:1: safe ES023 read-model-index-removed: Summary read model `order_summary`: index [status] removed; it is dropped in place',
+      'schemas/summary.yaml:4:1: safe ES023 read-model-index-removed: Summary read model `order_summary`: index [status] removed; no rebuild needed',
     ]);
   });
 
