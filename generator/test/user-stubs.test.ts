@@ -111,6 +111,10 @@ describe('user-owned files', () => {
       'OrderSummaryProjection.onOrderNoteAdded()',
       'import type { OrderNoteAddedStoredEvent }',
     ]);
+    // A read-model projection's stub takes the typed writer, already imported for the other handlers.
+    expect(summary!.content).toContain(
+      '  protected override onOrderNoteAdded(event: OrderNoteAddedStoredEvent, rows: OrderSummaryWriter): void {',
+    );
     expect(upcasters!.insertions).toEqual([
       'upcastOrderNoteAddedV1ToV2()',
       'import type { OrderNoteAddedV1Data, OrderNoteAddedV2Data }',
