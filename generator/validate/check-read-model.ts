@@ -243,8 +243,8 @@ function checkTenantColumn(
     'value',
     'tenant-column',
     `tenantColumn \`${tenant}\` ${problem}`,
-    owner !== undefined
-      ? `the tenant column is filled from each event's tenantId and is not one of \`columns\`: remove \`${owner}\` from \`columns\`${readModelKeyList(readModel).includes(owner) ? ' and `key`' : ''}, or name the tenant column \`tenant_id\``
+    owner !== undefined && SQL_NAME.test(tenant)
+      ? `the tenant column is filled from each event's tenantId and is not one of \`columns\`: remove \`${owner}\` from \`columns\`${readModelKeyList(readModel).includes(owner) ? ' and `key`' : ''}${tenant === 'tenant_id' ? '' : ', or name the tenant column `tenant_id`'}`
       : 'write a snake_case SQL name such as `tenant_id`',
   );
 }

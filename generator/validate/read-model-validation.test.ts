@@ -149,7 +149,7 @@ describe('readModel validation', () => {
         '  tenantColumn: tenant_id',
       ]),
     ).toEqual([
-      "schemas/p.yaml:9:17: tenantColumn `tenant_id` is also the SQL name of column `tenantId`; the tenant column is filled from each event's tenantId and is not one of `columns`: remove `tenantId` from `columns` and `key`, or name the tenant column `tenant_id`",
+      "schemas/p.yaml:9:17: tenantColumn `tenant_id` is also the SQL name of column `tenantId`; the tenant column is filled from each event's tenantId and is not one of `columns`: remove `tenantId` from `columns` and `key`",
     ]);
   });
 
