@@ -68,6 +68,24 @@ describe('renderSite', () => {
     });
     expect(byPath.get('assets/search-index.js')).toContain('window.ES_GEN_SEARCH = [\n');
   });
+
+  it('shows and indexes each read model with its columns on the projections page', () => {
+    const href = 'projections.html#read-model-order_summary';
+    expect(byPath.get('projections.html')).toContain('id="read-model-order_summary"');
+    expect(byPath.get('projections.html')).toContain('<code>tracking_number</code>');
+    expect(searchEntries(model)).toContainEqual({
+      kind: 'read model',
+      name: 'order_summary',
+      detail: 'read model of OrderSummary',
+      href,
+    });
+    expect(searchEntries(model)).toContainEqual({
+      kind: 'field',
+      name: 'trackingNumber',
+      detail: 'order_summary read model',
+      href,
+    });
+  });
 });
 
 describe('markdownToHtml', () => {

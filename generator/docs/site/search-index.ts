@@ -5,7 +5,7 @@ import { aggregatePage, PROJECTIONS_PAGE, TYPES_PAGE } from './site-paths.ts';
 
 /** One thing the site's search finds: its kind, name, where it belongs and its page (from the site root). */
 export interface SearchEntry {
-  readonly kind: 'aggregate' | 'command' | 'event' | 'field' | 'projection' | 'type';
+  readonly kind: 'aggregate' | 'command' | 'event' | 'field' | 'projection' | 'read model' | 'type';
   readonly name: string;
   readonly detail: string;
   readonly href: string;
@@ -32,7 +32,7 @@ function fieldEntries(fields: readonly FieldModel[], detail: string, href: strin
   return fields.map((f) => ({ kind: 'field', name: f.name, detail, href }));
 }
 
-/** Every aggregate, command, event, field, projection and named type of the model, in model order. */
+/** Every aggregate, command, event, field, projection, read model (with its columns) and named type of the model, in model order. */
 export function searchEntries(model: SchemaModel): SearchEntry[] {
   const entries: SearchEntry[] = [];
   for (const a of model.aggregates) {
@@ -53,6 +53,12 @@ export function searchEntries(model: SchemaModel): SearchEntry[] {
   for (const p of model.projections) {
     const detail = `projection of ${p.handles.map((h) => h.event).join(', ')}`;
     entries.push({ kind: 'projection', name: p.name, detail, href: `${PROJECTIONS_PAGE}#${anchor(p.name)}` });
+    const readModel = p.readModel;
+    if (readModel) {
+      const href = `${PROJECTIONS_PAGE}#${anchor(`Read model \`${readModel.name}\``)}`;
+      entries.push({ kind: 'read model', name: readModel.name, detail: `read model of ${p.name}`, href });
+      entries.push(...fieldEntries(readModel.columns, `${readModel.name} read model`, href));
+    }
   }
   for (const t of model.types) {
     const href = `${TYPES_PAGE}#${anchor(t.name)}`;
