@@ -2,9 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { StockLevelsV1ReadModel } from '../../examples/shop/src/previous-release/stock-levels-v1.ts';
 import { restartShop, runShopScenario } from '../../examples/shop/src/scenario.ts';
 import { packageVersion } from '../config/package-info.ts';
 import { emitGenerated } from '../emit/index.ts';
+import { readLockFile } from '../evolution/lock-file.ts';
 import { defaultOptions, loadModel, readTree } from './emit-harness.ts';
 
 const SHOP = join(import.meta.dirname, '..', '..', 'examples', 'shop');
@@ -18,6 +20,21 @@ describe('examples/shop', () => {
     const expected = new Map(files.map((f) => [f.path.slice(options.outputDir.length + 1), f.content]));
     expect([...committed.keys()].sort(), 'generated file list').toEqual([...expected.keys()].sort());
     for (const [path, content] of expected) expect(committed.get(path), `stale: ${path}`).toBe(content);
+  });
+
+  it("records release 1's shape of stock_levels in its lock, the shape its previous-release code writes", async () => {
+    const locked = (await readLockFile(join(SHOP, 'es-gen.lock.json'))).readModels?.StockLevels;
+    expect(locked?.name).toBe(StockLevelsV1ReadModel.name);
+    expect(locked?.key).toEqual(StockLevelsV1ReadModel.key);
+    expect(locked?.indexes).toEqual(StockLevelsV1ReadModel.indexes?.map((i) => ({ unique: false, ...i })));
+    // The lock keeps its keys sorted.
+    const columns = Object.entries(locked?.columns ?? {}).map(([name, c]) => [name, c.sqlType, c.nullable]);
+    expect(columns).toEqual(
+      Object.entries(StockLevelsV1ReadModel.columns)
+        .map(([name, c]) => [name, c.type, c.nullable === true])
+        .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    );
+    expect(Object.keys(locked?.columns ?? {})).not.toContain('available');
   });
 
   it('runs the scenario on SQLite: events, upcast legacy events, rejected command and read models', async () => {
