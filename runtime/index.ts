@@ -141,7 +141,7 @@ export type {
 export { ProjectionRunner } from './projection/projection-runner.ts';
 export type { RetryOptions } from './projection/retry-policy.ts';
 export { partitionKey, runnerKey } from './projection/runner-key.ts';
-export { defineReadModel } from './read-model/define-read-model.ts';
+export { defineReadModel, READ_MODEL_RESERVED_WORDS } from './read-model/define-read-model.ts';
 export { InMemoryReadModelStore } from './read-model/memory-read-model.ts';
 export type {
   OpenReadModelOptions,

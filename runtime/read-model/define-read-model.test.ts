@@ -24,6 +24,17 @@ describe('defineReadModel', () => {
     expect(snakeCase('customerId2Name')).toBe('customer_id2_name');
   });
 
+  it('puts the declared schema type in the fingerprint when given, and refuses an empty one', () => {
+    const plain = define({});
+    const typed = (schemaType: unknown) =>
+      define({ columns: { ...columns, orderId: { type: 'text', schemaType } } });
+    expect(typed(undefined).fingerprint).toBe(plain.fingerprint);
+    expect(typed('uuid').fingerprint).not.toBe(plain.fingerprint);
+    expect(typed('uuid').fingerprint).not.toBe(typed('OrderStatus').fingerprint);
+    expect(typed('uuid').resolved[0]?.schemaType).toBe('uuid');
+    expect(() => typed('')).toThrow(/column "orderId" has a schemaType that is not a non-empty string/);
+  });
+
   it.each([
     [{ name: 'Orders' }, /name "Orders" must match \[a-z_\]\[a-z0-9_\]\*/],
     [{ name: 'order-summary' }, /must match/],

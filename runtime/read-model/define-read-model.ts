@@ -8,8 +8,12 @@ const MAX_NAME = 48;
 const MAX_COLUMN = 63;
 const TYPES = new Set(['text', 'integer', 'real', 'boolean', 'json']);
 
-/** SQL words (SQLite and PostgreSQL) that cannot name a read model, a column or a tenant column. */
-const RESERVED = new Set(
+/**
+ * SQL words (SQLite and PostgreSQL) and system column names that cannot name a read model, a
+ * column or a tenant column (compared in lower case). The generator validates schemas against
+ * this same list.
+ */
+export const READ_MODEL_RESERVED_WORDS: ReadonlySet<string> = new Set(
   (
     'all analyse analyze and any array as asc asymmetric authorization between binary both case cast check ' +
     'collate column constraint create cross current_date current_role current_time current_timestamp ' +
@@ -36,7 +40,7 @@ function checkSqlName(model: string, what: string, name: string, max: number): v
     fail(model, `${what} "${name}" must match [a-z_][a-z0-9_]* (lower-case letters, digits, underscores)`);
   }
   if (name.length > max) fail(model, `${what} "${name}" is longer than ${max} characters; shorten it`);
-  if (RESERVED.has(name)) fail(model, `${what} "${name}" is a reserved SQL word; rename it`);
+  if (READ_MODEL_RESERVED_WORDS.has(name)) fail(model, `${what} "${name}" is a reserved SQL word; rename it`);
 }
 
 function resolveColumns(name: string, columns: Record<string, unknown>): ResolvedColumn[] {
@@ -48,7 +52,7 @@ function resolveColumns(name: string, columns: Record<string, unknown>): Resolve
     if (!PROPERTY_NAME.test(property)) {
       fail(name, `column "${property}" must match [a-z_][A-Za-z0-9_]* (camelCase or snake_case)`);
     }
-    const column = raw as { type?: unknown; nullable?: unknown };
+    const column = raw as { type?: unknown; nullable?: unknown; schemaType?: unknown };
     if (typeof column?.type !== 'string' || !TYPES.has(column.type)) {
       fail(
         name,
@@ -60,11 +64,21 @@ function resolveColumns(name: string, columns: Record<string, unknown>): Resolve
     const clash = bySql.get(sqlName);
     if (clash) fail(name, `columns "${clash}" and "${property}" both map to SQL column "${sqlName}"`);
     bySql.set(sqlName, property);
+    if (
+      column.schemaType !== undefined &&
+      (typeof column.schemaType !== 'string' || column.schemaType === '')
+    ) {
+      fail(
+        name,
+        `column "${property}" has a schemaType that is not a non-empty string; omit it or write e.g. "uuid"`,
+      );
+    }
     return {
       property,
       sqlName,
       type: column.type as ResolvedColumn['type'],
       nullable: column.nullable === true,
+      ...(column.schemaType === undefined ? {} : { schemaType: column.schemaType as string }),
     };
   });
 }
@@ -132,7 +146,12 @@ export function defineReadModel<Row, K extends keyof Row & string>(
   });
 }
 
-function fingerprintOf(
+/**
+ * The shape fingerprint: sha256 of the key, each column's SQL name, storage type, nullability
+ * and (when given) declared schema type, and the tenant column. Table name and indexes are left
+ * out: neither needs the rows rebuilt.
+ */
+export function fingerprintOf(
   columns: readonly ResolvedColumn[],
   key: readonly string[],
   tenant: string | undefined,
@@ -141,7 +160,11 @@ function fingerprintOf(
     key,
     columns: [...columns]
       .sort((a, b) => (a.sqlName < b.sqlName ? -1 : 1))
-      .map((c) => [c.sqlName, c.type, c.nullable]),
+      .map((c) =>
+        c.schemaType === undefined
+          ? [c.sqlName, c.type, c.nullable]
+          : [c.sqlName, c.type, c.nullable, c.schemaType],
+      ),
     tenant: tenant ?? null,
   });
   return createHash('sha256').update(canonical).digest('hex');

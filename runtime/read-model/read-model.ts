@@ -11,6 +11,12 @@ export interface ReadModelColumn {
   readonly type: ReadModelColumnType;
   /** May be NULL; in rows a NULL column is an absent property (default false). */
   readonly nullable?: boolean;
+  /**
+   * The field type the schema declares (e.g. `OrderStatus`, `uuid`), filled by generated code.
+   * It is part of the fingerprint: a column whose declared type changes is rebuilt even when its
+   * storage type stays the same. Hand-written definitions may leave it out.
+   */
+  readonly schemaType?: string;
 }
 
 /** A secondary index: `find` and `count` may filter on its columns and order by them. */
@@ -43,7 +49,10 @@ export interface ResolvedColumn extends ReadModelColumn {
 
 /** A validated read model: its shape, SQL names and shape fingerprint. */
 export interface ReadModelDefinition<Row, K extends keyof Row & string> extends ReadModelShape<Row, K> {
-  /** sha256 (hex) of the key, columns and tenant column: a change asks for a blue/green rebuild. */
+  /**
+   * sha256 (hex) of the key, columns (SQL name, storage type, nullability, schema type) and tenant
+   * column: a change asks for a blue/green rebuild, except added nullable columns (added in place).
+   */
   readonly fingerprint: string;
   /** The columns in declaration order, with their SQL names. */
   readonly resolved: readonly ResolvedColumn[];
