@@ -1,9 +1,9 @@
 import type { ClientBase, PoolClient } from 'pg';
 import type { CheckpointStore } from '../checkpoint-store/checkpoint-store.ts';
 import { isEventSourcingError, StoreError } from '../errors.ts';
-import { buildingCheckpointKeyOf, buildingTableOf } from '../read-model/define-read-model.ts';
 import { openReadModel } from '../read-model/open-read-model.ts';
 import type { PendingBatch } from '../read-model/pending-writes.ts';
+import { planPrepare } from '../read-model/prepare-plan.ts';
 import type { Filter, FindPlan } from '../read-model/query-plan.ts';
 import type {
   OpenReadModelOptions,
@@ -13,6 +13,7 @@ import type {
 } from '../read-model/read-model.ts';
 import type { ReadModelBackend, RegistryEntry, StoredRow } from '../read-model/read-model-backend.ts';
 import {
+  addColumnSql,
   countSql,
   createIndexSql,
   createTableSql,
@@ -118,36 +119,38 @@ class PostgreSQLBackend implements ReadModelBackend {
     }
   }
 
-  prepare(def: AnyDefinition, projection: string): Promise<RegistryEntry> {
+  /** The SQL column names of `table`. */
+  async #columnsOf(client: ClientBase, table: string): Promise<Set<string>> {
+    const { rows } = await client.query<{ column_name: string }>(
+      'SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2',
+      [this.#pg.schema, table],
+    );
+    return new Set(rows.map((r) => r.column_name));
+  }
+
+  prepare(def: AnyDefinition, projection: string, projectionHasRun: boolean): Promise<RegistryEntry> {
     return this.#locked(`prepare read model "${def.name}"`, def.name, async (c) => {
       const row = await this.#row(c, def.name);
-      if (!row) {
-        await this.#createTable(c, def, def.name);
-        await this.#set(c, def.name, [def.name, def.fingerprint, projection], [null, null, null]);
-      } else if (row.fingerprint === def.fingerprint) {
-        await this.#createTable(c, def, row.physical_table);
-        if (row.building_table !== null) {
-          await c.query(`DROP TABLE IF EXISTS ${this.#t(row.building_table)}`);
-          await this.#set(
-            c,
-            def.name,
-            [row.physical_table, row.fingerprint, row.checkpoint_key],
-            [null, null, null],
-          );
-        }
-      } else if (row.building_fingerprint === def.fingerprint) {
-        await this.#createTable(c, def, row.building_table!);
-      } else {
-        if (row.building_table !== null) await c.query(`DROP TABLE IF EXISTS ${this.#t(row.building_table)}`);
-        const table = buildingTableOf(def.name, def.fingerprint);
-        await c.query(`DROP TABLE IF EXISTS ${this.#t(table)}`);
-        await this.#createTable(c, def, table);
-        const key = buildingCheckpointKeyOf(projection, def.fingerprint);
+      const current = row && toEntry(row);
+      const existing = current && (await this.#columnsOf(c, current.table));
+      const plan = planPrepare(def, projection, current, existing, projectionHasRun);
+      for (const step of plan.steps) {
+        if (step.op === 'drop') await c.query(`DROP TABLE IF EXISTS ${this.#t(step.table)}`);
+        else if (step.op === 'create') await this.#createTable(c, def, step.table);
+        else
+          for (const col of step.columns) await c.query(addColumnSql(col, this.#t(step.table), 'postgres'));
+      }
+      const next = plan.store;
+      if (next) {
         await this.#set(
           c,
           def.name,
-          [row.physical_table, row.fingerprint, row.checkpoint_key],
-          [table, def.fingerprint, key],
+          [next.table, next.fingerprint, next.checkpointKey],
+          [
+            next.building?.table ?? null,
+            next.building?.fingerprint ?? null,
+            next.building?.checkpointKey ?? null,
+          ],
         );
       }
       return toEntry((await this.#row(c, def.name))!);

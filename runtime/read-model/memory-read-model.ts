@@ -1,8 +1,8 @@
 import type { CheckpointStore } from '../checkpoint-store/checkpoint-store.ts';
 import type { ProjectionExecutor } from '../projection/projection.ts';
-import { buildingCheckpointKeyOf, buildingTableOf } from './define-read-model.ts';
 import { openReadModel } from './open-read-model.ts';
 import type { PendingBatch } from './pending-writes.ts';
+import { planPrepare } from './prepare-plan.ts';
 import type { Filter, FindPlan } from './query-plan.ts';
 import type {
   OpenReadModelOptions,
@@ -34,6 +34,8 @@ class MemoryBackend implements ReadModelBackend {
   readonly dialect = 'memory' as const;
   readonly #registry = new Map<string, RegistryEntry>();
   readonly #tables = new Map<string, Table>();
+  /** The SQL columns of each table, as created or altered. */
+  readonly #columns = new Map<string, Set<string>>();
 
   #table(name: string): Table {
     let table = this.#tables.get(name);
@@ -44,29 +46,25 @@ class MemoryBackend implements ReadModelBackend {
     return table;
   }
 
-  async prepare(def: AnyDefinition, projection: string): Promise<RegistryEntry> {
-    const entry = this.#registry.get(def.name);
-    let next: RegistryEntry;
-    if (!entry) {
-      next = { table: def.name, fingerprint: def.fingerprint, checkpointKey: projection };
-    } else if (entry.fingerprint === def.fingerprint) {
-      if (entry.building) this.#tables.delete(entry.building.table);
-      next = { table: entry.table, fingerprint: entry.fingerprint, checkpointKey: entry.checkpointKey };
-    } else if (entry.building?.fingerprint === def.fingerprint) {
-      next = entry;
-    } else {
-      if (entry.building) this.#tables.delete(entry.building.table);
-      const building = {
-        table: buildingTableOf(def.name, def.fingerprint),
-        fingerprint: def.fingerprint,
-        checkpointKey: buildingCheckpointKeyOf(projection, def.fingerprint),
-        ready: false,
-      };
-      next = { ...entry, building };
+  async prepare(def: AnyDefinition, projection: string, projectionHasRun: boolean): Promise<RegistryEntry> {
+    const current = this.#registry.get(def.name);
+    const existing = current && this.#columns.get(current.table);
+    const plan = planPrepare(def, projection, current, existing, projectionHasRun);
+    for (const step of plan.steps) {
+      if (step.op === 'drop') {
+        this.#tables.delete(step.table);
+        this.#columns.delete(step.table);
+      } else if (step.op === 'create') {
+        this.#table(step.table);
+        const columns = this.#columns.get(step.table) ?? new Set<string>();
+        for (const c of def.resolved) columns.add(c.sqlName);
+        this.#columns.set(step.table, columns);
+      } else {
+        for (const c of step.columns) this.#columns.get(step.table)?.add(c.sqlName);
+      }
     }
-    this.#registry.set(def.name, next);
-    this.#table(next.building?.table ?? next.table);
-    return next;
+    if (plan.store) this.#registry.set(def.name, plan.store);
+    return this.#registry.get(def.name)!;
   }
 
   async entry(name: string): Promise<RegistryEntry | undefined> {
@@ -86,7 +84,10 @@ class MemoryBackend implements ReadModelBackend {
     const entry = this.#registry.get(def.name)!;
     if (!entry.building || entry.building.fingerprint !== def.fingerprint) return entry;
     const { table, fingerprint, checkpointKey } = entry.building;
-    if (entry.table !== table) this.#tables.delete(entry.table);
+    if (entry.table !== table) {
+      this.#tables.delete(entry.table);
+      this.#columns.delete(entry.table);
+    }
     const next = { table, fingerprint, checkpointKey };
     this.#registry.set(def.name, next);
     return next;

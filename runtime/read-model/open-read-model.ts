@@ -50,7 +50,8 @@ export async function openReadModel<Row, K extends keyof Row & string>(
 ): Promise<ReadModelHandle<Row, K>> {
   assertReadModelDefinition(def, 'ReadModelStore.open');
   assertOptions(def, options);
-  let entry = await backend.prepare(def, options.projection);
+  const projectionHasRun = (await options.checkpointStore.load(options.projection)) > 0;
+  let entry = await backend.prepare(def, options.projection, projectionHasRun);
   if (entry.building && !entry.building.ready) {
     await options.checkpointStore.reset(entry.building.checkpointKey, 0);
     entry = await backend.markBuildingReady(def);

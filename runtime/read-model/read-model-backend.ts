@@ -29,11 +29,12 @@ export type StoredRow = Record<string, unknown>;
 export interface ReadModelBackend {
   readonly dialect: Dialect;
   /**
-   * In one transaction (safe under concurrent starts): creates the registry and, as needed, the
-   * table; with a stored fingerprint other than `def`'s, starts (or resumes) building the new
-   * shape in a new table. Returns the registry row after that.
+   * In one transaction (safe under concurrent starts), carries out `planPrepare`: creates the
+   * registry and, as needed, the table; adds nullable columns in place; with another stored
+   * shape, starts (or resumes) building the new shape in a new table. Returns the registry row
+   * after that. `projectionHasRun`: the projection's own checkpoint is past 0.
    */
-  prepare(def: AnyDefinition, projection: string): Promise<RegistryEntry>;
+  prepare(def: AnyDefinition, projection: string, projectionHasRun: boolean): Promise<RegistryEntry>;
   /** The registry row of `name`, read now. */
   entry(name: string): Promise<RegistryEntry | undefined>;
   /** Empties the building table and marks it ready (after its checkpoint was reset). */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Filter, FindPlan } from './query-plan.ts';
+import type { ResolvedColumn } from './read-model.ts';
 import type { AnyDefinition, Dialect } from './row-codec.ts';
 import { keyColumns } from './row-codec.ts';
 
@@ -43,6 +44,11 @@ export function createTableSql(def: AnyDefinition, qualified: string, dialect: D
   if (def.tenantColumn !== undefined) columns.unshift(`${q(def.tenantColumn)} ${types.text} NOT NULL`);
   const key = primaryKeyColumns(def).map(q).join(', ');
   return `CREATE TABLE IF NOT EXISTS ${qualified} (${columns.join(', ')}, PRIMARY KEY (${key}))`;
+}
+
+/** `ALTER TABLE ... ADD COLUMN` of a nullable column added to an existing table. */
+export function addColumnSql(column: ResolvedColumn, qualified: string, dialect: Dialect): string {
+  return `ALTER TABLE ${qualified} ADD COLUMN ${q(column.sqlName)} ${SQL_TYPES[dialect][column.type]}`;
 }
 
 /** The index statements of a table: names from a hash of table and columns (stable, short). */

@@ -2,9 +2,9 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { CheckpointStore } from '../checkpoint-store/checkpoint-store.ts';
 import { describeValue } from '../describe-value.ts';
 import { InvalidArgumentError } from '../errors.ts';
-import { buildingCheckpointKeyOf, buildingTableOf } from '../read-model/define-read-model.ts';
 import { openReadModel } from '../read-model/open-read-model.ts';
 import type { PendingBatch } from '../read-model/pending-writes.ts';
+import { planPrepare } from '../read-model/prepare-plan.ts';
 import type { Filter, FindPlan } from '../read-model/query-plan.ts';
 import type {
   OpenReadModelOptions,
@@ -14,6 +14,7 @@ import type {
 } from '../read-model/read-model.ts';
 import type { ReadModelBackend, RegistryEntry, StoredRow } from '../read-model/read-model-backend.ts';
 import {
+  addColumnSql,
   countSql,
   createIndexSql,
   createTableSql,
@@ -114,42 +115,44 @@ class SQLiteBackend implements ReadModelBackend {
     return Promise.resolve(runSqlite(what, () => this.#db.transaction(fn).immediate()));
   }
 
-  prepare(def: AnyDefinition, projection: string): Promise<RegistryEntry> {
+  /** The SQL column names of `table`. */
+  #columnsOf(table: string): Set<string> {
+    const rows = this.#db.prepare(`PRAGMA table_info(${q(table)})`).all() as { name: string }[];
+    return new Set(rows.map((r) => r.name));
+  }
+
+  prepare(def: AnyDefinition, projection: string, projectionHasRun: boolean): Promise<RegistryEntry> {
     return this.#immediate(`prepare read model "${def.name}"`, () => {
       const row = this.#row(def.name);
-      const set = this.#stmt(
-        `INSERT INTO ${READ_MODEL_REGISTRY_TABLE} (name, physical_table, fingerprint, checkpoint_key, building_table, building_fingerprint, building_checkpoint_key, building_ready)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 0)
-         ON CONFLICT (name) DO UPDATE SET physical_table = excluded.physical_table, fingerprint = excluded.fingerprint,
-           checkpoint_key = excluded.checkpoint_key, building_table = excluded.building_table,
-           building_fingerprint = excluded.building_fingerprint, building_checkpoint_key = excluded.building_checkpoint_key,
-           building_ready = 0, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,
-      );
-      if (!row) {
-        this.#createTable(def, def.name);
-        set.run(def.name, def.name, def.fingerprint, projection, null, null, null);
-      } else if (row.fingerprint === def.fingerprint) {
-        this.#createTable(def, row.physical_table);
-        if (row.building_table !== null) {
-          this.#drop(row.building_table);
-          set.run(def.name, row.physical_table, row.fingerprint, row.checkpoint_key, null, null, null);
+      const current = row && toEntry(row);
+      const existing = current && this.#columnsOf(current.table);
+      const plan = planPrepare(def, projection, current, existing, projectionHasRun);
+      for (const step of plan.steps) {
+        if (step.op === 'drop') this.#drop(step.table);
+        else if (step.op === 'create') this.#createTable(def, step.table);
+        else {
+          for (const c of step.columns) this.#db.exec(addColumnSql(c, q(step.table), 'sqlite'));
+          this.#statements.clear();
+          this.#writes.clear();
         }
-      } else if (row.building_fingerprint === def.fingerprint) {
-        this.#createTable(def, row.building_table!);
-      } else {
-        if (row.building_table !== null) this.#drop(row.building_table);
-        const table = buildingTableOf(def.name, def.fingerprint);
-        this.#drop(table);
-        this.#createTable(def, table);
-        const key = buildingCheckpointKeyOf(projection, def.fingerprint);
-        set.run(
+      }
+      const next = plan.store;
+      if (next) {
+        this.#stmt(
+          `INSERT INTO ${READ_MODEL_REGISTRY_TABLE} (name, physical_table, fingerprint, checkpoint_key, building_table, building_fingerprint, building_checkpoint_key, building_ready)
+           VALUES (?, ?, ?, ?, ?, ?, ?, 0)
+           ON CONFLICT (name) DO UPDATE SET physical_table = excluded.physical_table, fingerprint = excluded.fingerprint,
+             checkpoint_key = excluded.checkpoint_key, building_table = excluded.building_table,
+             building_fingerprint = excluded.building_fingerprint, building_checkpoint_key = excluded.building_checkpoint_key,
+             building_ready = 0, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,
+        ).run(
           def.name,
-          row.physical_table,
-          row.fingerprint,
-          row.checkpoint_key,
-          table,
-          def.fingerprint,
-          key,
+          next.table,
+          next.fingerprint,
+          next.checkpointKey,
+          next.building?.table ?? null,
+          next.building?.fingerprint ?? null,
+          next.building?.checkpointKey ?? null,
         );
       }
       return toEntry(this.#row(def.name)!);

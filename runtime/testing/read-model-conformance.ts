@@ -1,7 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CheckpointStore } from '../checkpoint-store/checkpoint-store.ts';
-import type { DeadLetterStore } from '../dead-letter-store/dead-letter-store.ts';
-import type { EventStore } from '../event-store/event-store.ts';
 import type { StoredEvent } from '../events/domain-event.ts';
 import { ProjectionRunner } from '../projection/projection-runner.ts';
 import { defineReadModel } from '../read-model/define-read-model.ts';
@@ -13,19 +10,10 @@ import type {
 } from '../read-model/read-model.ts';
 import { ReadModelProjection } from '../read-model/read-model-projection.ts';
 import { fixtureEvent, uniqueName } from './fixtures-events.ts';
+import type { ReadModelStoreHarness, ReadModelStoreHarnessFactory } from './read-model-harness.ts';
+import { describeReadModelShapeChanges } from './read-model-shape-conformance.ts';
 
-/** Storage for one test: a read-model store beside the event, checkpoint and dead-letter stores. */
-export interface ReadModelStoreHarness {
-  /** A read-model store on the test's storage; a second call is a restarted process on the same storage. */
-  openStore(): ReadModelStore | Promise<ReadModelStore>;
-  readonly eventStore: EventStore;
-  readonly checkpointStore: CheckpointStore;
-  readonly deadLetterStore: DeadLetterStore;
-  cleanup(): Promise<void>;
-}
-
-/** Makes a fresh harness; called once per test. */
-export type ReadModelStoreHarnessFactory = () => ReadModelStoreHarness | Promise<ReadModelStoreHarness>;
+export type { ReadModelStoreHarness, ReadModelStoreHarnessFactory } from './read-model-harness.ts';
 
 interface Line {
   readonly sku: string;
@@ -155,9 +143,12 @@ export function describeReadModelStoreConformance(
 ): void {
   describe(`${name} (read model store conformance)`, () => {
     let h: ReadModelStoreHarness;
+    // Unique per test: stores on a shared server keep every test's checkpoints side by side.
+    let projectionName = 'Orders';
     const handles: ReadModelHandle<never, never>[] = [];
     const setup = async () => {
       h = await makeHarness();
+      projectionName = uniqueName('Orders');
       return h;
     };
     afterEach(async () => {
@@ -172,7 +163,7 @@ export function describeReadModelStoreConformance(
       extra: Partial<Parameters<ReadModelStore['open']>[1]> = {},
     ): Promise<ReadModelHandle<R, K>> {
       const handle = await store.open(def, {
-        projection: 'Orders',
+        projection: projectionName,
         eventStore: h.eventStore,
         checkpointStore: h.checkpointStore,
         eventTypes: Object.values(types),
@@ -331,7 +322,7 @@ export function describeReadModelStoreConformance(
       await append(types, 'placed', placed('o1', 'c1', 1));
       await runner(new Orders(rm, types, sameRow) as never).runUntilCaughtUp();
       const again = await open<OrderRow, 'orderId'>(await h.openStore(), orderShape(name), types);
-      expect(again.checkpointKey).toBe('Orders');
+      expect(again.checkpointKey).toBe(projectionName);
       expect(await again.reader().count()).toBe(1);
       expect((await again.progress()).phase).toBe('live');
     });
@@ -349,7 +340,7 @@ export function describeReadModelStoreConformance(
         onProgress: (p) => progress.push(p.phase),
         checkEveryMs: 60_000,
       });
-      expect(b.checkpointKey).toMatch(/^Orders__[0-9a-f]{8}$/);
+      expect(b.checkpointKey).toMatch(new RegExp(`^${projectionName}__[0-9a-f]{8}$`));
       const before = await b.progress();
       expect(before).toMatchObject({ phase: 'building', processed: 0, table: name });
       expect(before.buildingTable).toMatch(new RegExp(`^${name}__[0-9a-f]{8}$`));
@@ -391,4 +382,5 @@ export function describeReadModelStoreConformance(
       expect(later.checkpointKey).toBe(b.checkpointKey);
     });
   });
+  describeReadModelShapeChanges(name, makeHarness);
 }
