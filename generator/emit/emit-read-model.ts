@@ -79,7 +79,7 @@ function definitionConst(projection: ProjectionModel, readModel: ReadModelModel,
   const types = new Map(model.types.map((t) => [t.name, t]));
   const columns = columnShapes(readModel, types).map(
     (c) =>
-      `    ${propertyName(c.name)}: { type: ${tsString(c.sqlType)}${c.nullable ? ', nullable: true' : ''} },`,
+      `    ${propertyName(c.name)}: { type: ${tsString(c.sqlType)}${c.nullable ? ', nullable: true' : ''}, schemaType: ${tsString(c.type)} },`,
   );
   const indexes = readModel.indexes.map(
     (i) => `{ columns: [${i.columns.map(tsString).join(', ')}]${i.unique ? ', unique: true' : ''} }`,

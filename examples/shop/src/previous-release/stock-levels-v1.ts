@@ -30,11 +30,11 @@ export const StockLevelsV1ReadModel = defineReadModel<StockLevelV1, 'itemId'>({
   name: 'stock_levels',
   key: ['itemId'],
   columns: {
-    itemId: { type: 'text' },
-    sku: { type: 'text' },
-    name: { type: 'text' },
-    onHand: { type: 'integer' },
-    reserved: { type: 'integer' },
+    itemId: { type: 'text', schemaType: 'uuid' },
+    sku: { type: 'text', schemaType: 'string' },
+    name: { type: 'text', schemaType: 'string' },
+    onHand: { type: 'integer', schemaType: 'integer' },
+    reserved: { type: 'integer', schemaType: 'integer' },
   },
   indexes: [{ columns: ['sku'], unique: true }],
 });

@@ -56,9 +56,9 @@ export const CustomersReadModel = defineReadModel<CustomersRow, CustomersKey>({
   name: 'customers',
   key: ['customerId'],
   columns: {
-    customerId: { type: 'text' },
-    name: { type: 'text' },
-    email: { type: 'text' },
+    customerId: { type: 'text', schemaType: 'uuid' },
+    name: { type: 'text', schemaType: 'string' },
+    email: { type: 'text', schemaType: 'string' },
   },
   indexes: [{ columns: ['email'] }],
 });

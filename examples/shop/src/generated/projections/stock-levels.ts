@@ -61,12 +61,12 @@ export const StockLevelsReadModel = defineReadModel<StockLevelsRow, StockLevelsK
   name: 'stock_levels',
   key: ['itemId'],
   columns: {
-    itemId: { type: 'text' },
-    sku: { type: 'text' },
-    name: { type: 'text' },
-    onHand: { type: 'integer' },
-    reserved: { type: 'integer' },
-    available: { type: 'integer' },
+    itemId: { type: 'text', schemaType: 'uuid' },
+    sku: { type: 'text', schemaType: 'string' },
+    name: { type: 'text', schemaType: 'string' },
+    onHand: { type: 'integer', schemaType: 'integer' },
+    reserved: { type: 'integer', schemaType: 'integer' },
+    available: { type: 'integer', schemaType: 'integer' },
   },
   indexes: [{ columns: ['sku'], unique: true }],
 });
