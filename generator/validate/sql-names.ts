@@ -1,3 +1,5 @@
+import { READ_MODEL_RESERVED_WORDS } from '@es-gen/runtime';
+
 /**
  * Rules for the SQL names of read models, shared with the runtime's `defineReadModel`, which
  * rejects the same names at start-up: checking them here turns a crash at run time into a
@@ -17,21 +19,9 @@ export const MAX_COLUMN_NAME = 63;
 export const RESERVED_PREFIX = 'es_';
 
 /**
- * Words reserved in PostgreSQL or SQLite, and system column names, that a read model may not use
- * as a table or column name: the same list as the runtime's `defineReadModel`.
+ * True when `name` is a reserved word in PostgreSQL or SQLite (any case): the runtime's own list,
+ * so the generator rejects exactly the names `defineReadModel` rejects.
  */
-const RESERVED_WORDS: ReadonlySet<string> = new Set(
-  `all analyse analyze and any array as asc asymmetric authorization between binary both case cast check
-  collate column constraint create cross current_date current_role current_time current_timestamp
-  current_user default deferrable delete desc distinct do drop else end except exists false fetch for
-  foreign freeze from full grant group having ilike in index initially inner insert intersect into is
-  isnull join key lateral leading left like limit localtime localtimestamp natural not notnull null
-  offset on only or order outer overlaps placing primary references returning right rowid select
-  session_user similar some symmetric table tablesample then to trailing true union unique update user
-  using values variadic verbose when where window with oid ctid xmin xmax`.split(/\s+/),
-);
-
-/** True when `name` is a reserved word in PostgreSQL or SQLite (any case). */
 export function isReservedSqlWord(name: string): boolean {
-  return RESERVED_WORDS.has(name.toLowerCase());
+  return READ_MODEL_RESERVED_WORDS.has(name.toLowerCase());
 }
