@@ -37,8 +37,8 @@ export function addedNullableColumns(
  *   (`projectionHasRun`, e.g. before it had a read model, or the table was renamed), its
  *   checkpoint is past events the new table never saw, so the table is filled from position 0
  *   under the rebuild checkpoint key, readers seeing it as it fills, and then goes live;
- * - same fingerprint: ensure the table and indexes, resume a fill in progress or drop an
- *   abandoned rebuild;
+ * - a rebuild or fill of this shape under way: resume it; a fill of another shape: start it over;
+ * - same fingerprint: ensure the table and indexes, drop an abandoned rebuild;
  * - only nullable columns added: `ALTER TABLE ... ADD COLUMN` in place, new fingerprint, no rebuild;
  * - otherwise: build the new shape in `<name>__<fp8>` from position 0 (blue/green).
  *
@@ -78,6 +78,21 @@ export function planPrepare(
   if (building?.fingerprint === def.fingerprint) {
     // A rebuild (or a fresh table's fill) of this very shape is under way: resume it.
     return { steps: [{ op: 'create', table: building.table }] };
+  }
+  if (building && building.table === current.table) {
+    // A fresh table was being filled with another shape: fill it again with this one.
+    return {
+      steps: [
+        { op: 'drop', table: current.table },
+        { op: 'create', table: def.name },
+      ],
+      store: {
+        table: def.name,
+        fingerprint: def.fingerprint,
+        checkpointKey: current.checkpointKey,
+        building: { table: def.name, fingerprint: def.fingerprint, checkpointKey: rebuildKey, ready: false },
+      },
+    };
   }
   const dropBuilding: TableStep[] = building ? [{ op: 'drop', table: building.table }] : [];
   if (current.fingerprint === def.fingerprint) {

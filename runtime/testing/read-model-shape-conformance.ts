@@ -154,6 +154,21 @@ export function describeReadModelShapeChanges(name: string, makeHarness: ReadMod
       expect(await again.reader().count()).toBe(5);
     });
 
+    it('starts a fill over when the shape changes before the new table went live', async () => {
+      await setup();
+      await append(3, 0);
+      await h.checkpointStore.save(projection, 3);
+      const table = uniqueName('rm');
+      const first = await open(itemShape(table));
+      expect((await first.progress()).phase).toBe('building');
+      const other = itemShape(table, { ...base, note: { type: 'text', nullable: true } });
+      const rm = await open(other);
+      expect(await rm.progress()).toMatchObject({ phase: 'building', table, fingerprint: other.fingerprint });
+      await run(rm);
+      expect(await rm.completeRebuildIfCaughtUp()).toBe(true);
+      expect(await rm.reader().count()).toBe(3);
+    });
+
     it('fills a renamed table from position 0', async () => {
       await setup();
       await append(4, 0);
