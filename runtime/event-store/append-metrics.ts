@@ -52,36 +52,62 @@ export class AppendMetrics {
     count: number,
     run: () => R,
   ): R | Promise<AppendResult> {
-    const instruments = getInstruments();
-    if (!instruments) return run();
-    return this.#measured(instruments, aggregateType, count, run);
+    const m = getInstruments();
+    if (!m) return run();
+    const start = performance.now();
+    let result: R;
+    try {
+      result = run();
+    } catch (error) {
+      this.#failed(m, aggregateType, start, error);
+      throw error;
+    }
+    // A store that answers synchronously (in memory) is recorded without an extra promise.
+    if (!(result instanceof Promise)) {
+      this.#succeeded(m, aggregateType, count, start, result as AppendResult);
+      return result;
+    }
+    return result.then(
+      (value: AppendResult) => {
+        this.#succeeded(m, aggregateType, count, start, value);
+        return value;
+      },
+      (error: unknown) => {
+        this.#failed(m, aggregateType, start, error);
+        throw error;
+      },
+    );
   }
 
-  async #measured(
+  #succeeded(
     m: Instruments,
     aggregateType: string,
     count: number,
-    run: () => AppendResult | Promise<AppendResult>,
-  ): Promise<AppendResult> {
-    const start = performance.now();
-    let outcome: Outcome = 'error';
-    try {
-      const result = await run();
-      outcome = replays.has(result) ? 'replayed' : 'appended';
-      if (outcome === 'appended' && count > 0) {
-        const attributes = this.#caches.appended.get(aggregateType);
-        m.appendedBatches.add(1, attributes);
-        m.appendedEvents.add(count, attributes);
-      }
-      return result;
-    } catch (error) {
-      if (isOptimisticLockError(error)) outcome = 'optimistic_lock';
-      else if (isIdempotencyConflictError(error)) outcome = 'idempotency_conflict';
-      throw error;
-    } finally {
-      const attributes = this.#caches[outcome].get(aggregateType);
-      m.appendDuration.record(secondsSince(start), attributes);
-      if (outcome !== 'appended' && outcome !== 'error') m.appendConflicts.add(1, attributes);
+    start: number,
+    result: AppendResult,
+  ): void {
+    const seconds = secondsSince(start);
+    if (replays.has(result)) {
+      const attributes = this.#caches.replayed.get(aggregateType);
+      m.appendDuration.record(seconds, attributes);
+      m.appendConflicts.add(1, attributes);
+      return;
     }
+    const attributes = this.#caches.appended.get(aggregateType);
+    if (count > 0) {
+      m.appendedBatches.add(1, attributes);
+      m.appendedEvents.add(count, attributes);
+    }
+    m.appendDuration.record(seconds, attributes);
+  }
+
+  #failed(m: Instruments, aggregateType: string, start: number, error: unknown): void {
+    const seconds = secondsSince(start);
+    let outcome: Outcome = 'error';
+    if (isOptimisticLockError(error)) outcome = 'optimistic_lock';
+    else if (isIdempotencyConflictError(error)) outcome = 'idempotency_conflict';
+    const attributes = this.#caches[outcome].get(aggregateType);
+    m.appendDuration.record(seconds, attributes);
+    if (outcome !== 'error') m.appendConflicts.add(1, attributes);
   }
 }

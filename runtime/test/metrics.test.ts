@@ -64,6 +64,32 @@ describe('append metrics', () => {
     ]);
     await store.close?.();
   });
+
+  it.each([
+    ['memory', () => new InMemoryEventStore()],
+    ['sqlite', () => new SQLiteEventStore(':memory:')],
+  ])('count an idempotency conflict on the %s store as a conflict, not as appended', async (kind, open) => {
+    const store = open();
+    const stream = fixtureStream();
+    const [first] = fixtureEvents(stream, 1);
+    await store.appendEvents(stream.aggregateId, stream.aggregateType, [first!], ExpectedVersion.NoStream);
+    const mixed = [first!, ...fixtureEvents(stream, 1, 2)];
+    await expect(
+      store.appendEvents(stream.aggregateId, stream.aggregateType, mixed, ExpectedVersion.Any),
+    ).rejects.toThrow();
+    const m = await reader.collect();
+    const conflict = {
+      'es_gen.store.kind': kind,
+      'es_gen.aggregate.type': stream.aggregateType,
+      'es_gen.append.outcome': 'idempotency_conflict',
+    };
+    expect(m.get(MetricNames.appendConflicts)?.points).toEqual([{ attributes: conflict, value: 1 }]);
+    expect(m.get(MetricNames.appendedEvents)?.points).toEqual([
+      { attributes: { ...conflict, 'es_gen.append.outcome': 'appended' }, value: 1 },
+    ]);
+    expect(pointValue(m.get(MetricNames.appendDuration), conflict)).toBe(1);
+    await store.close?.();
+  });
 });
 
 describe('bus metrics', () => {
