@@ -1,4 +1,4 @@
-import { type DomainEvent, InvalidArgumentError } from '@es-gen/runtime';
+import { type DomainEvent, InvalidArgumentError, type StoredEvent } from '@es-gen/runtime';
 import type { CurrentEventClass } from './define-event.ts';
 
 /** What applies events: an aggregate (type and id) or a named reader such as a projection. */
@@ -11,13 +11,26 @@ function describeApplier(applier: EventApplier): string {
 /**
  * `event` typed as the current version of `eventClass`, for a generated applier: appliers are
  * written against the current payload, so an older version reaching one means the events were
- * read without the registry's upcasting.
+ * read without the registry's upcasting. A `StoredEvent` comes back typed with its `position`,
+ * as a projection handler takes it.
  *
  * @throws InvalidArgumentError naming the applier, the event's version and the expected one.
  * @example
  * case OrderPlaced.eventType:
  *   return this.applyOrderPlaced(assertCurrentVersion(event, OrderPlaced, this));
+ * case OrderShipped.eventType: // in a projection, `event` a StoredEvent
+ *   return this.onOrderShipped(assertCurrentVersion(event, OrderShipped, 'projection OrderSummary'), rows);
  */
+export function assertCurrentVersion<TEvent extends DomainEvent>(
+  event: StoredEvent,
+  eventClass: CurrentEventClass<TEvent>,
+  applier: EventApplier,
+): TEvent & Pick<StoredEvent, 'position'>;
+export function assertCurrentVersion<TEvent extends DomainEvent>(
+  event: DomainEvent,
+  eventClass: CurrentEventClass<TEvent>,
+  applier: EventApplier,
+): TEvent;
 export function assertCurrentVersion<TEvent extends DomainEvent>(
   event: DomainEvent,
   eventClass: CurrentEventClass<TEvent>,

@@ -11,5 +11,17 @@ export { assertCurrentVersion } from './assert-current-version.ts';
 export { customUpcaster } from './custom-upcaster.ts';
 export type { CurrentEventClass, EventClass, EventClassBase, EventEnvelope } from './define-event.ts';
 export { defineEvent } from './define-event.ts';
+export type {
+  PartitionedProjectionSettings,
+  PartitionedRunnerOptionsWithDefault,
+  ProjectionSettings,
+  ReadModelProjectionStatics,
+  RunnerOptionsWithOptionalStores,
+} from './projection.ts';
+export {
+  createPartitionedProjectionRunner,
+  createProjectionRunner,
+  openProjectionReadModel,
+} from './projection.ts';
 export type { CommandCheck } from './validate-commands.ts';
 export { validateCommands } from './validate-commands.ts';
