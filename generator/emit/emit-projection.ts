@@ -17,9 +17,9 @@ import {
 import { generatedHeader } from './header.ts';
 import { eventTypeNames, projectionHandlerName, projectionTypeNames, tsString } from './names.ts';
 import {
-  runnerFactoryRuntimeValues,
+  runnerFactoryCodegenValues,
+  runnerFactoryRuntimeTypes,
   runnerFactoryStatements,
-  runnerOptionsType,
 } from './projection-runner-factory.ts';
 import { importDeclaration, printTypeScript, type Statement } from './ts-project.ts';
 
@@ -50,10 +50,10 @@ function handleMethod(
   writer?: string,
 ): OptionalKind<MethodDeclarationStructure> {
   const rows = writer === undefined ? '' : ', rows';
+  const applier = tsString(`projection ${projection.name}`);
   const cases = projection.handles.flatMap((ref) => [
     `case ${ref.event}.eventType:`,
-    `  this.#expectCurrent(event, ${ref.event}.schemaVersion);`,
-    `  return this.${projectionHandlerName(ref.event)}(event as ${storedType(ref)}${rows});`,
+    `  return this.${projectionHandlerName(ref.event)}(assertCurrentVersion(event, ${ref.event}, ${applier})${rows});`,
   ]);
   return {
     name: writer === undefined ? 'handle' : 'applyEvent',
@@ -70,23 +70,6 @@ function handleMethod(
       '  default:',
       '    return;',
       '}',
-    ],
-  };
-}
-
-function expectCurrent(projection: ProjectionModel): OptionalKind<MethodDeclarationStructure> {
-  return {
-    name: '#expectCurrent',
-    parameters: [
-      { name: 'event', type: 'StoredEvent' },
-      { name: 'schemaVersion', type: 'number' },
-    ],
-    returnType: 'void',
-    statements: [
-      'if (event.schemaVersion === schemaVersion) return;',
-      'throw new InvalidArgumentError(',
-      `  \`projection ${projection.name} cannot handle \${event.eventType} v\${event.schemaVersion}, expected v\${schemaVersion}: read events through a store built with createEventRegistry() so they are upcast\`,`,
-      ');',
     ],
   };
 }
@@ -160,7 +143,6 @@ function baseClass(projection: ProjectionModel, userFile: string): Statement {
         returnType: 'Promise<void> | void',
         statements: ['// Nothing to clear by default.'],
       },
-      expectCurrent(projection),
     ],
   };
 }
@@ -208,7 +190,6 @@ function readModelBaseClass(
     methods: [
       handleMethod(projection, rm.writer),
       ...projection.handles.map((ref) => handlerMethod(ref, rm.writer)),
-      expectCurrent(projection),
     ],
   };
 }
@@ -232,12 +213,17 @@ export function emitProjection(projection: ProjectionModel, model: SchemaModel, 
   const imports: Statement[] = [
     importDeclaration(
       ctx.runtimeImport,
-      [...runtimeTypes, runnerOptionsType(projection), 'StoredEvent'],
+      [...runtimeTypes, ...runnerFactoryRuntimeTypes(projection), 'StoredEvent'],
       true,
     ),
+    ...(runtimeValues.length > 0 ? [importDeclaration(ctx.runtimeImport, runtimeValues, false)] : []),
     importDeclaration(
-      ctx.runtimeImport,
-      ['InvalidArgumentError', ...runtimeValues, ...runnerFactoryRuntimeValues(projection)],
+      `${ctx.runtimeImport}/codegen`,
+      [
+        'assertCurrentVersion',
+        ...(readModel ? ['openProjectionReadModel'] : []),
+        ...runnerFactoryCodegenValues(projection),
+      ],
       false,
     ),
   ];

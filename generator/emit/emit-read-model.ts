@@ -157,11 +157,7 @@ function openFunction(projection: ProjectionModel, readModel: ReadModelModel, ba
     '  store: ReadModelStore,',
     "  options: Omit<OpenReadModelOptions, 'projection' | 'eventTypes'>,",
     `): Promise<${names.handle}> {`,
-    `  return store.open(${names.definition}, {`,
-    '    ...options,',
-    `    projection: ${base}.projectionName,`,
-    `    eventTypes: ${base}.handledEventTypes,`,
-    '  });',
+    `  return openProjectionReadModel(store, ${base}, options);`,
     '}',
   ].join('\n');
 }

@@ -14,16 +14,20 @@ function runnerClass(projection: ProjectionModel): string {
 }
 
 /** The runtime options type the factory of `projection` takes. */
-export function runnerOptionsType(projection: ProjectionModel): string {
+function runnerOptionsType(projection: ProjectionModel): string {
   return projection.partitions === undefined ? 'ProjectionRunnerOptions' : 'PartitionedRunnerOptions';
 }
 
-/** Runtime values the factory of `projection` uses. */
-export function runnerFactoryRuntimeValues(projection: ProjectionModel): string[] {
-  if (projection.partitions !== undefined) return [runnerClass(projection)];
-  return projection.checkpoint
-    ? ['ProjectionRunner']
-    : ['InMemoryCheckpointStore', 'InMemoryDeadLetterStore', 'ProjectionRunner'];
+/** Runtime types the factory of `projection` names: its options type and the runner class it returns. */
+export function runnerFactoryRuntimeTypes(projection: ProjectionModel): string[] {
+  return [runnerOptionsType(projection), runnerClass(projection)];
+}
+
+/** The `@es-gen/runtime/codegen` helper the factory of `projection` calls. */
+export function runnerFactoryCodegenValues(projection: ProjectionModel): string[] {
+  return [
+    projection.partitions === undefined ? 'createProjectionRunner' : 'createPartitionedProjectionRunner',
+  ];
 }
 
 function optionsType(projection: ProjectionModel): Statement {
@@ -101,26 +105,14 @@ function docComment(text: string): string {
 function factoryFunction(projection: ProjectionModel): Statement {
   const names = runnerFactoryNames(projection.name);
   const base = projectionTypeNames(projection.name).base;
-  const stores = projection.checkpoint
-    ? []
-    : [
-        '    checkpointStore: options.checkpointStore ?? new InMemoryCheckpointStore(),',
-        '    deadLetterStore: options.deadLetterStore ?? new InMemoryDeadLetterStore(),',
-      ];
+  const [helper] = runnerFactoryCodegenValues(projection);
   return [
     docComment(factoryDocs(projection)),
     `export function ${names.factory}(`,
     `  projection: ${base},`,
     `  options: ${names.options},`,
     `): ${runnerClass(projection)} {`,
-    `  return new ${runnerClass(projection)}(projection, {`,
-    '    ...options,',
-    ...stores,
-    ...(projection.partitions === undefined
-      ? []
-      : [`    partitions: options.partitions ?? ${base}.partitions,`]),
-    `    retry: { ...options.retry, retries: options.retry?.retries ?? ${base}.retries },`,
-    '  });',
+    `  return ${helper}(projection, options, ${base});`,
     '}',
   ].join('\n');
 }

@@ -2,6 +2,7 @@
 
 import type {
   OpenReadModelOptions,
+  ProjectionRunner,
   ProjectionRunnerOptions,
   ReadModelHandle,
   ReadModelReader,
@@ -9,12 +10,12 @@ import type {
   ReadModelWriter,
   StoredEvent,
 } from '@es-gen/runtime';
+import { ReadModelProjection, defineReadModel } from '@es-gen/runtime';
 import {
-  InvalidArgumentError,
-  ProjectionRunner,
-  ReadModelProjection,
-  defineReadModel,
-} from '@es-gen/runtime';
+  assertCurrentVersion,
+  createProjectionRunner,
+  openProjectionReadModel,
+} from '@es-gen/runtime/codegen';
 import type {
   CustomerEmailChangedStoredEvent,
   CustomerRegisteredStoredEvent,
@@ -95,11 +96,9 @@ export abstract class CustomersProjectionBase extends ReadModelProjection<Custom
   override applyEvent(event: StoredEvent, rows: CustomersWriter): Promise<void> | void {
     switch (event.eventType) {
       case CustomerRegistered.eventType:
-        this.#expectCurrent(event, CustomerRegistered.schemaVersion);
-        return this.onCustomerRegistered(event as CustomerRegisteredStoredEvent, rows);
+        return this.onCustomerRegistered(assertCurrentVersion(event, CustomerRegistered, 'projection Customers'), rows);
       case CustomerEmailChanged.eventType:
-        this.#expectCurrent(event, CustomerEmailChanged.schemaVersion);
-        return this.onCustomerEmailChanged(event as CustomerEmailChangedStoredEvent, rows);
+        return this.onCustomerEmailChanged(assertCurrentVersion(event, CustomerEmailChanged, 'projection Customers'), rows);
       default:
         return;
     }
@@ -116,13 +115,6 @@ export abstract class CustomersProjectionBase extends ReadModelProjection<Custom
    * the writes and the checkpoint commit together, and a handler that throws writes nothing.
    */
   protected abstract onCustomerEmailChanged(event: CustomerEmailChangedStoredEvent, rows: CustomersWriter): Promise<void> | void;
-
-  #expectCurrent(event: StoredEvent, schemaVersion: number): void {
-    if (event.schemaVersion === schemaVersion) return;
-    throw new InvalidArgumentError(
-      `projection Customers cannot handle ${event.eventType} v${event.schemaVersion}, expected v${schemaVersion}: read events through a store built with createEventRegistry() so they are upcast`,
-    );
-  }
 }
 
 /**
@@ -139,11 +131,7 @@ export function openCustomersReadModel(
   store: ReadModelStore,
   options: Omit<OpenReadModelOptions, 'projection' | 'eventTypes'>,
 ): Promise<CustomersReadModelHandle> {
-  return store.open(CustomersReadModel, {
-    ...options,
-    projection: CustomersProjectionBase.projectionName,
-    eventTypes: CustomersProjectionBase.handledEventTypes,
-  });
+  return openProjectionReadModel(store, CustomersProjectionBase, options);
 }
 
 /** Options of `createCustomersRunner`: the runner's options (`checkpoint: true`, so both stores are needed). */
@@ -163,8 +151,5 @@ export function createCustomersRunner(
   projection: CustomersProjectionBase,
   options: CustomersRunnerOptions,
 ): ProjectionRunner {
-  return new ProjectionRunner(projection, {
-    ...options,
-    retry: { ...options.retry, retries: options.retry?.retries ?? CustomersProjectionBase.retries },
-  });
+  return createProjectionRunner(projection, options, CustomersProjectionBase);
 }

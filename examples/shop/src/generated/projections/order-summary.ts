@@ -2,6 +2,7 @@
 
 import type {
   OpenReadModelOptions,
+  ProjectionRunner,
   ProjectionRunnerOptions,
   ReadModelHandle,
   ReadModelReader,
@@ -9,12 +10,12 @@ import type {
   ReadModelWriter,
   StoredEvent,
 } from '@es-gen/runtime';
+import { ReadModelProjection, defineReadModel } from '@es-gen/runtime';
 import {
-  InvalidArgumentError,
-  ProjectionRunner,
-  ReadModelProjection,
-  defineReadModel,
-} from '@es-gen/runtime';
+  assertCurrentVersion,
+  createProjectionRunner,
+  openProjectionReadModel,
+} from '@es-gen/runtime/codegen';
 import type { OrderStatus } from '../types.ts';
 import type {
   OrderCancelledStoredEvent,
@@ -106,14 +107,11 @@ export abstract class OrderSummaryProjectionBase extends ReadModelProjection<Ord
   override applyEvent(event: StoredEvent, rows: OrderSummaryWriter): Promise<void> | void {
     switch (event.eventType) {
       case OrderPlaced.eventType:
-        this.#expectCurrent(event, OrderPlaced.schemaVersion);
-        return this.onOrderPlaced(event as OrderPlacedStoredEvent, rows);
+        return this.onOrderPlaced(assertCurrentVersion(event, OrderPlaced, 'projection OrderSummary'), rows);
       case OrderShipped.eventType:
-        this.#expectCurrent(event, OrderShipped.schemaVersion);
-        return this.onOrderShipped(event as OrderShippedStoredEvent, rows);
+        return this.onOrderShipped(assertCurrentVersion(event, OrderShipped, 'projection OrderSummary'), rows);
       case OrderCancelled.eventType:
-        this.#expectCurrent(event, OrderCancelled.schemaVersion);
-        return this.onOrderCancelled(event as OrderCancelledStoredEvent, rows);
+        return this.onOrderCancelled(assertCurrentVersion(event, OrderCancelled, 'projection OrderSummary'), rows);
       default:
         return;
     }
@@ -136,13 +134,6 @@ export abstract class OrderSummaryProjectionBase extends ReadModelProjection<Ord
    * the writes and the checkpoint commit together, and a handler that throws writes nothing.
    */
   protected abstract onOrderCancelled(event: OrderCancelledStoredEvent, rows: OrderSummaryWriter): Promise<void> | void;
-
-  #expectCurrent(event: StoredEvent, schemaVersion: number): void {
-    if (event.schemaVersion === schemaVersion) return;
-    throw new InvalidArgumentError(
-      `projection OrderSummary cannot handle ${event.eventType} v${event.schemaVersion}, expected v${schemaVersion}: read events through a store built with createEventRegistry() so they are upcast`,
-    );
-  }
 }
 
 /**
@@ -159,11 +150,7 @@ export function openOrderSummaryReadModel(
   store: ReadModelStore,
   options: Omit<OpenReadModelOptions, 'projection' | 'eventTypes'>,
 ): Promise<OrderSummaryReadModelHandle> {
-  return store.open(OrderSummaryReadModel, {
-    ...options,
-    projection: OrderSummaryProjectionBase.projectionName,
-    eventTypes: OrderSummaryProjectionBase.handledEventTypes,
-  });
+  return openProjectionReadModel(store, OrderSummaryProjectionBase, options);
 }
 
 /** Options of `createOrderSummaryRunner`: the runner's options (`checkpoint: true`, so both stores are needed). */
@@ -183,8 +170,5 @@ export function createOrderSummaryRunner(
   projection: OrderSummaryProjectionBase,
   options: OrderSummaryRunnerOptions,
 ): ProjectionRunner {
-  return new ProjectionRunner(projection, {
-    ...options,
-    retry: { ...options.retry, retries: options.retry?.retries ?? OrderSummaryProjectionBase.retries },
-  });
+  return createProjectionRunner(projection, options, OrderSummaryProjectionBase);
 }

@@ -2,6 +2,7 @@
 
 import type {
   OpenReadModelOptions,
+  ProjectionRunner,
   ProjectionRunnerOptions,
   ReadModelHandle,
   ReadModelReader,
@@ -9,12 +10,12 @@ import type {
   ReadModelWriter,
   StoredEvent,
 } from '@es-gen/runtime';
+import { ReadModelProjection, defineReadModel } from '@es-gen/runtime';
 import {
-  InvalidArgumentError,
-  ProjectionRunner,
-  ReadModelProjection,
-  defineReadModel,
-} from '@es-gen/runtime';
+  assertCurrentVersion,
+  createProjectionRunner,
+  openProjectionReadModel,
+} from '@es-gen/runtime/codegen';
 import type {
   ItemRegisteredStoredEvent,
   StockReceivedStoredEvent,
@@ -103,14 +104,11 @@ export abstract class StockLevelsProjectionBase extends ReadModelProjection<Stoc
   override applyEvent(event: StoredEvent, rows: StockLevelsWriter): Promise<void> | void {
     switch (event.eventType) {
       case ItemRegistered.eventType:
-        this.#expectCurrent(event, ItemRegistered.schemaVersion);
-        return this.onItemRegistered(event as ItemRegisteredStoredEvent, rows);
+        return this.onItemRegistered(assertCurrentVersion(event, ItemRegistered, 'projection StockLevels'), rows);
       case StockReceived.eventType:
-        this.#expectCurrent(event, StockReceived.schemaVersion);
-        return this.onStockReceived(event as StockReceivedStoredEvent, rows);
+        return this.onStockReceived(assertCurrentVersion(event, StockReceived, 'projection StockLevels'), rows);
       case StockReserved.eventType:
-        this.#expectCurrent(event, StockReserved.schemaVersion);
-        return this.onStockReserved(event as StockReservedStoredEvent, rows);
+        return this.onStockReserved(assertCurrentVersion(event, StockReserved, 'projection StockLevels'), rows);
       default:
         return;
     }
@@ -133,13 +131,6 @@ export abstract class StockLevelsProjectionBase extends ReadModelProjection<Stoc
    * the writes and the checkpoint commit together, and a handler that throws writes nothing.
    */
   protected abstract onStockReserved(event: StockReservedStoredEvent, rows: StockLevelsWriter): Promise<void> | void;
-
-  #expectCurrent(event: StoredEvent, schemaVersion: number): void {
-    if (event.schemaVersion === schemaVersion) return;
-    throw new InvalidArgumentError(
-      `projection StockLevels cannot handle ${event.eventType} v${event.schemaVersion}, expected v${schemaVersion}: read events through a store built with createEventRegistry() so they are upcast`,
-    );
-  }
 }
 
 /**
@@ -156,11 +147,7 @@ export function openStockLevelsReadModel(
   store: ReadModelStore,
   options: Omit<OpenReadModelOptions, 'projection' | 'eventTypes'>,
 ): Promise<StockLevelsReadModelHandle> {
-  return store.open(StockLevelsReadModel, {
-    ...options,
-    projection: StockLevelsProjectionBase.projectionName,
-    eventTypes: StockLevelsProjectionBase.handledEventTypes,
-  });
+  return openProjectionReadModel(store, StockLevelsProjectionBase, options);
 }
 
 /** Options of `createStockLevelsRunner`: the runner's options (`checkpoint: true`, so both stores are needed). */
@@ -180,8 +167,5 @@ export function createStockLevelsRunner(
   projection: StockLevelsProjectionBase,
   options: StockLevelsRunnerOptions,
 ): ProjectionRunner {
-  return new ProjectionRunner(projection, {
-    ...options,
-    retry: { ...options.retry, retries: options.retry?.retries ?? StockLevelsProjectionBase.retries },
-  });
+  return createProjectionRunner(projection, options, StockLevelsProjectionBase);
 }
