@@ -1,6 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { LagReading, LagSource } from '../observability/metrics.ts';
-import type { EventStore, ReadAllOptions } from './event-store.ts';
+import type { EventStore } from './event-store.ts';
+import { ageInSeconds, type LagFilter, unreadAbove } from './lag.ts';
 
 /** What a reader of the feed tells the lag gauges about itself. */
 export interface FeedReader {
@@ -9,7 +10,7 @@ export interface FeedReader {
   /** The reader's checkpoint: the last position it is done with. */
   readonly checkpoint: () => Promise<number>;
   /** The filters of its `readAll` (event types, tenant, partition). */
-  readonly readFilter?: Pick<ReadAllOptions, 'eventTypes' | 'tenantId' | 'partition'>;
+  readonly readFilter?: LagFilter;
   /** False while it should report nothing (a standby replica). */
   readonly active: () => boolean;
 }
@@ -29,14 +30,9 @@ export function feedLagSource(reader: FeedReader): LagSource {
     attributes: reader.attributes,
     async read(): Promise<LagReading | undefined> {
       if (!reader.active()) return undefined;
-      const [head, checkpoint] = await Promise.all([
-        reader.eventStore.getHeadPosition(),
-        reader.checkpoint(),
-      ]);
-      const events = Math.max(0, head - checkpoint);
+      const { events, next } = await unreadAbove(reader.eventStore, await reader.checkpoint(), filter);
       if (events === 0) return { events, ageSeconds: 0, heldBack: 0 };
-      const [next] = await reader.eventStore.readAll({ ...filter, fromPosition: checkpoint + 1, limit: 1 });
-      const ageSeconds = next ? Math.max(0, (Date.now() - Date.parse(next.occurredAt)) / 1000) : 0;
+      const ageSeconds = next ? (ageInSeconds(next) ?? 0) : 0;
       const heldBack = !next && !filtered ? events : 0;
       return { events, ageSeconds, heldBack };
     },
