@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { packageVersion } from '../config/package-info.ts';
+import { packageVersion } from '../package-info.ts';
 import { COMMANDS } from './commands/index.ts';
 import type { CliContext, CliIo, ExitCode } from './context.ts';
 import { ExitCode as Codes, reportInternalError } from './context.ts';

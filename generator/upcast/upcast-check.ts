@@ -3,7 +3,7 @@ import { parseFieldType } from '../model/field-type.ts';
 import type { RawEventVersion, RawFieldLong } from '../model/raw-schema.ts';
 import { fieldEntries, fieldTypeText } from '../model/raw-schema.ts';
 import type { CheckContext } from '../validate/check-context.ts';
-import { didYouMean } from '../validate/did-you-mean.ts';
+import { didYouMean } from '../diagnostics/did-you-mean.ts';
 import { checkValue } from '../validate/value-check.ts';
 
 /**

@@ -5,7 +5,7 @@ import { listNames } from './check-context.ts';
 import { checkEvent } from './check-events.ts';
 import { checkFields } from './check-fields.ts';
 import { checkNotGlobal, checkPascalCase } from './check-names.ts';
-import { didYouMean } from './did-you-mean.ts';
+import { didYouMean } from '../diagnostics/did-you-mean.ts';
 
 /** Checks the `types:` of any document: PascalCase names, `fields` or `enum` (not both), the fields. */
 export function checkTypes(

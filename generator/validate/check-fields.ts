@@ -5,8 +5,8 @@ import { PRIMITIVE_TYPE_NAMES } from '../model/ir.ts';
 import type { RawFieldLong, RawFields } from '../model/raw-schema.ts';
 import { fieldEntries } from '../model/raw-schema.ts';
 import type { CheckContext } from './check-context.ts';
-import { describeValue } from './describe-value.ts';
-import { didYouMean } from './did-you-mean.ts';
+import { describeValue } from '../diagnostics/describe-value.ts';
+import { didYouMean } from '../diagnostics/did-you-mean.ts';
 import { isCamelCase, toCamelCase } from './naming.ts';
 import { checkValue } from './value-check.ts';
 

@@ -6,7 +6,7 @@ import type { RawField, RawReadModel } from '../model/raw-schema.ts';
 import { fieldTypeText, readModelIndex } from '../model/raw-schema.ts';
 import type { CheckContext } from './check-context.ts';
 import { checkFields } from './check-fields.ts';
-import { didYouMean } from './did-you-mean.ts';
+import { didYouMean } from '../diagnostics/did-you-mean.ts';
 import {
   isReservedSqlWord,
   MAX_COLUMN_NAME,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SAMPLE_AGGREGATE, SAMPLE_PROJECTION } from '../cli/sample-schemas.ts';
-import { metaSchemaPath } from '../config/package-info.ts';
+import { metaSchemaPath } from '../package-info.ts';
 import { SourceFile } from '../load/source-file.ts';
 import { usablePart, validateAgainstMetaSchema } from './meta-schema.ts';
 

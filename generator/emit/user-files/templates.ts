@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import Handlebars from 'handlebars';
-import { assetDir } from '../../config/package-info.ts';
+import { assetDir } from '../../package-info.ts';
 
 /**
  * The folder of the handlebars templates of user-owned files: `templates/` at the package root,

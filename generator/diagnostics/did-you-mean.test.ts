@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { closestMatch, didYouMean, editDistance } from './did-you-mean.ts';
-import { toCamelCase, toPascalCase } from './naming.ts';
+import { toCamelCase, toPascalCase } from '../validate/naming.ts';
 
 describe('did you mean', () => {
   it('measures edit distance', () => {
