@@ -9,8 +9,8 @@ import {
 import type { Diagnostic } from './load/diagnostic.ts';
 import { loadSchemas } from './load/load-schemas.ts';
 import type { SourceFile } from './load/source-file.ts';
-import { buildModel } from './model/build-model.ts';
-import type { EmitOptions, Emitter, OrphanUserFile, OutputFile } from './model/emit-contract.ts';
+import { buildModel } from './build/build-model.ts';
+import type { EmitOptions, Emitter, OrphanUserFile, OutputFile } from './emit/emit-contract.ts';
 import type { SchemaModel } from './model/ir.ts';
 import { validateSchemas } from './validate/validate-schemas.ts';
 import { applyWrites } from './write/apply-writes.ts';

@@ -1,4 +1,4 @@
-import type { Emitter } from '../model/emit-contract.ts';
+import type { Emitter } from '../emit/emit-contract.ts';
 
 /**
  * Loads the emitters (`generator/emit/index.ts`) on first use, so commands that stop on invalid

@@ -1,6 +1,6 @@
 import { relative, sep } from 'node:path';
 import { CONFIG_FILE_NAME } from '../config/config.ts';
-import type { OrphanUserFile } from '../model/emit-contract.ts';
+import type { OrphanUserFile } from '../emit/emit-contract.ts';
 import type { BuildOutcome } from '../pipeline.ts';
 import type { CliContext } from './context.ts';
 import { ExitCode, reportDiagnostics } from './context.ts';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EmitOptions, OutputFile } from '../model/emit-contract.ts';
+import type { EmitOptions, OutputFile } from './emit-contract.ts';
 import type { SchemaModel } from '../model/ir.ts';
 import { createEmitContext } from './context.ts';
 import { emitAggregate } from './emit-aggregate.ts';

@@ -7,7 +7,7 @@ export type {
   OutputFile,
   UserFilePlan,
   UserFileUpdate,
-} from '../model/emit-contract.ts';
+} from './emit-contract.ts';
 export { emitGenerated } from './emit-generated.ts';
 export { createLayout, type Layout } from './layout.ts';
 export { planUserFiles } from './user-files/plan-user-files.ts';

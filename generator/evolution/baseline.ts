@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { parseSchemas } from '../load/load-schemas.ts';
-import { buildModel } from '../model/build-model.ts';
+import { buildModel } from '../build/build-model.ts';
 import { validateSchemas } from '../validate/validate-schemas.ts';
 import { EvolutionInputError } from './errors.ts';
 import { readSchemasAtRef } from './git-baseline.ts';

@@ -7,9 +7,9 @@ import type {
 } from '../model/ir.ts';
 import { locateField } from './locate.ts';
 import type { LockedAggregate, LockedEvent, LockFile } from './lock-file.ts';
-import { objectSchema, type PayloadSchema, typeTable } from './payload-schema.ts';
+import { objectSchema, type PayloadSchema, typeTable } from '../json-schema/payload-schema.ts';
 import { diffReadModels } from './read-model-diff.ts';
-import { type Finding, finding, Rules } from './rules.ts';
+import { type Finding, finding, Rules } from '../diagnostics/evolution-rules.ts';
 import { compareSchemas, type SchemaChange } from './schema-diff.ts';
 
 /** Compares one event version with its locked schema. */

@@ -1,4 +1,4 @@
-import type { Finding } from './rules.ts';
+import type { Finding } from '../diagnostics/evolution-rules.ts';
 import type { StoreReport } from './store-scan.ts';
 
 /** Output formats of `es-gen check`. */

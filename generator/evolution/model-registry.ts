@@ -6,8 +6,8 @@ import {
   type UpcastOperation,
 } from '@es-gen/runtime';
 import type { EventModel, EventVersionModel, SchemaModel, UpcastOpModel } from '../model/ir.ts';
-import { objectSchema } from './payload-schema.ts';
-import type { SchemaValidators } from './schema-validator.ts';
+import { objectSchema } from '../json-schema/payload-schema.ts';
+import type { SchemaValidators } from '../json-schema/schema-validator.ts';
 
 function operation(op: UpcastOpModel, custom: ReadonlyMap<string, Upcaster>): UpcastOperation | undefined {
   switch (op.op) {

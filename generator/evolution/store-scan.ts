@@ -1,6 +1,6 @@
 import type { EventRegistry } from '@es-gen/runtime';
 import type { SchemaModel, SourceLocation } from '../model/ir.ts';
-import { type Finding, finding, Rules } from './rules.ts';
+import { type Finding, finding, Rules } from '../diagnostics/evolution-rules.ts';
 import type { StoredRow, StoreSource } from './store-source.ts';
 
 /** Events read and failed, per event type and stored version. */

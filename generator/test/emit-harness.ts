@@ -4,7 +4,7 @@ import ts from 'typescript';
 import { type EmitOptions, emitGenerated, type OutputFile, planUserFiles } from '../emit/index.ts';
 import { formatDiagnostic } from '../load/diagnostic.ts';
 import { loadSchemas } from '../load/load-schemas.ts';
-import { buildModel } from '../model/build-model.ts';
+import { buildModel } from '../build/build-model.ts';
 import type { SchemaModel } from '../model/ir.ts';
 import { validateSchemas } from '../validate/validate-schemas.ts';
 

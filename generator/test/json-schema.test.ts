@@ -9,7 +9,7 @@ import {
   typeRefSchema,
 } from '../json-schema/index.ts';
 import { parseSchemas } from '../load/load-schemas.ts';
-import { buildModel } from '../model/build-model.ts';
+import { buildModel } from '../build/build-model.ts';
 
 const model = buildModel(
   parseSchemas({

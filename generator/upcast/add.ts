@@ -1,5 +1,5 @@
 import { upcastOperations } from '@es-gen/runtime';
-import { finding, Rules } from '../evolution/rules.ts';
+import { finding, Rules } from '../diagnostics/evolution-rules.ts';
 import { properties, type Slots } from './chain-step.ts';
 import { code, emitDeclarative, noUserFunction } from './describe.ts';
 import type { UpcastOpDefinition } from './upcast-op.ts';

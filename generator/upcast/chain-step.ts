@@ -1,6 +1,6 @@
-import type { PayloadSchema } from '../evolution/payload-schema.ts';
-import type { Finding } from '../evolution/rules.ts';
-import type { SchemaValidators } from '../evolution/schema-validator.ts';
+import type { PayloadSchema } from '../json-schema/payload-schema.ts';
+import type { Finding } from '../diagnostics/evolution-rules.ts';
+import type { SchemaValidators } from '../json-schema/schema-validator.ts';
 import type { EventVersionModel } from '../model/ir.ts';
 
 /** What the static chain check knows of one payload field after an upcast step. */

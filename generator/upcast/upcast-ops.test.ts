@@ -1,6 +1,6 @@
 import { createEvent, declarativeUpcaster, type UpcastOperation, upcastOperations } from '@es-gen/runtime';
 import { describe, expect, it } from 'vitest';
-import { SchemaValidators } from '../evolution/schema-validator.ts';
+import { SchemaValidators } from '../json-schema/schema-validator.ts';
 import type { EventVersionModel, UpcastOpModel } from '../model/ir.ts';
 import type { RawUpcast } from '../model/raw-schema.ts';
 import { type ChainStep, type Slots, slotsOf } from './chain-step.ts';

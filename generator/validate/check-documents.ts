@@ -1,7 +1,7 @@
 import type { RawAggregateDoc, RawProjectionDoc, RawTypeDef } from '../model/raw-schema.ts';
 import { mapEntries } from '../model/raw-schema.ts';
-import type { CheckContext } from './check-context.ts';
-import { listNames } from './check-context.ts';
+import type { CheckContext } from '../diagnostics/check-context.ts';
+import { listNames } from '../diagnostics/check-context.ts';
 import { checkEvent } from './check-events.ts';
 import { checkFields } from './check-fields.ts';
 import { checkNotGlobal, checkPascalCase } from './check-names.ts';

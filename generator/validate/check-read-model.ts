@@ -4,7 +4,7 @@ import { isPrimitiveTypeName, parseFieldType } from '../model/field-type.ts';
 import { snakeCase } from '../model/ir.ts';
 import type { RawField, RawReadModel } from '../model/raw-schema.ts';
 import { fieldTypeText, readModelIndex } from '../model/raw-schema.ts';
-import type { CheckContext } from './check-context.ts';
+import type { CheckContext } from '../diagnostics/check-context.ts';
 import { checkFields } from './check-fields.ts';
 import { didYouMean } from '../diagnostics/did-you-mean.ts';
 import {

@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { OutputFile } from '../model/emit-contract.ts';
+import type { OutputFile } from '../emit/emit-contract.ts';
 
 /** Files to write and to remove, relative to the project root. */
 export interface WriteSet {

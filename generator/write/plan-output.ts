@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { OutputFile } from '../model/emit-contract.ts';
+import type { OutputFile } from '../emit/emit-contract.ts';
 import { isGeneratedFile } from './generated-marker.ts';
 
 /** What a build would change in the output folder. Paths are relative to the project root. */

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { parseBaselineSpec, resolveBaseline } from '../../evolution/baseline.ts';
 import { isEvolutionInputError } from '../../evolution/errors.ts';
 import { type CheckFormat, formatFindings } from '../../evolution/format-findings.ts';
-import { hasBreaking } from '../../evolution/rules.ts';
+import { hasBreaking } from '../../diagnostics/evolution-rules.ts';
 import { runCheck } from '../../evolution/run-check.ts';
 import { compileOrReport } from '../compile-or-report.ts';
 import type { CliContext, CommandModule } from '../context.ts';

@@ -1,4 +1,4 @@
-import type { OrphanUserFile } from '../../model/emit-contract.ts';
+import type { OrphanUserFile } from '../emit-contract.ts';
 import type { Layout } from '../layout.ts';
 
 /** The sentence every template of a user-owned file carries, possibly wrapped over comment lines. */

@@ -1,4 +1,4 @@
-import type { EmitOptions, OutputFile, UserFilePlan, UserFileUpdate } from '../../model/emit-contract.ts';
+import type { EmitOptions, OutputFile, UserFilePlan, UserFileUpdate } from '../emit-contract.ts';
 import type { SchemaModel } from '../../model/ir.ts';
 import { createLayout } from '../layout.ts';
 import { planStubInsertions } from './insert-stubs.ts';

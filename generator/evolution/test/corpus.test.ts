@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { checkChains } from '../chain-static.ts';
 import { diffAgainstBaseline } from '../diff-baseline.ts';
 import { buildLockFile } from '../lock-file.ts';
-import { ALL_RULES, type Finding, hasBreaking } from '../rules.ts';
-import { SchemaValidators } from '../schema-validator.ts';
+import { ALL_RULES, type Finding, hasBreaking } from '../../diagnostics/evolution-rules.ts';
+import { SchemaValidators } from '../../json-schema/schema-validator.ts';
 import { readCorpus } from './corpus.ts';
 import { modelFromYaml } from './model-from-yaml.ts';
 

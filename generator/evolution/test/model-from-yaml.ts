@@ -1,5 +1,5 @@
 import { parseSchemas } from '../../load/load-schemas.ts';
-import { buildModel } from '../../model/build-model.ts';
+import { buildModel } from '../../build/build-model.ts';
 import type { SchemaModel } from '../../model/ir.ts';
 
 /**

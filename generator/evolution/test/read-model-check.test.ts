@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { diffAgainstBaseline } from '../diff-baseline.ts';
 import { formatText } from '../format-findings.ts';
 import { buildLockFile, parseLockFile, serializeLockFile } from '../lock-file.ts';
-import { sortFindings } from '../rules.ts';
+import { sortFindings } from '../../diagnostics/evolution-rules.ts';
 import { modelFromYaml } from './model-from-yaml.ts';
 
 const ORDER = [

@@ -9,7 +9,7 @@ import { dropSchema, testPool, uniqueSchema } from '../../../runtime/postgres/te
 import { SQLiteEventStore } from '../../../runtime/sqlite/sqlite-event-store.ts';
 import { serviceAvailable, serviceUrls } from '../../../runtime/testing/services.ts';
 import { buildModelRegistry } from '../model-registry.ts';
-import { SchemaValidators } from '../schema-validator.ts';
+import { SchemaValidators } from '../../json-schema/schema-validator.ts';
 import { scanStore } from '../store-scan.ts';
 import { openStoreSource } from '../store-source.ts';
 import { modelFromYaml } from './model-from-yaml.ts';

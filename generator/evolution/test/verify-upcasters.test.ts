@@ -6,8 +6,8 @@ import { loadCustomUpcasters } from '../custom-upcasters.ts';
 import { buildLockFile } from '../lock-file.ts';
 import { buildModelRegistry } from '../model-registry.ts';
 import { generatePayloads } from '../payload-generator.ts';
-import { objectSchema } from '../payload-schema.ts';
-import { SchemaValidators } from '../schema-validator.ts';
+import { objectSchema } from '../../json-schema/payload-schema.ts';
+import { SchemaValidators } from '../../json-schema/schema-validator.ts';
 import { missingUpcasters, verifyUpcasters } from '../verify-upcasters.ts';
 import { modelFromYaml } from './model-from-yaml.ts';
 

@@ -1,4 +1,4 @@
-import type { Emitter, OutputFile } from '../../model/emit-contract.ts';
+import type { Emitter, OutputFile } from '../../emit/emit-contract.ts';
 
 /**
  * A tiny emitter with the real contract, for pipeline tests: one generated file per aggregate

@@ -3,7 +3,7 @@
  * implement `emitGenerated` and `planUserFiles` with these shapes.
  */
 import type { ImportExtension } from '../config/import-extension.ts';
-import type { SchemaModel } from './ir.ts';
+import type { SchemaModel } from '../model/ir.ts';
 
 /** A file to write: path relative to the project root with `/` separators, and its full text. */
 export interface OutputFile {

@@ -2,7 +2,7 @@ import type { ParsedFieldType } from '../model/field-type.ts';
 import { isPrimitiveTypeName, parseFieldType } from '../model/field-type.ts';
 import type { RawTypeDef } from '../model/raw-schema.ts';
 import { fieldEntries } from '../model/raw-schema.ts';
-import { describeValue } from '../diagnostics/describe-value.ts';
+import { describeValue } from './describe-value.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

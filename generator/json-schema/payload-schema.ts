@@ -3,7 +3,7 @@ import {
   objectSchema as emittedObjectSchema,
   JSON_SCHEMA_DRAFT,
   namedTypeSchema,
-} from '../json-schema/index.ts';
+} from './index.ts';
 import type { FieldModel, NamedTypeModel, SchemaModel } from '../model/ir.ts';
 import { sortKeys } from './canonical-json.ts';
 

@@ -1,6 +1,6 @@
 import type { NodePath, SourceFile } from '../load/source-file.ts';
 import { isUpcastOpName, upcastOp } from '../upcast/upcast-ops.ts';
-import { parseFieldType, toTypeRef } from './field-type.ts';
+import { parseFieldType, toTypeRef } from '../model/field-type.ts';
 import type {
   AggregateModel,
   CommandModel,
@@ -16,7 +16,7 @@ import type {
   SchemaModel,
   SourceLocation,
   UpcastOpModel,
-} from './ir.ts';
+} from '../model/ir.ts';
 import type {
   RawAggregateDoc,
   RawCommand,
@@ -28,8 +28,8 @@ import type {
   RawReadModel,
   RawTypeDef,
   RawUpcast,
-} from './raw-schema.ts';
-import { eventVersions, fieldEntries, mapEntries, readModelIndex, readModelKey } from './raw-schema.ts';
+} from '../model/raw-schema.ts';
+import { eventVersions, fieldEntries, mapEntries, readModelIndex, readModelKey } from '../model/raw-schema.ts';
 
 /** Default `retries` of a projection with `checkpoint: true`. */
 export const DEFAULT_PROJECTION_RETRIES = 3;
