@@ -38,15 +38,22 @@ export const buildCommand: CommandModule = {
         }
         const config = loadConfigOrReport(context, flags.config);
         if (!config) return;
-        if (flags.watch) await watchAndBuild(context, config, flags);
-        else await buildOnce(context, config, flags);
+        const session: BuildSession = { context, flags };
+        if (flags.watch) await watchAndBuild(session, config);
+        else await buildOnce(session, config);
       });
   },
 };
 
-let cachedEmitter: ReturnType<typeof loadEmitter> | undefined;
+/** What the builds of one `es-gen build` run share: the emitter, loaded by the first build. */
+interface BuildSession {
+  readonly context: CliContext;
+  readonly flags: BuildFlags;
+  emitter?: ReturnType<typeof loadEmitter>;
+}
 
-async function buildOnce(context: CliContext, config: ResolvedConfig, flags: BuildFlags): Promise<void> {
+async function buildOnce(session: BuildSession, config: ResolvedConfig): Promise<void> {
+  const { context, flags } = session;
   const started = performance.now();
   // Loaded on use, so `--help`, `--version` and other commands start without the compiler.
   const [{ runBuild }, { reportBuild }, { loadEmitter }] = await Promise.all([
@@ -54,10 +61,11 @@ async function buildOnce(context: CliContext, config: ResolvedConfig, flags: Bui
     import('../report.ts'),
     import('../load-emitter.ts'),
   ]);
-  cachedEmitter ??= loadEmitter();
+  session.emitter ??= loadEmitter();
+  const emitter = session.emitter;
   const outcome = await runBuild({
     config,
-    emitter: () => cachedEmitter as ReturnType<typeof loadEmitter>,
+    emitter: () => emitter,
     version: context.version,
     check: flags.check === true,
     stubs: flags.stubs,
@@ -65,8 +73,9 @@ async function buildOnce(context: CliContext, config: ResolvedConfig, flags: Bui
   reportBuild(context, outcome, performance.now() - started);
 }
 
-async function watchAndBuild(context: CliContext, config: ResolvedConfig, flags: BuildFlags): Promise<void> {
-  await rebuildSafely(context, config, flags);
+async function watchAndBuild(session: BuildSession, config: ResolvedConfig): Promise<void> {
+  const { context, flags } = session;
+  await rebuildSafely(session, config);
   context.exitCode = ExitCode.Ok;
   const { watchSchemas } = await import('../watch.ts');
   const handle = watchSchemas({
@@ -75,7 +84,7 @@ async function watchAndBuild(context: CliContext, config: ResolvedConfig, flags:
       context.stdout(`es-gen: ${changed.join(', ')} changed; rebuilding\n`);
       // The config is read again so edits to it apply; the watched folders stay those of the start.
       const current = loadConfigOrReport(context, flags.config);
-      if (current) await rebuildSafely(context, current, flags);
+      if (current) await rebuildSafely(session, current);
       context.exitCode = ExitCode.Ok;
     },
   });
@@ -93,10 +102,10 @@ async function watchAndBuild(context: CliContext, config: ResolvedConfig, flags:
 }
 
 /** One build in watch mode: errors are printed, never thrown, so watching goes on. */
-async function rebuildSafely(context: CliContext, config: ResolvedConfig, flags: BuildFlags): Promise<void> {
+async function rebuildSafely(session: BuildSession, config: ResolvedConfig): Promise<void> {
   try {
-    await buildOnce(context, config, flags);
+    await buildOnce(session, config);
   } catch (error) {
-    reportInternalError(context, error);
+    reportInternalError(session.context, error);
   }
 }
