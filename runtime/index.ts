@@ -78,7 +78,7 @@ export type {
   UndecodableReason,
 } from './event-store/undecodable-event.ts';
 export { isUndecodableEvent } from './event-store/undecodable-event.ts';
-export type { CreateEventInput, DomainEvent, StoredEvent } from './events/domain-event.ts';
+export type { CreateEventInput, DomainEvent, EventEnvelope, StoredEvent } from './events/domain-event.ts';
 export { createEvent, withEnvelope } from './events/domain-event.ts';
 export type { EventContext } from './events/event-context.ts';
 export { getEventContext, withEventContext } from './events/event-context.ts';

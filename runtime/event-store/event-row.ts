@@ -7,7 +7,7 @@ import {
   UnknownEventTypeError,
   UpcastError,
 } from '../errors.ts';
-import type { StoredEvent } from '../events/domain-event.ts';
+import type { EventEnvelope, StoredEvent } from '../events/domain-event.ts';
 import type { EventRegistry, Validator } from '../events/event-registry.ts';
 import type { ReadDecoding, ReadPlan } from './read-decoding.ts';
 
@@ -20,19 +20,8 @@ export { type ReadDecoding, toReadDecoding } from './read-decoding.ts';
  * store rows and turn them into fresh `StoredEvent` objects on every read, so a caller that
  * mutates what it read never changes what is stored.
  */
-export interface EventRow {
+export interface EventRow extends EventEnvelope {
   readonly position: number;
-  readonly eventId: string;
-  readonly eventType: string;
-  readonly schemaVersion: number;
-  readonly aggregateId: string;
-  readonly aggregateType: string;
-  readonly aggregateVersion: number;
-  readonly tenantId: string | null;
-  readonly actorId: string | null;
-  readonly occurredAt: string;
-  readonly correlationId: string | null;
-  readonly causationId: string | null;
   readonly metadataJson: string;
   readonly dataJson: string;
 }

@@ -3,10 +3,10 @@ import { getEventContext } from './event-context.ts';
 import { uuidv7 } from './uuid.ts';
 
 /**
- * An immutable domain event: the envelope plus its payload in `data`.
- * `aggregateVersion` is the event's 1-based position within its stream.
+ * The envelope of an event: every field but its metadata and payload. Events and the rows stores
+ * keep (metadata and payload as JSON text there) both extend it, so the two cannot drift apart.
  */
-export interface DomainEvent<TData = unknown, TType extends string = string> {
+export interface EventEnvelope<TType extends string = string> {
   readonly eventId: string;
   readonly eventType: TType;
   readonly schemaVersion: number;
@@ -19,6 +19,13 @@ export interface DomainEvent<TData = unknown, TType extends string = string> {
   readonly occurredAt: string;
   readonly correlationId: string | null;
   readonly causationId: string | null;
+}
+
+/**
+ * An immutable domain event: the envelope plus its payload in `data`.
+ * `aggregateVersion` is the event's 1-based position within its stream.
+ */
+export interface DomainEvent<TData = unknown, TType extends string = string> extends EventEnvelope<TType> {
   readonly metadata: Readonly<Record<string, unknown>>;
   readonly data: TData;
 }
