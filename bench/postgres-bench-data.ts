@@ -1,23 +1,18 @@
 import type { Pool } from 'pg';
 import type { DomainEvent } from '../runtime/events/domain-event.ts';
 import { quoteIdent } from '../runtime/postgres/identifiers.ts';
+import { runMigrations } from '../runtime/postgres/migrations.ts';
 
 /**
- * The raw baseline table: the columns, constraints and indexes of the store's events table
- * (so both sides write the same rows and index entries), without the store's functions, its
- * streams table or its ordering lock.
+ * The raw baseline table: a copy of the store's events table as its own migrations leave it
+ * (columns, defaults, constraints and indexes, `LIKE ... INCLUDING ALL`), so both sides write the
+ * same rows and index entries and the copy cannot drift from the store. The raw side uses none
+ * of the store's functions, its streams table or its ordering lock.
  */
 export async function createRawTable(pool: Pool, schema: string): Promise<void> {
+  await runMigrations(pool, { schema });
   const s = quoteIdent(schema);
-  await pool.query(`CREATE TABLE ${s}.raw_events (
-    position bigserial PRIMARY KEY, transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
-    aggregate_type text NOT NULL, aggregate_id text NOT NULL, version integer NOT NULL,
-    event_type text NOT NULL, schema_version integer NOT NULL, tenant_id text, event_id uuid NOT NULL UNIQUE,
-    actor_id text, correlation_id text, causation_id text, data jsonb NOT NULL, metadata jsonb NOT NULL,
-    occurred_at timestamptz NOT NULL, recorded_at timestamptz NOT NULL DEFAULT now(),
-    UNIQUE (aggregate_type, aggregate_id, version))`);
-  await pool.query(`CREATE INDEX ON ${s}.raw_events (aggregate_type, position)`);
-  await pool.query(`CREATE INDEX ON ${s}.raw_events (tenant_id, position)`);
+  await pool.query(`CREATE TABLE ${s}.raw_events (LIKE ${s}.events INCLUDING ALL)`);
 }
 
 /** Raw `pg`: one multi-row INSERT (UNNEST of arrays) of the same rows, autocommit. */
