@@ -1,16 +1,16 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildModel } from './build/build-model.ts';
 import type { ResolvedConfig } from './config/config.ts';
 import {
   type ImportExtension,
   resolveImportExtension,
   TsconfigReadError,
 } from './config/import-extension.ts';
+import type { EmitOptions, Emitter, OrphanUserFile, OutputFile } from './emit/emit-contract.ts';
 import type { Diagnostic } from './load/diagnostic.ts';
 import { loadSchemas } from './load/load-schemas.ts';
 import type { SourceFile } from './load/source-file.ts';
-import { buildModel } from './build/build-model.ts';
-import type { EmitOptions, Emitter, OrphanUserFile, OutputFile } from './emit/emit-contract.ts';
 import type { SchemaModel } from './model/ir.ts';
 import { validateSchemas } from './validate/validate-schemas.ts';
 import { applyWrites } from './write/apply-writes.ts';

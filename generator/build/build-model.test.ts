@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SAMPLE_AGGREGATE, SAMPLE_PROJECTION } from '../cli/sample-schemas.ts';
 import { parseSchemas } from '../load/load-schemas.ts';
-import { buildModel } from './build-model.ts';
 import { currentVersion } from '../model/ir.ts';
+import { buildModel } from './build-model.ts';
 
 function model(files: Record<string, string>) {
   const loaded = parseSchemas(files);

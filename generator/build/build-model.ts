@@ -1,5 +1,4 @@
 import type { NodePath, SourceFile } from '../load/source-file.ts';
-import { isUpcastOpName, upcastOp } from '../upcast/upcast-ops.ts';
 import { parseFieldType, toTypeRef } from '../model/field-type.ts';
 import type {
   AggregateModel,
@@ -29,7 +28,14 @@ import type {
   RawTypeDef,
   RawUpcast,
 } from '../model/raw-schema.ts';
-import { eventVersions, fieldEntries, mapEntries, readModelIndex, readModelKey } from '../model/raw-schema.ts';
+import {
+  eventVersions,
+  fieldEntries,
+  mapEntries,
+  readModelIndex,
+  readModelKey,
+} from '../model/raw-schema.ts';
+import { isUpcastOpName, upcastOp } from '../upcast/upcast-ops.ts';
 
 /** Default `retries` of a projection with `checkpoint: true`. */
 export const DEFAULT_PROJECTION_RETRIES = 3;

@@ -23,6 +23,8 @@ export interface CliIo {
   readonly cwd: string;
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /** True when stderr is a terminal, so progress may be redrawn in place; false when absent. */
+  readonly stderrIsTerminal?: boolean;
 }
 
 /** What every command receives: the io, the es-gen version, and a place for its exit code. */

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import type { Diagnostic } from '../load/diagnostic.ts';
-import { SourceFile } from '../load/source-file.ts';
 import { describeValue } from '../diagnostics/describe-value.ts';
 import { didYouMean } from '../diagnostics/did-you-mean.ts';
+import type { Diagnostic } from '../load/diagnostic.ts';
+import { SourceFile } from '../load/source-file.ts';
 import type { ConfigKey, ResolvedConfig } from './config.ts';
 import { CONFIG_DEFAULTS, CONFIG_FILE_NAME } from './config.ts';
 import { IMPORT_EXTENSION_SETTINGS, type ImportExtensionSetting } from './import-extension.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { closestMatch, didYouMean, editDistance } from './did-you-mean.ts';
 import { toCamelCase, toPascalCase } from '../validate/naming.ts';
+import { closestMatch, didYouMean, editDistance } from './did-you-mean.ts';
 
 describe('did you mean', () => {
   it('measures edit distance', () => {

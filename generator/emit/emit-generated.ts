@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EmitOptions, OutputFile } from './emit-contract.ts';
 import type { SchemaModel } from '../model/ir.ts';
 import { createEmitContext } from './context.ts';
 import { emitAggregate } from './emit-aggregate.ts';
+import type { EmitOptions, OutputFile } from './emit-contract.ts';
 import { emitIndex } from './emit-index.ts';
 import { emitProjection } from './emit-projection.ts';
 import { emitRegistry } from './emit-registry.ts';

@@ -1,5 +1,5 @@
 import type { Finding } from '../diagnostics/evolution-rules.ts';
-import type { StoreReport } from './store-scan.ts';
+import type { StoreReport } from './store-scan/store-scan.ts';
 
 /** Output formats of `es-gen check`. */
 export type CheckFormat = 'text' | 'json' | 'github';

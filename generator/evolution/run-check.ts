@@ -1,15 +1,15 @@
 import { join } from 'node:path';
-import type { SchemaModel } from '../model/ir.ts';
-import { checkChains } from './chain-static.ts';
-import { loadCustomUpcasters } from './custom-upcasters.ts';
-import { diffAgainstBaseline } from './diff-baseline.ts';
-import type { LockFile } from './lock-file.ts';
-import { buildModelRegistry } from './model-registry.ts';
 import { type Finding, Rules, sortFindings } from '../diagnostics/evolution-rules.ts';
 import { SchemaValidators } from '../json-schema/schema-validator.ts';
-import { type ScanStoreOptions, type StoreReport, scanStore } from './store-scan.ts';
-import { openStoreSource } from './store-source.ts';
-import { missingUpcasters, verifyUpcasters } from './verify-upcasters.ts';
+import type { SchemaModel } from '../model/ir.ts';
+import type { LockFile } from './baseline/lock-file.ts';
+import { diffAgainstBaseline } from './diff/diff-baseline.ts';
+import { type ScanStoreOptions, type StoreReport, scanStore } from './store-scan/store-scan.ts';
+import { openStoreSource } from './store-scan/store-source.ts';
+import { checkChains } from './verify/chain-static.ts';
+import { loadCustomUpcasters } from './verify/custom-upcasters.ts';
+import { buildModelRegistry } from './verify/model-registry.ts';
+import { missingUpcasters, verifyUpcasters } from './verify/verify-upcasters.ts';
 
 /** Options of `runCheck`. */
 export interface RunCheckOptions {

@@ -1,11 +1,11 @@
+import type { FieldModel, NamedTypeModel, SchemaModel } from '../model/ir.ts';
+import { sortKeys } from './canonical-json.ts';
 import {
   DECIMAL_PATTERN as EMITTED_DECIMAL_PATTERN,
   objectSchema as emittedObjectSchema,
   JSON_SCHEMA_DRAFT,
   namedTypeSchema,
 } from './index.ts';
-import type { FieldModel, NamedTypeModel, SchemaModel } from '../model/ir.ts';
-import { sortKeys } from './canonical-json.ts';
 
 /**
  * The JSON Schema (draft 2020-12) of payloads and snapshot states, in the canonical form the

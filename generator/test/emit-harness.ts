@@ -1,10 +1,10 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import ts from 'typescript';
+import { buildModel } from '../build/build-model.ts';
 import { type EmitOptions, emitGenerated, type OutputFile, planUserFiles } from '../emit/index.ts';
 import { formatDiagnostic } from '../load/diagnostic.ts';
 import { loadSchemas } from '../load/load-schemas.ts';
-import { buildModel } from '../build/build-model.ts';
 import type { SchemaModel } from '../model/ir.ts';
 import { validateSchemas } from '../validate/validate-schemas.ts';
 

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StockLevelsV1ReadModel } from '../../examples/shop/src/previous-release/stock-levels-v1.ts';
 import { restartShop, runShopScenario } from '../../examples/shop/src/scenario.ts';
-import { packageVersion } from '../package-info.ts';
 import { emitGenerated } from '../emit/index.ts';
-import { readLockFile } from '../evolution/lock-file.ts';
+import { readLockFile } from '../evolution/baseline/lock-file.ts';
+import { packageVersion } from '../package-info.ts';
 import { defaultOptions, loadModel, readTree } from './emit-harness.ts';
 
 const SHOP = join(import.meta.dirname, '..', '..', 'examples', 'shop');

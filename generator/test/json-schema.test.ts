@@ -1,5 +1,6 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
+import { buildModel } from '../build/build-model.ts';
 import {
   canonicalJson,
   DECIMAL_PATTERN,
@@ -9,7 +10,6 @@ import {
   typeRefSchema,
 } from '../json-schema/index.ts';
 import { parseSchemas } from '../load/load-schemas.ts';
-import { buildModel } from '../build/build-model.ts';
 
 const model = buildModel(
   parseSchemas({

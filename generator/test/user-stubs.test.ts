@@ -1,9 +1,9 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { buildModel } from '../build/build-model.ts';
 import { emitGenerated, planUserFiles } from '../emit/index.ts';
 import { parseSchemas } from '../load/load-schemas.ts';
-import { buildModel } from '../build/build-model.ts';
 import type { SchemaModel } from '../model/ir.ts';
 import { defaultOptions, readTree, typeCheck, typeScriptFiles, writeTree } from './emit-harness.ts';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
+import { buildModel } from '../build/build-model.ts';
 import { createEmitContext } from '../emit/context.ts';
 import { emitValidators } from '../emit/emit-validators.ts';
 import { generatedHeader } from '../emit/header.ts';
 import { parseSchemas } from '../load/load-schemas.ts';
-import { buildModel } from '../build/build-model.ts';
 
 function model(field: string) {
   return buildModel(

@@ -1,5 +1,5 @@
-import type { PayloadSchema } from '../json-schema/payload-schema.ts';
 import type { Finding } from '../diagnostics/evolution-rules.ts';
+import type { PayloadSchema } from '../json-schema/payload-schema.ts';
 import type { SchemaValidators } from '../json-schema/schema-validator.ts';
 import type { EventVersionModel } from '../model/ir.ts';
 

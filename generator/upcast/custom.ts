@@ -1,5 +1,5 @@
-import { customUpcasterName, payloadTypeName } from '../model/ir.ts';
 import { listNames } from '../diagnostics/check-context.ts';
+import { customUpcasterName, payloadTypeName } from '../model/ir.ts';
 import type { UpcastOpDefinition } from './upcast-op.ts';
 
 /** `custom: true`: a user-owned function does the whole step. */

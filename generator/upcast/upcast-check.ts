@@ -1,10 +1,10 @@
+import type { CheckContext } from '../diagnostics/check-context.ts';
+import { didYouMean } from '../diagnostics/did-you-mean.ts';
+import { checkValue } from '../diagnostics/value-check.ts';
 import type { Anchor, NodePath } from '../load/source-file.ts';
 import { parseFieldType } from '../model/field-type.ts';
 import type { RawEventVersion, RawFieldLong } from '../model/raw-schema.ts';
 import { fieldEntries, fieldTypeText } from '../model/raw-schema.ts';
-import type { CheckContext } from '../diagnostics/check-context.ts';
-import { didYouMean } from '../diagnostics/did-you-mean.ts';
-import { checkValue } from '../diagnostics/value-check.ts';
 
 /**
  * What checking one `upcast:` block needs: the versions on either side, the operation names

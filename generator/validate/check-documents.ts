@@ -1,11 +1,11 @@
-import type { RawAggregateDoc, RawProjectionDoc, RawTypeDef } from '../model/raw-schema.ts';
-import { mapEntries } from '../model/raw-schema.ts';
 import type { CheckContext } from '../diagnostics/check-context.ts';
 import { listNames } from '../diagnostics/check-context.ts';
+import { didYouMean } from '../diagnostics/did-you-mean.ts';
+import type { RawAggregateDoc, RawProjectionDoc, RawTypeDef } from '../model/raw-schema.ts';
+import { mapEntries } from '../model/raw-schema.ts';
 import { checkEvent } from './check-events.ts';
 import { checkFields } from './check-fields.ts';
 import { checkNotGlobal, checkPascalCase } from './check-names.ts';
-import { didYouMean } from '../diagnostics/did-you-mean.ts';
 
 /** Checks the `types:` of any document: PascalCase names, `fields` or `enum` (not both), the fields. */
 export function checkTypes(

@@ -1,8 +1,8 @@
+import type { CheckContext } from '../diagnostics/check-context.ts';
 import type { NodePath } from '../load/source-file.ts';
 import type { RawEvent, RawEventVersion, RawUpcast } from '../model/raw-schema.ts';
 import { UpcastCheck } from '../upcast/upcast-check.ts';
 import { isUpcastOpName, upcastOp, upcastOps } from '../upcast/upcast-ops.ts';
-import type { CheckContext } from '../diagnostics/check-context.ts';
 import { checkFields } from './check-fields.ts';
 
 /**

@@ -1,14 +1,14 @@
+import type { CheckContext } from '../diagnostics/check-context.ts';
+import { describeValue } from '../diagnostics/describe-value.ts';
+import { didYouMean } from '../diagnostics/did-you-mean.ts';
+import { checkValue } from '../diagnostics/value-check.ts';
 import type { NodePath } from '../load/source-file.ts';
 import type { ParsedFieldType } from '../model/field-type.ts';
 import { isPrimitiveTypeName, parseFieldType } from '../model/field-type.ts';
 import { PRIMITIVE_TYPE_NAMES } from '../model/ir.ts';
 import type { RawFieldLong, RawFields } from '../model/raw-schema.ts';
 import { fieldEntries } from '../model/raw-schema.ts';
-import type { CheckContext } from '../diagnostics/check-context.ts';
-import { describeValue } from '../diagnostics/describe-value.ts';
-import { didYouMean } from '../diagnostics/did-you-mean.ts';
 import { isCamelCase, toCamelCase } from './naming.ts';
-import { checkValue } from '../diagnostics/value-check.ts';
 
 const NUMERIC = new Set(['integer', 'number']);
 const STRING_LIKE = new Set(['string', 'uuid', 'datetime', 'date', 'decimal']);

@@ -1,7 +1,7 @@
-import type { NodePath } from '../load/source-file.ts';
 import type { CheckContext } from '../diagnostics/check-context.ts';
-import { isPascalCase, toPascalCase } from './naming.ts';
 import type { GlobalSymbol, SymbolTable } from '../diagnostics/symbol-table.ts';
+import type { NodePath } from '../load/source-file.ts';
+import { isPascalCase, toPascalCase } from './naming.ts';
 
 /** Reports a name that is not PascalCase, with the PascalCase spelling as the hint. */
 export function checkPascalCase(

@@ -1,12 +1,12 @@
+import type { CheckContext } from '../diagnostics/check-context.ts';
+import { didYouMean } from '../diagnostics/did-you-mean.ts';
 import type { NodePath } from '../load/source-file.ts';
 import type { ParsedFieldType } from '../model/field-type.ts';
 import { isPrimitiveTypeName, parseFieldType } from '../model/field-type.ts';
 import { snakeCase } from '../model/ir.ts';
 import type { RawField, RawReadModel } from '../model/raw-schema.ts';
 import { fieldTypeText, readModelIndex } from '../model/raw-schema.ts';
-import type { CheckContext } from '../diagnostics/check-context.ts';
 import { checkFields } from './check-fields.ts';
-import { didYouMean } from '../diagnostics/did-you-mean.ts';
 import {
   isReservedSqlWord,
   MAX_COLUMN_NAME,

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SAMPLE_AGGREGATE, SAMPLE_PROJECTION } from '../cli/sample-schemas.ts';
-import { metaSchemaPath } from '../package-info.ts';
 import { SourceFile } from '../load/source-file.ts';
+import { metaSchemaPath } from '../package-info.ts';
 import { usablePart, validateAgainstMetaSchema } from './meta-schema.ts';
 
 type SchemaNode = { [key: string]: unknown };

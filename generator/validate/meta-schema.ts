@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Ajv } from 'ajv';
-import { metaSchemaPath } from '../package-info.ts';
-import type { Diagnostic } from '../load/diagnostic.ts';
-import type { NodePath, SourceFile } from '../load/source-file.ts';
 import { describeValue } from '../diagnostics/describe-value.ts';
 import { didYouMean } from '../diagnostics/did-you-mean.ts';
+import type { Diagnostic } from '../load/diagnostic.ts';
+import type { NodePath, SourceFile } from '../load/source-file.ts';
+import { metaSchemaPath } from '../package-info.ts';
 
 let compiled: ValidateFunction | undefined;
 

@@ -1,14 +1,14 @@
+import { createCheckContext } from '../diagnostics/check-context.ts';
+import { SymbolTable } from '../diagnostics/symbol-table.ts';
 import type { Diagnostic } from '../load/diagnostic.ts';
 import { sortDiagnostics } from '../load/diagnostic.ts';
 import type { LoadedSchemas } from '../load/load-schemas.ts';
 import type { SourceFile } from '../load/source-file.ts';
 import type { RawDoc } from '../model/raw-schema.ts';
-import { createCheckContext } from '../diagnostics/check-context.ts';
 import { checkAggregate, checkProjection, checkTypes } from './check-documents.ts';
 import { checkDuplicateGlobals } from './check-names.ts';
 import { checkReadModel, checkReadModelNames, type ReadModelName } from './check-read-model.ts';
 import { usablePart, validateAgainstMetaSchema } from './meta-schema.ts';
-import { SymbolTable } from '../diagnostics/symbol-table.ts';
 
 /**
  * Validates loaded schema files in two layers and returns every error found, sorted by file and

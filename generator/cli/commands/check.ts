@@ -1,9 +1,14 @@
 import type { Command } from 'commander';
-import { parseBaselineSpec, resolveBaseline } from '../../evolution/baseline.ts';
-import { isEvolutionInputError } from '../../evolution/errors.ts';
-import { type CheckFormat, formatFindings } from '../../evolution/format-findings.ts';
 import { hasBreaking } from '../../diagnostics/evolution-rules.ts';
-import { runCheck } from '../../evolution/run-check.ts';
+import {
+  type CheckFormat,
+  formatFindings,
+  isEvolutionInputError,
+  type ProgressOutput,
+  parseBaselineSpec,
+  resolveBaseline,
+  runCheck,
+} from '../../evolution/index.ts';
 import { compileOrReport } from '../compile-or-report.ts';
 import type { CliContext, CommandModule } from '../context.ts';
 import { ExitCode, loadConfigOrReport, withConfigOption } from '../context.ts';
@@ -31,6 +36,11 @@ function positiveInt(
   context.stderr(`es-gen: ${flag} must be a positive whole number, got "${value}"\n`);
   context.fail(ExitCode.Invalid);
   return null;
+}
+
+/** The scan's progress bar on the command's stderr, drawn when that is a terminal. */
+function progressOf(context: CliContext): ProgressOutput {
+  return { isTTY: context.stderrIsTerminal === true, write: (text) => context.stderr(text) };
 }
 
 async function check(context: CliContext, flags: CheckFlags): Promise<void> {
@@ -66,7 +76,7 @@ async function check(context: CliContext, flags: CheckFlags): Promise<void> {
       ...(seed === undefined ? {} : { seed }),
       ...(payloads === undefined ? {} : { payloads }),
       ...(flags.store === undefined ? {} : { store: flags.store }),
-      storeOptions: { ...(sample === undefined ? {} : { sample }), progress: process.stderr },
+      storeOptions: { ...(sample === undefined ? {} : { sample }), progress: progressOf(context) },
     });
     context.stdout(formatFindings(flags.format as CheckFormat, result.findings, result.store));
     if (hasBreaking(result.findings)) context.fail(ExitCode.Findings);

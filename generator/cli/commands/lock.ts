@@ -1,13 +1,12 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { checkChains } from '../../evolution/chain-static.ts';
-import { diffAgainstBaseline } from '../../evolution/diff-baseline.ts';
-import { isEvolutionInputError } from '../../evolution/errors.ts';
-import { formatText } from '../../evolution/format-findings.ts';
-import { buildLockFile, LOCK_FILE_NAME, readLockFile, writeLockFile } from '../../evolution/lock-file.ts';
-import { hasBreaking, sortFindings } from '../../diagnostics/evolution-rules.ts';
-import { SchemaValidators } from '../../json-schema/schema-validator.ts';
+import {
+  formatText,
+  isEvolutionInputError,
+  LOCK_FILE_NAME,
+  lockBlockers,
+  writeSchemaLock,
+} from '../../evolution/index.ts';
 import type { SchemaModel } from '../../model/ir.ts';
 import { compileOrReport } from '../compile-or-report.ts';
 import type { CliContext, CommandModule } from '../context.ts';
@@ -18,18 +17,11 @@ interface LockFlags {
   readonly config?: string;
 }
 
-/**
- * Refuses to lock schemas whose upcast chains break stored events, or to overwrite a lock with
- * breaking changes (they would vanish from the baseline). The first lock checks the chains too,
- * so locking twice gives the same answer.
- */
-async function breakingAgainstLock(context: CliContext, path: string, model: SchemaModel): Promise<boolean> {
-  const findings = [
-    ...(existsSync(path) ? diffAgainstBaseline(model, await readLockFile(path)) : []),
-    ...checkChains(model, new SchemaValidators()),
-  ];
-  if (!hasBreaking(findings)) return false;
-  context.stderr(formatText(sortFindings(findings.filter((f) => f.rule.verdict === 'breaking'))));
+/** Reports what keeps the schemas from being locked; true when something does. */
+async function reportBlockers(context: CliContext, path: string, model: SchemaModel): Promise<boolean> {
+  const blockers = await lockBlockers(model, path);
+  if (blockers.length === 0) return false;
+  context.stderr(formatText(blockers));
   context.stderr(
     `es-gen: ${LOCK_FILE_NAME} not written: the schemas break stored events; fix them, or pass --force to record them anyway\n`,
   );
@@ -43,7 +35,7 @@ async function lock(context: CliContext, flags: LockFlags): Promise<void> {
   if (!model) return;
   const path = join(config.projectRoot, LOCK_FILE_NAME);
   try {
-    if (!flags.force && (await breakingAgainstLock(context, path, model))) {
+    if (!flags.force && (await reportBlockers(context, path, model))) {
       context.fail(ExitCode.Findings);
       return;
     }
@@ -54,18 +46,11 @@ async function lock(context: CliContext, flags: LockFlags): Promise<void> {
     context.fail(ExitCode.Invalid);
     return;
   }
-  const lockFile = buildLockFile(model);
-  const versions = Object.values(lockFile.aggregates).reduce(
-    (n, a) => n + Object.values(a.events).reduce((m, e) => m + Object.keys(e.versions).length, 0),
-    0,
-  );
-  const changed = await writeLockFile(path, lockFile);
-  const readModels = Object.keys(lockFile.readModels ?? {}).length;
-  const what = `${versions} event version${versions === 1 ? '' : 's'} of ${Object.keys(lockFile.aggregates).length} aggregate(s)${readModels > 0 ? `, ${readModels} read model shape${readModels === 1 ? '' : 's'}` : ''}`;
+  const { changed, summary } = await writeSchemaLock(model, path);
   context.stdout(
     changed
-      ? `es-gen: wrote ${LOCK_FILE_NAME} (${what})\n`
-      : `es-gen: ${LOCK_FILE_NAME} is up to date (${what})\n`,
+      ? `es-gen: wrote ${LOCK_FILE_NAME} (${summary})\n`
+      : `es-gen: ${LOCK_FILE_NAME} is up to date (${summary})\n`,
   );
 }
 

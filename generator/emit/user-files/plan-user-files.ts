@@ -1,5 +1,5 @@
-import type { EmitOptions, OutputFile, UserFilePlan, UserFileUpdate } from '../emit-contract.ts';
 import type { SchemaModel } from '../../model/ir.ts';
+import type { EmitOptions, OutputFile, UserFilePlan, UserFileUpdate } from '../emit-contract.ts';
 import { createLayout } from '../layout.ts';
 import { planStubInsertions } from './insert-stubs.ts';
 import { findOrphanUserFiles } from './orphan-user-files.ts';

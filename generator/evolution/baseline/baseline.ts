@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { parseSchemas } from '../load/load-schemas.ts';
-import { buildModel } from '../build/build-model.ts';
-import { validateSchemas } from '../validate/validate-schemas.ts';
-import { EvolutionInputError } from './errors.ts';
+import { buildModel } from '../../build/build-model.ts';
+import { parseSchemas } from '../../load/load-schemas.ts';
+import { validateSchemas } from '../../validate/validate-schemas.ts';
+import { EvolutionInputError } from '../errors.ts';
 import { readSchemasAtRef } from './git-baseline.ts';
 import { buildLockFile, LOCK_FILE_NAME, type LockFile, readLockFile } from './lock-file.ts';
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { EvolutionInputError } from './errors.ts';
+import { EvolutionInputError } from '../errors.ts';
 
 function git(cwd: string, args: readonly string[]): string {
   try {

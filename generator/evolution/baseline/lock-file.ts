@@ -1,8 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import type { SchemaModel } from '../model/ir.ts';
-import { fingerprint, sortKeys } from '../json-schema/canonical-json.ts';
-import { EvolutionInputError } from './errors.ts';
-import { objectSchema, type PayloadSchema } from '../json-schema/payload-schema.ts';
+import { fingerprint, sortKeys } from '../../json-schema/canonical-json.ts';
+import { objectSchema, type PayloadSchema } from '../../json-schema/payload-schema.ts';
+import type { SchemaModel } from '../../model/ir.ts';
+import { EvolutionInputError } from '../errors.ts';
 import { type LockedReadModel, lockedReadModelProblem, lockReadModels } from './read-model-lock.ts';
 
 /** The lock file's name, in the project root. */

@@ -1,7 +1,7 @@
-import type { ReadModelModel, SchemaModel } from '../model/ir.ts';
-import { columnShapes, type ReadModelSqlType } from '../model/read-model-columns.ts';
-import { fingerprint } from '../json-schema/canonical-json.ts';
-import { typeTable } from '../json-schema/payload-schema.ts';
+import { fingerprint } from '../../json-schema/canonical-json.ts';
+import { typeTable } from '../../json-schema/payload-schema.ts';
+import type { ReadModelModel, SchemaModel } from '../../model/ir.ts';
+import { columnShapes, type ReadModelSqlType } from '../../model/read-model-columns.ts';
 
 /** One locked column of a read model. */
 export interface LockedColumn {

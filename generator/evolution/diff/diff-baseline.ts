@@ -1,15 +1,15 @@
+import { type Finding, finding, Rules } from '../../diagnostics/evolution-rules.ts';
+import { objectSchema, type PayloadSchema, typeTable } from '../../json-schema/payload-schema.ts';
 import type {
   AggregateModel,
   EventModel,
   EventVersionModel,
   SchemaModel,
   SourceLocation,
-} from '../model/ir.ts';
+} from '../../model/ir.ts';
+import type { LockedAggregate, LockedEvent, LockFile } from '../baseline/lock-file.ts';
 import { locateField } from './locate.ts';
-import type { LockedAggregate, LockedEvent, LockFile } from './lock-file.ts';
-import { objectSchema, type PayloadSchema, typeTable } from '../json-schema/payload-schema.ts';
 import { diffReadModels } from './read-model-diff.ts';
-import { type Finding, finding, Rules } from '../diagnostics/evolution-rules.ts';
 import { compareSchemas, type SchemaChange } from './schema-diff.ts';
 
 /** Compares one event version with its locked schema. */

@@ -1,5 +1,5 @@
-import type { FieldModel, SourceLocation, TypeRef } from '../model/ir.ts';
-import type { typeTable } from '../json-schema/payload-schema.ts';
+import type { typeTable } from '../../json-schema/payload-schema.ts';
+import type { FieldModel, SourceLocation, TypeRef } from '../../model/ir.ts';
 
 type Types = ReturnType<typeof typeTable>;
 

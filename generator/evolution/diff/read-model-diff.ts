@@ -1,7 +1,7 @@
-import type { ProjectionModel, ReadModelModel, SchemaModel, SourceLocation } from '../model/ir.ts';
-import type { LockFile } from './lock-file.ts';
-import { type LockedReadModel, lockReadModel } from './read-model-lock.ts';
-import { type Finding, finding, type Rule, Rules } from '../diagnostics/evolution-rules.ts';
+import { type Finding, finding, type Rule, Rules } from '../../diagnostics/evolution-rules.ts';
+import type { ProjectionModel, ReadModelModel, SchemaModel, SourceLocation } from '../../model/ir.ts';
+import type { LockFile } from '../baseline/lock-file.ts';
+import { type LockedReadModel, lockReadModel } from '../baseline/read-model-lock.ts';
 
 const list = (names: readonly string[]) => `[${names.join(', ')}]`;
 

@@ -1,6 +1,6 @@
-import { jsonEqual } from '../json-schema/canonical-json.ts';
-import type { PayloadSchema } from '../json-schema/payload-schema.ts';
-import { type Rule, Rules } from '../diagnostics/evolution-rules.ts';
+import { type Rule, Rules } from '../../diagnostics/evolution-rules.ts';
+import { jsonEqual } from '../../json-schema/canonical-json.ts';
+import type { PayloadSchema } from '../../json-schema/payload-schema.ts';
 
 /**
  * One difference between two versions of the same schema, classified by rule. `path` is the

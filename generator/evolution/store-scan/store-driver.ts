@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { EvolutionInputError } from './errors.ts';
+import { EvolutionInputError } from '../errors.ts';
 
 /** True when `error` says that `packageName` itself (not one of its own imports) is missing. */
 function isPackageMissing(error: unknown, packageName: string): boolean {

@@ -1,6 +1,6 @@
 import type { EventRegistry } from '@es-gen/runtime';
-import type { SchemaModel, SourceLocation } from '../model/ir.ts';
-import { type Finding, finding, Rules } from '../diagnostics/evolution-rules.ts';
+import { type Finding, finding, Rules } from '../../diagnostics/evolution-rules.ts';
+import type { SchemaModel, SourceLocation } from '../../model/ir.ts';
 import type { StoredRow, StoreSource } from './store-source.ts';
 
 /** Events read and failed, per event type and stored version. */
@@ -28,8 +28,14 @@ export interface StoreReport {
 export interface ScanStoreOptions {
   /** Read this many events at random instead of all. */
   readonly sample?: number;
-  /** Where the progress bar goes; drawn only when it is a TTY. */
-  readonly progress?: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Where the progress bar goes (`process.stderr`, or a CLI's io); drawn only on a terminal. */
+  readonly progress?: ProgressOutput;
+}
+
+/** Text output that may be a terminal: `process.stderr` fits. */
+export interface ProgressOutput {
+  readonly isTTY?: boolean;
+  write(text: string): unknown;
 }
 
 function reasonOf(registry: EventRegistry, row: StoredRow): string | undefined {

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type * as Pg from 'pg';
-import { EvolutionInputError } from './errors.ts';
+import { EvolutionInputError } from '../errors.ts';
 import { loadStoreDriver } from './store-driver.ts';
 
 /** The part of a stored event the check reads. */

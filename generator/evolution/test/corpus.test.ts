@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { checkChains } from '../chain-static.ts';
-import { diffAgainstBaseline } from '../diff-baseline.ts';
-import { buildLockFile } from '../lock-file.ts';
 import { ALL_RULES, type Finding, hasBreaking } from '../../diagnostics/evolution-rules.ts';
 import { SchemaValidators } from '../../json-schema/schema-validator.ts';
+import { buildLockFile } from '../baseline/lock-file.ts';
+import { diffAgainstBaseline } from '../diff/diff-baseline.ts';
+import { checkChains } from '../verify/chain-static.ts';
 import { readCorpus } from './corpus.ts';
 import { modelFromYaml } from './model-from-yaml.ts';
 

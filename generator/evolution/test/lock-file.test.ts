@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { eventVersionSchema } from '../../json-schema/index.ts';
-import { buildLockFile, parseLockFile, serializeLockFile } from '../lock-file.ts';
+import { buildLockFile, parseLockFile, serializeLockFile } from '../baseline/lock-file.ts';
 import { modelFromYaml } from './model-from-yaml.ts';
 
 const ORDER = `kind: aggregate

@@ -1,5 +1,5 @@
-import { parseSchemas } from '../../load/load-schemas.ts';
 import { buildModel } from '../../build/build-model.ts';
+import { parseSchemas } from '../../load/load-schemas.ts';
 import type { SchemaModel } from '../../model/ir.ts';
 
 /**

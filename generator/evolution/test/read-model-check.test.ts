@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { diffAgainstBaseline } from '../diff-baseline.ts';
-import { formatText } from '../format-findings.ts';
-import { buildLockFile, parseLockFile, serializeLockFile } from '../lock-file.ts';
 import { sortFindings } from '../../diagnostics/evolution-rules.ts';
+import { buildLockFile, parseLockFile, serializeLockFile } from '../baseline/lock-file.ts';
+import { diffAgainstBaseline } from '../diff/diff-baseline.ts';
+import { formatText } from '../format-findings.ts';
 import { modelFromYaml } from './model-from-yaml.ts';
 
 const ORDER = [

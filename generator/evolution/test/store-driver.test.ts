@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isEvolutionInputError } from '../errors.ts';
-import { loadStoreDriver } from '../store-driver.ts';
-import { openStoreSource } from '../store-source.ts';
+import { loadStoreDriver } from '../store-scan/store-driver.ts';
+import { openStoreSource } from '../store-scan/store-source.ts';
 
 /**
  * A fresh project folder outside the repository, so only its own node_modules can serve it (one

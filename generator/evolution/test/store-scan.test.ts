@@ -8,10 +8,10 @@ import { PostgreSQLEventStore } from '../../../runtime/postgres/postgres-event-s
 import { dropSchema, testPool, uniqueSchema } from '../../../runtime/postgres/test/postgres-test-env.ts';
 import { SQLiteEventStore } from '../../../runtime/sqlite/sqlite-event-store.ts';
 import { serviceAvailable, serviceUrls } from '../../../runtime/testing/services.ts';
-import { buildModelRegistry } from '../model-registry.ts';
 import { SchemaValidators } from '../../json-schema/schema-validator.ts';
-import { scanStore } from '../store-scan.ts';
-import { openStoreSource } from '../store-source.ts';
+import { scanStore } from '../store-scan/store-scan.ts';
+import { openStoreSource } from '../store-scan/store-source.ts';
+import { buildModelRegistry } from '../verify/model-registry.ts';
 import { modelFromYaml } from './model-from-yaml.ts';
 
 const model = modelFromYaml({

@@ -2,13 +2,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadCustomUpcasters } from '../custom-upcasters.ts';
-import { buildLockFile } from '../lock-file.ts';
-import { buildModelRegistry } from '../model-registry.ts';
-import { generatePayloads } from '../payload-generator.ts';
 import { objectSchema } from '../../json-schema/payload-schema.ts';
 import { SchemaValidators } from '../../json-schema/schema-validator.ts';
-import { missingUpcasters, verifyUpcasters } from '../verify-upcasters.ts';
+import { buildLockFile } from '../baseline/lock-file.ts';
+import { loadCustomUpcasters } from '../verify/custom-upcasters.ts';
+import { buildModelRegistry } from '../verify/model-registry.ts';
+import { generatePayloads } from '../verify/payload-generator.ts';
+import { missingUpcasters, verifyUpcasters } from '../verify/verify-upcasters.ts';
 import { modelFromYaml } from './model-from-yaml.ts';
 
 const HEAD = `kind: aggregate

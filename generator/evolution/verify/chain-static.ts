@@ -1,10 +1,10 @@
-import type { AggregateModel, EventModel, SchemaModel } from '../model/ir.ts';
-import { type ChainStep, properties, type Slots, slotsOf } from '../upcast/chain-step.ts';
-import { upcastOp } from '../upcast/upcast-ops.ts';
-import { objectSchema } from '../json-schema/payload-schema.ts';
-import { type Finding, finding, Rules } from '../diagnostics/evolution-rules.ts';
-import { compareSchemas } from './schema-diff.ts';
-import type { SchemaValidators } from '../json-schema/schema-validator.ts';
+import { type Finding, finding, Rules } from '../../diagnostics/evolution-rules.ts';
+import { objectSchema } from '../../json-schema/payload-schema.ts';
+import type { SchemaValidators } from '../../json-schema/schema-validator.ts';
+import type { AggregateModel, EventModel, SchemaModel } from '../../model/ir.ts';
+import { type ChainStep, properties, type Slots, slotsOf } from '../../upcast/chain-step.ts';
+import { upcastOp } from '../../upcast/upcast-ops.ts';
+import { compareSchemas } from '../diff/schema-diff.ts';
 
 function simulate(step: ChainStep, slots: Slots): Slots {
   let next = slots;

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Upcaster } from '@es-gen/runtime';
-import type { SchemaModel } from '../model/ir.ts';
+import type { SchemaModel } from '../../model/ir.ts';
 
 /** The user's custom upcasters found in the domain folder, and the names not found. */
 export interface CustomUpcasters {

@@ -5,9 +5,9 @@ import {
   type Upcaster,
   type UpcastOperation,
 } from '@es-gen/runtime';
-import type { EventModel, EventVersionModel, SchemaModel, UpcastOpModel } from '../model/ir.ts';
-import { objectSchema } from '../json-schema/payload-schema.ts';
-import type { SchemaValidators } from '../json-schema/schema-validator.ts';
+import { objectSchema } from '../../json-schema/payload-schema.ts';
+import type { SchemaValidators } from '../../json-schema/schema-validator.ts';
+import type { EventModel, EventVersionModel, SchemaModel, UpcastOpModel } from '../../model/ir.ts';
 
 function operation(op: UpcastOpModel, custom: ReadonlyMap<string, Upcaster>): UpcastOperation | undefined {
   switch (op.op) {

@@ -1,8 +1,8 @@
-import { canonicalJson } from '../json-schema/canonical-json.ts';
-import type { PayloadSchema } from '../json-schema/payload-schema.ts';
+import { canonicalJson } from '../../json-schema/canonical-json.ts';
+import type { PayloadSchema } from '../../json-schema/payload-schema.ts';
+import type { SchemaValidators } from '../../json-schema/schema-validator.ts';
 import { anyValue, type GenContext, type GenMode, numberValue, stringValue } from './payload-values.ts';
 import { Prng } from './prng.ts';
-import type { SchemaValidators } from '../json-schema/schema-validator.ts';
 
 /** Options of `generatePayloads`. */
 export interface GeneratePayloadsOptions {

@@ -1,5 +1,5 @@
-import type { PayloadSchema } from '../json-schema/payload-schema.ts';
-import { DECIMAL_PATTERN } from '../json-schema/payload-schema.ts';
+import type { PayloadSchema } from '../../json-schema/payload-schema.ts';
+import { DECIMAL_PATTERN } from '../../json-schema/payload-schema.ts';
 import type { Prng } from './prng.ts';
 
 /** How a generated value is chosen: smallest, largest, or at random (enums cycle through values). */

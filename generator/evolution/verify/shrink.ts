@@ -1,5 +1,5 @@
-import type { PayloadSchema } from '../json-schema/payload-schema.ts';
-import type { SchemaValidators } from '../json-schema/schema-validator.ts';
+import type { PayloadSchema } from '../../json-schema/payload-schema.ts';
+import type { SchemaValidators } from '../../json-schema/schema-validator.ts';
 
 const properties = (s: PayloadSchema) => (s.properties ?? {}) as Record<string, PayloadSchema>;
 

@@ -1,12 +1,12 @@
 import type { DomainEvent, EventRegistry, Upcaster } from '@es-gen/runtime';
-import type { AggregateModel, EventModel, SchemaModel, SourceLocation } from '../model/ir.ts';
-import { canonicalJson } from '../json-schema/canonical-json.ts';
-import type { LockFile } from './lock-file.ts';
+import { type Finding, finding, Rules } from '../../diagnostics/evolution-rules.ts';
+import { canonicalJson } from '../../json-schema/canonical-json.ts';
+import { objectSchema, type PayloadSchema } from '../../json-schema/payload-schema.ts';
+import type { SchemaValidators } from '../../json-schema/schema-validator.ts';
+import type { AggregateModel, EventModel, SchemaModel, SourceLocation } from '../../model/ir.ts';
+import type { LockFile } from '../baseline/lock-file.ts';
 import { stepUpcaster } from './model-registry.ts';
 import { generatePayloads } from './payload-generator.ts';
-import { objectSchema, type PayloadSchema } from '../json-schema/payload-schema.ts';
-import { type Finding, finding, Rules } from '../diagnostics/evolution-rules.ts';
-import type { SchemaValidators } from '../json-schema/schema-validator.ts';
 import { shrinkPayload } from './shrink.ts';
 
 /** Options of `verifyUpcasters`. */
