@@ -42,7 +42,11 @@ export type {
 export { describeEventStoreConformance, expectErrorCode } from './event-store-conformance.ts';
 export type { ProjectionProgress, WaitUntilCaughtUpOptions } from './projection-test-kit.ts';
 export { CatchUpTimeoutError, checkpointProgress, waitUntilCaughtUp } from './projection-test-kit.ts';
-export type { ReadModelStoreHarness, ReadModelStoreHarnessFactory } from './read-model-conformance.ts';
+export type {
+  ReadModelStoreConformanceOptions,
+  ReadModelStoreHarness,
+  ReadModelStoreHarnessFactory,
+} from './read-model-conformance.ts';
 export { describeReadModelStoreConformance } from './read-model-conformance.ts';
 export type {
   SnapshotStoreHarness,
