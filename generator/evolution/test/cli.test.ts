@@ -3,6 +3,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createEvent } from '../../../runtime/events/domain-event.ts';
+import { SQLiteEventStore } from '../../../runtime/sqlite/sqlite-event-store.ts';
+import { main } from '../../cli/main.ts';
 import { runCli } from '../../cli/test/run-cli.ts';
 
 const V1 = `kind: aggregate
@@ -138,6 +141,34 @@ describe('es-gen lock and es-gen check', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.err).toContain('"no-such-branch" is not a commit of the git repository');
     expect(unknown.err).toContain('--against lock');
+  });
+});
+
+describe('es-gen check --store progress', () => {
+  /** Runs `check --store` with an io whose stderr is, or is not, a terminal; returns what stderr got. */
+  async function checkStore(root: string, file: string, terminal: boolean): Promise<string> {
+    let stderr = '';
+    const io = {
+      cwd: root,
+      stdout: () => {},
+      stderr: (t: string) => void (stderr += t),
+      stderrIsTerminal: terminal,
+    };
+    expect(await main(['check', '--store', file], io)).toBe(0);
+    return stderr;
+  }
+
+  it('draws the scan bar on the io it was given, and only when that stderr is a terminal', async () => {
+    const root = project(V1);
+    expect((await run(root, ['lock'])).code).toBe(0);
+    const file = join(root, 'events.db');
+    const store = new SQLiteEventStore(file);
+    const placed = (total: number) =>
+      createEvent({ eventType: 'OrderPlaced', data: { total }, aggregateId: 'o-1', aggregateType: 'Order' });
+    await store.appendEvents('o-1', 'Order', [placed(1), placed(2), placed(3)]);
+    await store.close();
+    expect(await checkStore(root, file, true)).toContain('100% 3/3\n');
+    expect(await checkStore(root, file, false)).not.toContain('3/3');
   });
 });
 
