@@ -151,7 +151,9 @@ describe('es-gen check --store progress', () => {
     const io = {
       cwd: root,
       stdout: () => {},
-      stderr: (t: string) => void (stderr += t),
+      stderr: (text: string) => {
+        stderr += text;
+      },
       stderrIsTerminal: terminal,
     };
     expect(await main(['check', '--store', file], io)).toBe(0);
