@@ -3,24 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeLock, LOCK_FILE_NAME, lockBlockers, writeSchemaLock } from '../index.ts';
-import { modelFromYaml } from './model-from-yaml.ts';
+import { modelFromYaml, orderWithCurrency } from './model-from-yaml.ts';
 
 const V1 = `kind: aggregate
 name: Order
 events:
   OrderPlaced:
     fields: { total: number }
-`;
-const V2 = (upcast: string) => `kind: aggregate
-name: Order
-events:
-  OrderPlaced:
-    versions:
-      - version: 1
-        fields: { total: number }
-      - version: 2
-        fields: { total: number, currency: string }
-        upcast: ${upcast}
 `;
 
 const dir = mkdtempSync(join(tmpdir(), 'es-gen-lock-schemas-'));
@@ -48,10 +37,15 @@ describe('locking the schemas (evolution/lock-schemas.ts)', () => {
   });
 
   it('blocks a chain that leaves a required field unset, with only its breaking findings', async () => {
-    const blockers = await lockBlockers(model(V2('{ rename: { total: total } }')), join(dir, 'none.json'));
+    const blockers = await lockBlockers(
+      model(orderWithCurrency('{ rename: { total: total } }')),
+      join(dir, 'none.json'),
+    );
     expect(blockers.map((f) => f.rule.id)).toEqual(['ES111']);
     expect(blockers.every((f) => f.rule.verdict === 'breaking')).toBe(true);
-    expect(await lockBlockers(model(V2('{ add: { currency: USD } }')), join(dir, 'none.json'))).toEqual([]);
+    expect(
+      await lockBlockers(model(orderWithCurrency('{ add: { currency: USD } }')), join(dir, 'none.json')),
+    ).toEqual([]);
   });
 
   it('blocks a breaking change against the lock already there', async () => {
@@ -64,7 +58,7 @@ describe('locking the schemas (evolution/lock-schemas.ts)', () => {
   it('summarises versions, aggregates and read model shapes in words', async () => {
     const lock = { lockfileVersion: 1, aggregates: {}, readModels: {} } as never;
     expect(describeLock(lock)).toBe('0 event versions of 0 aggregate(s)');
-    const two = model(V2('{ add: { currency: USD } }'));
+    const two = model(orderWithCurrency('{ add: { currency: USD } }'));
     const { summary } = await writeSchemaLock(two, lockPath('two'));
     expect(summary).toBe('2 event versions of 1 aggregate(s)');
   });

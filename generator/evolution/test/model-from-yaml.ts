@@ -14,3 +14,21 @@ export function modelFromYaml(files: Readonly<Record<string, string>>): SchemaMo
     throw new Error(diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.message}`).join('\n'));
   return buildModel(sources);
 }
+
+/**
+ * An `Order` aggregate whose `OrderPlaced` has a version 2 with a required `currency`, reached
+ * from version 1 by `upcast` (YAML flow text; by default one that adds `USD`).
+ */
+export function orderWithCurrency(upcast = '{ add: { currency: USD } }'): string {
+  return `kind: aggregate
+name: Order
+events:
+  OrderPlaced:
+    versions:
+      - version: 1
+        fields: { total: number }
+      - version: 2
+        fields: { total: number, currency: string }
+        upcast: ${upcast}
+`;
+}

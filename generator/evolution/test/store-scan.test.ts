@@ -12,22 +12,9 @@ import { SchemaValidators } from '../../json-schema/schema-validator.ts';
 import { scanStore } from '../store-scan/store-scan.ts';
 import { openStoreSource } from '../store-scan/store-source.ts';
 import { buildModelRegistry } from '../verify/model-registry.ts';
-import { modelFromYaml } from './model-from-yaml.ts';
+import { modelFromYaml, orderWithCurrency } from './model-from-yaml.ts';
 
-const model = modelFromYaml({
-  'schemas/order.yaml': `kind: aggregate
-name: Order
-events:
-  OrderPlaced:
-    versions:
-      - version: 1
-        fields: { total: number }
-      - version: 2
-        fields: { total: number, currency: string }
-        upcast:
-          add: { currency: USD }
-`,
-});
+const model = modelFromYaml({ 'schemas/order.yaml': orderWithCurrency() });
 const registry = buildModelRegistry(model, new Map(), new SchemaValidators());
 
 /** Seeds 4 good and 3 bad events (the store has no registry, so it does not validate). */
