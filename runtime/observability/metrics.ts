@@ -141,7 +141,10 @@ function createInstruments(meter: Meter): Instruments {
     ...counters,
     appendDuration: duration(n.appendDuration, 'Duration of appendEvents calls'),
     busProcessDuration: duration(n.busProcessDuration, 'Duration of one handler run for one message'),
-    handlerDuration: duration(n.handlerDuration, 'Duration of one projection handler attempt'),
+    handlerDuration: duration(
+      n.handlerDuration,
+      'Handler time of one page of a projection (its successful attempts summed), or of one failed attempt',
+    ),
   };
   for (const c of Object.values(counters)) {
     c.reset();
