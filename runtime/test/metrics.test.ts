@@ -181,6 +181,47 @@ describe('projection and forwarder metrics', () => {
     expect(histogram.sum).toBeGreaterThanOrEqual(0.008);
   });
 
+  it('record the events of a page that a stop cut short', async () => {
+    const eventStore = new InMemoryEventStore();
+    const stream = fixtureStream();
+    const events = fixtureEvents(stream, 3);
+    await eventStore.appendEvents(stream.aggregateId, stream.aggregateType, events);
+    let entered: () => void = () => {};
+    const inSecond = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const projection = new DeclarativeProjection({
+      name: 'Stopped',
+      handlers: {
+        [events[0]!.eventType]: (event) => {
+          if (event.eventId !== events[1]!.eventId) return;
+          entered();
+          return gate;
+        },
+      },
+    });
+    const runner = new ProjectionRunner(projection, {
+      eventStore,
+      checkpointStore: new InMemoryCheckpointStore(),
+      deadLetterStore: new InMemoryDeadLetterStore(),
+      logger: quiet,
+    });
+    const started = runner.start();
+    await inSecond;
+    const stopped = runner.stop();
+    release();
+    await Promise.all([started, stopped]);
+    const m = await reader.collect();
+    const base = { 'es_gen.processor.kind': 'projection', 'es_gen.processor.name': 'Stopped' };
+    // The third event was not handled: the stop came first.
+    expect(pointValue(m.get(MetricNames.handledEvents), { ...base, 'es_gen.outcome': 'handled' })).toBe(2);
+    expect(pointValue(m.get(MetricNames.handlerDuration), base)).toBe(1);
+  });
+
   it('report lag in events and seconds while a runner is behind, 0 once caught up', async () => {
     const eventStore = new InMemoryEventStore();
     const stream = fixtureStream();
