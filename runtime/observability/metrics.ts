@@ -46,7 +46,8 @@ export class LocalCounter {
   readonly name: string;
   readonly unit: string;
   readonly description: string;
-  readonly #totals = new Map<Attributes, number>();
+  /** One mutable cell per attribute set, so adding is a single map lookup. */
+  readonly #totals = new Map<Attributes, { total: number }>();
 
   constructor(name: string, unit: string, description: string) {
     this.name = name;
@@ -56,7 +57,9 @@ export class LocalCounter {
 
   /** Adds `value` to the total of `attributes` (a preallocated attribute set). */
   add(value: number, attributes: Attributes): void {
-    this.#totals.set(attributes, (this.#totals.get(attributes) ?? 0) + value);
+    const cell = this.#totals.get(attributes);
+    if (cell) cell.total += value;
+    else this.#totals.set(attributes, { total: value });
   }
 
   /** Forgets every total (a new MeterProvider starts from zero). */
@@ -71,7 +74,7 @@ export class LocalCounter {
       description: this.description,
     });
     counter.addCallback((result) => {
-      for (const [attributes, total] of this.#totals) result.observe(total, attributes);
+      for (const [attributes, cell] of this.#totals) result.observe(cell.total, attributes);
     });
   }
 }
@@ -141,7 +144,10 @@ function createInstruments(meter: Meter): Instruments {
     ...counters,
     appendDuration: duration(n.appendDuration, 'Duration of appendEvents calls'),
     busProcessDuration: duration(n.busProcessDuration, 'Duration of one handler run for one message'),
-    handlerDuration: duration(n.handlerDuration, 'Duration of one projection handler attempt'),
+    handlerDuration: duration(
+      n.handlerDuration,
+      'Handler time of one page of a projection (its successful attempts summed), or of one failed attempt',
+    ),
   };
   for (const c of Object.values(counters)) {
     c.reset();

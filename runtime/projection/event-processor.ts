@@ -10,7 +10,7 @@ import { SpanNames, traced } from '../observability/tracing.ts';
 import { commitDeadLetter } from './dead-letter-commit.ts';
 import type { Attempt, Projection, ProjectionExecutor } from './projection.ts';
 
-import { type RetryPolicy, retryDelay, sleep } from './retry-policy.ts';
+import { type RetryPolicy, retryDelay, StoppedSignal, sleep } from './retry-policy.ts';
 
 /** A handler failure, reported so none is lost. */
 export interface ProjectionFailure {
@@ -47,6 +47,46 @@ export interface ProcessorContext {
 /** Per catch-up pass: whether the projection may hold dead letters (skips lookups when not). */
 export interface PassState {
   mayHaveDeadLetters: boolean;
+}
+
+/** A catch-up's progress through the feed, updated by {@link processPage}. */
+export interface PageProgress {
+  /** Events handled, dead-lettered and parked so far. */
+  readonly counts: Record<'handled' | 'deadLettered' | 'parked', number>;
+  /** The last event passed (`position`) and the last checkpoint saved (`saved`). */
+  readonly cursor: { position: number; saved: number };
+}
+
+/**
+ * Handles the events of one page in order, moving `progress.cursor.position` past each; true
+ * when stopped first (`StoppedSignal` or the signal aborted). The page's event counts and
+ * handler time are summed and recorded once it ends (see `ProcessorMetrics.beginPage`).
+ */
+export async function processPage(
+  ctx: ProcessorContext,
+  pass: PassState,
+  progress: PageProgress,
+  page: readonly StoredEvent[],
+): Promise<boolean> {
+  const { counts, cursor } = progress;
+  ctx.metrics.beginPage();
+  try {
+    for (const event of page) {
+      if (ctx.signal.aborted) return true;
+      try {
+        const outcome = await processEvent(ctx, event, pass);
+        counts[outcome === 'handled' ? 'handled' : outcome === 'parked' ? 'parked' : 'deadLettered']++;
+      } catch (error) {
+        if (error instanceof StoppedSignal) return true;
+        throw error;
+      }
+      cursor.position = event.position;
+      if (ctx.checkpointPerEvent) cursor.saved = event.position;
+    }
+    return false;
+  } finally {
+    ctx.metrics.endPage();
+  }
 }
 
 /** The name parked events carry in their dead letter's `error`. */

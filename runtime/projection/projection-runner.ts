@@ -25,7 +25,7 @@ import {
   replayDeadLetters,
   replayRequested,
 } from './dead-letter-replay.ts';
-import { type PassState, type ProcessorContext, processEvent } from './event-processor.ts';
+import { type PageProgress, type PassState, type ProcessorContext, processPage } from './event-processor.ts';
 import type { Projection, ProjectionExecutor } from './projection.ts';
 import { createExecutor } from './projection-executor.ts';
 import { retryDelay, StoppedSignal, sleep } from './retry-policy.ts';
@@ -43,7 +43,7 @@ export type { LeaseOptions, ReplicaState, ReplicaStatus } from '../checkpoint-st
 export type { CatchUpOptions } from '../event-store/held-back.ts';
 export type { CatchUpResult, ProjectionRunnerOptions } from './runner-options.ts';
 
-type Counts = Record<'handled' | 'deadLettered' | 'parked', number>;
+type Counts = PageProgress['counts'];
 
 /** Shortest time between two looks for replay requests (`es-gen dead-letters replay`). */
 const REPLAY_REQUEST_CHECK_MS = 250;
@@ -429,18 +429,7 @@ export class ProjectionRunner {
         fromPosition: cursor.position + 1,
         limit: this.#c.batchSize,
       });
-      for (const event of page) {
-        if (ctx.signal.aborted) return true;
-        try {
-          const outcome = await processEvent(ctx, event, pass);
-          counts[outcome === 'handled' ? 'handled' : outcome === 'parked' ? 'parked' : 'deadLettered']++;
-        } catch (error) {
-          if (error instanceof StoppedSignal) return true;
-          throw error;
-        }
-        cursor.position = event.position;
-        if (ctx.checkpointPerEvent) cursor.saved = event.position;
-      }
+      if (await processPage(ctx, pass, { counts, cursor }, page)) return true;
       if (cursor.position > cursor.saved) {
         await ctx.executor.saveCheckpoint(cursor.position);
         cursor.saved = cursor.position;

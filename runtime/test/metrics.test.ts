@@ -1,3 +1,4 @@
+import type { Histogram } from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
 import { AggregateRepository } from '../aggregate/aggregate-repository.ts';
 import { BankAccount } from '../aggregate/test/bank-account.ts';
@@ -148,6 +149,77 @@ describe('projection and forwarder metrics', () => {
     expect(duration?.unit).toBe('s');
     expect(pointValue(duration, { ...base, 'error.type': undefined })).toBe(1);
     expect(pointValue(duration, { ...base, 'error.type': 'handler_error' })).toBe(2);
+  });
+
+  it('record one handler-time sample per page, holding the summed durations of its successful attempts', async () => {
+    const eventStore = new InMemoryEventStore();
+    const stream = fixtureStream();
+    const events = fixtureEvents(stream, 5);
+    await eventStore.appendEvents(stream.aggregateId, stream.aggregateType, events);
+    const projection = new DeclarativeProjection({
+      name: 'Paged',
+      handlers: { [events[0]!.eventType]: () => new Promise<void>((resolve) => setTimeout(resolve, 2)) },
+    });
+    const runner = new ProjectionRunner(projection, {
+      eventStore,
+      checkpointStore: new InMemoryCheckpointStore(),
+      deadLetterStore: new InMemoryDeadLetterStore(),
+      batchSize: 2,
+      logger: quiet,
+    });
+    await runner.runUntilCaughtUp();
+    const m = await reader.collect();
+    const base = { 'es_gen.processor.kind': 'projection', 'es_gen.processor.name': 'Paged' };
+    expect(pointValue(m.get(MetricNames.handledEvents), { ...base, 'es_gen.outcome': 'handled' })).toBe(5);
+    const [point] = m.get(MetricNames.handlerDuration)?.points ?? [];
+    expect(point?.attributes).toEqual(base);
+    const histogram = point?.value as Histogram;
+    // Pages of 2, 2 and 1 events: three samples, each at least as long as its handlers' waits.
+    expect(histogram.count).toBe(3);
+    expect(histogram.min).toBeGreaterThanOrEqual(0.001);
+    expect(histogram.max).toBeGreaterThanOrEqual(0.003);
+    expect(histogram.sum).toBeGreaterThanOrEqual(0.008);
+  });
+
+  it('record the events of a page that a stop cut short', async () => {
+    const eventStore = new InMemoryEventStore();
+    const stream = fixtureStream();
+    const events = fixtureEvents(stream, 3);
+    await eventStore.appendEvents(stream.aggregateId, stream.aggregateType, events);
+    let entered: () => void = () => {};
+    const inSecond = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const projection = new DeclarativeProjection({
+      name: 'Stopped',
+      handlers: {
+        [events[0]!.eventType]: (event) => {
+          if (event.eventId !== events[1]!.eventId) return;
+          entered();
+          return gate;
+        },
+      },
+    });
+    const runner = new ProjectionRunner(projection, {
+      eventStore,
+      checkpointStore: new InMemoryCheckpointStore(),
+      deadLetterStore: new InMemoryDeadLetterStore(),
+      logger: quiet,
+    });
+    const started = runner.start();
+    await inSecond;
+    const stopped = runner.stop();
+    release();
+    await Promise.all([started, stopped]);
+    const m = await reader.collect();
+    const base = { 'es_gen.processor.kind': 'projection', 'es_gen.processor.name': 'Stopped' };
+    // The third event was not handled: the stop came first.
+    expect(pointValue(m.get(MetricNames.handledEvents), { ...base, 'es_gen.outcome': 'handled' })).toBe(2);
+    expect(pointValue(m.get(MetricNames.handlerDuration), base)).toBe(1);
   });
 
   it('report lag in events and seconds while a runner is behind, 0 once caught up', async () => {
