@@ -163,7 +163,8 @@ export interface InFlightLag {
  * An `EventStore` on PostgreSQL (pg). Appends are one statement calling the schema's
  * `append_events` function: one transaction, one multi-row insert, optimistic check against
  * the stream's newest event (the unique stream-version index rejects a lost race), idempotent
- * by event id. Appends made while `appendConcurrency` are in flight are written together (see
+ * by event id. One event with a numeric or `NoStream` expected version goes to the leaner
+ * `append_event` instead (same checks and answers, scalar parameters). Appends made while `appendConcurrency` are in flight are written together (see
  * `groupAppends`). After the commit the schema's channel is notified (see `notify`).
  *
  * Gap-free global order: an append announces itself with a transaction-level advisory lock on
