@@ -27,6 +27,10 @@ type Sides = Record<SideName, SideProcess>;
 const GROUPING =
   'es-gen groups concurrent appends into shared commits (its design); raw pg and Emmett commit each append on its own';
 
+/** What a correct store does on append that the raw baseline leaves out (same rows, same columns). */
+const RAW_DOES_LESS =
+  "raw does less than a correct store: its unique (stream, version) index refuses a taken version but not a gap (an expected version above the stream's), and it has no stream tenant check, no commit-order positions (ordering lock, in-flight announcement for the read horizon) and no notification";
+
 const appendName = (w: AppendWork) =>
   `PostgreSQL append, ${w.batch} event(s)/transaction, ${w.writers} writer(s)`;
 
@@ -46,7 +50,7 @@ async function appendRows(sides: Sides, work: AppendWork, extra: boolean): Promi
       {
         name: `${appendName(work)}: es-gen vs raw pg`,
         target: work.writers === 1 && work.batch === 1 ? 0.9 : 0.7,
-        note: `raw: one INSERT ... unnest statement per batch into a table with the store's columns and indexes, autocommit; es-gen validates every event against the shop registry${grouped}`,
+        note: `raw: one INSERT ... unnest statement per batch into a table with the store's columns and indexes, autocommit; ${RAW_DOES_LESS}; es-gen validates every event against the shop registry${grouped}`,
       },
       ms.esgen,
       ms.raw,

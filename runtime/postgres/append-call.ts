@@ -88,6 +88,65 @@ export function appendQuery(
 }
 
 /**
+ * The base version of an append that `append_event` can write (migration 17): one event with a
+ * numeric expected version or `no_stream` (0); undefined for any other append.
+ */
+export function singleEventBase(batch: PreparedBatch, expected: ExpectedVersion): number | undefined {
+  if (batch.events.length !== 1) return undefined;
+  if (typeof expected === 'number') return expected;
+  return expected === 'no_stream' ? 0 : undefined;
+}
+
+/**
+ * A pg query config calling the schema's `append_event` function for the batch's one event at
+ * version `base + 1` (a named prepared statement with scalar parameters). Its row's
+ * `o_first_position` is the event's position; a refused append raises the same errors as
+ * `append_events`. Event ids must have passed `assertUuids`.
+ */
+export function appendEventQuery(
+  schema: string,
+  batch: PreparedBatch,
+  base: number,
+  channel: string | null,
+): { name: string; text: string; values: unknown[] } {
+  const e = batch.events[0]!;
+  return {
+    ...singleStatement(schema),
+    values: [
+      batch.aggregateType,
+      batch.aggregateId,
+      batch.tenantId,
+      base,
+      e.eventId,
+      e.eventType,
+      e.schemaVersion,
+      e.actorId,
+      e.correlationId,
+      e.causationId,
+      e.dataJson,
+      e.metadataJson,
+      e.occurredAt,
+      channel,
+    ],
+  };
+}
+
+/** The prepared statement calling a schema's `append_event` (built once per schema). */
+function singleStatement(schema: string): { readonly name: string; readonly text: string } {
+  const key = `append_event\u0000${schema}`;
+  let cached = statements.get(key);
+  if (!cached) {
+    const list = Array.from({ length: 14 }, (_, i) => `$${i + 1}`).join(', ');
+    cached = {
+      name: `es_append_event_${nameTag(schema)}`,
+      text: `SELECT ${quoteIdent(schema)}.append_event(${list}) AS o_first_position`,
+    };
+    statements.set(key, cached);
+  }
+  return cached;
+}
+
+/**
  * The result of a successful append: versions after `baseVersion`, positions from
  * `firstPosition` (events built on first access, as by every store).
  */

@@ -30,12 +30,14 @@ import { SpanNames, traced } from '../observability/tracing.ts';
 import {
   type AppendGroupRow,
   type AppendRow,
+  appendEventQuery,
   appendedResult,
   appendGroupQuery,
   appendQuery,
   assertUuids,
   type GroupMember,
   groupResults,
+  singleEventBase,
 } from './append-call.ts';
 import { AppendGrouper } from './append-grouper.ts';
 import { PostgreSQLErrorCode, postgreSQLErrorFields } from './errors.ts';
@@ -161,7 +163,8 @@ export interface InFlightLag {
  * An `EventStore` on PostgreSQL (pg). Appends are one statement calling the schema's
  * `append_events` function: one transaction, one multi-row insert, optimistic check against
  * the stream's newest event (the unique stream-version index rejects a lost race), idempotent
- * by event id. Appends made while `appendConcurrency` are in flight are written together (see
+ * by event id. One event with a numeric or `NoStream` expected version goes to the leaner
+ * `append_event` instead (same checks and answers, scalar parameters). Appends made while `appendConcurrency` are in flight are written together (see
  * `groupAppends`). After the commit the schema's channel is notified (see `notify`).
  *
  * Gap-free global order: an append announces itself with a transaction-level advisory lock on
@@ -302,6 +305,8 @@ export class PostgreSQLEventStore implements EventStore {
 
   /** One append in its own statement, with retries of lost `any` races and precise errors. */
   async #appendAlone(batch: PreparedBatch, expected: ExpectedVersion): Promise<AppendResult> {
+    const base = singleEventBase(batch, expected);
+    if (base !== undefined) return this.#appendEvent(batch, expected, base);
     for (let attempt = 1; ; attempt++) {
       // A due notification rides on the append's own commit; otherwise #interpret announces it.
       const channel = this.#notifier?.claim() ?? null;
@@ -318,6 +323,21 @@ export class PostgreSQLEventStore implements EventStore {
       }
       return this.#interpret(row, batch, expected, channel !== null);
     }
+  }
+
+  /** One event at a known version through `append_event` (migration 17): the leanest statement. */
+  async #appendEvent(batch: PreparedBatch, expected: ExpectedVersion, base: number): Promise<AppendResult> {
+    const channel = this.#notifier?.claim() ?? null;
+    let row: { readonly o_first_position: string };
+    try {
+      const query = appendEventQuery(this.#schema, batch, base, channel);
+      row = (await this.#pool.query<{ o_first_position: string }>(query)).rows[0]!;
+    } catch (error) {
+      return this.#recover(error, batch, expected);
+    }
+    const result = appendedResult(batch, Number(row.o_first_position), base);
+    if (channel === null) this.#notifier?.announce(result.lastPosition);
+    return result;
   }
 
   /** Writes a group in one statement; rejects, with nothing written, when it is refused. */

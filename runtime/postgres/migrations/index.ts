@@ -14,6 +14,7 @@ import { migration0013 } from './0013-snapshots-per-tenant.ts';
 import { migration0014 } from './0014-leases.ts';
 import { migration0015 } from './0015-dead-letter-replay-requests.ts';
 import { migration0016 } from './0016-read-models.ts';
+import { migration0017 } from './0017-single-event-append.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
@@ -39,4 +40,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0014,
   migration0015,
   migration0016,
+  migration0017,
 ];
