@@ -3,7 +3,9 @@
  * table (created by its migrations), same journal mode and synchronous level, written with the
  * store's own INSERT (one autocommit statement per event, or one transaction per batch) and read
  * with the store's own column list as arrays (`selectEventsSql`, so the two cannot drift),
- * parsing data always and metadata unless it is `{}`, as the store does; folded by hand.
+ * parsing data always and metadata unless it is `{}`, as the store does; folded by hand. The
+ * aggregate load also validates every payload with the shop's generated ajv validators, as the
+ * es-gen store does on read (see shop-validation.ts).
  */
 import type { DomainEvent } from '../runtime/events/domain-event.ts';
 import { INSERT_EVENT, selectEventsSql } from '../runtime/sqlite/sqlite-event-sql.ts';
@@ -22,6 +24,7 @@ import {
   sampleTag,
 } from './shop-data.ts';
 import { domainEvents } from './shop-events.ts';
+import { checkItemPayload } from './shop-validation.ts';
 import { type StoreSide, timed, timeWriters } from './store-side.ts';
 
 export function createSide(file: string, synchronous: SQLiteSynchronous): StoreSide {
@@ -56,7 +59,7 @@ export function createSide(file: string, synchronous: SQLiteSynchronous): StoreS
   const stream = db
     .prepare(selectEventsSql('aggregate_type = ? AND aggregate_id = ?', 'ORDER BY version'))
     .raw(true);
-  // Column order of selectEventsSql (see arrayToRow): event_type 2, metadata 12, data 13.
+  // Column order of selectEventsSql (see arrayToRow): event_type 2, schema_version 3, metadata 12, data 13.
   const parse = (r: unknown[]) => {
     if (r[12] !== '{}') JSON.parse(r[12] as string);
     return JSON.parse(r[13] as string) as Record<string, unknown>;
@@ -104,7 +107,11 @@ export function createSide(file: string, synchronous: SQLiteSynchronous): StoreS
       const load = () => {
         const rows = stream.all('InventoryItem', id) as unknown[][];
         let state = initialItem();
-        for (const r of rows) state = evolveItem(state, r[2] as string, parse(r));
+        for (const r of rows) {
+          const data = parse(r);
+          checkItemPayload(r[2] as string, r[3] as number, data);
+          state = evolveItem(state, r[2] as string, data);
+        }
         return { state, count: rows.length };
       };
       const { ms, value } = await timed(async () => {

@@ -95,13 +95,15 @@ export class AggregateRepository<A extends AggregateRoot> {
     return traced(this.#tracing, SpanNames.repositoryLoad, attributes, async (span) => {
       const aggregate = this.#create(id);
       const { snapshot, events } = await this.#history(aggregate, tenantId, span);
-      if (!snapshot && events.length === 0) return undefined;
       if (snapshot) aggregate.restoreSnapshot(snapshot.state, snapshot.aggregateVersion, snapshot.tenantId);
       aggregate.loadFromHistory(events);
-      this.#snapshots?.noteLoaded(aggregate, snapshot?.aggregateVersion ?? 0);
+      // Replay checks that versions are contiguous, so the versions gained count the events.
+      const start = snapshot?.aggregateVersion ?? 0;
+      if (!snapshot && aggregate.version === 0) return undefined;
+      this.#snapshots?.noteLoaded(aggregate, start);
       span?.setAttributes({
-        'es.events_read': events.length,
-        'es.snapshot_version': snapshot?.aggregateVersion ?? 0,
+        'es.events_read': aggregate.version - start,
+        'es.snapshot_version': start,
         'es.aggregate_version': aggregate.version,
       });
       return aggregate;
@@ -109,30 +111,38 @@ export class AggregateRepository<A extends AggregateRoot> {
   }
 
   /**
-   * The snapshot to start from and the events after it. A snapshot is used only when the
-   * stream holds an event at its version, of its tenant: one of another tenant, or ahead of the
-   * stream, is reported (`onSnapshotError`, the load span) and every event is replayed instead.
+   * The snapshot to start from and the events after it, read through the store's
+   * `iterateEvents` when it has one (each event decoded as the replay reaches it). A snapshot is
+   * used only when the stream holds an event at its version, of its tenant: one of another
+   * tenant, or ahead of the stream, is reported (`onSnapshotError`, the load span) and every
+   * event is replayed instead.
    */
   async #history(
     aggregate: A,
     tenantId: string | null | undefined,
     span: Span | undefined,
-  ): Promise<{ snapshot: Snapshot | undefined; events: StoredEvent[] }> {
-    const read = (fromVersion: number) =>
-      this.#store.getEvents(
-        aggregate.id,
-        this.aggregateType,
-        tenantId === undefined ? { fromVersion } : { fromVersion, tenantId },
-      );
+  ): Promise<{ snapshot: Snapshot | undefined; events: Iterable<StoredEvent> }> {
+    const read = (fromVersion: number): Promise<Iterable<StoredEvent>> => {
+      const options = tenantId === undefined ? { fromVersion } : { fromVersion, tenantId };
+      const store = this.#store;
+      return store.iterateEvents
+        ? store.iterateEvents(aggregate.id, this.aggregateType, options)
+        : store.getEvents(aggregate.id, this.aggregateType, options);
+    };
     const snapshot = await this.#snapshots?.read(aggregate, tenantId, span);
     if (!snapshot) return { snapshot: undefined, events: await read(1) };
     // Read from the snapshot's own version: its event proves the stream reached it, in its tenant.
-    const events = await read(snapshot.aggregateVersion);
-    const anchor = events[0];
+    const events = (await read(snapshot.aggregateVersion))[Symbol.iterator]();
+    const first = events.next();
+    const anchor = first.done ? undefined : first.value;
     if (anchor?.aggregateVersion === snapshot.aggregateVersion && anchor.tenantId === snapshot.tenantId) {
-      return { snapshot, events: events.slice(1) };
+      return { snapshot, events: { [Symbol.iterator]: () => events } };
     }
-    const all = await read(1);
+    const all = await this.#store.getEvents(
+      aggregate.id,
+      this.aggregateType,
+      tenantId === undefined ? {} : { tenantId },
+    );
     const ahead = !anchor || anchor.aggregateVersion !== snapshot.aggregateVersion;
     const problem = ahead
       ? `is at version ${snapshot.aggregateVersion}, ahead of its stream at version ${all.length}`

@@ -251,6 +251,23 @@ export function readRows(rows: readonly EventRow[], decoding: ReadDecoding): Sto
 }
 
 /**
+ * `readRow` over a list as a one-pass iterable: each row becomes its event (`toRow` first turns
+ * an adapter's raw row into an `EventRow`) only when the iteration reaches it, skipped events
+ * are left out, and a row that cannot be decoded throws there. A caller that folds the events
+ * one by one then never holds them all (see `EventStore.iterateEvents`).
+ */
+export function* readRowsLazily<R>(
+  rows: readonly R[],
+  toRow: (raw: R) => EventRow,
+  decoding: ReadDecoding,
+): Generator<StoredEvent, void, undefined> {
+  for (let i = 0; i < rows.length; i++) {
+    const event = readRow(toRow(rows[i]!), decoding);
+    if (event) yield event;
+  }
+}
+
+/**
  * A row as the global feed (`readAll`) returns it: like `readRow`, but a row that cannot be
  * decoded is returned as an `UndecodableEvent` in its place instead of throwing, so a reader
  * can dead-letter it and go on.

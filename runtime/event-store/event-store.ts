@@ -164,6 +164,25 @@ export interface EventStore {
   getEvents(aggregateId: string, aggregateType: string, options?: GetEventsOptions): Promise<StoredEvent[]>;
 
   /**
+   * Optional: the events `getEvents` returns for the same arguments, as a one-pass iterable
+   * that turns each stored row into its event only when the iteration reaches it, so a caller
+   * that folds them one by one (`AggregateRepository.load`) never holds the whole stream as
+   * events. The rows are read, and the options checked, before the promise resolves; an event
+   * `getEvents` would throw for (see the contract above) throws when the iteration reaches it.
+   * With tracing, its `event_store.get_events` span covers the read of the rows.
+   * `AggregateRepository` uses it when the store has it and `getEvents` otherwise, so an
+   * adapter without it behaves the same, only loads hold every event at once.
+   *
+   * @example
+   * for (const event of await store.iterateEvents(id, 'Order')) total += (event.data as { amount: number }).amount;
+   */
+  iterateEvents?(
+    aggregateId: string,
+    aggregateType: string,
+    options?: GetEventsOptions,
+  ): Promise<Iterable<StoredEvent>>;
+
+  /**
    * True when an event with this id is stored (of that tenant, with `tenantId`). Reads only the
    * id, never the payload: an event the registry cannot decode still exists. An id that no
    * event can have (e.g. not a UUID on PostgreSQL) answers false.

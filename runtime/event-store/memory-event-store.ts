@@ -17,6 +17,7 @@ import {
   readFeedRow,
   readRow,
   readRows,
+  readRowsLazily,
   toReadDecoding,
 } from './event-row.ts';
 import {
@@ -56,6 +57,9 @@ export interface InMemoryEventStoreOptions extends EventStoreOptions {
 }
 
 const streamKey = (aggregateType: string, aggregateId: string) => `${aggregateType}\u0000${aggregateId}`;
+
+/** The memory store keeps `EventRow`s as they are. */
+const asRow = (row: EventRow): EventRow => row;
 
 /**
  * An `EventStore` held in process memory: for tests, examples and single-process tools. It has
@@ -129,22 +133,39 @@ export class InMemoryEventStore implements EventStore {
   ): Promise<StoredEvent[]> {
     this.#assertOpen();
     const attributes = { 'es.aggregate_type': aggregateType, 'es.aggregate_id': aggregateId };
-    return traced(this.#tracing, SpanNames.getEvents, attributes, () => {
-      const range = toStreamRange(options);
-      const stream = this.#storage.streams.get(streamKey(aggregateType, aggregateId)) ?? [];
-      if (range.tenantId !== undefined && stream.length > 0 && stream[0]!.tenantId !== range.tenantId) {
-        return [];
-      }
-      const rows = stream
-        .slice(range.fromVersion - 1, Math.min(range.toVersion, stream.length))
-        .filter(
-          (row) =>
-            (range.from === undefined || row.occurredAt >= range.from) &&
-            (range.until === undefined || row.occurredAt <= range.until),
-        );
-      if (range.backward) rows.reverse();
-      return readRows(rows.slice(0, range.limit), this.#decoding);
-    });
+    return traced(this.#tracing, SpanNames.getEvents, attributes, () =>
+      readRows(this.#streamRows(aggregateId, aggregateType, options), this.#decoding),
+    );
+  }
+
+  async iterateEvents(
+    aggregateId: string,
+    aggregateType: string,
+    options?: GetEventsOptions,
+  ): Promise<Iterable<StoredEvent>> {
+    this.#assertOpen();
+    const attributes = { 'es.aggregate_type': aggregateType, 'es.aggregate_id': aggregateId };
+    return traced(this.#tracing, SpanNames.getEvents, attributes, () =>
+      readRowsLazily(this.#streamRows(aggregateId, aggregateType, options), asRow, this.#decoding),
+    );
+  }
+
+  /** The rows of one stream's range, in the order of the read, cut to its limit. */
+  #streamRows(aggregateId: string, aggregateType: string, options?: GetEventsOptions): EventRow[] {
+    const range = toStreamRange(options);
+    const stream = this.#storage.streams.get(streamKey(aggregateType, aggregateId)) ?? [];
+    if (range.tenantId !== undefined && stream.length > 0 && stream[0]!.tenantId !== range.tenantId) {
+      return [];
+    }
+    const rows = stream
+      .slice(range.fromVersion - 1, Math.min(range.toVersion, stream.length))
+      .filter(
+        (row) =>
+          (range.from === undefined || row.occurredAt >= range.from) &&
+          (range.until === undefined || row.occurredAt <= range.until),
+      );
+    if (range.backward) rows.reverse();
+    return rows.slice(0, range.limit);
   }
 
   async getEventsByType(aggregateType: string, options?: GetEventsByTypeOptions): Promise<StoredEvent[]> {

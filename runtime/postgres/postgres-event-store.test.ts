@@ -21,6 +21,9 @@ import { bundleWorker, startWorker } from './test/worker-process.ts';
 
 const pgAvailable = await serviceAvailable('postgres');
 
+/** PostgreSQLEventStore has no iterateEvents yet: repositories load through getEvents. */
+const NO_ITERATE = 'PostgreSQLEventStore has no iterateEvents yet (loads use getEvents)';
+
 function event(aggregateId: string, data: unknown, extra: Partial<DomainEvent> = {}): DomainEvent {
   return createEvent({ eventType: 'Incremented', aggregateType: 'Counter', aggregateId, data, ...extra });
 }
@@ -443,7 +446,13 @@ await describeOnPostgreSQL(
         rewriteEvent: (eventId: string, patch: RawEventPatch) =>
           rewritePgEvent(pg.pool(), pg.schema, eventId, patch),
       }),
-      { tracing: true },
+      {
+        tracing: true,
+        skip: {
+          'iterateEvents yields what getEvents returns for the same options': NO_ITERATE,
+          'iterateEvents yields the events before an undecodable row, then throws at it': NO_ITERATE,
+        },
+      },
     );
   },
 );

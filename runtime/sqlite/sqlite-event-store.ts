@@ -15,6 +15,7 @@ import {
   type ReadDecoding,
   readFeedRow,
   readRow,
+  readRowsLazily,
   toReadDecoding,
 } from '../event-store/event-row.ts';
 import {
@@ -242,10 +243,9 @@ export class SQLiteEventStore implements EventStore {
   ): Promise<StoredEvent[]> {
     this.#assertOpen();
     const run = () => {
-      const { sql, params } = streamSelect(aggregateId, aggregateType, toStreamRange(options));
       // Each row becomes its event at once: no second list of rows stays alive beside the events.
       const out: StoredEvent[] = [];
-      for (const raw of this.#queryArrays(sql, params)) {
+      for (const raw of this.#streamRows(aggregateId, aggregateType, options)) {
         const event = readRow(arrayToRow(raw), this.#decoding);
         if (event) out.push(event);
       }
@@ -254,6 +254,30 @@ export class SQLiteEventStore implements EventStore {
     if (!this.#tracing) return run();
     const attributes = { 'es.aggregate_type': aggregateType, 'es.aggregate_id': aggregateId };
     return traced(true, SpanNames.getEvents, attributes, run);
+  }
+
+  /**
+   * The events of `getEvents`, each decoded when the iteration reaches it: an aggregate load
+   * folds them one by one, so none outlives its turn (10,000 events held at once cost more in
+   * garbage collection than their decoding).
+   */
+  async iterateEvents(
+    aggregateId: string,
+    aggregateType: string,
+    options?: GetEventsOptions,
+  ): Promise<Iterable<StoredEvent>> {
+    this.#assertOpen();
+    const run = () =>
+      readRowsLazily(this.#streamRows(aggregateId, aggregateType, options), arrayToRow, this.#decoding);
+    if (!this.#tracing) return run();
+    const attributes = { 'es.aggregate_type': aggregateType, 'es.aggregate_id': aggregateId };
+    return traced(true, SpanNames.getEvents, attributes, run);
+  }
+
+  /** The raw rows of one stream's range (see `streamSelect`). */
+  #streamRows(aggregateId: string, aggregateType: string, options?: GetEventsOptions): unknown[][] {
+    const { sql, params } = streamSelect(aggregateId, aggregateType, toStreamRange(options));
+    return this.#queryArrays(sql, params);
   }
 
   async getEventsByType(aggregateType: string, options?: GetEventsByTypeOptions): Promise<StoredEvent[]> {

@@ -5,6 +5,7 @@ import { isUndecodableEvent, type UndecodableEvent } from '../event-store/undeco
 import type { StoredEvent } from '../events/domain-event.ts';
 import type { DefineTest } from './conformance.ts';
 import { expectErrorCode } from './conformance.ts';
+import { iteratorOf } from './event-store-stream-read-conformance.ts';
 import { fixtureEvent, fixtureRegistry, fixtureStream } from './fixtures-events.ts';
 import type { StoreHarness } from './store-conformance.ts';
 
@@ -120,6 +121,23 @@ export function undecodableReadTests(test: Define): void {
     expect(invalid).toMatchObject({ eventType: 'Incremented', schemaVersion: 1, path: '/n' });
     const byType = await expectErrorCode(reader.getEventsByType(s.aggregateType), ErrorCode.UnknownEventType);
     expectLocated(byType, stored[1]!);
+  });
+
+  test('iterateEvents yields the events before an undecodable row, then throws at it', async (h) => {
+    const { s, stored } = await writeBadRows(h);
+    const reader = await h.open({ registry: fixtureRegistry(s.aggregateType) });
+    const events = (await iteratorOf(reader)(s.aggregateId, s.aggregateType))[Symbol.iterator]();
+    expect(events.next().value).toEqual(
+      await reader.getEvents(s.aggregateId, s.aggregateType, { toVersion: 1 }).then((e) => e[0]),
+    );
+    let error: unknown;
+    try {
+      events.next();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ code: ErrorCode.UnknownEventType });
+    expectLocated(error as EventSourcingError, stored[1]!);
   });
 
   test('validateOnRead: false reads a current-version payload without checking it', async (h) => {

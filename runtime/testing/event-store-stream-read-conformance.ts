@@ -24,6 +24,14 @@ async function tenDayStream(store: EventStore, tenantId: string | null = null) {
   return { s, day, written, get, read: (o: GetEventsOptions) => get(o).then(versions) };
 }
 
+/** The store's `iterateEvents`; a store without it fails the test (skip it by name instead). */
+export function iteratorOf(store: EventStore): NonNullable<EventStore['iterateEvents']> {
+  if (!store.iterateEvents) {
+    throw new Error('this store has no iterateEvents; add it, or skip the iterateEvents tests by name');
+  }
+  return store.iterateEvents.bind(store);
+}
+
 /**
  * Conformance tests of reading one stream in either direction, with a limit and between two
  * moments, and of `eventExists`. Part of `describeEventStoreConformance`.
@@ -92,6 +100,31 @@ export function streamReadTests(test: Define): void {
     expect(last!.data).toEqual({ sku: 'A', quantity: 2, status: 'open', currency: 'USD', label: 'A x2' });
     expect(await get({ direction: 'backward', limit: 1, tenantId: 'other' })).toEqual([]);
     expect(await get({ direction: 'backward', tenantId: null })).toEqual([]);
+  });
+
+  test('iterateEvents yields what getEvents returns for the same options', async (h) => {
+    const { s, day, get } = await tenDayStream(await h.open(), 't-iterate');
+    const store = await h.open({ registry: fixtureRegistry(s.aggregateType) });
+    const iterate = iteratorOf(store);
+    const cases: GetEventsOptions[] = [
+      {},
+      { direction: 'backward', limit: 3 },
+      { fromVersion: 4, toVersion: 7 },
+      { from: day(3), until: day(5) },
+      { tenantId: 't-iterate', fromVersion: 9 },
+      { tenantId: 'other' },
+    ];
+    for (const options of cases) {
+      const events = await iterate(s.aggregateId, s.aggregateType, options);
+      expect([...events], JSON.stringify(options)).toEqual(await get(options));
+      expect([...events], 'one pass').toEqual([]);
+    }
+    expect([...(await iterate(uuidv7(), s.aggregateType))]).toEqual([]);
+    const limit = await expectErrorCode(
+      iterate(s.aggregateId, s.aggregateType, { limit: 0 }),
+      ErrorCode.InvalidArgument,
+    );
+    expect(limit.message).toContain('limit');
   });
 
   test('eventExists finds a stored event id, by tenant when asked', async (h) => {
