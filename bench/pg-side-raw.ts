@@ -2,7 +2,8 @@
  * The raw `pg` side of the PostgreSQL store benchmarks: the same rows in a table with the store's
  * columns and indexes, written with one INSERT ... unnest statement per batch (autocommit), read
  * with the store's own column list (`eventColumns`, so the two cannot drift) in the same text
- * form, parsing payloads the same way (metadata only when not `{}`), and folded by hand.
+ * form, parsing payloads the same way (metadata only when not `{}`), validated on aggregate loads
+ * with the generated validators (as the store validates on read), and folded by hand.
  */
 import pg from 'pg';
 import { eventColumns, type PostgreSQLEventRow } from '../runtime/postgres/event-rows.ts';
@@ -21,6 +22,7 @@ import {
   sampleTag,
 } from './shop-data.ts';
 import { domainEvents } from './shop-events.ts';
+import { checkItemPayload } from './shop-validation.ts';
 import { type StoreSide, timed, timeWriters } from './store-side.ts';
 
 /** Parses a row's payloads as the store does: data always, metadata unless it is `{}`. */
@@ -43,7 +45,11 @@ export async function createSide(url: string, schema: string): Promise<StoreSide
       values: ['InventoryItem', id],
     });
     let state = initialItem();
-    for (const row of rows) state = evolveItem(state, row.event_type, parseRow(row).data);
+    for (const row of rows) {
+      const { data } = parseRow(row);
+      checkItemPayload(row.event_type, row.schema_version, data);
+      state = evolveItem(state, row.event_type, data);
+    }
     return { state, count: rows.length };
   };
   return {

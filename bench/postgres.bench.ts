@@ -130,13 +130,13 @@ async function aggregateRows(sides: Sides): Promise<BenchRow[]> {
       {
         name: `${name}: es-gen vs raw pg`,
         target: 1.25,
-        note: `${LOADS_PER_SAMPLE} loads per sample; es-gen: AggregateRepository.load of the shop's InventoryItem (registry on); raw: the stream's rows with the store's column list, JSON.parse and the same fold into the same state (checked equal)`,
+        note: `${LOADS_PER_SAMPLE} loads per sample; es-gen: AggregateRepository.load of the shop's InventoryItem (registry on); raw: the stream's rows with the store's column list, JSON.parse, the same generated validators on every payload (es-gen validates on read) and the same fold into the same state (checked equal)`,
       },
       ms.esgen,
       ms.raw,
     ),
     compared(
-      { name: `${name}: es-gen vs Emmett`, note: 'Emmett aggregateStream with the same evolve' },
+      { name: `${name}: es-gen vs Emmett`, note: 'Emmett aggregateStream with the same evolve (Emmett validates nothing on read)' },
       ms.esgen,
       ms.emmett,
     ),
