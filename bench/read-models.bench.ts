@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import Database from 'better-sqlite3';
 import type { Pool } from 'pg';
 import pg from 'pg';
@@ -66,6 +67,24 @@ interface Placed {
   readonly n: number;
 }
 
+/** What a hand-written repository does with a stored row: the typed row, JSON column parsed. */
+interface StoredOrder {
+  readonly order_id: string;
+  readonly customer_id: string;
+  readonly total: number;
+  readonly status: string;
+  /** Text on SQLite; the pg driver parses jsonb itself. */
+  readonly lines: string | OrderRow['lines'];
+}
+
+const typedRow = (r: StoredOrder): OrderRow => ({
+  orderId: r.order_id,
+  customerId: r.customer_id,
+  total: r.total,
+  status: r.status,
+  lines: typeof r.lines === 'string' ? JSON.parse(r.lines) : r.lines,
+});
+
 const rowOf = (d: Placed): OrderRow => ({
   orderId: d.orderId,
   customerId: d.customerId,
@@ -129,10 +148,17 @@ async function compare(
   target: number,
   note: string,
 ): Promise<BenchRow> {
-  const time = async (fn: () => Promise<void>) => {
+  // Wall time, and this process's CPU time (less disturbed by other load; excludes the server's).
+  const oursCpu: number[] = [];
+  const rawCpu: number[] = [];
+  const time = async (fn: () => Promise<void>, cpu?: number[]) => {
+    const c = process.cpuUsage();
     const t = performance.now();
     await fn();
-    return performance.now() - t;
+    const ms = performance.now() - t;
+    const used = process.cpuUsage(c);
+    cpu?.push((used.user + used.system) / 1000);
+    return ms;
   };
   await time(ours);
   await time(raw);
@@ -140,11 +166,11 @@ async function compare(
   const rawMs: number[] = [];
   for (let i = 0; i < REPS; i++) {
     if (i % 2 === 0) {
-      oursMs.push(await time(ours));
-      rawMs.push(await time(raw));
+      oursMs.push(await time(ours, oursCpu));
+      rawMs.push(await time(raw, rawCpu));
     } else {
-      rawMs.push(await time(raw));
-      oursMs.push(await time(ours));
+      rawMs.push(await time(raw, rawCpu));
+      oursMs.push(await time(ours, oursCpu));
     }
   }
   const ratios = oursMs.map((o, i) => rawMs[i]! / o);
@@ -157,7 +183,7 @@ async function compare(
     unit: 'items/s',
     better: 'higher',
     target,
-    note: `${note}; median of ${REPS} interleaved ratios ${ratio.toFixed(3)} (min ${Math.min(...ratios).toFixed(3)}, max ${Math.max(...ratios).toFixed(3)}, n=${REPS}); ours row = baseline median rate x median ratio; shared busy machine`,
+    note: `${note}; median of ${REPS} interleaved ratios ${ratio.toFixed(3)} (min ${Math.min(...ratios).toFixed(3)}, max ${Math.max(...ratios).toFixed(3)}, n=${REPS}); ours row = baseline median rate x median ratio; node CPU per pass (median) ours ${median(oursCpu).toFixed(0)} ms, baseline ${median(rawCpu).toFixed(0)} ms; load ${loadavg()[0]!.toFixed(2)}; shared busy machine`,
   };
 }
 
@@ -214,7 +240,7 @@ async function rowsFor(side: Side): Promise<BenchRow[]> {
       if (n !== rows) throw new Error(`raw read ${n} rows, expected ${rows}`);
     },
     0.8,
-    'ours: reader.find with the opaque cursor, rows decoded (json parsed); baseline: SELECT * ... WHERE order_id > ? ORDER BY order_id LIMIT n on the raw driver over the same table (SQLite: JSON.parse of the json column, as ours does)',
+    'ours: reader.find with the opaque cursor, typed rows (json parsed); baseline: SELECT * ... WHERE order_id > ? ORDER BY order_id LIMIT n on the raw driver over the same table, each row mapped to the same typed row (camelCase properties, json parsed; the pg driver parses jsonb on both sides)',
   );
   await handle.close();
   return [projectRow, readRow];
@@ -265,11 +291,10 @@ async function sqliteRows(): Promise<BenchRow[]> {
         let after = '';
         const statement = page();
         for (;;) {
-          const rows = statement.all(after, PAGE) as { order_id: string; lines: string }[];
-          for (const row of rows) JSON.parse(row.lines);
+          const rows = (statement.all(after, PAGE) as StoredOrder[]).map(typedRow);
           n += rows.length;
           if (rows.length < PAGE) return n;
-          after = rows[rows.length - 1]!.order_id;
+          after = rows[rows.length - 1]!.orderId;
         }
       },
     });
@@ -336,13 +361,14 @@ async function postgresRows(): Promise<BenchRow[]> {
         let n = 0;
         let after = '';
         for (;;) {
-          const { rows } = await pool.query(
+          const result = await pool.query<StoredOrder>(
             `SELECT * FROM "${schema}".bench_orders WHERE order_id > $1 ORDER BY order_id LIMIT $2`,
             [after, PAGE],
           );
+          const rows = result.rows.map(typedRow);
           n += rows.length;
           if (rows.length < PAGE) return n;
-          after = rows[rows.length - 1].order_id;
+          after = rows[rows.length - 1]!.orderId;
         }
       },
     });
