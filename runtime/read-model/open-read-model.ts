@@ -15,7 +15,7 @@ import type {
   ReadModelReader,
 } from './read-model.ts';
 import type { ReadModelBackend, RegistryEntry, StoredRow } from './read-model-backend.ts';
-import { decodeRow, encodeKey } from './row-codec.ts';
+import { encodeKey, rowDecoder } from './row-codec.ts';
 
 /** How long a reader trusts its cached table name before asking the registry again. */
 const TABLE_CACHE_MS = 5000;
@@ -105,19 +105,22 @@ class OpenedReadModel<Row, K extends keyof Row & string> implements ReadModelHan
       );
     }
     const dialect = this.#backend.dialect;
+    const decode = rowDecoder<Row>(def, dialect);
     return {
       get: async (key) => {
         const values = encodeKey(def, key, dialect);
         return this.#onReadTable(async (table) => {
           const stored = await this.#backend.get(def, table, values, tenant);
-          return stored === undefined ? undefined : decodeRow<Row>(def, stored, dialect);
+          return stored === undefined ? undefined : decode(stored);
         });
       },
       find: async (where, options) => {
         const plan = planFind(def, where, options as never, dialect);
         return this.#onReadTable(async (table) => {
           const stored = await this.#backend.find(def, table, plan, tenant);
-          const rows = stored.slice(0, plan.limit).map((s) => decodeRow<Row>(def, s, dialect));
+          const count = Math.min(stored.length, plan.limit);
+          const rows: Row[] = [];
+          for (let i = 0; i < count; i++) rows.push(decode(stored[i]!));
           if (stored.length <= plan.limit) return { rows };
           return {
             rows,
@@ -216,20 +219,29 @@ class OpenedReadModel<Row, K extends keyof Row & string> implements ReadModelHan
     void this.completeRebuildIfCaughtUp().catch(() => {});
   }
 
+  /** Reads a row of the table being written (a writer's `get`). */
+  readonly #load = async (key: unknown[], tenant: string | undefined): Promise<Row | undefined> => {
+    const stored = await this.#backend.get(this.definition, this.#writeTable, key, tenant);
+    return stored === undefined ? undefined : rowDecoder<Row>(this.definition, this.#backend.dialect)(stored);
+  };
+
+  /** A row from stored values in column order (a writer's `get` of a recorded upsert). */
+  readonly #decodeValues = (values: unknown[]): Row => {
+    const stored: StoredRow = {};
+    for (const [i, c] of this.definition.resolved.entries()) stored[c.sqlName] = values[i];
+    return rowDecoder<Row>(this.definition, this.#backend.dialect)(stored);
+  };
+
   /** Runs the handler with a recording writer; the batch, or the handler's error. */
   async #record(projection: ReadModelHandler<Row, K>, event: StoredEvent): Promise<PendingBatch> {
-    const def = this.definition;
     const dialect = this.#backend.dialect;
-    const load = async (key: unknown[], tenant: string | undefined) => {
-      const stored = await this.#backend.get(def, this.#writeTable, key, tenant);
-      return stored === undefined ? undefined : decodeRow<Row>(def, stored, dialect);
-    };
-    const decode = (values: unknown[]) => {
-      const stored: StoredRow = {};
-      for (const [i, c] of def.resolved.entries()) stored[c.sqlName] = values[i];
-      return decodeRow<Row>(def, stored, dialect);
-    };
-    const { writer, batch } = recordingWriter<Row, K>(def, dialect, event, load, decode);
+    const { writer, batch } = recordingWriter<Row, K>(
+      this.definition,
+      dialect,
+      event,
+      this.#load,
+      this.#decodeValues,
+    );
     await projection.applyEvent(event, writer);
     return batch;
   }

@@ -101,7 +101,14 @@ export function getSql(
 const asNamed = (filters: readonly Filter[]) =>
   filters.map((f) => ({ sqlName: f.column.sqlName, value: f.value }));
 
-/** SELECT of one keyset page (`limit + 1` rows, to tell whether another page follows). */
+/** SQL text of find plans by table, definition and plan shape (bounded: cleared when full). */
+const findSqlCache = new Map<string, string>();
+const FIND_SQL_CACHE_SIZE = 500;
+
+/**
+ * SELECT of one keyset page (`limit + 1` rows, to tell whether another page follows). The SQL
+ * text is built once per table, definition and plan shape; only the parameters are per call.
+ */
 export function findSql(
   def: AnyDefinition,
   qualified: string,
@@ -109,9 +116,25 @@ export function findSql(
   tenant: string | undefined,
   dialect: Dialect,
 ) {
+  const params: unknown[] = def.tenantColumn === undefined ? [] : [tenant];
+  for (const f of plan.filters) params.push(f.value);
+  if (plan.after) for (const v of plan.after) params.push(v);
+  params.push(plan.limit + 1);
+  const id = `${dialect}\u0000${qualified}\u0000${def.fingerprint}\u0000${plan.shape}`;
+  let sql = findSqlCache.get(id);
+  if (sql === undefined) {
+    sql = buildFindSql(def, qualified, plan, dialect);
+    if (findSqlCache.size >= FIND_SQL_CACHE_SIZE) findSqlCache.clear();
+    findSqlCache.set(id, sql);
+  }
+  return { sql, params };
+}
+
+/** The SQL text of `findSql`; parameters: tenant, filters, cursor values, limit (in that order). */
+function buildFindSql(def: AnyDefinition, qualified: string, plan: FindPlan, dialect: Dialect): string {
   const p = placeholderOf(dialect);
   const params: unknown[] = [];
-  const parts = conditions(def, asNamed(plan.filters), tenant, params, p);
+  const parts = conditions(def, asNamed(plan.filters), undefined, params, p);
   const order = plan.order.map((c) => q(c.sqlName));
   if (plan.after) {
     const values = plan.after.map((v) => {
@@ -122,10 +145,7 @@ export function findSql(
   }
   params.push(plan.limit + 1);
   const dir = plan.direction === 'asc' ? 'ASC' : 'DESC';
-  return {
-    sql: `SELECT * FROM ${qualified}${where(parts)} ORDER BY ${order.map((c) => `${c} ${dir}`).join(', ')} LIMIT ${p(params.length)}`,
-    params,
-  };
+  return `SELECT * FROM ${qualified}${where(parts)} ORDER BY ${order.map((c) => `${c} ${dir}`).join(', ')} LIMIT ${p(params.length)}`;
 }
 
 /** SELECT count(*) with filters. */

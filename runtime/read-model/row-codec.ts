@@ -90,6 +90,18 @@ export function decodeValue(
   }
 }
 
+/** The declared row properties of each definition (to refuse undeclared ones quickly). */
+const propertySets = new WeakMap<AnyDefinition, ReadonlySet<string>>();
+
+function propertiesOf(def: AnyDefinition): ReadonlySet<string> {
+  let set = propertySets.get(def);
+  if (!set) {
+    set = new Set(def.resolved.map((c) => c.property));
+    propertySets.set(def, set);
+  }
+  return set;
+}
+
 /** Stored values of a whole row, in `def.resolved` order. Throws for a missing or ill-typed column. */
 export function encodeRow(def: AnyDefinition, row: unknown, dialect: Dialect): unknown[] {
   if (typeof row !== 'object' || row === null) {
@@ -98,24 +110,83 @@ export function encodeRow(def: AnyDefinition, row: unknown, dialect: Dialect): u
     );
   }
   const record = row as Record<string, unknown>;
+  const declared = propertiesOf(def);
   for (const property of Object.keys(record)) {
-    if (!def.resolved.some((c) => c.property === property)) {
+    if (!declared.has(property)) {
       throw new InvalidArgumentError(
         `read model "${def.name}": row has property "${property}", which is not a declared column`,
       );
     }
   }
-  return def.resolved.map((c) => encodeValue(def, c, record[c.property], dialect));
+  const columns = def.resolved;
+  const values = new Array<unknown>(columns.length);
+  for (let i = 0; i < columns.length; i++) {
+    const c = columns[i]!;
+    values[i] = encodeValue(def, c, record[c.property], dialect);
+  }
+  return values;
+}
+
+/** Turns one stored (non-null) value into its row property; undefined when it is kept as it is. */
+type ValueDecoder = ((value: unknown) => unknown) | undefined;
+
+/** The decoder of one column: the cheap common cases inline, anything else through `decodeValue`. */
+function valueDecoder(def: AnyDefinition, column: ResolvedColumn, dialect: Dialect): ValueDecoder {
+  const general = (value: unknown) => decodeValue(def, column, value, dialect);
+  switch (column.type) {
+    case 'text':
+      return undefined;
+    case 'integer':
+      return (value) => (typeof value === 'number' && Number.isSafeInteger(value) ? value : general(value));
+    case 'real':
+      return (value) => (typeof value === 'number' ? value : Number(value));
+    case 'json':
+      // SQLite keeps JSON as text; the pg driver parses jsonb itself.
+      return dialect === 'postgres' ? undefined : general;
+    default:
+      return general;
+  }
+}
+
+/** Turns a stored row (values by SQL column name) into a typed row. */
+export type RowDecoder<Row> = (stored: Record<string, unknown>) => Row;
+
+const rowDecoders = new WeakMap<AnyDefinition, Map<Dialect, RowDecoder<unknown>>>();
+
+/**
+ * The row decoder of `def` on `dialect`, built once per definition: a row from stored values
+ * keyed by SQL column name, NULL columns left out (as `decodeRow`).
+ */
+export function rowDecoder<Row>(def: AnyDefinition, dialect: Dialect): RowDecoder<Row> {
+  let byDialect = rowDecoders.get(def);
+  if (!byDialect) {
+    byDialect = new Map();
+    rowDecoders.set(def, byDialect);
+  }
+  let decoder = byDialect.get(dialect);
+  if (!decoder) {
+    const names = def.resolved.map((c) => c.sqlName);
+    const properties = def.resolved.map((c) => c.property);
+    const decoders = def.resolved.map((c) => valueDecoder(def, c, dialect));
+    const n = names.length;
+    decoder = (stored) => {
+      const row: Record<string, unknown> = {};
+      for (let i = 0; i < n; i++) {
+        const value = stored[names[i]!];
+        if (value === null || value === undefined) continue;
+        const decode = decoders[i];
+        row[properties[i]!] = decode === undefined ? value : decode(value);
+      }
+      return row;
+    };
+    byDialect.set(dialect, decoder);
+  }
+  return decoder as RowDecoder<Row>;
 }
 
 /** A row from stored values keyed by SQL column name; NULL columns are left out. */
 export function decodeRow<Row>(def: AnyDefinition, stored: Record<string, unknown>, dialect: Dialect): Row {
-  const row: Record<string, unknown> = {};
-  for (const c of def.resolved) {
-    const value = decodeValue(def, c, stored[c.sqlName], dialect);
-    if (value !== undefined) row[c.property] = value;
-  }
-  return row as Row;
+  return rowDecoder<Row>(def, dialect)(stored);
 }
 
 /** The key columns of `def`, in key order. */
