@@ -63,6 +63,7 @@ const isUndefinedTable = (error: unknown): boolean =>
 class PostgreSQLBackend implements ReadModelBackend {
   readonly dialect = 'postgres' as const;
   readonly #pg: PostgreSQLComponent;
+  readonly #writes = new Map<string, { upsert: string; remove: string }>();
 
   constructor(pg: PostgreSQLComponent) {
     this.#pg = pg;
@@ -223,18 +224,34 @@ class PostgreSQLBackend implements ReadModelBackend {
     await this.#pg.query(`clear read model "${def.name}"`, { text: `TRUNCATE ${this.#t(table)}` });
   }
 
+  /** The upsert and delete SQL of a table (built once per table and shape). */
+  #writeSql(def: AnyDefinition, table: string): { upsert: string; remove: string } {
+    const id = `${table}\u0000${def.fingerprint}`;
+    let sql = this.#writes.get(id);
+    if (!sql) {
+      const qualified = this.#t(table);
+      sql = { upsert: upsertSql(def, qualified, 'postgres'), remove: deleteSql(def, qualified, 'postgres') };
+      if (this.#writes.size >= 100) this.#writes.clear();
+      this.#writes.set(id, sql);
+    }
+    return sql;
+  }
+
   /** Applies a batch on `client`, inside the caller's transaction. */
   async #applyOn(client: ClientBase, def: AnyDefinition, table: string, batch: PendingBatch): Promise<void> {
-    const qualified = this.#t(table);
+    const { upsert, remove } = this.#writeSql(def, table);
     for (const write of batch.writes) {
-      const where = rowParams(def, batch.tenant, write.key);
       if (write.op === 'upsert') {
         const values = def.tenantColumn === undefined ? write.values : [batch.tenant, ...write.values];
-        await client.query(upsertSql(def, qualified, 'postgres'), values);
-      } else if (write.op === 'delete') {
-        await client.query(deleteSql(def, qualified, 'postgres'), where);
+        await client.query(upsert, values);
+        continue;
+      }
+      const where = rowParams(def, batch.tenant, write.key);
+      if (write.op === 'delete') {
+        await client.query(remove, where);
       } else if (write.columns.length > 0) {
-        await client.query(patchSql(def, qualified, write.columns, 'postgres'), [...write.values, ...where]);
+        const sql = patchSql(def, this.#t(table), write.columns, 'postgres');
+        await client.query(sql, [...write.values, ...where]);
       }
     }
   }
