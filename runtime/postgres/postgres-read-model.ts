@@ -11,7 +11,12 @@ import type {
   ReadModelHandle,
   ReadModelStore,
 } from '../read-model/read-model.ts';
-import type { ReadModelBackend, RegistryEntry, StoredRow } from '../read-model/read-model-backend.ts';
+import type {
+  ReadColumns,
+  ReadModelBackend,
+  ReadRow,
+  RegistryEntry,
+} from '../read-model/read-model-backend.ts';
 import {
   addColumnSql,
   countSql,
@@ -197,18 +202,30 @@ class PostgreSQLBackend implements ReadModelBackend {
     });
   }
 
-  async get(def: AnyDefinition, table: string, key: readonly unknown[], tenant: string | undefined) {
-    const { sql, params } = getSql(def, this.#t(table), key, tenant, 'postgres');
-    const rows = await this.#pg.query<StoredRow>(`read read model "${def.name}"`, {
+  async get(
+    def: AnyDefinition,
+    table: string,
+    key: readonly unknown[],
+    tenant: string | undefined,
+    columns: ReadColumns,
+  ) {
+    const { sql, params } = getSql(def, this.#t(table), key, tenant, 'postgres', columns);
+    const rows = await this.#pg.query<ReadRow>(`read read model "${def.name}"`, {
       text: sql,
       values: params,
     });
     return rows[0];
   }
 
-  async find(def: AnyDefinition, table: string, plan: FindPlan, tenant: string | undefined) {
-    const { sql, params } = findSql(def, this.#t(table), plan, tenant, 'postgres');
-    return this.#pg.query<StoredRow>(`read read model "${def.name}"`, { text: sql, values: params });
+  async find(
+    def: AnyDefinition,
+    table: string,
+    plan: FindPlan,
+    tenant: string | undefined,
+    columns: ReadColumns,
+  ) {
+    const { sql, params } = findSql(def, this.#t(table), plan, tenant, 'postgres', columns);
+    return this.#pg.query<ReadRow>(`read read model "${def.name}"`, { text: sql, values: params });
   }
 
   async count(def: AnyDefinition, table: string, filters: readonly Filter[], tenant: string | undefined) {

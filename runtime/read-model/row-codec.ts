@@ -148,45 +148,63 @@ function valueDecoder(def: AnyDefinition, column: ResolvedColumn, dialect: Diale
   }
 }
 
-/** Turns a stored row (values by SQL column name) into a typed row. */
-export type RowDecoder<Row> = (stored: Record<string, unknown>) => Row;
+/** Completes, in place, a row read with each column under its property (values in stored form). */
+export type RowFinisher<Row> = (row: Record<string, unknown>) => Row;
 
-const rowDecoders = new WeakMap<AnyDefinition, Map<Dialect, RowDecoder<unknown>>>();
+const rowFinishers = new WeakMap<AnyDefinition, Map<Dialect, RowFinisher<unknown>>>();
 
-/**
- * The row decoder of `def` on `dialect`, built once per definition: a row from stored values
- * keyed by SQL column name, NULL columns left out (as `decodeRow`).
- */
-export function rowDecoder<Row>(def: AnyDefinition, dialect: Dialect): RowDecoder<Row> {
-  let byDialect = rowDecoders.get(def);
-  if (!byDialect) {
-    byDialect = new Map();
-    rowDecoders.set(def, byDialect);
+/** A copy of `row` without its NULL properties (a NULL column is an absent property). */
+function withoutNulls(row: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const property of Object.keys(row)) {
+    const value = row[property];
+    if (value !== null && value !== undefined) out[property] = value;
   }
-  let decoder = byDialect.get(dialect);
-  if (!decoder) {
-    const names = def.resolved.map((c) => c.sqlName);
-    const properties = def.resolved.map((c) => c.property);
-    const decoders = def.resolved.map((c) => valueDecoder(def, c, dialect));
-    const n = names.length;
-    decoder = (stored) => {
-      const row: Record<string, unknown> = {};
-      for (let i = 0; i < n; i++) {
-        const value = stored[names[i]!];
-        if (value === null || value === undefined) continue;
-        const decode = decoders[i];
-        row[properties[i]!] = decode === undefined ? value : decode(value);
-      }
-      return row;
-    };
-    byDialect.set(dialect, decoder);
-  }
-  return decoder as RowDecoder<Row>;
+  return out;
 }
 
-/** A row from stored values keyed by SQL column name; NULL columns are left out. */
-export function decodeRow<Row>(def: AnyDefinition, stored: Record<string, unknown>, dialect: Dialect): Row {
-  return rowDecoder<Row>(def, dialect)(stored);
+/**
+ * The finisher of `def` on `dialect`, built once per definition. Stores select each column
+ * under its property (`"customer_id" AS "customerId"`), so the driver builds the row object;
+ * the finisher decodes the columns that need it (JSON text, 0/1 booleans, ...) in place and
+ * leaves NULL columns out, copying the row only when it has one.
+ */
+export function rowFinisher<Row>(def: AnyDefinition, dialect: Dialect): RowFinisher<Row> {
+  let byDialect = rowFinishers.get(def);
+  if (!byDialect) {
+    byDialect = new Map();
+    rowFinishers.set(def, byDialect);
+  }
+  let finish = byDialect.get(dialect);
+  if (!finish) {
+    const converted = def.resolved.filter((c) => valueDecoder(def, c, dialect) !== undefined);
+    const properties = converted.map((c) => c.property);
+    const decoders = converted.map((c) => valueDecoder(def, c, dialect)!);
+    const nullable = def.resolved.filter((c) => c.nullable).map((c) => c.property);
+    finish = (row) => {
+      let hasNull = false;
+      for (let i = 0; i < properties.length; i++) {
+        const property = properties[i]!;
+        const value = row[property];
+        if (value === null || value === undefined) hasNull = true;
+        else row[property] = decoders[i]!(value);
+      }
+      for (let i = 0; !hasNull && i < nullable.length; i++) {
+        const value = row[nullable[i]!];
+        hasNull = value === null || value === undefined;
+      }
+      return hasNull ? withoutNulls(row) : row;
+    };
+    byDialect.set(dialect, finish);
+  }
+  return finish as RowFinisher<Row>;
+}
+
+/** A row keyed by SQL column name (`SELECT *`) re-keyed by row property; absent columns are undefined. */
+export function byProperty(def: AnyDefinition, stored: Record<string, unknown>): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const c of def.resolved) row[c.property] = stored[c.sqlName];
+  return row;
 }
 
 /** The key columns of `def`, in key order. */
