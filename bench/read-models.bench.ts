@@ -67,23 +67,20 @@ interface Placed {
   readonly n: number;
 }
 
-/** What a hand-written repository does with a stored row: the typed row, JSON column parsed. */
-interface StoredOrder {
-  readonly order_id: string;
-  readonly customer_id: string;
-  readonly total: number;
-  readonly status: string;
-  /** Text on SQLite; the pg driver parses jsonb itself. */
-  readonly lines: string | OrderRow['lines'];
-}
+/**
+ * The raw keyset read: the same keyset SQL, with each column selected under its row property
+ * (as ours does), so the driver builds the typed row; SQLite's JSON text is parsed in place
+ * (the pg driver parses jsonb itself, on both sides).
+ */
+const RAW_SELECT = 'SELECT order_id AS "orderId", customer_id AS "customerId", total, status, lines';
 
-const typedRow = (r: StoredOrder): OrderRow => ({
-  orderId: r.order_id,
-  customerId: r.customer_id,
-  total: r.total,
-  status: r.status,
-  lines: typeof r.lines === 'string' ? JSON.parse(r.lines) : r.lines,
-});
+/** A raw row as read: the typed row, with the json column still text on SQLite. */
+type RawOrder = Omit<OrderRow, 'lines'> & { lines: string | OrderRow['lines'] };
+
+const typedRow = (r: RawOrder): OrderRow => {
+  if (typeof r.lines === 'string') r.lines = JSON.parse(r.lines);
+  return r as OrderRow;
+};
 
 const rowOf = (d: Placed): OrderRow => ({
   orderId: d.orderId,
@@ -240,7 +237,7 @@ async function rowsFor(side: Side): Promise<BenchRow[]> {
       if (n !== rows) throw new Error(`raw read ${n} rows, expected ${rows}`);
     },
     0.8,
-    'ours: reader.find with the opaque cursor, typed rows (json parsed); baseline: SELECT * ... WHERE order_id > ? ORDER BY order_id LIMIT n on the raw driver over the same table, each row mapped to the same typed row (camelCase properties, json parsed; the pg driver parses jsonb on both sides)',
+    'ours: reader.find with the opaque cursor, typed rows (json parsed); baseline: the same keyset SQL (SELECT order_id AS "orderId", ... WHERE order_id > ? ORDER BY order_id LIMIT n) on the raw driver over the same table, giving the same typed rows (SQLite: json parsed in place; the pg driver parses jsonb on both sides)',
   );
   await handle.close();
   return [projectRow, readRow];
@@ -266,7 +263,8 @@ async function sqliteRows(): Promise<BenchRow[]> {
       'INSERT INTO checkpoints VALUES (?, ?) ON CONFLICT (projection) DO UPDATE SET position = excluded.position',
     );
     // The raw reads page through the very table the read model wrote, in the same database.
-    const page = () => db.prepare('SELECT * FROM bench_orders WHERE order_id > ? ORDER BY order_id LIMIT ?');
+    const page = () =>
+      db.prepare(`${RAW_SELECT} FROM bench_orders WHERE order_id > ? ORDER BY order_id LIMIT ?`);
     const checkpointStore = new SQLiteCheckpointStore(db);
     const deadLetterStore = new SQLiteDeadLetterStore(db);
     return await rowsFor({
@@ -291,7 +289,7 @@ async function sqliteRows(): Promise<BenchRow[]> {
         let after = '';
         const statement = page();
         for (;;) {
-          const rows = (statement.all(after, PAGE) as StoredOrder[]).map(typedRow);
+          const rows = (statement.all(after, PAGE) as RawOrder[]).map(typedRow);
           n += rows.length;
           if (rows.length < PAGE) return n;
           after = rows[rows.length - 1]!.orderId;
@@ -361,8 +359,8 @@ async function postgresRows(): Promise<BenchRow[]> {
         let n = 0;
         let after = '';
         for (;;) {
-          const result = await pool.query<StoredOrder>(
-            `SELECT * FROM "${schema}".bench_orders WHERE order_id > $1 ORDER BY order_id LIMIT $2`,
+          const result = await pool.query<RawOrder>(
+            `${RAW_SELECT} FROM "${schema}".bench_orders WHERE order_id > $1 ORDER BY order_id LIMIT $2`,
             [after, PAGE],
           );
           const rows = result.rows.map(typedRow);
