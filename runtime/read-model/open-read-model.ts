@@ -239,8 +239,11 @@ class OpenedReadModel<Row, K extends keyof Row & string> implements ReadModelHan
     return rowFinisher<Row>(this.definition, this.#backend.dialect)(row);
   };
 
-  /** Runs the handler with a recording writer; the batch, or the handler's error. */
-  async #record(projection: ReadModelHandler<Row, K>, event: StoredEvent): Promise<PendingBatch> {
+  /**
+   * Runs the handler with a recording writer: the batch, or the handler's error (thrown or
+   * rejected). A synchronous handler's batch comes back without a promise.
+   */
+  #record(projection: ReadModelHandler<Row, K>, event: StoredEvent): PendingBatch | Promise<PendingBatch> {
     const dialect = this.#backend.dialect;
     const { writer, batch } = recordingWriter<Row, K>(
       this.definition,
@@ -249,8 +252,9 @@ class OpenedReadModel<Row, K extends keyof Row & string> implements ReadModelHan
       this.#load,
       this.#decodeValues,
     );
-    await projection.applyEvent(event, writer);
-    return batch;
+    const result: unknown = projection.applyEvent(event, writer);
+    const thenable = typeof (result as PromiseLike<void> | undefined)?.then === 'function';
+    return thenable ? Promise.resolve(result).then(() => batch) : batch;
   }
 
   createExecutor(projection: ReadModelHandler<Row, K>, checkpoints: CheckpointStore): ProjectionExecutor {
@@ -271,7 +275,8 @@ class OpenedReadModel<Row, K extends keyof Row & string> implements ReadModelHan
       transactional: inner.transactional,
       attempt: async (event, checkpoint) => {
         try {
-          current = await this.#record(projection, event);
+          const recorded = this.#record(projection, event);
+          current = recorded instanceof Promise ? await recorded : recorded;
         } catch (error) {
           return { ok: false, error };
         }
