@@ -50,6 +50,8 @@ export class PostgreSQLComponent {
   readonly #rls: RowLevelSecurityMode;
   readonly #migrate: MigrateMode;
   #closed = false;
+  /** The schema was checked (or migrated) by `ready()`. */
+  #ready = false;
 
   constructor(name: string, options: PostgreSQLConnectionOptions) {
     const { pool, owned } = resolvePool(name, options.connection, options.poolSize);
@@ -67,10 +69,15 @@ export class PostgreSQLComponent {
     if (this.#closed) throw new ClosedError(this.#name);
   }
 
-  /** Checks (and with `migrate: 'auto'`, creates or upgrades) the schema once per pool. */
+  /**
+   * Checks (and with `migrate: 'auto'`, creates or upgrades) the schema once per pool; once it
+   * succeeded, later calls only check that the component is open.
+   */
   async ready(): Promise<void> {
     this.assertOpen();
+    if (this.#ready) return;
     await ensureSchema(this.pool, this.schema, { rowLevelSecurity: this.#rls, migrate: this.#migrate });
+    this.#ready = true;
   }
 
   /**

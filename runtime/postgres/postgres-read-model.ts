@@ -11,7 +11,12 @@ import type {
   ReadModelHandle,
   ReadModelStore,
 } from '../read-model/read-model.ts';
-import type { ReadModelBackend, RegistryEntry, StoredRow } from '../read-model/read-model-backend.ts';
+import type {
+  ReadColumns,
+  ReadModelBackend,
+  ReadRow,
+  RegistryEntry,
+} from '../read-model/read-model-backend.ts';
 import {
   addColumnSql,
   countSql,
@@ -63,6 +68,7 @@ const isUndefinedTable = (error: unknown): boolean =>
 class PostgreSQLBackend implements ReadModelBackend {
   readonly dialect = 'postgres' as const;
   readonly #pg: PostgreSQLComponent;
+  readonly #writes = new Map<string, { upsert: string; remove: string }>();
 
   constructor(pg: PostgreSQLComponent) {
     this.#pg = pg;
@@ -196,18 +202,30 @@ class PostgreSQLBackend implements ReadModelBackend {
     });
   }
 
-  async get(def: AnyDefinition, table: string, key: readonly unknown[], tenant: string | undefined) {
-    const { sql, params } = getSql(def, this.#t(table), key, tenant, 'postgres');
-    const rows = await this.#pg.query<StoredRow>(`read read model "${def.name}"`, {
+  async get(
+    def: AnyDefinition,
+    table: string,
+    key: readonly unknown[],
+    tenant: string | undefined,
+    columns: ReadColumns,
+  ) {
+    const { sql, params } = getSql(def, this.#t(table), key, tenant, 'postgres', columns);
+    const rows = await this.#pg.query<ReadRow>(`read read model "${def.name}"`, {
       text: sql,
       values: params,
     });
     return rows[0];
   }
 
-  async find(def: AnyDefinition, table: string, plan: FindPlan, tenant: string | undefined) {
-    const { sql, params } = findSql(def, this.#t(table), plan, tenant, 'postgres');
-    return this.#pg.query<StoredRow>(`read read model "${def.name}"`, { text: sql, values: params });
+  async find(
+    def: AnyDefinition,
+    table: string,
+    plan: FindPlan,
+    tenant: string | undefined,
+    columns: ReadColumns,
+  ) {
+    const { sql, params } = findSql(def, this.#t(table), plan, tenant, 'postgres', columns);
+    return this.#pg.query<ReadRow>(`read read model "${def.name}"`, { text: sql, values: params });
   }
 
   async count(def: AnyDefinition, table: string, filters: readonly Filter[], tenant: string | undefined) {
@@ -223,18 +241,34 @@ class PostgreSQLBackend implements ReadModelBackend {
     await this.#pg.query(`clear read model "${def.name}"`, { text: `TRUNCATE ${this.#t(table)}` });
   }
 
+  /** The upsert and delete SQL of a table (built once per table and shape). */
+  #writeSql(def: AnyDefinition, table: string): { upsert: string; remove: string } {
+    const id = `${table}\u0000${def.fingerprint}`;
+    let sql = this.#writes.get(id);
+    if (!sql) {
+      const qualified = this.#t(table);
+      sql = { upsert: upsertSql(def, qualified, 'postgres'), remove: deleteSql(def, qualified, 'postgres') };
+      if (this.#writes.size >= 100) this.#writes.clear();
+      this.#writes.set(id, sql);
+    }
+    return sql;
+  }
+
   /** Applies a batch on `client`, inside the caller's transaction. */
   async #applyOn(client: ClientBase, def: AnyDefinition, table: string, batch: PendingBatch): Promise<void> {
-    const qualified = this.#t(table);
+    const { upsert, remove } = this.#writeSql(def, table);
     for (const write of batch.writes) {
-      const where = rowParams(def, batch.tenant, write.key);
       if (write.op === 'upsert') {
         const values = def.tenantColumn === undefined ? write.values : [batch.tenant, ...write.values];
-        await client.query(upsertSql(def, qualified, 'postgres'), values);
-      } else if (write.op === 'delete') {
-        await client.query(deleteSql(def, qualified, 'postgres'), where);
+        await client.query(upsert, values);
+        continue;
+      }
+      const where = rowParams(def, batch.tenant, write.key);
+      if (write.op === 'delete') {
+        await client.query(remove, where);
       } else if (write.columns.length > 0) {
-        await client.query(patchSql(def, qualified, write.columns, 'postgres'), [...write.values, ...where]);
+        const sql = patchSql(def, this.#t(table), write.columns, 'postgres');
+        await client.query(sql, [...write.values, ...where]);
       }
     }
   }

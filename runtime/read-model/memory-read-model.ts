@@ -10,10 +10,21 @@ import type {
   ReadModelHandle,
   ReadModelStore,
 } from './read-model.ts';
-import type { ReadModelBackend, RegistryEntry, StoredRow } from './read-model-backend.ts';
-import { type AnyDefinition, keyColumns, keyString } from './row-codec.ts';
+import type {
+  ReadColumns,
+  ReadModelBackend,
+  ReadRow,
+  RegistryEntry,
+  StoredRow,
+} from './read-model-backend.ts';
+import { type AnyDefinition, byProperty, keyColumns, keyString } from './row-codec.ts';
 
 type Table = Map<string, StoredRow>;
+
+/** A stored row as the SQL stores read it (a fresh object; see `ReadColumns`). */
+function readRow(def: AnyDefinition, row: StoredRow, columns: ReadColumns): ReadRow {
+  return columns === 'all' ? { ...row } : byProperty(def, row);
+}
 
 function compare(a: unknown, b: unknown): number {
   if (a === b) return 0;
@@ -103,9 +114,15 @@ class MemoryBackend implements ReadModelBackend {
     return rows;
   }
 
-  async get(def: AnyDefinition, table: string, key: readonly unknown[], tenant: string | undefined) {
+  async get(
+    def: AnyDefinition,
+    table: string,
+    key: readonly unknown[],
+    tenant: string | undefined,
+    columns: ReadColumns,
+  ) {
     const row = this.#missing(table).get(this.#rowKey(def, key, tenant));
-    return row && { ...row };
+    return row && readRow(def, row, columns);
   }
 
   #matching(
@@ -127,7 +144,8 @@ class MemoryBackend implements ReadModelBackend {
     table: string,
     plan: FindPlan,
     tenant: string | undefined,
-  ): Promise<StoredRow[]> {
+    select: ReadColumns,
+  ): Promise<ReadRow[]> {
     const columns = plan.order.map((c) => c.sqlName);
     const sign = plan.direction === 'asc' ? 1 : -1;
     return this.#matching(def, table, plan.filters, tenant)
@@ -142,7 +160,7 @@ class MemoryBackend implements ReadModelBackend {
           ),
       )
       .slice(0, plan.limit + 1)
-      .map((row) => ({ ...row }));
+      .map((row) => readRow(def, row, select));
   }
 
   async count(

@@ -14,8 +14,8 @@ import type {
   ReadModelProgress,
   ReadModelReader,
 } from './read-model.ts';
-import type { ReadModelBackend, RegistryEntry, StoredRow } from './read-model-backend.ts';
-import { decodeRow, encodeKey } from './row-codec.ts';
+import type { ReadColumns, ReadModelBackend, ReadRow, RegistryEntry } from './read-model-backend.ts';
+import { byProperty, encodeKey, rowFinisher } from './row-codec.ts';
 
 /** How long a reader trusts its cached table name before asking the registry again. */
 const TABLE_CACHE_MS = 5000;
@@ -105,19 +105,24 @@ class OpenedReadModel<Row, K extends keyof Row & string> implements ReadModelHan
       );
     }
     const dialect = this.#backend.dialect;
+    const finish = rowFinisher<Row>(def, dialect);
+    const decode = (read: ReadRow, columns: ReadColumns) =>
+      finish(columns === 'all' ? byProperty(def, read) : read);
     return {
       get: async (key) => {
         const values = encodeKey(def, key, dialect);
-        return this.#onReadTable(async (table) => {
-          const stored = await this.#backend.get(def, table, values, tenant);
-          return stored === undefined ? undefined : decodeRow<Row>(def, stored, dialect);
+        return this.#onReadTable(async (table, columns) => {
+          const read = await this.#backend.get(def, table, values, tenant, columns);
+          return read === undefined ? undefined : decode(read, columns);
         });
       },
       find: async (where, options) => {
         const plan = planFind(def, where, options as never, dialect);
-        return this.#onReadTable(async (table) => {
-          const stored = await this.#backend.find(def, table, plan, tenant);
-          const rows = stored.slice(0, plan.limit).map((s) => decodeRow<Row>(def, s, dialect));
+        return this.#onReadTable(async (table, columns) => {
+          const stored = await this.#backend.find(def, table, plan, tenant, columns);
+          const count = Math.min(stored.length, plan.limit);
+          const rows: Row[] = [];
+          for (let i = 0; i < count; i++) rows.push(decode(stored[i]!, columns));
           if (stored.length <= plan.limit) return { rows };
           return {
             rows,
@@ -132,15 +137,20 @@ class OpenedReadModel<Row, K extends keyof Row & string> implements ReadModelHan
     };
   }
 
-  /** Runs a read on the table readers use; once more after refreshing it if it was swapped away. */
-  async #onReadTable<T>(read: (table: string) => Promise<T>): Promise<T> {
+  /**
+   * Runs a read on the table readers use; once more after refreshing it if it was swapped away.
+   * A table other than the one this handle writes (the old shape during a rebuild) is read with
+   * every column under its SQL name, since it may lack columns of this definition.
+   */
+  async #onReadTable<T>(read: (table: string, columns: ReadColumns) => Promise<T>): Promise<T> {
     if (performance.now() - this.#readTable.at > TABLE_CACHE_MS) await this.#refreshReadTable();
+    const columnsOf = (table: string): ReadColumns => (table === this.#writeTable ? 'properties' : 'all');
     try {
-      return await read(this.#readTable.table);
+      return await read(this.#readTable.table, columnsOf(this.#readTable.table));
     } catch (error) {
       if (!this.#backend.isMissingTable(error)) throw error;
       await this.#refreshReadTable();
-      return read(this.#readTable.table);
+      return read(this.#readTable.table, columnsOf(this.#readTable.table));
     }
   }
 
@@ -216,22 +226,35 @@ class OpenedReadModel<Row, K extends keyof Row & string> implements ReadModelHan
     void this.completeRebuildIfCaughtUp().catch(() => {});
   }
 
-  /** Runs the handler with a recording writer; the batch, or the handler's error. */
-  async #record(projection: ReadModelHandler<Row, K>, event: StoredEvent): Promise<PendingBatch> {
-    const def = this.definition;
+  /** Reads a row of the table being written (a writer's `get`). */
+  readonly #load = async (key: unknown[], tenant: string | undefined): Promise<Row | undefined> => {
+    const read = await this.#backend.get(this.definition, this.#writeTable, key, tenant, 'properties');
+    return read === undefined ? undefined : rowFinisher<Row>(this.definition, this.#backend.dialect)(read);
+  };
+
+  /** A row from stored values in column order (a writer's `get` of a recorded upsert). */
+  readonly #decodeValues = (values: unknown[]): Row => {
+    const row: ReadRow = {};
+    for (const [i, c] of this.definition.resolved.entries()) row[c.property] = values[i];
+    return rowFinisher<Row>(this.definition, this.#backend.dialect)(row);
+  };
+
+  /**
+   * Runs the handler with a recording writer: the batch, or the handler's error (thrown or
+   * rejected). A synchronous handler's batch comes back without a promise.
+   */
+  #record(projection: ReadModelHandler<Row, K>, event: StoredEvent): PendingBatch | Promise<PendingBatch> {
     const dialect = this.#backend.dialect;
-    const load = async (key: unknown[], tenant: string | undefined) => {
-      const stored = await this.#backend.get(def, this.#writeTable, key, tenant);
-      return stored === undefined ? undefined : decodeRow<Row>(def, stored, dialect);
-    };
-    const decode = (values: unknown[]) => {
-      const stored: StoredRow = {};
-      for (const [i, c] of def.resolved.entries()) stored[c.sqlName] = values[i];
-      return decodeRow<Row>(def, stored, dialect);
-    };
-    const { writer, batch } = recordingWriter<Row, K>(def, dialect, event, load, decode);
-    await projection.applyEvent(event, writer);
-    return batch;
+    const { writer, batch } = recordingWriter<Row, K>(
+      this.definition,
+      dialect,
+      event,
+      this.#load,
+      this.#decodeValues,
+    );
+    const result: unknown = projection.applyEvent(event, writer);
+    const thenable = typeof (result as PromiseLike<void> | undefined)?.then === 'function';
+    return thenable ? Promise.resolve(result).then(() => batch) : batch;
   }
 
   createExecutor(projection: ReadModelHandler<Row, K>, checkpoints: CheckpointStore): ProjectionExecutor {
@@ -252,7 +275,8 @@ class OpenedReadModel<Row, K extends keyof Row & string> implements ReadModelHan
       transactional: inner.transactional,
       attempt: async (event, checkpoint) => {
         try {
-          current = await this.#record(projection, event);
+          const recorded = this.#record(projection, event);
+          current = recorded instanceof Promise ? await recorded : recorded;
         } catch (error) {
           return { ok: false, error };
         }

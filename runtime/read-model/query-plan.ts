@@ -21,6 +21,11 @@ export interface FindPlan {
   /** Stored values of `order` from the previous page's last row. */
   readonly after: readonly unknown[] | undefined;
   readonly limit: number;
+  /**
+   * The plan's SQL shape (filter columns, order, direction, whether a cursor is given): plans of
+   * one shape share their SQL text, so stores build and prepare it once.
+   */
+  readonly shape: string;
 }
 
 /** Equality filters of `where` (undefined values are skipped): key or indexed columns only. */
@@ -88,11 +93,12 @@ export function planFind(
       `read model "${def.name}": limit must be an integer from 1 to ${MAX_LIMIT}, got ${describeValue(limit)}`,
     );
   }
+  const tag = queryTag(order, direction);
   const after =
-    options?.after === undefined
-      ? undefined
-      : decodeCursor(def, options.after, queryTag(order, direction), order.length);
-  return { filters, order, direction, after, limit };
+    options?.after === undefined ? undefined : decodeCursor(def, options.after, tag, order.length);
+  const filtered = filters.map((f) => f.column.sqlName).join(',');
+  const shape = `${filtered}|${tag}|${after === undefined ? '' : 'after'}`;
+  return { filters, order, direction, after, limit, shape };
 }
 
 /** The opaque cursor after `row` (a decoded row) for `plan`. */

@@ -22,6 +22,16 @@ export interface RegistryEntry extends RegistryTable {
 /** A row as stored: values by SQL column name. */
 export type StoredRow = Record<string, unknown>;
 
+/** A row as read by `get` and `find`: each column under its row property, values in stored form. */
+export type ReadRow = Record<string, unknown>;
+
+/**
+ * What `get` and `find` select: `properties`, each column of the definition under its row
+ * property (a table of the definition's shape); `all`, every column under its SQL name (a
+ * table of another shape, e.g. the old table still serving reads during a rebuild).
+ */
+export type ReadColumns = 'properties' | 'all';
+
 /**
  * What a store technology provides to the shared read-model logic (`openReadModel`): the
  * registry, the tables and the transactional executor. Values are in the dialect's stored form.
@@ -46,9 +56,16 @@ export interface ReadModelBackend {
     table: string,
     key: readonly unknown[],
     tenant: string | undefined,
-  ): Promise<StoredRow | undefined>;
-  /** Up to `plan.limit + 1` rows in keyset order. */
-  find(def: AnyDefinition, table: string, plan: FindPlan, tenant: string | undefined): Promise<StoredRow[]>;
+    columns: ReadColumns,
+  ): Promise<ReadRow | undefined>;
+  /** Up to `plan.limit + 1` rows in keyset order (fresh objects: the caller finishes them in place). */
+  find(
+    def: AnyDefinition,
+    table: string,
+    plan: FindPlan,
+    tenant: string | undefined,
+    columns: ReadColumns,
+  ): Promise<ReadRow[]>;
   count(
     def: AnyDefinition,
     table: string,

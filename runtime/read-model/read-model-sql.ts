@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Filter, FindPlan } from './query-plan.ts';
 import type { ResolvedColumn } from './read-model.ts';
+import type { ReadColumns } from './read-model-backend.ts';
 import type { AnyDefinition, Dialect } from './row-codec.ts';
 import { keyColumns } from './row-codec.ts';
 
@@ -84,34 +85,76 @@ function conditions(
 
 const where = (parts: string[]) => (parts.length === 0 ? '' : ` WHERE ${parts.join(' AND ')}`);
 
-/** SELECT of one row by key. */
+/**
+ * The select list of a read: each column under its row property (`"customer_id" AS
+ * "customerId"`), so the driver builds the row object itself; the tenant column is left out.
+ */
+export function selectList(def: AnyDefinition, columns: ReadColumns): string {
+  if (columns === 'all') return '*';
+  return def.resolved
+    .map((c) => (c.sqlName === c.property ? q(c.sqlName) : `${q(c.sqlName)} AS ${q(c.property)}`))
+    .join(', ');
+}
+
+/** SELECT of one row by key (columns under their properties, see `selectList`). */
 export function getSql(
   def: AnyDefinition,
   qualified: string,
   key: readonly unknown[],
   tenant: string | undefined,
   dialect: Dialect,
+  columns: ReadColumns,
 ) {
   const params: unknown[] = [];
   const keyFilters = keyColumns(def).map((c, i) => ({ sqlName: c.sqlName, value: key[i] }));
   const parts = conditions(def, keyFilters, tenant, params, placeholderOf(dialect));
-  return { sql: `SELECT * FROM ${qualified}${where(parts)}`, params };
+  return { sql: `SELECT ${selectList(def, columns)} FROM ${qualified}${where(parts)}`, params };
 }
 
 const asNamed = (filters: readonly Filter[]) =>
   filters.map((f) => ({ sqlName: f.column.sqlName, value: f.value }));
 
-/** SELECT of one keyset page (`limit + 1` rows, to tell whether another page follows). */
+/** SQL text of find plans by table, definition and plan shape (bounded: cleared when full). */
+const findSqlCache = new Map<string, string>();
+const FIND_SQL_CACHE_SIZE = 500;
+
+/**
+ * SELECT of one keyset page (`limit + 1` rows, to tell whether another page follows). The SQL
+ * text is built once per table, definition and plan shape; only the parameters are per call.
+ */
 export function findSql(
   def: AnyDefinition,
   qualified: string,
   plan: FindPlan,
   tenant: string | undefined,
   dialect: Dialect,
+  columns: ReadColumns,
 ) {
+  const params: unknown[] = def.tenantColumn === undefined ? [] : [tenant];
+  for (const f of plan.filters) params.push(f.value);
+  if (plan.after) for (const v of plan.after) params.push(v);
+  params.push(plan.limit + 1);
+  const id = `${dialect}\u0000${qualified}\u0000${def.fingerprint}\u0000${columns}\u0000${plan.shape}`;
+  let sql = findSqlCache.get(id);
+  if (sql === undefined) {
+    sql = buildFindSql(def, qualified, plan, dialect, columns);
+    if (findSqlCache.size >= FIND_SQL_CACHE_SIZE) findSqlCache.clear();
+    findSqlCache.set(id, sql);
+  }
+  return { sql, params };
+}
+
+/** The SQL text of `findSql`; parameters: tenant, filters, cursor values, limit (in that order). */
+function buildFindSql(
+  def: AnyDefinition,
+  qualified: string,
+  plan: FindPlan,
+  dialect: Dialect,
+  columns: ReadColumns,
+): string {
   const p = placeholderOf(dialect);
   const params: unknown[] = [];
-  const parts = conditions(def, asNamed(plan.filters), tenant, params, p);
+  const parts = conditions(def, asNamed(plan.filters), undefined, params, p);
   const order = plan.order.map((c) => q(c.sqlName));
   if (plan.after) {
     const values = plan.after.map((v) => {
@@ -122,10 +165,7 @@ export function findSql(
   }
   params.push(plan.limit + 1);
   const dir = plan.direction === 'asc' ? 'ASC' : 'DESC';
-  return {
-    sql: `SELECT * FROM ${qualified}${where(parts)} ORDER BY ${order.map((c) => `${c} ${dir}`).join(', ')} LIMIT ${p(params.length)}`,
-    params,
-  };
+  return `SELECT ${selectList(def, columns)} FROM ${qualified}${where(parts)} ORDER BY ${order.map((c) => `${c} ${dir}`).join(', ')} LIMIT ${p(params.length)}`;
 }
 
 /** SELECT count(*) with filters. */

@@ -90,6 +90,18 @@ export function decodeValue(
   }
 }
 
+/** The declared row properties of each definition (to refuse undeclared ones quickly). */
+const propertySets = new WeakMap<AnyDefinition, ReadonlySet<string>>();
+
+function propertiesOf(def: AnyDefinition): ReadonlySet<string> {
+  let set = propertySets.get(def);
+  if (!set) {
+    set = new Set(def.resolved.map((c) => c.property));
+    propertySets.set(def, set);
+  }
+  return set;
+}
+
 /** Stored values of a whole row, in `def.resolved` order. Throws for a missing or ill-typed column. */
 export function encodeRow(def: AnyDefinition, row: unknown, dialect: Dialect): unknown[] {
   if (typeof row !== 'object' || row === null) {
@@ -98,24 +110,101 @@ export function encodeRow(def: AnyDefinition, row: unknown, dialect: Dialect): u
     );
   }
   const record = row as Record<string, unknown>;
+  const declared = propertiesOf(def);
   for (const property of Object.keys(record)) {
-    if (!def.resolved.some((c) => c.property === property)) {
+    if (!declared.has(property)) {
       throw new InvalidArgumentError(
         `read model "${def.name}": row has property "${property}", which is not a declared column`,
       );
     }
   }
-  return def.resolved.map((c) => encodeValue(def, c, record[c.property], dialect));
+  const columns = def.resolved;
+  const values = new Array<unknown>(columns.length);
+  for (let i = 0; i < columns.length; i++) {
+    const c = columns[i]!;
+    values[i] = encodeValue(def, c, record[c.property], dialect);
+  }
+  return values;
 }
 
-/** A row from stored values keyed by SQL column name; NULL columns are left out. */
-export function decodeRow<Row>(def: AnyDefinition, stored: Record<string, unknown>, dialect: Dialect): Row {
-  const row: Record<string, unknown> = {};
-  for (const c of def.resolved) {
-    const value = decodeValue(def, c, stored[c.sqlName], dialect);
-    if (value !== undefined) row[c.property] = value;
+/** Turns one stored (non-null) value into its row property; undefined when it is kept as it is. */
+type ValueDecoder = ((value: unknown) => unknown) | undefined;
+
+/** The decoder of one column: the cheap common cases inline, anything else through `decodeValue`. */
+function valueDecoder(def: AnyDefinition, column: ResolvedColumn, dialect: Dialect): ValueDecoder {
+  const general = (value: unknown) => decodeValue(def, column, value, dialect);
+  switch (column.type) {
+    case 'text':
+      return undefined;
+    case 'integer':
+      return (value) => (typeof value === 'number' && Number.isSafeInteger(value) ? value : general(value));
+    case 'real':
+      return (value) => (typeof value === 'number' ? value : Number(value));
+    case 'json':
+      // SQLite keeps JSON as text; the pg driver parses jsonb itself.
+      return dialect === 'postgres' ? undefined : general;
+    default:
+      return general;
   }
-  return row as Row;
+}
+
+/** Completes, in place, a row read with each column under its property (values in stored form). */
+export type RowFinisher<Row> = (row: Record<string, unknown>) => Row;
+
+const rowFinishers = new WeakMap<AnyDefinition, Map<Dialect, RowFinisher<unknown>>>();
+
+/** A copy of `row` without its NULL properties (a NULL column is an absent property). */
+function withoutNulls(row: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const property of Object.keys(row)) {
+    const value = row[property];
+    if (value !== null && value !== undefined) out[property] = value;
+  }
+  return out;
+}
+
+/**
+ * The finisher of `def` on `dialect`, built once per definition. Stores select each column
+ * under its property (`"customer_id" AS "customerId"`), so the driver builds the row object;
+ * the finisher decodes the columns that need it (JSON text, 0/1 booleans, ...) in place and
+ * leaves NULL columns out, copying the row only when it has one.
+ */
+export function rowFinisher<Row>(def: AnyDefinition, dialect: Dialect): RowFinisher<Row> {
+  let byDialect = rowFinishers.get(def);
+  if (!byDialect) {
+    byDialect = new Map();
+    rowFinishers.set(def, byDialect);
+  }
+  let finish = byDialect.get(dialect);
+  if (!finish) {
+    const converted = def.resolved.filter((c) => valueDecoder(def, c, dialect) !== undefined);
+    const properties = converted.map((c) => c.property);
+    const decoders = converted.map((c) => valueDecoder(def, c, dialect)!);
+    const nullable = def.resolved.filter((c) => c.nullable).map((c) => c.property);
+    finish = (row) => {
+      let hasNull = false;
+      for (let i = 0; i < properties.length; i++) {
+        const property = properties[i]!;
+        const value = row[property];
+        if (value === null || value === undefined) hasNull = true;
+        else row[property] = decoders[i]!(value);
+      }
+      for (let i = 0; !hasNull && i < nullable.length; i++) {
+        const value = row[nullable[i]!];
+        hasNull = value === null || value === undefined;
+      }
+      return hasNull ? withoutNulls(row) : row;
+    };
+    byDialect.set(dialect, finish);
+  }
+  return finish as RowFinisher<Row>;
+}
+
+/** A row keyed by SQL column name (`SELECT *`) re-keyed by row property; absent columns are undefined. */
+export function byProperty(def: AnyDefinition, stored: Record<string, unknown>): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const c of def.resolved) row[c.property] = stored[c.sqlName];
+  return row;
 }
 
 /** The key columns of `def`, in key order. */

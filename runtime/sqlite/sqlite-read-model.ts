@@ -12,7 +12,12 @@ import type {
   ReadModelHandle,
   ReadModelStore,
 } from '../read-model/read-model.ts';
-import type { ReadModelBackend, RegistryEntry, StoredRow } from '../read-model/read-model-backend.ts';
+import type {
+  ReadColumns,
+  ReadModelBackend,
+  ReadRow,
+  RegistryEntry,
+} from '../read-model/read-model-backend.ts';
 import {
   addColumnSql,
   countSql,
@@ -191,14 +196,26 @@ class SQLiteBackend implements ReadModelBackend {
     });
   }
 
-  async get(def: AnyDefinition, table: string, key: readonly unknown[], tenant: string | undefined) {
-    const { sql, params } = getSql(def, q(table), key, tenant, 'sqlite');
-    return this.#stmt(sql).get(...params) as StoredRow | undefined;
+  async get(
+    def: AnyDefinition,
+    table: string,
+    key: readonly unknown[],
+    tenant: string | undefined,
+    columns: ReadColumns,
+  ) {
+    const { sql, params } = getSql(def, q(table), key, tenant, 'sqlite', columns);
+    return this.#stmt(sql).get(...params) as ReadRow | undefined;
   }
 
-  async find(def: AnyDefinition, table: string, plan: FindPlan, tenant: string | undefined) {
-    const { sql, params } = findSql(def, q(table), plan, tenant, 'sqlite');
-    return this.#stmt(sql).all(...params) as StoredRow[];
+  async find(
+    def: AnyDefinition,
+    table: string,
+    plan: FindPlan,
+    tenant: string | undefined,
+    columns: ReadColumns,
+  ) {
+    const { sql, params } = findSql(def, q(table), plan, tenant, 'sqlite', columns);
+    return this.#stmt(sql).all(...params) as ReadRow[];
   }
 
   async count(def: AnyDefinition, table: string, filters: readonly Filter[], tenant: string | undefined) {

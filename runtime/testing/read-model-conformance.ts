@@ -309,6 +309,12 @@ function writeAndReadTests(test: Define): void {
     expect((await globex.get({ orderId: 'o1' }))?.total).toBe(2);
     expect(await acme.count({ customerId: 'c1' })).toBe(2);
     expect((await globex.find()).rows.map((r) => r.orderId)).toEqual(['o1']);
+    // Tenant, filter and cursor together: each page stays within the tenant.
+    const first = await acme.find({ customerId: 'c1' }, { limit: 1 });
+    expect(first.rows.map((r) => r.orderId)).toEqual(['o1']);
+    const second = await acme.find({ customerId: 'c1' }, { limit: 1, after: first.next! });
+    expect(second.rows.map((r) => [r.orderId, r.total])).toEqual([['o2', 3]]);
+    expect(second.next).toBeUndefined();
     expect(() => rm.reader()).toThrow(/reader\(\{ tenantId \}\)/);
   });
 }
