@@ -136,7 +136,10 @@ async function aggregateRows(sides: Sides): Promise<BenchRow[]> {
       ms.raw,
     ),
     compared(
-      { name: `${name}: es-gen vs Emmett`, note: 'Emmett aggregateStream with the same evolve (Emmett validates nothing on read)' },
+      {
+        name: `${name}: es-gen vs Emmett`,
+        note: 'Emmett aggregateStream with the same evolve (Emmett validates nothing on read)',
+      },
       ms.esgen,
       ms.emmett,
     ),
