@@ -42,6 +42,11 @@ export function list(
   };
 }
 
+/** A type argument list, `typeArgs(['Row', 'Key'])` → `<Row, Key>`, broken over lines when long. */
+export function typeArgs(items: readonly Part[]): ListPart {
+  return list('<', items, '>', { trailingComma: false });
+}
+
 /** Parts joined by `separator`, e.g. a union `join(types, ' | ')`. */
 export function join(parts: readonly Part[], separator: string): Part[] {
   return parts.flatMap((part, i) => (i === 0 ? [part] : [separator, part]));

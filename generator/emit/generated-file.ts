@@ -80,13 +80,18 @@ export class GeneratedFile {
    */
   block(open: Part, body: () => void, close: Part = '}'): void {
     this.print(open);
+    this.indented(body);
+    this.print(close);
+  }
+
+  /** Runs `body`, whose lines are printed one level deeper. */
+  indented(body: () => void): void {
     this.#depth += 1;
     try {
       body();
     } finally {
       this.#depth -= 1;
     }
-    this.print(close);
   }
 
   /** Text printed exactly as given (no indentation, no wrapping), e.g. compiled code; symbols in it are imported. */
