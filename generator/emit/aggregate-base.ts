@@ -1,7 +1,7 @@
 import type { AggregateModel, CommandModel, EventModel, SchemaModel } from '../model/ir.ts';
 import { printValidateCommands } from './aggregate-commands.ts';
 import { article } from './article.ts';
-import { join, list, typeArgs } from './code-parts.ts';
+import { list, typeArgs, union } from './code-parts.ts';
 import type { EmitContext } from './context.ts';
 import type { GeneratedFile } from './generated-file.ts';
 import {
@@ -81,9 +81,8 @@ function printStatics(file: GeneratedFile, aggregate: AggregateModel): void {
     file.print(`static readonly snapshotEvery = ${every};`);
   }
   file.doc('Every event type of this aggregate, retired ones included.');
-  file.print(
-    `static readonly eventTypes = [${aggregate.events.map((e) => tsString(e.name)).join(', ')}] as const;`,
-  );
+  const eventTypes = aggregate.events.map((e) => tsString(e.name));
+  file.print('static readonly eventTypes = ', list('[', eventTypes, ']'), ' as const;');
 }
 
 function printMembers(
@@ -144,7 +143,7 @@ export function printAggregateBase(
   printTypeAlias(file, {
     name: names.event,
     doc: `Any event of ${aggregate.name}.`,
-    type: events.length > 0 ? join(events, ' | ') : 'never',
+    type: events.length > 0 ? union(events) : 'never',
   });
   file.blank();
   file.doc(baseDoc(aggregate, ctx.layout.userAggregate(aggregate.name)));

@@ -19,6 +19,8 @@ export interface ListPart {
   readonly pad: boolean;
   /** A comma after the last item when broken over lines (not allowed in type argument lists). */
   readonly trailingComma: boolean;
+  /** Between items on one line; `, ` unless given (a union's is ` | `). */
+  readonly separator: string;
 }
 
 /**
@@ -30,7 +32,7 @@ export function list(
   open: string,
   items: readonly Part[],
   close: string,
-  options: { readonly pad?: boolean; readonly trailingComma?: boolean } = {},
+  options: { readonly pad?: boolean; readonly trailingComma?: boolean; readonly separator?: string } = {},
 ): ListPart {
   return {
     kind: 'list',
@@ -39,17 +41,21 @@ export function list(
     items,
     pad: options.pad ?? false,
     trailingComma: options.trailingComma ?? true,
+    separator: options.separator ?? ', ',
   };
+}
+
+/**
+ * A union type, `A | B`; broken over lines when long, one member per line after a leading `|`
+ * (`type T =` then `  | A`, `  | B`).
+ */
+export function union(members: readonly Part[]): ListPart {
+  return list('', members, '', { trailingComma: false, separator: ' | ' });
 }
 
 /** A type argument list, `typeArgs(['Row', 'Key'])` → `<Row, Key>`, broken over lines when long. */
 export function typeArgs(items: readonly Part[]): ListPart {
   return list('<', items, '>', { trailingComma: false });
-}
-
-/** Parts joined by `separator`, e.g. a union `join(types, ' | ')`. */
-export function join(parts: readonly Part[], separator: string): Part[] {
-  return parts.flatMap((part, i) => (i === 0 ? [part] : [separator, part]));
 }
 
 /** A line after names are resolved: text and lists whose items are resolved lines. */
@@ -93,7 +99,7 @@ function flat(line: Resolved): string {
     .map((piece) => {
       if (typeof piece === 'string') return piece;
       if (piece.items.length === 0) return `${piece.open}${piece.close}`;
-      const inner = piece.items.map(flat).join(', ');
+      const inner = piece.items.map(flat).join(piece.separator);
       return piece.pad ? `${piece.open} ${inner} ${piece.close}` : `${piece.open}${inner}${piece.close}`;
     })
     .join('');
@@ -122,12 +128,18 @@ export function layoutLine(line: Resolved, indent: string, width: number): strin
   if (at < 0) return [`${indent}${text}`];
   const broken = line[at] as ResolvedList;
   const inner = `${indent}  `;
+  const head = `${indent}${flat(line.slice(0, at))}${broken.open}`.trimEnd();
+  if (broken.separator.trim() === '|') {
+    // A union: each member on its own line after a leading `|`; what follows joins the last one.
+    const members = broken.items.map((item) => [`| `, ...item]);
+    const last = [...(members.pop() ?? []), ...line.slice(at + 1)];
+    return [head, ...members.flatMap((m) => layoutLine(m, inner, width)), ...layoutLine(last, inner, width)];
+  }
   const items = broken.items.flatMap((item, i) => {
     const lines = layoutLine(item, inner, width - 1);
     const comma = i < broken.items.length - 1 || broken.trailingComma ? ',' : '';
     lines[lines.length - 1] += comma;
     return lines;
   });
-  const head = `${indent}${flat(line.slice(0, at))}${broken.open}`;
   return [head, ...items, ...layoutLine([broken.close, ...line.slice(at + 1)], indent, width)];
 }

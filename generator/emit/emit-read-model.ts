@@ -1,6 +1,6 @@
 import type { ProjectionModel, ReadModelModel, SchemaModel } from '../model/ir.ts';
 import { columnShapes } from '../model/read-model-columns.ts';
-import { list, typeArgs } from './code-parts.ts';
+import { list, typeArgs, union } from './code-parts.ts';
 import type { EmitContext } from './context.ts';
 import type { GeneratedFile } from './generated-file.ts';
 import { propertyName, tsString } from './names.ts';
@@ -117,7 +117,7 @@ function printTypeAliases(
   printTypeAlias(file, {
     name: names.key,
     doc: `The key column${readModel.key.length === 1 ? '' : 's'} of \`${readModel.name}\`.`,
-    type: readModel.key.map(tsString).join(' | '),
+    type: union(readModel.key.map(tsString)),
   });
   printTypeAlias(file, {
     name: names.writer,

@@ -1,5 +1,5 @@
 import type { NamedTypeModel, SchemaModel } from '../model/ir.ts';
-import { list } from './code-parts.ts';
+import { list, union } from './code-parts.ts';
 import type { EmitContext } from './context.ts';
 import type { GeneratedFile } from './generated-file.ts';
 import { generatedHeader } from './header.ts';
@@ -10,7 +10,7 @@ import { propertySignatures } from './ts-types.ts';
 function printNamedType(file: GeneratedFile, type: NamedTypeModel): void {
   const doc = type.description;
   if (type.kind === 'enum')
-    printTypeAlias(file, { name: type.name, doc, type: type.values.map(tsString).join(' | ') });
+    printTypeAlias(file, { name: type.name, doc, type: union(type.values.map(tsString)) });
   else
     printInterface(file, {
       name: type.name,
