@@ -1,13 +1,9 @@
-import {
-  type MethodDeclarationStructure,
-  type OptionalKind,
-  type PropertyDeclarationStructure,
-  Scope,
-  StructureKind,
-} from 'ts-morph';
 import type { AggregateModel, CommandModel, EventModel, SchemaModel } from '../model/ir.ts';
-import { validateCommandsStatements } from './aggregate-commands.ts';
+import { printValidateCommands } from './aggregate-commands.ts';
 import { article } from './article.ts';
+import { list, typeArgs, union } from './code-parts.ts';
+import type { EmitContext } from './context.ts';
+import type { GeneratedFile } from './generated-file.ts';
 import {
   aggregateTypeNames,
   applierName,
@@ -17,20 +13,10 @@ import {
   raiseMethodName,
   tsString,
 } from './names.ts';
-import type { Statement } from './ts-project.ts';
-import { initialObject, propertySignatures } from './ts-types.ts';
+import { printEventSwitch, printInterface, printMember, printTypeAlias } from './print-declarations.ts';
+import { initialObject, type NamedTypeRef, propertySignatures } from './ts-types.ts';
 
-function commandStatements(aggregate: AggregateModel): Statement[] {
-  return aggregate.commands.map((command) => ({
-    kind: StructureKind.Interface,
-    name: commandTypeName(command.name),
-    isExported: true,
-    docs: [command.description ?? `The ${command.name} command of ${aggregate.name}.`],
-    properties: propertySignatures(command.fields, 'input', true),
-  }));
-}
-
-function handlerDocs(aggregate: AggregateModel, command: CommandModel): string {
+function handlerDoc(aggregate: AggregateModel, command: CommandModel): string {
   const lines = [command.description ?? `Handles ${command.name}.`, ''];
   if (command.creates) lines.push(`Creates the ${aggregate.name}: the stream must not exist yet.`);
   lines.push(
@@ -39,66 +25,38 @@ function handlerDocs(aggregate: AggregateModel, command: CommandModel): string {
   return lines.join('\n');
 }
 
-function handler(aggregate: AggregateModel, command: CommandModel): OptionalKind<MethodDeclarationStructure> {
-  return {
-    name: commandHandlerName(command.name),
-    isAbstract: true,
-    docs: [handlerDocs(aggregate, command)],
-    parameters: [{ name: 'command', type: commandTypeName(command.name) }],
-    returnType: 'void',
-  };
-}
-
-function raiser(event: EventModel): OptionalKind<MethodDeclarationStructure> {
+function printRaiser(file: GeneratedFile, event: EventModel): void {
   const names = eventTypeNames(event.name);
-  return {
-    name: raiseMethodName(event.name),
-    scope: Scope.Protected,
-    docs: [
-      `Validates \`data\`, raises ${article(event.name)} ${event.name} on this aggregate and applies it; throws SchemaValidationError when \`data\` is invalid.`,
-    ],
-    parameters: [{ name: 'data', type: names.input }],
-    returnType: names.event,
-    statements: [`return this.raise(${event.name}.create(data, { aggregateId: this.id }));`],
-  };
+  printMember(file, {
+    doc: `Validates \`data\`, raises ${article(event.name)} ${event.name} on this aggregate and applies it; throws SchemaValidationError when \`data\` is invalid.`,
+    signature: `protected ${raiseMethodName(event.name)}(data: ${names.input}): ${names.event}`,
+    body: () => file.print(`return this.raise(${event.name}.create(data, { aggregateId: this.id }));`),
+  });
 }
 
-function applier(event: EventModel): OptionalKind<MethodDeclarationStructure> {
-  return {
-    name: applierName(event.name),
-    scope: Scope.Protected,
-    isAbstract: true,
-    docs: [
-      `Applies ${event.name} to \`this.state\`. Runs for new and replayed events; must not fail or have side effects.`,
-    ],
-    parameters: [{ name: 'event', type: eventTypeNames(event.name).event }],
-    returnType: 'void',
-  };
+function printWhen(file: GeneratedFile, aggregate: AggregateModel, ctx: EmitContext): void {
+  const assertCurrent = ctx.codegen('assertCurrentVersion');
+  const unknown = ctx.runtime('UnknownEventTypeError');
+  const reason = tsString(`not an event of ${aggregate.name}`);
+  printMember(file, {
+    doc: 'Dispatches an event to its typed applier; an older version than the current one throws.',
+    signature: ['protected override when(event: ', ctx.runtimeType('DomainEvent'), '): void'],
+    body: () =>
+      printEventSwitch(
+        file,
+        aggregate.events.map((event) => ({
+          label: `${event.name}.eventType`,
+          call: [
+            `this.${applierName(event.name)}`,
+            list('(', [[assertCurrent, list('(', ['event', event.name, 'this'], ')')]], ')'),
+          ],
+        })),
+        ['throw new ', unknown, list('(', ['event.eventType', 'event.schemaVersion', reason], ')'), ';'],
+      ),
+  });
 }
 
-function whenMethod(aggregate: AggregateModel): OptionalKind<MethodDeclarationStructure> {
-  const cases = aggregate.events.flatMap((event) => [
-    `case ${event.name}.eventType:`,
-    `  return this.${applierName(event.name)}(assertCurrentVersion(event, ${event.name}, this));`,
-  ]);
-  return {
-    name: 'when',
-    scope: Scope.Protected,
-    hasOverrideKeyword: true,
-    docs: ['Dispatches an event to its typed applier; an older version than the current one throws.'],
-    parameters: [{ name: 'event', type: 'DomainEvent' }],
-    returnType: 'void',
-    statements: [
-      'switch (event.eventType) {',
-      ...cases.map((line) => `  ${line}`),
-      '  default:',
-      `    throw new UnknownEventTypeError(event.eventType, event.schemaVersion, ${tsString(`not an event of ${aggregate.name}`)});`,
-      '}',
-    ],
-  };
-}
-
-function baseDocs(aggregate: AggregateModel, userFile: string): string {
+function baseDoc(aggregate: AggregateModel, userFile: string): string {
   return [
     aggregate.description ?? `The ${aggregate.name} aggregate.`,
     '',
@@ -112,94 +70,92 @@ function baseDocs(aggregate: AggregateModel, userFile: string): string {
   ].join('\n');
 }
 
-function snapshotProperties(aggregate: AggregateModel): OptionalKind<PropertyDeclarationStructure>[] {
-  if (!aggregate.snapshot) return [];
-  const { every } = aggregate.snapshot;
-  return [
-    {
-      name: 'snapshotEvery',
-      isStatic: true,
-      isReadonly: true,
-      docs: [
-        `Take a snapshot every ${every} events (the schema's \`snapshot.every\`): pass it as the repository's \`snapshotEvery\`.`,
-      ],
-      initializer: String(every),
-    },
-  ];
+function printStatics(file: GeneratedFile, aggregate: AggregateModel): void {
+  file.print(`static readonly aggregateType = ${tsString(aggregate.name)};`);
+  file.print(`static readonly stateVersion = ${aggregate.stateVersion};`);
+  if (aggregate.snapshot) {
+    const { every } = aggregate.snapshot;
+    file.doc(
+      `Take a snapshot every ${every} events (the schema's \`snapshot.every\`): pass it as the repository's \`snapshotEvery\`.`,
+    );
+    file.print(`static readonly snapshotEvery = ${every};`);
+  }
+  file.doc('Every event type of this aggregate, retired ones included.');
+  const eventTypes = aggregate.events.map((e) => tsString(e.name));
+  file.print('static readonly eventTypes = ', list('[', eventTypes, ']'), ' as const;');
 }
 
-function baseClass(aggregate: AggregateModel, model: SchemaModel, userFile: string): Statement {
+function printMembers(
+  file: GeneratedFile,
+  aggregate: AggregateModel,
+  model: SchemaModel,
+  ctx: EmitContext,
+): void {
   const names = aggregateTypeNames(aggregate.name);
-  const live = aggregate.events.filter((e) => !e.retired);
-  return {
-    kind: StructureKind.Class,
-    name: names.base,
-    isExported: true,
-    isAbstract: true,
-    extends: `AggregateRoot<${names.state}>`,
-    docs: [baseDocs(aggregate, userFile)],
-    properties: [
-      { name: 'aggregateType', isStatic: true, isReadonly: true, initializer: tsString(aggregate.name) },
-      { name: 'stateVersion', isStatic: true, isReadonly: true, initializer: String(aggregate.stateVersion) },
-      ...snapshotProperties(aggregate),
-      {
-        name: 'eventTypes',
-        isStatic: true,
-        isReadonly: true,
-        docs: ['Every event type of this aggregate, retired ones included.'],
-        initializer: `[${aggregate.events.map((e) => tsString(e.name)).join(', ')}] as const`,
-      },
-    ],
-    ctors: [
-      {
-        parameters: [{ name: 'id', type: 'string' }],
-        statements: [`super(id, ${names.base}.initialState());`, ...validateCommandsStatements(aggregate)],
-      },
-    ],
-    methods: [
-      {
-        name: 'initialState',
-        isStatic: true,
-        docs: ['The state of a new aggregate, before any event.'],
-        returnType: names.state,
-        statements: [`return ${initialObject(aggregate.state, model)};`],
-      },
-      ...aggregate.commands.map((c) => handler(aggregate, c)),
-      ...live.map(raiser),
-      ...aggregate.events.map(applier),
-      whenMethod(aggregate),
-    ],
-  };
+  printStatics(file, aggregate);
+  printMember(file, {
+    signature: 'constructor(id: string)',
+    body: () => {
+      file.print(`super(id, ${names.base}.initialState());`);
+      printValidateCommands(file, aggregate, ctx);
+    },
+  });
+  printMember(file, {
+    doc: 'The state of a new aggregate, before any event.',
+    signature: `static initialState(): ${names.state}`,
+    body: () => file.print(`return ${initialObject(aggregate.state, model)};`),
+  });
+  for (const command of aggregate.commands)
+    printMember(file, {
+      doc: handlerDoc(aggregate, command),
+      signature: `abstract ${commandHandlerName(command.name)}(command: ${commandTypeName(command.name)}): void`,
+    });
+  for (const event of aggregate.events.filter((e) => !e.retired)) printRaiser(file, event);
+  for (const event of aggregate.events)
+    printMember(file, {
+      doc: `Applies ${event.name} to \`this.state\`. Runs for new and replayed events; must not fail or have side effects.`,
+      signature: `protected abstract ${applierName(event.name)}(event: ${eventTypeNames(event.name).event}): void`,
+    });
+  printWhen(file, aggregate, ctx);
 }
 
 /** Command types, the state type, the event union and the abstract base class of `aggregate`. */
-export function aggregateBaseStatements(
+export function printAggregateBase(
+  file: GeneratedFile,
   aggregate: AggregateModel,
   model: SchemaModel,
-  userFile: string,
-): Statement[] {
+  ctx: EmitContext,
+  named: NamedTypeRef,
+): void {
   const names = aggregateTypeNames(aggregate.name);
-  return [
-    ...commandStatements(aggregate),
-    {
-      kind: StructureKind.Interface,
-      name: names.state,
-      isExported: true,
-      docs: [
-        `State of ${aggregate.name} (schema version ${aggregate.stateVersion}); also the snapshot shape.`,
-      ],
-      properties: propertySignatures(aggregate.state, 'data', false),
-    },
-    {
-      kind: StructureKind.TypeAlias,
-      name: names.event,
-      isExported: true,
-      docs: [`Any event of ${aggregate.name}.`],
-      type:
-        aggregate.events.length > 0
-          ? aggregate.events.map((e) => eventTypeNames(e.name).event).join(' | ')
-          : 'never',
-    },
-    baseClass(aggregate, model, userFile),
-  ];
+  for (const command of aggregate.commands)
+    printInterface(file, {
+      name: commandTypeName(command.name),
+      doc: command.description ?? `The ${command.name} command of ${aggregate.name}.`,
+      properties: propertySignatures(command.fields, 'input', true, named),
+    });
+  printInterface(file, {
+    name: names.state,
+    doc: `State of ${aggregate.name} (schema version ${aggregate.stateVersion}); also the snapshot shape.`,
+    properties: propertySignatures(aggregate.state, 'data', false, named),
+  });
+  const events = aggregate.events.map((e) => eventTypeNames(e.name).event);
+  printTypeAlias(file, {
+    name: names.event,
+    doc: `Any event of ${aggregate.name}.`,
+    type: events.length > 0 ? union(events) : 'never',
+  });
+  file.blank();
+  file.doc(baseDoc(aggregate, ctx.layout.userAggregate(aggregate.name)));
+  file.block(
+    [
+      'export abstract class ',
+      names.base,
+      ' extends ',
+      ctx.runtime('AggregateRoot'),
+      typeArgs([names.state]),
+      ' {',
+    ],
+    () => printMembers(file, aggregate, model, ctx),
+  );
 }

@@ -1,4 +1,7 @@
 import type { AggregateModel } from '../model/ir.ts';
+import { list } from './code-parts.ts';
+import type { EmitContext } from './context.ts';
+import type { GeneratedFile } from './generated-file.ts';
 import { commandHandlerName, commandValidatorName, tsString } from './names.ts';
 
 /**
@@ -8,10 +11,20 @@ import { commandHandlerName, commandValidatorName, tsString } from './names.ts';
  * overrides, and every caller (direct calls, the repository's `create`/`update` callbacks, the
  * aggregate test kit) goes through the check. Nothing when the aggregate has no commands.
  */
-export function validateCommandsStatements(aggregate: AggregateModel): string[] {
-  if (aggregate.commands.length === 0) return [];
-  const entries = aggregate.commands.map(
-    (c) => `  ${commandHandlerName(c.name)}: [${tsString(c.name)}, ${commandValidatorName(c.name)}],`,
+export function printValidateCommands(
+  file: GeneratedFile,
+  aggregate: AggregateModel,
+  ctx: EmitContext,
+): void {
+  if (aggregate.commands.length === 0) return;
+  file.block(
+    [ctx.codegen('validateCommands'), `(this, ${tsString(aggregate.name)}, {`],
+    () => {
+      for (const c of aggregate.commands) {
+        const validator = ctx.fromFile(ctx.layout.validators, commandValidatorName(c.name));
+        file.print(`${commandHandlerName(c.name)}: `, list('[', [tsString(c.name), validator], ']'), ',');
+      }
+    },
+    '});',
   );
-  return [`validateCommands(this, ${tsString(aggregate.name)}, {`, ...entries, '});'];
 }

@@ -1,68 +1,64 @@
-import { StructureKind } from 'ts-morph';
 import { type AggregateModel, currentVersion, type EventModel, payloadTypeName } from '../model/ir.ts';
 import { article } from './article.ts';
+import { list, typeArgs } from './code-parts.ts';
+import type { EmitContext } from './context.ts';
+import type { GeneratedFile } from './generated-file.ts';
 import { eventTypeNames, tsString, validatorName } from './names.ts';
-import type { Statement } from './ts-project.ts';
-import { isOptionalIn, propertySignatures } from './ts-types.ts';
+import { declarationStart, printInterface, printTypeAlias } from './print-declarations.ts';
+import { isOptionalIn, type NamedTypeRef, propertySignatures } from './ts-types.ts';
 
-function payloadStatements(event: EventModel): Statement[] {
+function capitalArticle(name: string): string {
+  return article(name) === 'an' ? 'An' : 'A';
+}
+
+function printPayloadTypes(
+  file: GeneratedFile,
+  event: EventModel,
+  ctx: EmitContext,
+  named: NamedTypeRef,
+): void {
   const current = currentVersion(event);
   const names = eventTypeNames(event.name);
-  const out: Statement[] = event.versions.map((v) => ({
-    kind: StructureKind.Interface,
-    name: payloadTypeName(event.name, v.version),
-    isExported: true,
-    docs: [`Payload of ${event.name} version ${v.version}${v === current ? ' (current)' : ''}.`],
-    properties: propertySignatures(v.fields, 'data', true),
-  }));
+  for (const v of event.versions) {
+    printInterface(file, {
+      name: payloadTypeName(event.name, v.version),
+      doc: `Payload of ${event.name} version ${v.version}${v === current ? ' (current)' : ''}.`,
+      properties: propertySignatures(v.fields, 'data', true, named),
+    });
+  }
   const currentName = payloadTypeName(event.name, current.version);
-  out.push({
-    kind: StructureKind.TypeAlias,
+  printTypeAlias(file, {
     name: names.data,
-    isExported: true,
-    docs: [`Payload of the current version of ${event.name}.`],
+    doc: `Payload of the current version of ${event.name}.`,
     type: currentName,
   });
   const hasDefaults = current.fields.some((f) => isOptionalIn(f, 'input') !== isOptionalIn(f, 'data'));
-  out.push(
-    hasDefaults
-      ? {
-          kind: StructureKind.Interface,
-          name: names.input,
-          isExported: true,
-          docs: [
-            `What \`${event.name}.create()\` takes: the current payload, fields with defaults optional.`,
-          ],
-          properties: propertySignatures(current.fields, 'input', true),
-        }
-      : {
-          kind: StructureKind.TypeAlias,
-          name: names.input,
-          isExported: true,
-          docs: [`What \`${event.name}.create()\` takes: the current payload.`],
-          type: currentName,
-        },
-  );
-  out.push({
-    kind: StructureKind.TypeAlias,
+  if (hasDefaults)
+    printInterface(file, {
+      name: names.input,
+      doc: `What \`${event.name}.create()\` takes: the current payload, fields with defaults optional.`,
+      properties: propertySignatures(current.fields, 'input', true, named),
+    });
+  else
+    printTypeAlias(file, {
+      name: names.input,
+      doc: `What \`${event.name}.create()\` takes: the current payload.`,
+      type: currentName,
+    });
+  const literal = tsString(event.name);
+  printTypeAlias(file, {
     name: names.event,
-    isExported: true,
-    docs: [`${article(event.name) === 'an' ? 'An' : 'A'} ${event.name} event at its current version.`],
-    type: `DomainEvent<${names.data}, ${tsString(event.name)}>`,
+    doc: `${capitalArticle(event.name)} ${event.name} event at its current version.`,
+    type: [ctx.runtimeType('DomainEvent'), typeArgs([names.data, literal])],
   });
-  out.push({
-    kind: StructureKind.TypeAlias,
+  printTypeAlias(file, {
     name: names.stored,
-    isExported: true,
-    docs: [
-      `${article(event.name) === 'an' ? 'An' : 'A'} ${event.name} event as read from a store, with its global position.`,
-    ],
-    type: `StoredEvent<${names.data}, ${tsString(event.name)}>`,
+    doc: `${capitalArticle(event.name)} ${event.name} event as read from a store, with its global position.`,
+    type: [ctx.runtimeType('StoredEvent'), typeArgs([names.data, literal])],
   });
-  return out;
 }
 
-function classDocs(event: EventModel, version: number): string {
+function classDoc(event: EventModel, version: number): string {
   const lines = [`${event.description ?? `The ${event.name} event.`} Current schema version: ${version}.`];
   if (event.retired) lines.push('', '@deprecated Retired: no longer emitted; stored events stay readable.');
   return lines.join('\n');
@@ -72,25 +68,36 @@ function classDocs(event: EventModel, version: number): string {
  * The event class: it extends what the runtime's `defineEvent()` returns for the event's current
  * version (literal-typed statics, a validating `create()` and `is()`), so the file holds one call.
  */
-function eventClassStatement(aggregate: AggregateModel, event: EventModel): Statement {
+function printEventClass(
+  file: GeneratedFile,
+  aggregate: AggregateModel,
+  event: EventModel,
+  ctx: EmitContext,
+): void {
   const current = currentVersion(event);
   const names = eventTypeNames(event.name);
-  const typeArgs = `${names.event}, ${names.input}, ${current.version}, ${tsString(aggregate.name)}`;
-  const args = `${tsString(aggregate.name)}, ${tsString(event.name)}, ${current.version}, ${validatorName(event.name, current.version)}`;
-  return {
-    kind: StructureKind.Class,
-    name: event.name,
-    isExported: true,
-    isAbstract: true,
-    docs: [classDocs(event, current.version)],
-    extends: `defineEvent<${typeArgs}>(\n  ${args},\n)`,
-  };
+  const validator = ctx.fromFile(ctx.layout.validators, validatorName(event.name, current.version));
+  const eventTypeArgs = [names.event, names.input, current.version, tsString(aggregate.name)];
+  const args = [tsString(aggregate.name), tsString(event.name), current.version, validator];
+  const start = declarationStart(file, { name: event.name, doc: classDoc(event, current.version) });
+  file.print(
+    `${start}abstract class ${event.name} extends `,
+    ctx.codegen('defineEvent'),
+    typeArgs(eventTypeArgs),
+    list('(', args, ')'),
+    ' {}',
+  );
 }
 
 /** Payload types of every version, the typed event and the event class of each event of `aggregate`. */
-export function aggregateEventStatements(aggregate: AggregateModel): Statement[] {
-  return aggregate.events.flatMap((event) => [
-    ...payloadStatements(event),
-    eventClassStatement(aggregate, event),
-  ]);
+export function printAggregateEvents(
+  file: GeneratedFile,
+  aggregate: AggregateModel,
+  ctx: EmitContext,
+  named: NamedTypeRef,
+): void {
+  for (const event of aggregate.events) {
+    printPayloadTypes(file, event, ctx, named);
+    printEventClass(file, aggregate, event, ctx);
+  }
 }

@@ -1,82 +1,62 @@
 import type { EventModel, EventVersionModel, SchemaModel } from '../model/ir.ts';
 import { payloadTypeName } from '../model/ir.ts';
 import { upcastOp } from '../upcast/upcast-ops.ts';
+import { list, type Part } from './code-parts.ts';
+import { codeWithSymbols } from './code-with-symbols.ts';
 import type { EmitContext } from './context.ts';
+import type { GeneratedFile } from './generated-file.ts';
 import { generatedHeader } from './header.ts';
 import { tsString, validatorName } from './names.ts';
-import { importDeclaration, printTypeScript, type Statement } from './ts-project.ts';
+
+/** One upcast operation: the operation's own expression, its user function and payload type imported. */
+function operation(
+  op: EventVersionModel['upcast'][number],
+  event: EventModel,
+  from: number,
+  ctx: EmitContext,
+): Part[] {
+  const userFunction = upcastOp(op).userFunction(op);
+  const aggregateFile = ctx.layout.aggregate(event.aggregate);
+  const candidates = [
+    ctx.codegen('customUpcaster'),
+    ctx.fromFile(aggregateFile, payloadTypeName(event.name, from), true),
+    ...(userFunction === undefined ? [] : [ctx.fromFile(ctx.layout.userUpcasters, userFunction)]),
+  ];
+  return codeWithSymbols(upcastOp(op).emit(op, event.name, from), candidates);
+}
 
 function versionEntry(
   event: EventModel,
   version: EventVersionModel,
   next: EventVersionModel | undefined,
-): string {
-  const validate = `validate: fromAjv(${validatorName(event.name, version.version)})`;
-  if (!next) return `      { version: ${version.version}, ${validate} },`;
-  const ops = next.upcast.map((op) => upcastOp(op).emit(op, event.name, version.version));
-  return [
-    '      {',
-    `        version: ${version.version},`,
-    `        ${validate},`,
-    `        upcast: declarativeUpcaster([${ops.length > 0 ? `\n          ${ops.join(',\n          ')},\n        ` : ''}]),`,
-    '      },',
-  ].join('\n');
-}
-
-function definition(event: EventModel): string {
-  const versions = event.versions.map((v, i) => versionEntry(event, v, event.versions[i + 1]));
-  return [
-    '  {',
-    `    eventType: ${tsString(event.name)},`,
-    `    aggregateType: ${tsString(event.aggregate)},`,
-    `    eventClass: ${event.name},`,
-    ...(event.retired ? ['    retired: true,'] : []),
-    '    versions: [',
-    ...versions,
-    '    ],',
-    '  },',
-  ].join('\n');
-}
-
-function imports(model: SchemaModel, ctx: EmitContext): Statement[] {
-  const path = ctx.layout.registry;
-  const out: Statement[] = [
-    importDeclaration(ctx.runtimeImport, ['EventTypeDefinition'], true),
-    importDeclaration(ctx.runtimeImport, ['declarativeUpcaster', 'EventRegistry', 'fromAjv'], false),
+  ctx: EmitContext,
+): Part {
+  const validator = ctx.fromFile(ctx.layout.validators, validatorName(event.name, version.version));
+  const fields: Part[] = [
+    `version: ${version.version}`,
+    ['validate: ', ctx.runtime('fromAjv'), '(', validator, ')'],
   ];
-  const customs: string[] = [];
-  const validators: string[] = [];
-  for (const aggregate of model.aggregates) {
-    if (aggregate.events.length === 0) continue;
-    const from = ctx.importPath(path, ctx.layout.aggregate(aggregate.name));
-    const payloads: string[] = [];
-    for (const event of aggregate.events) {
-      event.versions.forEach((v, i) => {
-        validators.push(validatorName(event.name, v.version));
-        for (const op of v.upcast) {
-          const name = upcastOp(op).userFunction(op);
-          if (name === undefined) continue;
-          customs.push(name);
-          payloads.push(payloadTypeName(event.name, i));
-        }
-      });
-    }
-    if (payloads.length > 0) out.push(importDeclaration(from, payloads, true));
-    out.push(
-      importDeclaration(
-        from,
-        aggregate.events.map((e) => e.name),
-        false,
-      ),
-    );
+  if (next) {
+    const ops = next.upcast.map((op) => operation(op, event, version.version, ctx));
+    fields.push(['upcast: ', ctx.runtime('declarativeUpcaster'), list('([', ops, '])')]);
   }
-  if (customs.length > 0) {
-    out.splice(2, 0, importDeclaration(`${ctx.runtimeImport}/codegen`, ['customUpcaster'], false));
-    out.push(importDeclaration(ctx.importPath(path, ctx.layout.userUpcasters), customs, false));
-  }
-  if (validators.length > 0)
-    out.push(importDeclaration(ctx.importPath(path, ctx.layout.validators), validators, false));
-  return out;
+  return list('{', fields, '}', { pad: true });
+}
+
+function printDefinition(file: GeneratedFile, event: EventModel, ctx: EmitContext): void {
+  const eventClass = ctx.fromFile(ctx.layout.aggregate(event.aggregate), event.name);
+  file.block(
+    '{',
+    () => {
+      file.print(`eventType: ${tsString(event.name)},`);
+      file.print(`aggregateType: ${tsString(event.aggregate)},`);
+      file.print('eventClass: ', eventClass, ',');
+      if (event.retired) file.print('retired: true,');
+      const versions = event.versions.map((v, i) => versionEntry(event, v, event.versions[i + 1], ctx));
+      file.print('versions: ', list('[', versions, ']'), ',');
+    },
+    '},',
+  );
 }
 
 /**
@@ -85,26 +65,29 @@ function imports(model: SchemaModel, ctx: EmitContext): Statement[] {
  * `createEventRegistry()` to pass to event stores.
  */
 export function emitRegistry(model: SchemaModel, ctx: EmitContext): string {
-  const events = model.aggregates.flatMap((a) => a.events);
-  return printTypeScript(generatedHeader(ctx.version, ctx.sourceOf([])), [
-    ...imports(model, ctx),
+  const file = ctx.file(ctx.layout.registry, [generatedHeader(ctx.version, ctx.sourceOf([]))]);
+  const definitionType = ctx.runtimeType('EventTypeDefinition');
+  file.doc('Every event type of the domain: versions, validators, upcasters and event classes.');
+  file.block(
+    ['export const eventDefinitions: readonly ', definitionType, '[] = ['],
+    () => {
+      for (const event of model.aggregates.flatMap((a) => a.events)) printDefinition(file, event, ctx);
+    },
+    '];',
+  );
+  file.blank();
+  file.doc(
     [
-      '/** Every event type of the domain: versions, validators, upcasters and event classes. */',
-      'export const eventDefinitions: readonly EventTypeDefinition[] = [',
-      ...events.map(definition),
-      '];',
+      'A new registry of every event type: give it to the event store so appended events are',
+      'validated and stored events are upcast to their current version on read.',
+      '',
+      '@example',
+      'const store = new InMemoryEventStore({ registry: createEventRegistry() });',
     ].join('\n'),
-    [
-      '/**',
-      ' * A new registry of every event type: give it to the event store so appended events are',
-      ' * validated and stored events are upcast to their current version on read.',
-      ' *',
-      ' * @example',
-      ' * const store = new InMemoryEventStore({ registry: createEventRegistry() });',
-      ' */',
-      'export function createEventRegistry(): EventRegistry {',
-      '  return new EventRegistry().registerAll(eventDefinitions);',
-      '}',
-    ].join('\n'),
-  ]);
+  );
+  const registry = ctx.runtime('EventRegistry');
+  file.block(['export function createEventRegistry(): ', registry, ' {'], () => {
+    file.print('return new ', registry, '().registerAll(eventDefinitions);');
+  });
+  return file.toString();
 }

@@ -1,29 +1,22 @@
-import { StructureKind } from 'ts-morph';
 import type { NamedTypeModel, SchemaModel } from '../model/ir.ts';
+import { list, union } from './code-parts.ts';
 import type { EmitContext } from './context.ts';
+import type { GeneratedFile } from './generated-file.ts';
 import { generatedHeader } from './header.ts';
 import { tsString } from './names.ts';
-import { importDeclaration, printTypeScript, type Statement } from './ts-project.ts';
+import { printInterface, printTypeAlias } from './print-declarations.ts';
 import { propertySignatures } from './ts-types.ts';
 
-function namedTypeStatement(type: NamedTypeModel): Statement {
-  const docs = type.description !== undefined ? [type.description] : [];
-  if (type.kind === 'enum') {
-    return {
-      kind: StructureKind.TypeAlias,
+function printNamedType(file: GeneratedFile, type: NamedTypeModel): void {
+  const doc = type.description;
+  if (type.kind === 'enum')
+    printTypeAlias(file, { name: type.name, doc, type: union(type.values.map(tsString)) });
+  else
+    printInterface(file, {
       name: type.name,
-      isExported: true,
-      docs,
-      type: type.values.map(tsString).join(' | '),
-    };
-  }
-  return {
-    kind: StructureKind.Interface,
-    name: type.name,
-    isExported: true,
-    docs,
-    properties: propertySignatures(type.fields, 'input', false),
-  };
+      doc,
+      properties: propertySignatures(type.fields, 'input', false),
+    });
 }
 
 /**
@@ -32,18 +25,23 @@ function namedTypeStatement(type: NamedTypeModel): Statement {
  */
 export function emitTypes(model: SchemaModel, ctx: EmitContext): string {
   const files = [...new Set(model.types.map((t) => t.loc.file))].sort();
-  const header = generatedHeader(ctx.version, ctx.sourceOf(files));
-  return printTypeScript(header, [
-    importDeclaration(ctx.runtimeImport, ['CreateEventInput'], true),
-    {
-      kind: StructureKind.TypeAlias,
-      name: 'EventEnvelope',
-      isExported: true,
-      docs: [
-        'The envelope of a new event: `aggregateId` is required; ids, tenant and time default from the event context.',
-      ],
-      type: "Omit<CreateEventInput<unknown>, 'eventType' | 'data' | 'aggregateType' | 'schemaVersion'>",
-    },
-    ...model.types.map(namedTypeStatement),
-  ]);
+  const file = ctx.file(ctx.layout.types, [generatedHeader(ctx.version, ctx.sourceOf(files))]);
+  printTypeAlias(file, {
+    name: 'EventEnvelope',
+    doc: 'The envelope of a new event: `aggregateId` is required; ids, tenant and time default from the event context.',
+    type: [
+      'Omit',
+      list(
+        '<',
+        [
+          [ctx.runtimeType('CreateEventInput'), '<unknown>'],
+          "'eventType' | 'data' | 'aggregateType' | 'schemaVersion'",
+        ],
+        '>',
+        { trailingComma: false },
+      ),
+    ],
+  });
+  for (const type of model.types) printNamedType(file, type);
+  return file.toString();
 }

@@ -19,9 +19,11 @@ import {
 } from '../json-schema/index.ts';
 import type { SchemaModel } from '../model/ir.ts';
 import { article } from './article.ts';
+import { codeWithSymbols } from './code-with-symbols.ts';
 import type { EmitContext } from './context.ts';
+import type { GeneratedFile } from './generated-file.ts';
 import { generatedHeader } from './header.ts';
-import { commandValidatorName, tsString, validatorName } from './names.ts';
+import { commandValidatorName, validatorName } from './names.ts';
 
 /** Runtime helpers the standalone code refers to, by the `require` ajv would write. */
 const RUNTIME_HELPERS: ReadonlyArray<readonly [string, string]> = [
@@ -54,7 +56,7 @@ const ajvVersion = (createRequire(import.meta.url)('ajv/package.json') as { vers
 
 /** A fingerprint of everything the compiled module depends on. */
 function inputsFingerprint(schemas: [string, Record<string, unknown>][], runtimeImport: string): string {
-  const hash = createHash('sha256').update(canonicalJson({ schemas, runtimeImport, ajvVersion, format: 3 }));
+  const hash = createHash('sha256').update(canonicalJson({ schemas, runtimeImport, ajvVersion, format: 5 }));
   return `sha256:${hash.digest('hex').slice(0, 32)}`;
 }
 
@@ -131,57 +133,70 @@ function compileStandalone(model: SchemaModel, schemas: [string, Record<string, 
   return standaloneCode(ajv, exports);
 }
 
-function useRuntimeHelpers(code: string): { code: string; helpers: string[] } {
+/** The standalone code with each `require` of an ajv runtime helper replaced by the runtime's export. */
+function useRuntimeHelpers(code: string): string {
   let out = code.replace(/^"use strict";\n/, '');
-  const helpers = ['ajvFormats'];
-  for (const [required, name] of RUNTIME_HELPERS) {
-    if (out.includes(required)) {
-      out = out.replaceAll(required, name);
-      helpers.push(name);
-    }
-  }
+  for (const [required, name] of RUNTIME_HELPERS) out = out.replaceAll(required, name);
   const leftover = /require\("[^"]*"\)/.exec(out);
   if (leftover)
     throw new Error(`the precompiled validators need ${leftover[0]}, which the runtime does not provide`);
-  return { code: out, helpers: helpers.sort() };
+  return out;
 }
 
 /** The `export const validateX = validateN;` lines ajv writes, which the typed exports replace. */
 const AJV_EXPORT = /^export const (\w+) = (\w+);\n/gm;
 
 /**
- * The standalone code as a TypeScript module. ajv's code is untyped JavaScript, so the module
- * opts out of type checking (`@ts-nocheck`, a pragma that must precede the first statement),
- * and its exports are re-declared with explicit types: callers, declaration files and
- * `tsc`'s emitted JavaScript all see `AjvValidateFunction`.
+ * Prints the standalone code into `file` as a TypeScript module. ajv's code is untyped
+ * JavaScript, so the module opts out of type checking (`@ts-nocheck` in the file's header, a
+ * pragma that must precede the first statement), and its exports are re-declared with explicit
+ * types: callers, declaration files and `tsc`'s emitted JavaScript all see `AjvValidateFunction`.
+ * The runtime helpers the code uses are imported from the runtime.
  */
+function printCompiledModule(
+  file: GeneratedFile,
+  model: SchemaModel,
+  schemas: [string, Record<string, unknown>][],
+  ctx: EmitContext,
+): void {
+  const functions = new Map<string, string>();
+  const code = useRuntimeHelpers(compileStandalone(model, schemas)).replace(
+    AJV_EXPORT,
+    (_line, name: string, fn: string) => {
+      functions.set(name, fn);
+      return '';
+    },
+  );
+  const helpers = ['ajvFormats', ...RUNTIME_HELPERS.map(([, name]) => name)].map((n) => ctx.runtime(n));
+  file.verbatim(codeWithSymbols(code, helpers));
+  const validateFunction = ctx.runtimeType('AjvValidateFunction');
+  for (const [name, schema] of schemas) {
+    const fn = functions.get(name);
+    if (fn === undefined) throw new Error(`ajv did not export the validator ${name}`);
+    file.doc(`Validates ${article(name.slice(8))} ${String(schema['title'])} payload.`);
+    file.print(`export const ${name}: `, validateFunction, ` = ${fn};`);
+  }
+}
+
+/** The whole `validators.ts` after its first two lines (header and fingerprint). */
 function compiledModule(
   model: SchemaModel,
   schemas: [string, Record<string, unknown>][],
   ctx: EmitContext,
+  prefixLines: readonly string[],
 ): string {
-  if (schemas.length === 0) return 'export {};\n';
-  const compiled = useRuntimeHelpers(compileStandalone(model, schemas));
-  const functions = new Map<string, string>();
-  const code = compiled.code.replace(AJV_EXPORT, (_line, name: string, fn: string) => {
-    functions.set(name, fn);
-    return '';
-  });
-  const exports = schemas.map(([name, schema]) => {
-    const fn = functions.get(name);
-    if (fn === undefined) throw new Error(`ajv did not export the validator ${name}`);
-    const doc = `/** Validates ${article(name.slice(8))} ${String(schema['title'])} payload. */`;
-    return `${doc}\nexport const ${name}: AjvValidateFunction = ${fn} as AjvValidateFunction;\n`;
-  });
-  return [
-    '// @ts-nocheck\n',
-    '// ajv standalone code is untyped JavaScript; the exports at the end carry the types.\n',
-    `import type { AjvValidateFunction } from ${tsString(ctx.runtimeImport)};\n`,
-    `import { ${compiled.helpers.join(', ')} } from ${tsString(ctx.runtimeImport)};\n`,
-    code.replace(/\n*$/, '\n'),
-    '\n',
-    exports.join(''),
-  ].join('');
+  const pragma = [
+    '// @ts-nocheck',
+    '// ajv standalone code is untyped JavaScript; the exports at the end carry the types.',
+  ];
+  const file = ctx.file(
+    ctx.layout.validators,
+    schemas.length === 0 ? prefixLines : [...prefixLines, '', ...pragma],
+  );
+  if (schemas.length === 0) file.print('export {};');
+  else printCompiledModule(file, model, schemas, ctx);
+  const prefix = `${prefixLines.join('\n')}\n\n`;
+  return file.toString().slice(prefix.length);
 }
 
 /** The code of `existing` after `prefix`, when it starts with it. */
@@ -212,7 +227,10 @@ export function emitValidators(
   const header = generatedHeader(ctx.version, ctx.sourceOf([]));
   const stamp = `// inputs: ${inputsFingerprint(schemas, ctx.runtimeImport)}`;
   const prefix = `${header}\n${stamp}\n\n`;
-  const body = memo.get(stamp) ?? reusable(readExisting(), prefix) ?? compiledModule(model, schemas, ctx);
+  const body =
+    memo.get(stamp) ??
+    reusable(readExisting(), prefix) ??
+    compiledModule(model, schemas, ctx, [header, stamp]);
   memo.set(stamp, body);
   return `${prefix}${body}`;
 }

@@ -1,7 +1,10 @@
-import { StructureKind } from 'ts-morph';
 import type { ProjectionModel } from '../model/ir.ts';
+import { list, type Part } from './code-parts.ts';
+import type { EmitContext } from './context.ts';
+import type { GeneratedFile } from './generated-file.ts';
+import type { ImportSymbol } from './import-symbol.ts';
 import { projectionTypeNames } from './names.ts';
-import type { Statement } from './ts-project.ts';
+import { printMember, printTypeAlias } from './print-declarations.ts';
 
 /** `OrderSummary` → `createOrderSummaryRunner`, `OrderSummaryRunnerOptions`. */
 export function runnerFactoryNames(projection: string): { factory: string; options: string } {
@@ -13,58 +16,39 @@ function runnerClass(projection: ProjectionModel): string {
   return projection.partitions === undefined ? 'ProjectionRunner' : 'PartitionedProjectionRunner';
 }
 
-/** The runtime options type the factory of `projection` takes. */
-function runnerOptionsType(projection: ProjectionModel): string {
-  return projection.partitions === undefined ? 'ProjectionRunnerOptions' : 'PartitionedRunnerOptions';
-}
-
-/** Runtime types the factory of `projection` names: its options type and the runner class it returns. */
-export function runnerFactoryRuntimeTypes(projection: ProjectionModel): string[] {
-  return [runnerOptionsType(projection), runnerClass(projection)];
-}
-
-/** The `@es-gen/runtime/codegen` helper the factory of `projection` calls. */
-export function runnerFactoryCodegenValues(projection: ProjectionModel): string[] {
+function optionsDoc(projection: ProjectionModel): string {
+  const { factory } = runnerFactoryNames(projection.name);
+  if (projection.partitions !== undefined)
+    return `Options of \`${factory}\`: a partitioned runner's options, \`partitions\` defaulting to the schema's ${projection.partitions}.`;
+  if (projection.checkpoint)
+    return `Options of \`${factory}\`: the runner's options (\`checkpoint: true\`, so both stores are needed).`;
   return [
-    projection.partitions === undefined ? 'createProjectionRunner' : 'createPartitionedProjectionRunner',
+    `Options of \`${factory}\`: the runner's options. The schema says \`checkpoint: false\`,`,
+    'so the checkpoint and dead-letter stores default to in-memory ones (each new runner starts',
+    'from position 0).',
+  ].join('\n');
+}
+
+/** `Omit<T, keys> & Partial<Pick<T, keys>>`: the options with `keys` made optional. */
+function withOptional(options: ImportSymbol, keys: string): Part[] {
+  return [
+    'Omit',
+    list('<', [options, keys], '>', { trailingComma: false }),
+    ' & Partial<Pick',
+    list('<', [options, keys], '>', { trailingComma: false }),
+    '>',
   ];
 }
 
-function optionsType(projection: ProjectionModel): Statement {
-  if (projection.partitions !== undefined) return partitionedOptionsType(projection);
+function printOptionsType(file: GeneratedFile, projection: ProjectionModel, ctx: EmitContext): void {
   const names = runnerFactoryNames(projection.name);
-  const stores = "'checkpointStore' | 'deadLetterStore'";
-  return {
-    kind: StructureKind.TypeAlias,
-    name: names.options,
-    isExported: true,
-    docs: [
-      projection.checkpoint
-        ? `Options of \`${names.factory}\`: the runner's options (\`checkpoint: true\`, so both stores are needed).`
-        : [
-            `Options of \`${names.factory}\`: the runner's options. The schema says \`checkpoint: false\`,`,
-            'so the checkpoint and dead-letter stores default to in-memory ones (each new runner starts',
-            'from position 0).',
-          ].join('\n'),
-    ],
-    type: projection.checkpoint
-      ? 'ProjectionRunnerOptions'
-      : `Omit<ProjectionRunnerOptions, ${stores}> &\n  Partial<Pick<ProjectionRunnerOptions, ${stores}>>`,
-  };
-}
-
-/** Options of a partitioned projection's factory: `partitions` defaults to the schema's. */
-function partitionedOptionsType(projection: ProjectionModel): Statement {
-  const names = runnerFactoryNames(projection.name);
-  return {
-    kind: StructureKind.TypeAlias,
-    name: names.options,
-    isExported: true,
-    docs: [
-      `Options of \`${names.factory}\`: a partitioned runner's options, \`partitions\` defaulting to the schema's ${projection.partitions}.`,
-    ],
-    type: "Omit<PartitionedRunnerOptions, 'partitions'> &\n  Partial<Pick<PartitionedRunnerOptions, 'partitions'>>",
-  };
+  const type: Part =
+    projection.partitions !== undefined
+      ? withOptional(ctx.runtimeType('PartitionedRunnerOptions'), "'partitions'")
+      : projection.checkpoint
+        ? [ctx.runtimeType('ProjectionRunnerOptions')]
+        : withOptional(ctx.runtimeType('ProjectionRunnerOptions'), "'checkpointStore' | 'deadLetterStore'");
+  printTypeAlias(file, { name: names.options, doc: optionsDoc(projection), type });
 }
 
 function callsInWords(retries: number): string {
@@ -72,7 +56,13 @@ function callsInWords(retries: number): string {
   return `called ${retries + 1} times (the first call and ${retries} ${retries === 1 ? 'retry' : 'retries'})`;
 }
 
-function factoryDocs(projection: ProjectionModel): string {
+/** A call in a doc example: on one line when short, else its options object over three lines. */
+function exampleCall(open: string, inner: string, close: string): string[] {
+  const line = `${open} ${inner} ${close}`;
+  return line.length <= 80 ? [line] : [open, `  ${inner},`, close];
+}
+
+function factoryDoc(projection: ProjectionModel): string {
   const { factory } = runnerFactoryNames(projection.name);
   const stores = projection.checkpoint ? 'eventStore, checkpointStore, deadLetterStore' : 'eventStore';
   const partitioned =
@@ -93,35 +83,31 @@ function factoryDocs(projection: ProjectionModel): string {
     "Options given here override the schema's settings; other `retry` options keep the runner's defaults.",
     '',
     '@example',
-    `const runner = ${factory}(projection, { ${stores} });`,
+    ...exampleCall(`const runner = ${factory}(projection, {`, stores, '});'),
     'await runner.runUntilCaughtUp();',
   ].join('\n');
 }
 
-function docComment(text: string): string {
-  return ['/**', ...text.split('\n').map((line) => (line ? ` * ${line}` : ' *')), ' */'].join('\n');
-}
-
-function factoryFunction(projection: ProjectionModel): Statement {
+/**
+ * Prints the runner factory of a projection, `createXRunner(projection, options)`, and its
+ * options type: a `ProjectionRunner` with the schema's `checkpoint` and `retries` wired into its
+ * options, or a `PartitionedProjectionRunner` for a projection with `partitions`.
+ */
+export function printRunnerFactory(file: GeneratedFile, projection: ProjectionModel, ctx: EmitContext): void {
+  printOptionsType(file, projection, ctx);
   const names = runnerFactoryNames(projection.name);
   const base = projectionTypeNames(projection.name).base;
-  const [helper] = runnerFactoryCodegenValues(projection);
-  return [
-    docComment(factoryDocs(projection)),
-    `export function ${names.factory}(`,
-    `  projection: ${base},`,
-    `  options: ${names.options},`,
-    `): ${runnerClass(projection)} {`,
-    `  return ${helper}(projection, options, ${base});`,
-    '}',
-  ].join('\n');
-}
-
-/**
- * The runner factory of a projection, `createXRunner(projection, options)`, and its options
- * type: a `ProjectionRunner` with the schema's `checkpoint` and `retries` wired into its options,
- * or a `PartitionedProjectionRunner` for a projection with `partitions`.
- */
-export function runnerFactoryStatements(projection: ProjectionModel): Statement[] {
-  return [optionsType(projection), factoryFunction(projection)];
+  const helper = ctx.codegen(
+    projection.partitions === undefined ? 'createProjectionRunner' : 'createPartitionedProjectionRunner',
+  );
+  printMember(file, {
+    doc: factoryDoc(projection),
+    signature: [
+      `export function ${names.factory}`,
+      list('(', [`projection: ${base}`, `options: ${names.options}`], ')'),
+      ': ',
+      ctx.runtimeType(runnerClass(projection)),
+    ],
+    body: () => file.print('return ', helper, `(projection, options, ${base});`),
+  });
 }

@@ -1,6 +1,10 @@
-import type { OptionalKind, PropertySignatureStructure } from 'ts-morph';
 import type { FieldConstraints, FieldModel, PrimitiveTypeName, SchemaModel, TypeRef } from '../model/ir.ts';
+import type { Part } from './code-parts.ts';
 import { propertyName, tsLiteral, tsString } from './names.ts';
+import type { PropertySpec } from './print-declarations.ts';
+
+/** How a named type is referred to: its name, or the symbol that imports it. */
+export type NamedTypeRef = (name: string) => Part;
 
 const PRIMITIVE_TS: Readonly<Record<PrimitiveTypeName, string>> = {
   string: 'string',
@@ -21,19 +25,25 @@ function enumUnion(values: readonly (string | number)[]): string {
 /**
  * The TypeScript type of a field type: literal unions for enums, `string` for uuid, datetime,
  * date and decimal (ISO and decimal strings), `unknown` for json; arrays are `readonly`, as
- * events are immutable and state is replaced rather than changed in place.
+ * events are immutable and state is replaced rather than changed in place. Named types are
+ * written by `named` (a symbol, so that printing the type imports them).
  */
-export function tsTypeOf(type: TypeRef, constraints: FieldConstraints = {}): string {
+export function tsTypeOf(
+  type: TypeRef,
+  constraints: FieldConstraints = {},
+  named: NamedTypeRef = (name) => name,
+): Part {
   switch (type.kind) {
     case 'primitive':
       return constraints.enum && constraints.enum.length > 0
         ? enumUnion(constraints.enum)
         : PRIMITIVE_TS[type.name];
     case 'named':
-      return type.name;
+      return named(type.name);
     case 'array': {
-      const inner = tsTypeOf(type.items, constraints);
-      return inner.includes(' ') ? `readonly (${inner})[]` : `readonly ${inner}[]`;
+      const inner = tsTypeOf(type.items, constraints, named);
+      const union = type.items.kind === 'primitive' && (constraints.enum?.length ?? 0) > 1;
+      return type.items.kind === 'array' || union ? ['readonly (', inner, ')[]'] : ['readonly ', inner, '[]'];
     }
   }
 }
@@ -46,25 +56,26 @@ export function isOptionalIn(field: FieldModel, view: FieldView): boolean {
   return view === 'input' ? field.optional || field.hasDefault : field.optional && !field.hasDefault;
 }
 
-function fieldDocs(field: FieldModel): string[] {
+function fieldDoc(field: FieldModel): string | undefined {
   const lines: string[] = [];
   if (field.description !== undefined) lines.push(field.description);
   if (field.hasDefault) lines.push(`@defaultValue ${tsLiteral(field.default)}`);
-  return lines.length > 0 ? [lines.join('\n')] : [];
+  return lines.length > 0 ? lines.join('\n') : undefined;
 }
 
-/** Property signatures for `fields`, in written order. */
+/** Property signatures for `fields`, in written order; named types written by `named`. */
 export function propertySignatures(
   fields: readonly FieldModel[],
   view: FieldView,
   readonly: boolean,
-): OptionalKind<PropertySignatureStructure>[] {
+  named?: NamedTypeRef,
+): PropertySpec[] {
   return fields.map((field) => ({
     name: propertyName(field.name),
-    type: tsTypeOf(field.type, field.constraints),
-    hasQuestionToken: isOptionalIn(field, view),
-    isReadonly: readonly,
-    docs: fieldDocs(field),
+    type: tsTypeOf(field.type, field.constraints, named),
+    optional: isOptionalIn(field, view),
+    readonly,
+    doc: fieldDoc(field),
   }));
 }
 

@@ -25,11 +25,7 @@ export const custom: UpcastOpDefinition<'custom'> = {
   // The function's effect is known only by running it, which `verifyUpcasters` does.
   analyse: (_op, slots) => slots,
   emit: (op, event, from) =>
-    [
-      '{',
-      `            custom: customUpcaster<${payloadTypeName(event, from)}>(${op.functionName}),`,
-      '          }',
-    ].join('\n'),
+    `{ custom: customUpcaster<${payloadTypeName(event, from)}>(${op.functionName}) }`,
   userFunction: (op) => op.functionName,
   text: (op) => `runs the upcaster \`${op.functionName}\` (user code)`,
   label: (op) => `custom ${op.functionName}`,

@@ -3,11 +3,11 @@
 import type { EventTypeDefinition } from '@es-gen/runtime';
 import { EventRegistry, declarativeUpcaster, fromAjv } from '@es-gen/runtime';
 import { customUpcaster } from '@es-gen/runtime/codegen';
+import { upcastCustomerRegisteredV1ToV2 } from '../domain/upcasters.ts';
 import type { CustomerRegisteredV1Data } from './aggregates/customer.ts';
 import { CustomerEmailChanged, CustomerRegistered } from './aggregates/customer.ts';
 import { ItemRegistered, StockReceived, StockReserved } from './aggregates/inventory-item.ts';
 import { OrderCancelled, OrderPlaced, OrderShipped } from './aggregates/order.ts';
-import { upcastCustomerRegisteredV1ToV2 } from '../domain/upcasters.ts';
 import {
   validateCustomerEmailChangedV1,
   validateCustomerRegisteredV1,
@@ -28,9 +28,7 @@ export const eventDefinitions: readonly EventTypeDefinition[] = [
     eventType: 'CustomerEmailChanged',
     aggregateType: 'Customer',
     eventClass: CustomerEmailChanged,
-    versions: [
-      { version: 1, validate: fromAjv(validateCustomerEmailChangedV1) },
-    ],
+    versions: [{ version: 1, validate: fromAjv(validateCustomerEmailChangedV1) }],
   },
   {
     eventType: 'CustomerRegistered',
@@ -41,9 +39,7 @@ export const eventDefinitions: readonly EventTypeDefinition[] = [
         version: 1,
         validate: fromAjv(validateCustomerRegisteredV1),
         upcast: declarativeUpcaster([
-          {
-            custom: customUpcaster<CustomerRegisteredV1Data>(upcastCustomerRegisteredV1ToV2),
-          },
+          { custom: customUpcaster<CustomerRegisteredV1Data>(upcastCustomerRegisteredV1ToV2) },
         ]),
       },
       { version: 2, validate: fromAjv(validateCustomerRegisteredV2) },
@@ -53,33 +49,25 @@ export const eventDefinitions: readonly EventTypeDefinition[] = [
     eventType: 'ItemRegistered',
     aggregateType: 'InventoryItem',
     eventClass: ItemRegistered,
-    versions: [
-      { version: 1, validate: fromAjv(validateItemRegisteredV1) },
-    ],
+    versions: [{ version: 1, validate: fromAjv(validateItemRegisteredV1) }],
   },
   {
     eventType: 'StockReceived',
     aggregateType: 'InventoryItem',
     eventClass: StockReceived,
-    versions: [
-      { version: 1, validate: fromAjv(validateStockReceivedV1) },
-    ],
+    versions: [{ version: 1, validate: fromAjv(validateStockReceivedV1) }],
   },
   {
     eventType: 'StockReserved',
     aggregateType: 'InventoryItem',
     eventClass: StockReserved,
-    versions: [
-      { version: 1, validate: fromAjv(validateStockReservedV1) },
-    ],
+    versions: [{ version: 1, validate: fromAjv(validateStockReservedV1) }],
   },
   {
     eventType: 'OrderCancelled',
     aggregateType: 'Order',
     eventClass: OrderCancelled,
-    versions: [
-      { version: 1, validate: fromAjv(validateOrderCancelledV1) },
-    ],
+    versions: [{ version: 1, validate: fromAjv(validateOrderCancelledV1) }],
   },
   {
     eventType: 'OrderPlaced',
@@ -89,9 +77,7 @@ export const eventDefinitions: readonly EventTypeDefinition[] = [
       {
         version: 1,
         validate: fromAjv(validateOrderPlacedV1),
-        upcast: declarativeUpcaster([
-          { add: { currency: 'USD' } },
-        ]),
+        upcast: declarativeUpcaster([{ add: { currency: 'USD' } }]),
       },
       {
         version: 2,
@@ -108,9 +94,7 @@ export const eventDefinitions: readonly EventTypeDefinition[] = [
     eventType: 'OrderShipped',
     aggregateType: 'Order',
     eventClass: OrderShipped,
-    versions: [
-      { version: 1, validate: fromAjv(validateOrderShippedV1) },
-    ],
+    versions: [{ version: 1, validate: fromAjv(validateOrderShippedV1) }],
   },
 ];
 

@@ -2,8 +2,14 @@
 
 import type { CreateEventInput } from '@es-gen/runtime';
 
-/** The envelope of a new event: `aggregateId` is required; ids, tenant and time default from the event context. */
-export type EventEnvelope = Omit<CreateEventInput<unknown>, 'eventType' | 'data' | 'aggregateType' | 'schemaVersion'>;
+/**
+ * The envelope of a new event: `aggregateId` is required; ids, tenant and time default from the
+ * event context.
+ */
+export type EventEnvelope = Omit<
+  CreateEventInput<unknown>,
+  'eventType' | 'data' | 'aggregateType' | 'schemaVersion'
+>;
 
 /** One product line of an order. */
 export interface OrderLine {

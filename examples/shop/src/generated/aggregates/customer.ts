@@ -3,7 +3,6 @@
 import type { DomainEvent, StoredEvent } from '@es-gen/runtime';
 import { AggregateRoot, UnknownEventTypeError } from '@es-gen/runtime';
 import { assertCurrentVersion, defineEvent, validateCommands } from '@es-gen/runtime/codegen';
-import type {  } from '../types.ts';
 import {
   validateChangeEmailCommand,
   validateCustomerEmailChangedV1,
@@ -23,15 +22,24 @@ export type CustomerEmailChangedData = CustomerEmailChangedV1Data;
 export type CustomerEmailChangedInput = CustomerEmailChangedV1Data;
 
 /** A CustomerEmailChanged event at its current version. */
-export type CustomerEmailChangedEvent = DomainEvent<CustomerEmailChangedData, 'CustomerEmailChanged'>;
+export type CustomerEmailChangedEvent = DomainEvent<
+  CustomerEmailChangedData,
+  'CustomerEmailChanged'
+>;
 
 /** A CustomerEmailChanged event as read from a store, with its global position. */
-export type CustomerEmailChangedStoredEvent = StoredEvent<CustomerEmailChangedData, 'CustomerEmailChanged'>;
+export type CustomerEmailChangedStoredEvent = StoredEvent<
+  CustomerEmailChangedData,
+  'CustomerEmailChanged'
+>;
 
 /** The CustomerEmailChanged event. Current schema version: 1. */
-export abstract class CustomerEmailChanged extends defineEvent<CustomerEmailChangedEvent, CustomerEmailChangedInput, 1, 'Customer'>(
-  'Customer', 'CustomerEmailChanged', 1, validateCustomerEmailChangedV1,
-) {}
+export abstract class CustomerEmailChanged extends defineEvent<
+  CustomerEmailChangedEvent,
+  CustomerEmailChangedInput,
+  1,
+  'Customer'
+>('Customer', 'CustomerEmailChanged', 1, validateCustomerEmailChangedV1) {}
 
 /** Payload of CustomerRegistered version 1. */
 export interface CustomerRegisteredV1Data {
@@ -57,12 +65,18 @@ export type CustomerRegisteredInput = CustomerRegisteredV2Data;
 export type CustomerRegisteredEvent = DomainEvent<CustomerRegisteredData, 'CustomerRegistered'>;
 
 /** A CustomerRegistered event as read from a store, with its global position. */
-export type CustomerRegisteredStoredEvent = StoredEvent<CustomerRegisteredData, 'CustomerRegistered'>;
+export type CustomerRegisteredStoredEvent = StoredEvent<
+  CustomerRegisteredData,
+  'CustomerRegistered'
+>;
 
 /** The CustomerRegistered event. Current schema version: 2. */
-export abstract class CustomerRegistered extends defineEvent<CustomerRegisteredEvent, CustomerRegisteredInput, 2, 'Customer'>(
-  'Customer', 'CustomerRegistered', 2, validateCustomerRegisteredV2,
-) {}
+export abstract class CustomerRegistered extends defineEvent<
+  CustomerRegisteredEvent,
+  CustomerRegisteredInput,
+  2,
+  'Customer'
+>('Customer', 'CustomerRegistered', 2, validateCustomerRegisteredV2) {}
 
 /** The ChangeEmail command of Customer. */
 export interface ChangeEmailCommand {
@@ -91,7 +105,8 @@ export type CustomerEvent = CustomerEmailChangedEvent | CustomerRegisteredEvent;
  *
  * Generated base: implement the command handlers and event appliers in `src/domain/customer.ts`.
  * Each command is checked against its schema before its handler runs: an invalid one throws
- * SchemaValidationError naming each field and rule; a valid one arrives as a copy with defaults filled in.
+ * SchemaValidationError naming each field and rule; a valid one arrives as a copy with defaults
+ * filled in.
  */
 export abstract class CustomerBase extends AggregateRoot<CustomerState> {
   static readonly aggregateType = 'Customer';
@@ -115,7 +130,8 @@ export abstract class CustomerBase extends AggregateRoot<CustomerState> {
   /**
    * Handles ChangeEmail.
    *
-   * May emit: CustomerEmailChanged. `command` has passed the ChangeEmail schema, defaults filled in.
+   * May emit: CustomerEmailChanged. `command` has passed the ChangeEmail schema, defaults filled
+   * in.
    */
   abstract changeEmail(command: ChangeEmailCommand): void;
 
@@ -123,35 +139,54 @@ export abstract class CustomerBase extends AggregateRoot<CustomerState> {
    * Handles RegisterCustomer.
    *
    * Creates the Customer: the stream must not exist yet.
-   * May emit: CustomerRegistered. `command` has passed the RegisterCustomer schema, defaults filled in.
+   * May emit: CustomerRegistered. `command` has passed the RegisterCustomer schema, defaults filled
+   * in.
    */
   abstract registerCustomer(command: RegisterCustomerCommand): void;
 
-  /** Validates `data`, raises a CustomerEmailChanged on this aggregate and applies it; throws SchemaValidationError when `data` is invalid. */
+  /**
+   * Validates `data`, raises a CustomerEmailChanged on this aggregate and applies it; throws
+   * SchemaValidationError when `data` is invalid.
+   */
   protected raiseCustomerEmailChanged(data: CustomerEmailChangedInput): CustomerEmailChangedEvent {
     return this.raise(CustomerEmailChanged.create(data, { aggregateId: this.id }));
   }
 
-  /** Validates `data`, raises a CustomerRegistered on this aggregate and applies it; throws SchemaValidationError when `data` is invalid. */
+  /**
+   * Validates `data`, raises a CustomerRegistered on this aggregate and applies it; throws
+   * SchemaValidationError when `data` is invalid.
+   */
   protected raiseCustomerRegistered(data: CustomerRegisteredInput): CustomerRegisteredEvent {
     return this.raise(CustomerRegistered.create(data, { aggregateId: this.id }));
   }
 
-  /** Applies CustomerEmailChanged to `this.state`. Runs for new and replayed events; must not fail or have side effects. */
+  /**
+   * Applies CustomerEmailChanged to `this.state`. Runs for new and replayed events; must not fail
+   * or have side effects.
+   */
   protected abstract applyCustomerEmailChanged(event: CustomerEmailChangedEvent): void;
 
-  /** Applies CustomerRegistered to `this.state`. Runs for new and replayed events; must not fail or have side effects. */
+  /**
+   * Applies CustomerRegistered to `this.state`. Runs for new and replayed events; must not fail or
+   * have side effects.
+   */
   protected abstract applyCustomerRegistered(event: CustomerRegisteredEvent): void;
 
   /** Dispatches an event to its typed applier; an older version than the current one throws. */
   protected override when(event: DomainEvent): void {
     switch (event.eventType) {
       case CustomerEmailChanged.eventType:
-        return this.applyCustomerEmailChanged(assertCurrentVersion(event, CustomerEmailChanged, this));
+        return this.applyCustomerEmailChanged(
+          assertCurrentVersion(event, CustomerEmailChanged, this),
+        );
       case CustomerRegistered.eventType:
         return this.applyCustomerRegistered(assertCurrentVersion(event, CustomerRegistered, this));
       default:
-        throw new UnknownEventTypeError(event.eventType, event.schemaVersion, 'not an event of Customer');
+        throw new UnknownEventTypeError(
+          event.eventType,
+          event.schemaVersion,
+          'not an event of Customer',
+        );
     }
   }
 }

@@ -3,7 +3,6 @@
 import type { DomainEvent, StoredEvent } from '@es-gen/runtime';
 import { AggregateRoot, UnknownEventTypeError } from '@es-gen/runtime';
 import { assertCurrentVersion, defineEvent, validateCommands } from '@es-gen/runtime/codegen';
-import type {  } from '../types.ts';
 import {
   validateItemRegisteredV1,
   validateReceiveStockCommand,
@@ -32,9 +31,12 @@ export type ItemRegisteredEvent = DomainEvent<ItemRegisteredData, 'ItemRegistere
 export type ItemRegisteredStoredEvent = StoredEvent<ItemRegisteredData, 'ItemRegistered'>;
 
 /** The ItemRegistered event. Current schema version: 1. */
-export abstract class ItemRegistered extends defineEvent<ItemRegisteredEvent, ItemRegisteredInput, 1, 'InventoryItem'>(
-  'InventoryItem', 'ItemRegistered', 1, validateItemRegisteredV1,
-) {}
+export abstract class ItemRegistered extends defineEvent<
+  ItemRegisteredEvent,
+  ItemRegisteredInput,
+  1,
+  'InventoryItem'
+>('InventoryItem', 'ItemRegistered', 1, validateItemRegisteredV1) {}
 
 /** Payload of StockReceived version 1 (current). */
 export interface StockReceivedV1Data {
@@ -54,9 +56,12 @@ export type StockReceivedEvent = DomainEvent<StockReceivedData, 'StockReceived'>
 export type StockReceivedStoredEvent = StoredEvent<StockReceivedData, 'StockReceived'>;
 
 /** The StockReceived event. Current schema version: 1. */
-export abstract class StockReceived extends defineEvent<StockReceivedEvent, StockReceivedInput, 1, 'InventoryItem'>(
-  'InventoryItem', 'StockReceived', 1, validateStockReceivedV1,
-) {}
+export abstract class StockReceived extends defineEvent<
+  StockReceivedEvent,
+  StockReceivedInput,
+  1,
+  'InventoryItem'
+>('InventoryItem', 'StockReceived', 1, validateStockReceivedV1) {}
 
 /** Payload of StockReserved version 1 (current). */
 export interface StockReservedV1Data {
@@ -77,9 +82,12 @@ export type StockReservedEvent = DomainEvent<StockReservedData, 'StockReserved'>
 export type StockReservedStoredEvent = StoredEvent<StockReservedData, 'StockReserved'>;
 
 /** The StockReserved event. Current schema version: 1. */
-export abstract class StockReserved extends defineEvent<StockReservedEvent, StockReservedInput, 1, 'InventoryItem'>(
-  'InventoryItem', 'StockReserved', 1, validateStockReservedV1,
-) {}
+export abstract class StockReserved extends defineEvent<
+  StockReservedEvent,
+  StockReservedInput,
+  1,
+  'InventoryItem'
+>('InventoryItem', 'StockReserved', 1, validateStockReservedV1) {}
 
 /** The ReceiveStock command of InventoryItem. */
 export interface ReceiveStockCommand {
@@ -112,9 +120,11 @@ export type InventoryItemEvent = ItemRegisteredEvent | StockReceivedEvent | Stoc
 /**
  * The stock of one product (the aggregate id is the SKU's stream id).
  *
- * Generated base: implement the command handlers and event appliers in `src/domain/inventory-item.ts`.
+ * Generated base: implement the command handlers and event appliers in
+ * `src/domain/inventory-item.ts`.
  * Each command is checked against its schema before its handler runs: an invalid one throws
- * SchemaValidationError naming each field and rule; a valid one arrives as a copy with defaults filled in.
+ * SchemaValidationError naming each field and rule; a valid one arrives as a copy with defaults
+ * filled in.
  */
 export abstract class InventoryItemBase extends AggregateRoot<InventoryItemState> {
   static readonly aggregateType = 'InventoryItem';
@@ -158,28 +168,46 @@ export abstract class InventoryItemBase extends AggregateRoot<InventoryItemState
    */
   abstract reserveStock(command: ReserveStockCommand): void;
 
-  /** Validates `data`, raises an ItemRegistered on this aggregate and applies it; throws SchemaValidationError when `data` is invalid. */
+  /**
+   * Validates `data`, raises an ItemRegistered on this aggregate and applies it; throws
+   * SchemaValidationError when `data` is invalid.
+   */
   protected raiseItemRegistered(data: ItemRegisteredInput): ItemRegisteredEvent {
     return this.raise(ItemRegistered.create(data, { aggregateId: this.id }));
   }
 
-  /** Validates `data`, raises a StockReceived on this aggregate and applies it; throws SchemaValidationError when `data` is invalid. */
+  /**
+   * Validates `data`, raises a StockReceived on this aggregate and applies it; throws
+   * SchemaValidationError when `data` is invalid.
+   */
   protected raiseStockReceived(data: StockReceivedInput): StockReceivedEvent {
     return this.raise(StockReceived.create(data, { aggregateId: this.id }));
   }
 
-  /** Validates `data`, raises a StockReserved on this aggregate and applies it; throws SchemaValidationError when `data` is invalid. */
+  /**
+   * Validates `data`, raises a StockReserved on this aggregate and applies it; throws
+   * SchemaValidationError when `data` is invalid.
+   */
   protected raiseStockReserved(data: StockReservedInput): StockReservedEvent {
     return this.raise(StockReserved.create(data, { aggregateId: this.id }));
   }
 
-  /** Applies ItemRegistered to `this.state`. Runs for new and replayed events; must not fail or have side effects. */
+  /**
+   * Applies ItemRegistered to `this.state`. Runs for new and replayed events; must not fail or have
+   * side effects.
+   */
   protected abstract applyItemRegistered(event: ItemRegisteredEvent): void;
 
-  /** Applies StockReceived to `this.state`. Runs for new and replayed events; must not fail or have side effects. */
+  /**
+   * Applies StockReceived to `this.state`. Runs for new and replayed events; must not fail or have
+   * side effects.
+   */
   protected abstract applyStockReceived(event: StockReceivedEvent): void;
 
-  /** Applies StockReserved to `this.state`. Runs for new and replayed events; must not fail or have side effects. */
+  /**
+   * Applies StockReserved to `this.state`. Runs for new and replayed events; must not fail or have
+   * side effects.
+   */
   protected abstract applyStockReserved(event: StockReservedEvent): void;
 
   /** Dispatches an event to its typed applier; an older version than the current one throws. */
@@ -192,7 +220,11 @@ export abstract class InventoryItemBase extends AggregateRoot<InventoryItemState
       case StockReserved.eventType:
         return this.applyStockReserved(assertCurrentVersion(event, StockReserved, this));
       default:
-        throw new UnknownEventTypeError(event.eventType, event.schemaVersion, 'not an event of InventoryItem');
+        throw new UnknownEventTypeError(
+          event.eventType,
+          event.schemaVersion,
+          'not an event of InventoryItem',
+        );
     }
   }
 }

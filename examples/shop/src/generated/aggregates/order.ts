@@ -31,9 +31,12 @@ export type OrderCancelledEvent = DomainEvent<OrderCancelledData, 'OrderCancelle
 export type OrderCancelledStoredEvent = StoredEvent<OrderCancelledData, 'OrderCancelled'>;
 
 /** The OrderCancelled event. Current schema version: 1. */
-export abstract class OrderCancelled extends defineEvent<OrderCancelledEvent, OrderCancelledInput, 1, 'Order'>(
-  'Order', 'OrderCancelled', 1, validateOrderCancelledV1,
-) {}
+export abstract class OrderCancelled extends defineEvent<
+  OrderCancelledEvent,
+  OrderCancelledInput,
+  1,
+  'Order'
+>('Order', 'OrderCancelled', 1, validateOrderCancelledV1) {}
 
 /** Payload of OrderPlaced version 1. */
 export interface OrderPlacedV1Data {
@@ -89,9 +92,12 @@ export type OrderPlacedEvent = DomainEvent<OrderPlacedData, 'OrderPlaced'>;
 export type OrderPlacedStoredEvent = StoredEvent<OrderPlacedData, 'OrderPlaced'>;
 
 /** An order was placed. Current schema version: 3. */
-export abstract class OrderPlaced extends defineEvent<OrderPlacedEvent, OrderPlacedInput, 3, 'Order'>(
-  'Order', 'OrderPlaced', 3, validateOrderPlacedV3,
-) {}
+export abstract class OrderPlaced extends defineEvent<
+  OrderPlacedEvent,
+  OrderPlacedInput,
+  3,
+  'Order'
+>('Order', 'OrderPlaced', 3, validateOrderPlacedV3) {}
 
 /** Payload of OrderShipped version 1 (current). */
 export interface OrderShippedV1Data {
@@ -112,9 +118,12 @@ export type OrderShippedEvent = DomainEvent<OrderShippedData, 'OrderShipped'>;
 export type OrderShippedStoredEvent = StoredEvent<OrderShippedData, 'OrderShipped'>;
 
 /** The OrderShipped event. Current schema version: 1. */
-export abstract class OrderShipped extends defineEvent<OrderShippedEvent, OrderShippedInput, 1, 'Order'>(
-  'Order', 'OrderShipped', 1, validateOrderShippedV1,
-) {}
+export abstract class OrderShipped extends defineEvent<
+  OrderShippedEvent,
+  OrderShippedInput,
+  1,
+  'Order'
+>('Order', 'OrderShipped', 1, validateOrderShippedV1) {}
 
 /** The CancelOrder command of Order. */
 export interface CancelOrderCommand {
@@ -158,12 +167,16 @@ export type OrderEvent = OrderCancelledEvent | OrderPlacedEvent | OrderShippedEv
  *
  * Generated base: implement the command handlers and event appliers in `src/domain/order.ts`.
  * Each command is checked against its schema before its handler runs: an invalid one throws
- * SchemaValidationError naming each field and rule; a valid one arrives as a copy with defaults filled in.
+ * SchemaValidationError naming each field and rule; a valid one arrives as a copy with defaults
+ * filled in.
  */
 export abstract class OrderBase extends AggregateRoot<OrderState> {
   static readonly aggregateType = 'Order';
   static readonly stateVersion = 1;
-  /** Take a snapshot every 50 events (the schema's `snapshot.every`): pass it as the repository's `snapshotEvery`. */
+  /**
+   * Take a snapshot every 50 events (the schema's `snapshot.every`): pass it as the repository's
+   * `snapshotEvery`.
+   */
   static readonly snapshotEvery = 50;
   /** Every event type of this aggregate, retired ones included. */
   static readonly eventTypes = ['OrderCancelled', 'OrderPlaced', 'OrderShipped'] as const;
@@ -204,28 +217,46 @@ export abstract class OrderBase extends AggregateRoot<OrderState> {
    */
   abstract shipOrder(command: ShipOrderCommand): void;
 
-  /** Validates `data`, raises an OrderCancelled on this aggregate and applies it; throws SchemaValidationError when `data` is invalid. */
+  /**
+   * Validates `data`, raises an OrderCancelled on this aggregate and applies it; throws
+   * SchemaValidationError when `data` is invalid.
+   */
   protected raiseOrderCancelled(data: OrderCancelledInput): OrderCancelledEvent {
     return this.raise(OrderCancelled.create(data, { aggregateId: this.id }));
   }
 
-  /** Validates `data`, raises an OrderPlaced on this aggregate and applies it; throws SchemaValidationError when `data` is invalid. */
+  /**
+   * Validates `data`, raises an OrderPlaced on this aggregate and applies it; throws
+   * SchemaValidationError when `data` is invalid.
+   */
   protected raiseOrderPlaced(data: OrderPlacedInput): OrderPlacedEvent {
     return this.raise(OrderPlaced.create(data, { aggregateId: this.id }));
   }
 
-  /** Validates `data`, raises an OrderShipped on this aggregate and applies it; throws SchemaValidationError when `data` is invalid. */
+  /**
+   * Validates `data`, raises an OrderShipped on this aggregate and applies it; throws
+   * SchemaValidationError when `data` is invalid.
+   */
   protected raiseOrderShipped(data: OrderShippedInput): OrderShippedEvent {
     return this.raise(OrderShipped.create(data, { aggregateId: this.id }));
   }
 
-  /** Applies OrderCancelled to `this.state`. Runs for new and replayed events; must not fail or have side effects. */
+  /**
+   * Applies OrderCancelled to `this.state`. Runs for new and replayed events; must not fail or have
+   * side effects.
+   */
   protected abstract applyOrderCancelled(event: OrderCancelledEvent): void;
 
-  /** Applies OrderPlaced to `this.state`. Runs for new and replayed events; must not fail or have side effects. */
+  /**
+   * Applies OrderPlaced to `this.state`. Runs for new and replayed events; must not fail or have
+   * side effects.
+   */
   protected abstract applyOrderPlaced(event: OrderPlacedEvent): void;
 
-  /** Applies OrderShipped to `this.state`. Runs for new and replayed events; must not fail or have side effects. */
+  /**
+   * Applies OrderShipped to `this.state`. Runs for new and replayed events; must not fail or have
+   * side effects.
+   */
   protected abstract applyOrderShipped(event: OrderShippedEvent): void;
 
   /** Dispatches an event to its typed applier; an older version than the current one throws. */
@@ -238,7 +269,11 @@ export abstract class OrderBase extends AggregateRoot<OrderState> {
       case OrderShipped.eventType:
         return this.applyOrderShipped(assertCurrentVersion(event, OrderShipped, this));
       default:
-        throw new UnknownEventTypeError(event.eventType, event.schemaVersion, 'not an event of Order');
+        throw new UnknownEventTypeError(
+          event.eventType,
+          event.schemaVersion,
+          'not an event of Order',
+        );
     }
   }
 }

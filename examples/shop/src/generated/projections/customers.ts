@@ -43,7 +43,10 @@ export type CustomersKey = 'customerId';
  */
 export type CustomersWriter = ReadModelWriter<CustomersRow, CustomersKey>;
 
-/** Typed queries of the read model: `get(key)`, `find(where, { orderBy, direction, after, limit })` and `count`. */
+/**
+ * Typed queries of the read model: `get(key)`, `find(where, { orderBy, direction, after, limit })`
+ * and `count`.
+ */
 export type CustomersReader = ReadModelReader<CustomersRow, CustomersKey>;
 
 /** The opened `customers` read model: `reader()`, `progress()`, `close()`. */
@@ -71,7 +74,10 @@ export const CustomersReadModel = defineReadModel<CustomersRow, CustomersKey>({
  * each writes the `customers` read model through its `rows` argument. Construct it
  * with the opened read model (`openCustomersReadModel`).
  */
-export abstract class CustomersProjectionBase extends ReadModelProjection<CustomersRow, CustomersKey> {
+export abstract class CustomersProjectionBase extends ReadModelProjection<
+  CustomersRow,
+  CustomersKey
+> {
   static readonly projectionName = 'Customers';
   /**
    * Whether the schema asks for checkpoint tracking with retries and dead letters; without it,
@@ -86,7 +92,10 @@ export abstract class CustomersProjectionBase extends ReadModelProjection<Custom
   /** The read model this projection writes. */
   static readonly readModel = CustomersReadModel;
   /** The event types this projection reads from the store. */
-  static readonly handledEventTypes: readonly string[] = ['CustomerRegistered', 'CustomerEmailChanged'];
+  static readonly handledEventTypes: readonly string[] = [
+    'CustomerRegistered',
+    'CustomerEmailChanged',
+  ];
 
   constructor(readModel: CustomersReadModelHandle) {
     super(readModel, { eventTypes: CustomersProjectionBase.handledEventTypes });
@@ -96,9 +105,15 @@ export abstract class CustomersProjectionBase extends ReadModelProjection<Custom
   override applyEvent(event: StoredEvent, rows: CustomersWriter): Promise<void> | void {
     switch (event.eventType) {
       case CustomerRegistered.eventType:
-        return this.onCustomerRegistered(assertCurrentVersion(event, CustomerRegistered, 'projection Customers'), rows);
+        return this.onCustomerRegistered(
+          assertCurrentVersion(event, CustomerRegistered, 'projection Customers'),
+          rows,
+        );
       case CustomerEmailChanged.eventType:
-        return this.onCustomerEmailChanged(assertCurrentVersion(event, CustomerEmailChanged, 'projection Customers'), rows);
+        return this.onCustomerEmailChanged(
+          assertCurrentVersion(event, CustomerEmailChanged, 'projection Customers'),
+          rows,
+        );
       default:
         return;
     }
@@ -108,13 +123,19 @@ export abstract class CustomersProjectionBase extends ReadModelProjection<Custom
    * Applies Customer.CustomerRegistered (current version) to the read model through `rows`;
    * the writes and the checkpoint commit together, and a handler that throws writes nothing.
    */
-  protected abstract onCustomerRegistered(event: CustomerRegisteredStoredEvent, rows: CustomersWriter): Promise<void> | void;
+  protected abstract onCustomerRegistered(
+    event: CustomerRegisteredStoredEvent,
+    rows: CustomersWriter,
+  ): Promise<void> | void;
 
   /**
    * Applies Customer.CustomerEmailChanged (current version) to the read model through `rows`;
    * the writes and the checkpoint commit together, and a handler that throws writes nothing.
    */
-  protected abstract onCustomerEmailChanged(event: CustomerEmailChangedStoredEvent, rows: CustomersWriter): Promise<void> | void;
+  protected abstract onCustomerEmailChanged(
+    event: CustomerEmailChangedStoredEvent,
+    rows: CustomersWriter,
+  ): Promise<void> | void;
 }
 
 /**
@@ -134,17 +155,23 @@ export function openCustomersReadModel(
   return openProjectionReadModel(store, CustomersProjectionBase, options);
 }
 
-/** Options of `createCustomersRunner`: the runner's options (`checkpoint: true`, so both stores are needed). */
+/**
+ * Options of `createCustomersRunner`: the runner's options (`checkpoint: true`, so both stores are
+ * needed).
+ */
 export type CustomersRunnerOptions = ProjectionRunnerOptions;
 
 /**
  * A `ProjectionRunner` for the Customers projection with the schema's settings applied:
  * `retries: 3` becomes `retry.retries`, so a failing handler is
  * called 4 times (the first call and 3 retries) before its event is dead-lettered.
- * Options given here override the schema's settings; other `retry` options keep the runner's defaults.
+ * Options given here override the schema's settings; other `retry` options keep the runner's
+ * defaults.
  *
  * @example
- * const runner = createCustomersRunner(projection, { eventStore, checkpointStore, deadLetterStore });
+ * const runner = createCustomersRunner(projection, {
+ *   eventStore, checkpointStore, deadLetterStore,
+ * });
  * await runner.runUntilCaughtUp();
  */
 export function createCustomersRunner(

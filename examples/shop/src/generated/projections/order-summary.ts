@@ -16,13 +16,13 @@ import {
   createProjectionRunner,
   openProjectionReadModel,
 } from '@es-gen/runtime/codegen';
-import type { OrderStatus } from '../types.ts';
 import type {
   OrderCancelledStoredEvent,
   OrderPlacedStoredEvent,
   OrderShippedStoredEvent,
 } from '../aggregates/order.ts';
 import { OrderCancelled, OrderPlaced, OrderShipped } from '../aggregates/order.ts';
+import type { OrderStatus } from '../types.ts';
 
 /**
  * One order with its status, amount and item count.
@@ -50,7 +50,10 @@ export type OrderSummaryKey = 'orderId';
  */
 export type OrderSummaryWriter = ReadModelWriter<OrderSummaryRow, OrderSummaryKey>;
 
-/** Typed queries of the read model: `get(key)`, `find(where, { orderBy, direction, after, limit })` and `count`. */
+/**
+ * Typed queries of the read model: `get(key)`, `find(where, { orderBy, direction, after, limit })`
+ * and `count`.
+ */
 export type OrderSummaryReader = ReadModelReader<OrderSummaryRow, OrderSummaryKey>;
 
 /** The opened `order_summary` read model: `reader()`, `progress()`, `close()`. */
@@ -82,7 +85,10 @@ export const OrderSummaryReadModel = defineReadModel<OrderSummaryRow, OrderSumma
  * each writes the `order_summary` read model through its `rows` argument. Construct it
  * with the opened read model (`openOrderSummaryReadModel`).
  */
-export abstract class OrderSummaryProjectionBase extends ReadModelProjection<OrderSummaryRow, OrderSummaryKey> {
+export abstract class OrderSummaryProjectionBase extends ReadModelProjection<
+  OrderSummaryRow,
+  OrderSummaryKey
+> {
   static readonly projectionName = 'OrderSummary';
   /**
    * Whether the schema asks for checkpoint tracking with retries and dead letters; without it,
@@ -91,13 +97,18 @@ export abstract class OrderSummaryProjectionBase extends ReadModelProjection<Ord
   static readonly checkpoint = true;
   /**
    * Retries after the first failed call before an event is dead-lettered (the schema's `retries`;
-   * N retries = N + 1 calls): `createOrderSummaryRunner` passes it to the runner as `retry.retries`.
+   * N retries = N + 1 calls): `createOrderSummaryRunner` passes it to the runner as
+   * `retry.retries`.
    */
   static readonly retries = 3;
   /** The read model this projection writes. */
   static readonly readModel = OrderSummaryReadModel;
   /** The event types this projection reads from the store. */
-  static readonly handledEventTypes: readonly string[] = ['OrderPlaced', 'OrderShipped', 'OrderCancelled'];
+  static readonly handledEventTypes: readonly string[] = [
+    'OrderPlaced',
+    'OrderShipped',
+    'OrderCancelled',
+  ];
 
   constructor(readModel: OrderSummaryReadModelHandle) {
     super(readModel, { eventTypes: OrderSummaryProjectionBase.handledEventTypes });
@@ -107,11 +118,20 @@ export abstract class OrderSummaryProjectionBase extends ReadModelProjection<Ord
   override applyEvent(event: StoredEvent, rows: OrderSummaryWriter): Promise<void> | void {
     switch (event.eventType) {
       case OrderPlaced.eventType:
-        return this.onOrderPlaced(assertCurrentVersion(event, OrderPlaced, 'projection OrderSummary'), rows);
+        return this.onOrderPlaced(
+          assertCurrentVersion(event, OrderPlaced, 'projection OrderSummary'),
+          rows,
+        );
       case OrderShipped.eventType:
-        return this.onOrderShipped(assertCurrentVersion(event, OrderShipped, 'projection OrderSummary'), rows);
+        return this.onOrderShipped(
+          assertCurrentVersion(event, OrderShipped, 'projection OrderSummary'),
+          rows,
+        );
       case OrderCancelled.eventType:
-        return this.onOrderCancelled(assertCurrentVersion(event, OrderCancelled, 'projection OrderSummary'), rows);
+        return this.onOrderCancelled(
+          assertCurrentVersion(event, OrderCancelled, 'projection OrderSummary'),
+          rows,
+        );
       default:
         return;
     }
@@ -121,19 +141,28 @@ export abstract class OrderSummaryProjectionBase extends ReadModelProjection<Ord
    * Applies Order.OrderPlaced (current version) to the read model through `rows`;
    * the writes and the checkpoint commit together, and a handler that throws writes nothing.
    */
-  protected abstract onOrderPlaced(event: OrderPlacedStoredEvent, rows: OrderSummaryWriter): Promise<void> | void;
+  protected abstract onOrderPlaced(
+    event: OrderPlacedStoredEvent,
+    rows: OrderSummaryWriter,
+  ): Promise<void> | void;
 
   /**
    * Applies Order.OrderShipped (current version) to the read model through `rows`;
    * the writes and the checkpoint commit together, and a handler that throws writes nothing.
    */
-  protected abstract onOrderShipped(event: OrderShippedStoredEvent, rows: OrderSummaryWriter): Promise<void> | void;
+  protected abstract onOrderShipped(
+    event: OrderShippedStoredEvent,
+    rows: OrderSummaryWriter,
+  ): Promise<void> | void;
 
   /**
    * Applies Order.OrderCancelled (current version) to the read model through `rows`;
    * the writes and the checkpoint commit together, and a handler that throws writes nothing.
    */
-  protected abstract onOrderCancelled(event: OrderCancelledStoredEvent, rows: OrderSummaryWriter): Promise<void> | void;
+  protected abstract onOrderCancelled(
+    event: OrderCancelledStoredEvent,
+    rows: OrderSummaryWriter,
+  ): Promise<void> | void;
 }
 
 /**
@@ -153,17 +182,23 @@ export function openOrderSummaryReadModel(
   return openProjectionReadModel(store, OrderSummaryProjectionBase, options);
 }
 
-/** Options of `createOrderSummaryRunner`: the runner's options (`checkpoint: true`, so both stores are needed). */
+/**
+ * Options of `createOrderSummaryRunner`: the runner's options (`checkpoint: true`, so both stores
+ * are needed).
+ */
 export type OrderSummaryRunnerOptions = ProjectionRunnerOptions;
 
 /**
  * A `ProjectionRunner` for the OrderSummary projection with the schema's settings applied:
  * `retries: 3` becomes `retry.retries`, so a failing handler is
  * called 4 times (the first call and 3 retries) before its event is dead-lettered.
- * Options given here override the schema's settings; other `retry` options keep the runner's defaults.
+ * Options given here override the schema's settings; other `retry` options keep the runner's
+ * defaults.
  *
  * @example
- * const runner = createOrderSummaryRunner(projection, { eventStore, checkpointStore, deadLetterStore });
+ * const runner = createOrderSummaryRunner(projection, {
+ *   eventStore, checkpointStore, deadLetterStore,
+ * });
  * await runner.runUntilCaughtUp();
  */
 export function createOrderSummaryRunner(

@@ -48,7 +48,10 @@ export type StockLevelsKey = 'itemId';
  */
 export type StockLevelsWriter = ReadModelWriter<StockLevelsRow, StockLevelsKey>;
 
-/** Typed queries of the read model: `get(key)`, `find(where, { orderBy, direction, after, limit })` and `count`. */
+/**
+ * Typed queries of the read model: `get(key)`, `find(where, { orderBy, direction, after, limit })`
+ * and `count`.
+ */
 export type StockLevelsReader = ReadModelReader<StockLevelsRow, StockLevelsKey>;
 
 /** The opened `stock_levels` read model: `reader()`, `progress()`, `close()`. */
@@ -79,7 +82,10 @@ export const StockLevelsReadModel = defineReadModel<StockLevelsRow, StockLevelsK
  * each writes the `stock_levels` read model through its `rows` argument. Construct it
  * with the opened read model (`openStockLevelsReadModel`).
  */
-export abstract class StockLevelsProjectionBase extends ReadModelProjection<StockLevelsRow, StockLevelsKey> {
+export abstract class StockLevelsProjectionBase extends ReadModelProjection<
+  StockLevelsRow,
+  StockLevelsKey
+> {
   static readonly projectionName = 'StockLevels';
   /**
    * Whether the schema asks for checkpoint tracking with retries and dead letters; without it,
@@ -94,7 +100,11 @@ export abstract class StockLevelsProjectionBase extends ReadModelProjection<Stoc
   /** The read model this projection writes. */
   static readonly readModel = StockLevelsReadModel;
   /** The event types this projection reads from the store. */
-  static readonly handledEventTypes: readonly string[] = ['ItemRegistered', 'StockReceived', 'StockReserved'];
+  static readonly handledEventTypes: readonly string[] = [
+    'ItemRegistered',
+    'StockReceived',
+    'StockReserved',
+  ];
 
   constructor(readModel: StockLevelsReadModelHandle) {
     super(readModel, { eventTypes: StockLevelsProjectionBase.handledEventTypes });
@@ -104,11 +114,20 @@ export abstract class StockLevelsProjectionBase extends ReadModelProjection<Stoc
   override applyEvent(event: StoredEvent, rows: StockLevelsWriter): Promise<void> | void {
     switch (event.eventType) {
       case ItemRegistered.eventType:
-        return this.onItemRegistered(assertCurrentVersion(event, ItemRegistered, 'projection StockLevels'), rows);
+        return this.onItemRegistered(
+          assertCurrentVersion(event, ItemRegistered, 'projection StockLevels'),
+          rows,
+        );
       case StockReceived.eventType:
-        return this.onStockReceived(assertCurrentVersion(event, StockReceived, 'projection StockLevels'), rows);
+        return this.onStockReceived(
+          assertCurrentVersion(event, StockReceived, 'projection StockLevels'),
+          rows,
+        );
       case StockReserved.eventType:
-        return this.onStockReserved(assertCurrentVersion(event, StockReserved, 'projection StockLevels'), rows);
+        return this.onStockReserved(
+          assertCurrentVersion(event, StockReserved, 'projection StockLevels'),
+          rows,
+        );
       default:
         return;
     }
@@ -118,19 +137,28 @@ export abstract class StockLevelsProjectionBase extends ReadModelProjection<Stoc
    * Applies InventoryItem.ItemRegistered (current version) to the read model through `rows`;
    * the writes and the checkpoint commit together, and a handler that throws writes nothing.
    */
-  protected abstract onItemRegistered(event: ItemRegisteredStoredEvent, rows: StockLevelsWriter): Promise<void> | void;
+  protected abstract onItemRegistered(
+    event: ItemRegisteredStoredEvent,
+    rows: StockLevelsWriter,
+  ): Promise<void> | void;
 
   /**
    * Applies InventoryItem.StockReceived (current version) to the read model through `rows`;
    * the writes and the checkpoint commit together, and a handler that throws writes nothing.
    */
-  protected abstract onStockReceived(event: StockReceivedStoredEvent, rows: StockLevelsWriter): Promise<void> | void;
+  protected abstract onStockReceived(
+    event: StockReceivedStoredEvent,
+    rows: StockLevelsWriter,
+  ): Promise<void> | void;
 
   /**
    * Applies InventoryItem.StockReserved (current version) to the read model through `rows`;
    * the writes and the checkpoint commit together, and a handler that throws writes nothing.
    */
-  protected abstract onStockReserved(event: StockReservedStoredEvent, rows: StockLevelsWriter): Promise<void> | void;
+  protected abstract onStockReserved(
+    event: StockReservedStoredEvent,
+    rows: StockLevelsWriter,
+  ): Promise<void> | void;
 }
 
 /**
@@ -150,17 +178,23 @@ export function openStockLevelsReadModel(
   return openProjectionReadModel(store, StockLevelsProjectionBase, options);
 }
 
-/** Options of `createStockLevelsRunner`: the runner's options (`checkpoint: true`, so both stores are needed). */
+/**
+ * Options of `createStockLevelsRunner`: the runner's options (`checkpoint: true`, so both stores
+ * are needed).
+ */
 export type StockLevelsRunnerOptions = ProjectionRunnerOptions;
 
 /**
  * A `ProjectionRunner` for the StockLevels projection with the schema's settings applied:
  * `retries: 2` becomes `retry.retries`, so a failing handler is
  * called 3 times (the first call and 2 retries) before its event is dead-lettered.
- * Options given here override the schema's settings; other `retry` options keep the runner's defaults.
+ * Options given here override the schema's settings; other `retry` options keep the runner's
+ * defaults.
  *
  * @example
- * const runner = createStockLevelsRunner(projection, { eventStore, checkpointStore, deadLetterStore });
+ * const runner = createStockLevelsRunner(projection, {
+ *   eventStore, checkpointStore, deadLetterStore,
+ * });
  * await runner.runUntilCaughtUp();
  */
 export function createStockLevelsRunner(
