@@ -20,7 +20,7 @@ import { SQLiteEventStore } from '../runtime/sqlite/sqlite-event-store.ts';
 import { SQLiteReadModelStore } from '../runtime/sqlite/sqlite-read-model.ts';
 import { serviceAvailable, serviceUrls } from '../runtime/testing/services.ts';
 import { benchDir } from './bench-data.ts';
-import type { Benchmark, BenchRow } from './bench-kit.ts';
+import { type Benchmark, type BenchRow, compared, median } from './bench-kit.ts';
 
 /**
  * Read models: projecting events into a generated-style read model (ReadModelProjection +
@@ -28,7 +28,7 @@ import type { Benchmark, BenchRow } from './bench-kit.ts';
  * hand-written loop doing the same upsert and checkpoint per event with the raw driver, and
  * keyset-paged reads through `reader.find` beside the same keyset SQL on the raw driver.
  * Each row: one warm-up pass of each side, then REPS interleaved repetitions whose order
- * alternates; the ratio shown is the median of the per-repetition ratios (min-max and n in the note).
+ * alternates; the ratio shown is the median of the per-repetition ratios, with min-max and n.
  * EVENTS (default 100,000; PostgreSQL: BENCH_READ_MODEL_PG_EVENTS, default 10,000) and REPS
  * (default 5) come from BENCH_READ_MODEL_EVENTS / _REPS.
  */
@@ -40,7 +40,7 @@ const EVENTS = Number(process.env.BENCH_READ_MODEL_EVENTS ?? 100_000);
  * BENCH_READ_MODEL_PG_EVENTS=100000 runs the issue's count.
  */
 const PG_EVENTS = Number(process.env.BENCH_READ_MODEL_PG_EVENTS ?? 10_000);
-const REPS = Number(process.env.BENCH_READ_MODEL_REPS ?? 5);
+const REPS = Math.max(5, Number(process.env.BENCH_READ_MODEL_REPS ?? 5));
 const ORDERS = 10_000;
 const PAGE = 100;
 
@@ -135,12 +135,6 @@ async function forEachEvent(
   }
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-
 /** Warm-up, then REPS interleaved repetitions (order alternating); rates in items/s. */
 async function compare(
   name: string,
@@ -175,18 +169,8 @@ async function compare(
       oursMs.push(await time(ours, oursCpu));
     }
   }
-  const ratios = oursMs.map((o, i) => rawMs[i]! / o);
-  const ratio = median(ratios);
-  const rawRate = (items * 1000) / median(rawMs);
-  return {
-    name,
-    ours: rawRate * ratio,
-    baseline: rawRate,
-    unit: 'items/s',
-    better: 'higher',
-    target,
-    note: `${note}; median of ${REPS} interleaved ratios ${ratio.toFixed(3)} (min ${Math.min(...ratios).toFixed(3)}, max ${Math.max(...ratios).toFixed(3)}, n=${REPS}); ours row = baseline median rate x median ratio; node CPU per pass (median) ours ${median(oursCpu).toFixed(0)} ms, baseline ${median(rawCpu).toFixed(0)} ms; load ${loadavg()[0]!.toFixed(2)}; shared busy machine`,
-  };
+  const cpu = `node CPU per pass (median) ours ${median(oursCpu).toFixed(0)} ms, baseline ${median(rawCpu).toFixed(0)} ms; load ${loadavg()[0]!.toFixed(2)}`;
+  return compared({ name, target, unit: 'items/s', note: `${note}; ${cpu}` }, oursMs, rawMs, items);
 }
 
 interface Side {
