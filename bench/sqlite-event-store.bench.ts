@@ -85,7 +85,8 @@ function appendRows(sides: Sides, work: AppendWork, synchronous: string): Promis
       ? "raw: the store's own INSERT, one autocommit statement per event; es-gen also validates against the shop registry and checks the expected version in the same statement"
       : "raw: the store's own INSERT in one db.transaction per batch; es-gen also validates, reads the stream head and checks version and tenant";
   // Emmett's SQLite store (0.38.5) shares one connection per store and closes it after each
-  // operation, so concurrent appends fail with SQLITE_MISUSE: its multi-writer rows are skipped.
+  // operation, so concurrent appends fail with SQLITE_MISUSE; one store per writer fails with
+  // SQLITE_BUSY (no busy timeout on its connections): its multi-writer rows are skipped.
   const concurrent = work.writers > 1 && sides.emmett;
   return rows3(
     concurrent ? { esgen: sides.esgen, raw: sides.raw } : sides,
@@ -106,7 +107,7 @@ function appendRows(sides: Sides, work: AppendWork, synchronous: string): Promis
             name: `${name}: es-gen vs Emmett`,
             ours: 0,
             unit: '',
-            note: 'not measured: concurrent appends on one Emmett SQLite store fail with SQLITE_MISUSE (it closes its shared connection after each operation)',
+            note: 'not measured: concurrent appends on one Emmett SQLite store fail with SQLITE_MISUSE (it closes its shared connection after each operation); with one store per writer instead, they fail with SQLITE_BUSY (database is locked: its connections set no busy timeout)',
           },
         ]
       : rows,
